@@ -1,0 +1,195 @@
+"""Command line: the same operations as the dashboard (python -m sca_metrics …)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+from sca_metrics import store
+from sca_metrics.catalog import CatalogError, default_catalog, read_catalog
+from sca_metrics.i18n import LANGS
+from sca_metrics.ingest import ACCEPTED, DUPLICATE, ingest_path
+from sca_metrics.paths import default_db
+from sca_metrics.template import write_template
+from sca_metrics.values import parse_period
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return args.func(args)
+    except CatalogError as exc:
+        for p in exc.problems:
+            print(p.line(args.lang), file=sys.stderr)
+        return 1
+    except store.StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=LANGS, default="vi",
+                        help="language of messages (default: vi)")
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument("--db", type=Path, default=default_db(),
+                    help=f"DuckDB database file (default: $SCA_DB or {default_db()})")
+
+    p = argparse.ArgumentParser(
+        prog="python -m sca_metrics",
+        description="Smart-city readiness (ĐTTM): catalog, survey templates, validated ingest.")
+    sub = p.add_subparsers(title="commands", metavar="COMMAND")
+
+    c = sub.add_parser("demo", parents=[common, db],
+                       help="build the illustrative demo database (seeded)")
+    c.add_argument("--out", type=Path, help="also keep the generated demo returns (.xlsx) here")
+    c.add_argument("--if-empty", action="store_true",
+                   help="do nothing when the database already holds submissions")
+    c.set_defaults(func=_demo)
+
+    c = sub.add_parser("template", parents=[common],
+                       help="write a department's survey workbook for a period")
+    c.add_argument("--department", required=True, help="department code, e.g. SYT")
+    c.add_argument("--period", required=True, help="reporting period (year), e.g. 2025")
+    c.add_argument("--out", type=Path, required=True, help="output .xlsx file")
+    c.set_defaults(func=_template)
+
+    c = sub.add_parser("ingest", parents=[common, db],
+                       help="validate and load returns; exit 1 when any file is rejected")
+    c.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    c.add_argument("--department", help="refuse files of another department")
+    c.add_argument("--period", help="refuse files of another period")
+    c.add_argument("--uploader", default="cli", help="who is loading (kept in provenance)")
+    c.set_defaults(func=_ingest)
+
+    c = sub.add_parser("catalog", parents=[common],
+                       help="print the indicator catalog (exit 1 if it has errors)")
+    c.add_argument("--format", choices=("csv", "json"), default="csv")
+    c.add_argument("--check", action="store_true",
+                   help="print the catalog's problems instead of the catalog")
+    c.set_defaults(func=_catalog)
+
+    c = sub.add_parser("submissions", parents=[common, db],
+                       help="list submissions with status and version")
+    c.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    c.add_argument("--department")
+    c.add_argument("--period")
+    c.set_defaults(func=_submissions)
+
+    c = sub.add_parser("withdraw", parents=[common, db],
+                       help="withdraw a submission (the previous version becomes current)")
+    c.add_argument("id", type=int, help="submission id (see `submissions`)")
+    c.add_argument("--by", default="cli", help="who withdraws")
+    c.add_argument("--reason", default="", help="why (kept in the audit log)")
+    c.set_defaults(func=_withdraw)
+    return p
+
+
+def _demo(args) -> int:
+    con = store.connect(args.db)
+    if not store.is_empty(con):
+        if args.if_empty:
+            print(f"{args.db}: already holds data; nothing done.")
+            return 0
+        print(f"error: {args.db} already holds submissions; use a new --db path "
+              "or delete the file to start over.", file=sys.stderr)
+        return 1
+    from sca_metrics.demo import build_demo  # imported late: only this command needs numpy work
+
+    results = build_demo(con, default_catalog(), args.out)
+    accepted = sum(r.status == ACCEPTED for r in results)
+    print(f"{args.db}: {accepted} illustrative demo returns loaded "
+          f"({len(results) - accepted} not accepted).")
+    return 0 if accepted == len(results) else 1
+
+
+def _template(args) -> int:
+    catalog = default_catalog()
+    period, problem = parse_period(args.period)
+    if problem or catalog.department(args.department) is None:
+        known = ", ".join(d.code for d in catalog.departments)
+        print(f"error: unknown department {args.department!r} (known: {known}) "
+              f"or invalid period {args.period!r}", file=sys.stderr)
+        return 2
+    out = write_template(catalog, args.department, period, args.out)
+    print(out)
+    return 0
+
+
+def _ingest(args) -> int:
+    catalog = default_catalog()
+    con = store.connect(args.db)
+    rejected = 0
+    for path in args.files:
+        if not path.is_file():
+            print(f"{path}: rejected: no such file")
+            rejected += 1
+            continue
+        r = ingest_path(con, path, catalog, args.uploader,
+                        expected_department=args.department, expected_period=args.period)
+        for p in r.problems:
+            print(p.line(args.lang, prefix=path.name))
+        if r.status == ACCEPTED:
+            note = f", supersedes #{r.supersedes}" if r.supersedes else ""
+            print(f"{path.name}: accepted as submission #{r.submission_id} "
+                  f"({r.department} {r.period}, version {r.version}{note})")
+        elif r.status == DUPLICATE:
+            print(f"{path.name}: identical to current submission #{r.submission_id} "
+                  f"({r.department} {r.period}, version {r.version}); nothing changed")
+        else:
+            rejected += 1
+            n = sum(p.is_error for p in r.problems)
+            print(f"{path.name}: rejected ({n} errors); nothing stored")
+    return 1 if rejected else 0
+
+
+def _catalog(args) -> int:
+    catalog, problems = read_catalog()
+    if args.check or catalog is None:
+        for p in problems:
+            print(p.line(args.lang), file=sys.stderr if p.is_error else sys.stdout)
+        return 1 if catalog is None else 0
+    frame = catalog.frame()
+    if args.format == "json":
+        print(json.dumps({"version": catalog.version, "indicators": frame.to_dict("records")},
+                         ensure_ascii=False, indent=2))
+    else:
+        buf = io.StringIO()
+        frame.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        sys.stdout.write(buf.getvalue())
+    return 0
+
+
+def _submissions(args) -> int:
+    con = store.connect(args.db)
+    df = store.submissions(con, args.department, args.period)
+    if args.format == "json":
+        print(json.dumps(json.loads(df.to_json(orient="records", date_format="iso")),
+                         ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        sys.stdout.write(df.to_csv(index=False, lineterminator="\n"))
+    else:
+        cols = ["id", "department", "period", "version", "status", "n_values", "n_expected",
+                "n_warnings", "received_at", "uploader", "file_name"]
+        print(df[cols].to_string(index=False) if len(df) else "(no submissions)")
+    return 0
+
+
+def _withdraw(args) -> int:
+    con = store.connect(args.db)
+    current = store.withdraw(con, args.id, args.by, args.reason)
+    after = f"submission #{current} is current again" if current else "no version is current now"
+    print(f"submission #{args.id} withdrawn; {after}")
+    return 0
+

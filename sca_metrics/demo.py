@@ -1,0 +1,140 @@
+"""Illustrative demo returns: seeded, plausible, and produced through the real path.
+
+Each return is generated from the department's template, filled the way an official
+would (some numbers typed as Vietnamese text, some values missing), and ingested like an
+upload. One return is sent twice — a typo, then a correction — so history has a superseded
+version. Everything is marked as demo data and every view says it is illustrative.
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from sca_metrics import layout, model
+from sca_metrics.catalog import Catalog, Indicator
+from sca_metrics.i18n import fmt_number
+from sca_metrics.ingest import IngestResult, ingest_bytes
+from sca_metrics.template import build_template, template_file_name
+
+DEMO_PERIODS = tuple(str(y) for y in range(2018, 2026))
+DEMO_UPLOADER = "demo"
+SEED = 20180306  # the day of the meeting that started the programme
+CORRECTED = ("SYT", "2024")  # sent with a typo first, then corrected
+PREPARERS = ("Nguyễn Thị Lan", "Trần Văn Hùng", "Lê Minh Tuấn", "Phạm Thu Hà", "Võ Quốc Bảo",
+             "Đặng Ngọc Ánh", "Huỳnh Thanh Tâm", "Bùi Đức Thịnh")
+QUALITY_WEIGHTS = {"administrative": 0.45, "measured": 0.3, "estimate": 0.17,
+                   "extrapolated": 0.05, "unknown": 0.03}
+
+
+@dataclass(frozen=True)
+class DemoFile:
+    file_name: str
+    department: str
+    period: str
+    data: bytes
+
+
+def _rng(*keys: object) -> np.random.Generator:
+    return np.random.default_rng([SEED, *(zlib.crc32(str(k).encode()) for k in keys)])
+
+
+def _progress(ind: Indicator, year: int) -> float | None:
+    """Share of the way from worst to best in a year, or None when not yet measured."""
+    rng = _rng("path", ind.code)
+    start = 2018 if rng.random() < 0.75 else int(rng.integers(2019, 2021))
+    p0, gain = rng.uniform(0.05, 0.4), rng.uniform(0.03, 0.11)
+    if year < start:
+        return None
+    noise = _rng("noise", ind.code, year).normal(0, 0.025)
+    return float(np.clip(p0 + gain * (year - 2018) + noise, 0, 1))
+
+
+def _value(ind: Indicator, p: float) -> float:
+    if ind.kind == "yesno":
+        return 1.0 if p >= 0.5 else 0.0
+    if ind.kind == "level":
+        return float(round(p * 4))
+    x = ind.worst + p * (ind.best - ind.worst)
+    whole = float(ind.worst).is_integer() and float(ind.best).is_integer() and abs(ind.best - ind.worst) >= 20
+    return float(round(x)) if whole and ind.kind == "number" else round(x, 1)
+
+
+def _typed(ind: Indicator, x: float, rng: np.random.Generator) -> object:
+    """The value as an official might type it: mostly numbers, sometimes Vietnamese text."""
+    if ind.kind == "yesno":
+        return "Có (Yes)" if x else "Không (No)"
+    if ind.kind == "level":
+        return str(int(x))
+    style = rng.random()
+    if ind.kind == "percent" and style < 0.15:
+        return f"{fmt_number(x, 'vi', 1)}%"
+    if not x.is_integer() and style < 0.35:
+        return fmt_number(x, "vi", 1)
+    return x
+
+
+def demo_returns(catalog: Catalog, periods: tuple[str, ...] = DEMO_PERIODS) -> Iterator[DemoFile]:
+    for period in periods:
+        for dept in catalog.departments:
+            yield _return(catalog, dept.code, period)
+            if (dept.code, period) == CORRECTED:
+                yield _return(catalog, dept.code, period, corrected=True)
+
+
+def _return(catalog: Catalog, department: str, period: str, corrected: bool = False) -> DemoFile:
+    year = int(period)
+    rng = _rng("return", department, period)
+    wb = build_template(catalog, department, period)
+    info = wb[layout.SHEET_INFO.vi]
+    for r in range(1, info.max_row + 1):
+        label = info.cell(r, 1).value
+        if layout.INFO_PREPARER.matches(label):
+            info.cell(r, 2, PREPARERS[int(rng.integers(len(PREPARERS)))])
+        elif layout.INFO_DATE.matches(label):
+            info.cell(r, 2, f"{int(rng.integers(5, 28)):02d}/01/{year + 1}")
+    ws = wb[layout.SHEET_INDICATORS.vi]
+    cols = {c.key: i for i, c in enumerate(layout.INDICATOR_COLUMNS, start=1)}
+    flags, weights = list(QUALITY_WEIGHTS), list(QUALITY_WEIGHTS.values())
+    typo_done = False
+    for r in range(layout.HEADER_ROW + 1, ws.max_row + 1):
+        ind = catalog.indicator(ws.cell(r, cols["code"]).value)
+        p = _progress(ind, year)
+        if p is None or rng.random() < 0.04:
+            continue
+        x = _value(ind, p)
+        typed = _typed(ind, x, rng)
+        if not corrected and (department, period) == CORRECTED and ind.kind == "number" and not typo_done:
+            typed, typo_done = x * 10, True  # a slipped decimal point, fixed in version 2
+        ws.cell(r, cols["value"], typed)
+        ws.cell(r, cols["quality"], model.term(model.QUALITY_FLAGS, rng.choice(flags, p=weights)).vi)
+        if rng.random() < 0.9:
+            ws.cell(r, cols["evidence"],
+                    f"Báo cáo số {int(rng.integers(10, 400))}/BC-{department} "
+                    f"ngày {int(rng.integers(1, 28)):02d}/12/{year}")
+    buf = io.BytesIO()
+    wb.save(buf)
+    name = template_file_name(department, period)
+    if corrected:
+        name = name.replace(".xlsx", "_v2.xlsx")
+    return DemoFile(name, department, period, buf.getvalue())
+
+
+def build_demo(con: duckdb.DuckDBPyConnection, catalog: Catalog,
+               out_dir: Path | None = None) -> list[IngestResult]:
+    """Ingest every demo return (and keep the files in out_dir when given)."""
+    results = []
+    for f in demo_returns(catalog):
+        if out_dir is not None:
+            Path(out_dir).mkdir(parents=True, exist_ok=True)
+            (Path(out_dir) / f.file_name).write_bytes(f.data)
+        results.append(ingest_bytes(con, f.data, f.file_name, catalog, DEMO_UPLOADER,
+                                    expected_department=f.department, expected_period=f.period,
+                                    is_demo=True))
+    return results

@@ -1,0 +1,78 @@
+"""workbook bytes → read → validate → store, as one call with one result per file."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from sca_metrics import store
+from sca_metrics.catalog import Catalog
+from sca_metrics.problems import Problem, errors
+from sca_metrics.reader import read_workbook
+from sca_metrics.validate import CheckedReturn, check_workbook
+
+ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
+
+
+@dataclass
+class IngestResult:
+    file_name: str
+    status: str
+    sha256: str
+    problems: list[Problem] = field(default_factory=list)
+    department: str | None = None
+    period: str | None = None
+    submission_id: int | None = None
+    version: int | None = None
+    supersedes: int | None = None
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_bytes(data: bytes, catalog: Catalog, expected_department: str | None = None,
+                expected_period: str | None = None) -> CheckedReturn:
+    """Everything that can be said about a file without touching the database."""
+    book, problems = read_workbook(data)
+    if book is None:
+        return CheckedReturn(None, None, problems=problems)
+    return check_workbook(book, catalog, expected_department, expected_period)
+
+
+def ingest_bytes(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    catalog: Catalog,
+    uploader: str,
+    expected_department: str | None = None,
+    expected_period: str | None = None,
+    is_demo: bool = False,
+) -> IngestResult:
+    digest = sha256(data)
+    same = store.find_current_by_sha(con, digest)
+    if same is not None:
+        sid, dept, period, version = same
+        return IngestResult(file_name, DUPLICATE, digest, department=dept, period=period,
+                            submission_id=sid, version=version)
+    checked = check_bytes(data, catalog, expected_department, expected_period)
+    result = IngestResult(file_name, REJECTED, digest, checked.problems,
+                          checked.department, checked.period)
+    if errors(checked.problems):
+        return result
+    saved = store.save_return(con, checked, file_name=file_name, sha256=digest,
+                              uploader=uploader, catalog_version=catalog.version, is_demo=is_demo)
+    result.status = ACCEPTED
+    result.submission_id, result.version, result.supersedes = (
+        saved.submission_id, saved.version, saved.supersedes)
+    return result
+
+
+def ingest_path(con: duckdb.DuckDBPyConnection, path: Path, catalog: Catalog, uploader: str,
+                **kwargs) -> IngestResult:
+    path = Path(path)
+    return ingest_bytes(con, path.read_bytes(), path.name, catalog, uploader, **kwargs)

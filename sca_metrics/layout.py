@@ -1,0 +1,59 @@
+"""The survey workbook's layout, shared by the template writer and the reader.
+
+Headers are written bilingually ("Giá trị / Value"); the reader finds a column by either
+language, in any order, case, spacing or Unicode form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sca_metrics.textnorm import loose_key
+
+
+@dataclass(frozen=True)
+class Label:
+    key: str
+    vi: str
+    en: str
+    required: bool = True
+
+    @property
+    def text(self) -> str:
+        return f"{self.vi} / {self.en}"
+
+    def matches(self, text: object) -> bool:
+        k = loose_key(text)
+        return bool(k) and k in {loose_key(self.vi), loose_key(self.en), loose_key(self.text)}
+
+
+SHEET_INSTRUCTIONS = Label("instructions", "Hướng dẫn", "Instructions", required=False)
+SHEET_INFO = Label("info", "Thông tin", "Information")
+SHEET_INDICATORS = Label("indicators", "Chỉ số", "Indicators")
+
+INFO_DEPARTMENT = Label("department", "Mã đơn vị", "Department code")
+INFO_DEPARTMENT_NAME = Label("department_name", "Tên đơn vị", "Department", required=False)
+INFO_PERIOD = Label("period", "Kỳ báo cáo", "Reporting period")
+INFO_PREPARER = Label("preparer", "Người lập", "Prepared by", required=False)
+INFO_DATE = Label("date", "Ngày lập (dd/mm/yyyy)", "Date (dd/mm/yyyy)", required=False)
+INFO_CATALOG = Label("catalog_version", "Phiên bản danh mục", "Catalog version", required=False)
+INFO_FIELDS = (INFO_DEPARTMENT, INFO_DEPARTMENT_NAME, INFO_PERIOD, INFO_PREPARER, INFO_DATE,
+               INFO_CATALOG)
+
+COL_CODE = Label("code", "Mã chỉ số", "Code")
+COL_NAME = Label("name", "Tên chỉ số", "Indicator", required=False)
+COL_DOMAIN = Label("domain", "Lĩnh vực", "Domain", required=False)
+COL_DRIVER = Label("driver", "Động lực", "Driver", required=False)
+COL_UNIT = Label("unit", "Đơn vị tính", "Unit", required=False)
+COL_KIND = Label("kind", "Loại", "Kind", required=False)
+COL_VALUE = Label("value", "Giá trị", "Value")
+COL_QUALITY = Label("quality", "Chất lượng dữ liệu", "Data quality")
+COL_EVIDENCE = Label("evidence", "Minh chứng", "Evidence")
+COL_NOTE = Label("note", "Ghi chú", "Note", required=False)
+INDICATOR_COLUMNS = (COL_CODE, COL_NAME, COL_DOMAIN, COL_DRIVER, COL_UNIT, COL_KIND,
+                     COL_VALUE, COL_QUALITY, COL_EVIDENCE, COL_NOTE)
+FILL_COLUMNS = (COL_VALUE, COL_QUALITY, COL_EVIDENCE, COL_NOTE)
+
+# Rows of the indicators sheet: a title, a hint, then the header.
+HEADER_ROW = 3
+INFO_FIRST_ROW = 3

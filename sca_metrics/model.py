@@ -1,0 +1,103 @@
+"""The programme's fixed vocabulary: domains, drivers, kinds, directions, quality flags.
+
+One home for every code, bilingual name and colour, so pages, exports and validation
+never spell them twice. Indicators themselves are data (data/catalog.csv), not code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Term:
+    code: str
+    vi: str
+    en: str
+    colour: str = "#7f7f7f"
+
+    def name(self, lang: str) -> str:
+        return self.vi if lang == "vi" else self.en
+
+
+FOUNDATIONS = "foundations"
+
+# The article's order: foundations first, then the eight priority smart domains.
+DOMAINS: tuple[Term, ...] = (
+    Term(FOUNDATIONS, "Nền tảng (kiến trúc, hạ tầng dữ liệu, IOC)",
+         "Foundations (architecture, data infrastructure, IOC)", "#666666"),
+    Term("egov", "Chính quyền điện tử", "E-government", "#0072B2"),
+    Term("education", "Giáo dục", "Education", "#E69F00"),
+    Term("health", "Y tế", "Health", "#009E73"),
+    Term("tourism", "Du lịch", "Tourism", "#56B4E9"),
+    Term("environment", "Môi trường", "Environment", "#F0E442"),
+    Term("construction", "Xây dựng", "Construction", "#D55E00"),
+    Term("transport", "Giao thông vận tải", "Transport", "#CC79A7"),
+    Term("security", "An ninh an toàn", "Security & safety", "#000000"),
+)
+
+# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
+DRIVERS: tuple[Term, ...] = (
+    Term("technology", "Công nghệ", "Technology", "#0072B2"),
+    Term("policy", "Chính sách", "Policy", "#E69F00"),
+    Term("resources", "Nguồn lực", "Resources", "#009E73"),
+)
+
+KINDS: tuple[Term, ...] = (
+    Term("number", "Số", "Number"),
+    Term("percent", "Tỷ lệ %", "Percent"),
+    Term("yesno", "Có/Không", "Yes/No"),
+    Term("level", "Mức 0–4", "Level 0–4"),
+)
+
+DIRECTIONS: tuple[Term, ...] = (
+    Term("higher", "Càng cao càng tốt", "Higher is better"),
+    Term("lower", "Càng thấp càng tốt", "Lower is better"),
+)
+
+# U4SSC-style data-quality flags for each reported value.
+QUALITY_FLAGS: tuple[Term, ...] = (
+    Term("measured", "Đo đạc", "Measured"),
+    Term("administrative", "Số liệu hành chính", "Administrative record"),
+    Term("estimate", "Ước tính", "Estimate"),
+    Term("extrapolated", "Ngoại suy", "Extrapolated"),
+    Term("unknown", "Không rõ", "Unknown"),
+)
+
+SOURCES: tuple[Term, ...] = (
+    Term("u4ssc", "U4SSC / ITU-T Y.4903", "U4SSC / ITU-T Y.4903"),
+    Term("dti", "Chỉ số DTI cấp tỉnh", "Provincial DTI"),
+    Term("tt03_2026_bxd", "Thông tư 03/2026/TT-BXD", "Circular 03/2026/TT-BXD"),
+    Term("proposed", "Đề xuất", "Proposed"),
+)
+
+LEVEL_RANGE = (0, 4)
+
+
+def quality_choices() -> tuple[str, ...]:
+    """The drop-down texts of the quality flags, as templates show them."""
+    return tuple(f"{q.vi} ({q.en})" for q in QUALITY_FLAGS)
+
+
+def codes(terms: tuple[Term, ...]) -> tuple[str, ...]:
+    return tuple(t.code for t in terms)
+
+
+def term(terms: tuple[Term, ...], code: str) -> Term:
+    for t in terms:
+        if t.code == code:
+            return t
+    raise KeyError(code)
+
+
+DOMAIN_CODES = codes(DOMAINS)
+SMART_DOMAIN_CODES = tuple(c for c in DOMAIN_CODES if c != FOUNDATIONS)
+DRIVER_CODES = codes(DRIVERS)
+KIND_CODES = codes(KINDS)
+DIRECTION_CODES = codes(DIRECTIONS)
+QUALITY_CODES = codes(QUALITY_FLAGS)
+SOURCE_CODES = codes(SOURCES)
+
+# Reporting periods are calendar years within the programme and its vision.
+PERIOD_FIRST = 2018
+PERIOD_LAST = 2030

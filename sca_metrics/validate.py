@@ -1,0 +1,252 @@
+"""Rows → records + problems. Pure: no database, no streamlit; every problem at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sca_metrics import layout, model, values
+from sca_metrics.catalog import Catalog, Indicator
+from sca_metrics.i18n import fmt_number
+from sca_metrics.problems import ERROR, WARNING, Problem, errors
+from sca_metrics.reader import RawWorkbook, Sheet, cell_ref
+from sca_metrics.textnorm import nfc
+
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass(frozen=True)
+class Record:
+    indicator: str
+    value: float | None
+    raw: str
+    quality: str
+    evidence: str
+    note: str
+    cell: str  # where the value sits, e.g. "G12"
+
+
+@dataclass
+class CheckedReturn:
+    department: str | None
+    period: str | None
+    preparer: str = ""
+    prepared_on: date | None = None
+    records: list[Record] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    n_expected: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not errors(self.problems)
+
+    @property
+    def n_values(self) -> int:
+        return sum(r.value is not None for r in self.records)
+
+
+def check_workbook(
+    book: RawWorkbook,
+    catalog: Catalog,
+    expected_department: str | None = None,
+    expected_period: str | None = None,
+) -> CheckedReturn:
+    out = CheckedReturn(None, None)
+    info = book.sheet(layout.SHEET_INFO)
+    sheet = book.sheet(layout.SHEET_INDICATORS)
+    for label, found in ((layout.SHEET_INFO, info), (layout.SHEET_INDICATORS, sheet)):
+        if found is None:
+            out.problems.append(Problem("sheet_missing", params={"expected": label.text}))
+    if info is not None:
+        _check_info(info, catalog, expected_department, expected_period, out)
+    department = out.department or expected_department
+    if sheet is not None:
+        _check_indicators(sheet, catalog, department, out)
+    return out
+
+
+def _check_info(info: Sheet, catalog: Catalog, exp_dept: str | None, exp_period: str | None,
+                out: CheckedReturn) -> None:
+    found = _info_fields(info)
+    for label in layout.INFO_FIELDS:
+        if label.required and label.key not in found:
+            out.problems.append(Problem("info_missing", sheet=info.name,
+                                        params={"expected": label.text}))
+
+    def problem(code: str, key: str, raw: object, severity: str = ERROR, **params) -> None:
+        out.problems.append(Problem(code, severity, sheet=info.name, cell=cell_ref(*found[key][0]),
+                                    value=values.raw_text(raw), params=params))
+
+    if "department" in found:
+        raw = found["department"][1]
+        code = nfc(raw).upper()
+        if catalog.department(code) is None:
+            problem("department_unknown", "department", raw)
+        elif exp_dept and code != exp_dept:
+            problem("department_mismatch", "department", raw, expected=exp_dept)
+        else:
+            out.department = code
+    if "period" in found:
+        raw = found["period"][1]
+        period, code = values.parse_period(raw)
+        if code:
+            problem(code, "period", raw, first=model.PERIOD_FIRST, last=model.PERIOD_LAST)
+        elif exp_period and period != str(exp_period):
+            problem("period_mismatch", "period", raw, expected=exp_period)
+        else:
+            out.period = period
+    if "preparer" in found:
+        out.preparer = values.raw_text(found["preparer"][1])
+    if "date" in found and not values.is_blank(found["date"][1]):
+        out.prepared_on, code = values.parse_date(found["date"][1])
+        if code:
+            problem(code, "date", found["date"][1], WARNING)
+
+
+def _info_fields(info: Sheet) -> dict[str, tuple[tuple[int, int], object]]:
+    """label key → ((row, col) of the value, value): the value is the next filled cell right."""
+    found: dict[str, tuple[tuple[int, int], object]] = {}
+    for r, row in enumerate(info.rows):
+        for c, cell in enumerate(row):
+            label = next((f for f in layout.INFO_FIELDS if f.matches(cell)), None)
+            if label is None or label.key in found:
+                continue
+            rest = [(c2, v) for c2, v in enumerate(row) if c2 > c and not values.is_blank(v)]
+            c_val, v = rest[0] if rest else (c + 1, "")
+            found[label.key] = ((r, c_val), v)
+            break
+    return found
+
+
+def _find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
+    for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        cols: dict[str, int] = {}
+        for c, cell in enumerate(row):
+            for label in layout.INDICATOR_COLUMNS:
+                if label.key not in cols and label.matches(cell):
+                    cols[label.key] = c
+        if "code" in cols and "value" in cols:
+            return r, cols
+    return None
+
+
+def _check_indicators(sheet: Sheet, catalog: Catalog, department: str | None,
+                      out: CheckedReturn) -> None:
+    header = _find_header(sheet)
+    required = [c for c in layout.INDICATOR_COLUMNS if c.required]
+    if header is None:
+        for label in required:
+            out.problems.append(Problem("column_missing", sheet=sheet.name,
+                                        params={"expected": label.text}))
+        return
+    head_row, cols = header
+    for label in required:
+        if label.key not in cols:
+            out.problems.append(Problem("column_missing", sheet=sheet.name,
+                                        cell=f"{head_row + 1}:{head_row + 1}",
+                                        params={"expected": label.text}))
+    if any(label.key not in cols for label in required):
+        return
+
+    expected = catalog.for_department(department) if department else ()
+    out.n_expected = len(expected)
+    seen: dict[str, str] = {}
+    for r in range(head_row + 1, len(sheet.rows)):
+        _check_row(_Cells(sheet, r, cols, out.problems), catalog, department, seen, out)
+    for ind in expected:
+        if ind.code not in seen:
+            out.problems.append(Problem("indicator_missing_row", WARNING, sheet=sheet.name,
+                                        params={"indicator": ind.code}))
+    if not errors(out.problems) and out.n_values == 0:
+        out.problems.append(Problem("no_values", sheet=sheet.name))
+
+
+class _Cells:
+    """One data row of the indicators sheet: cells by column key, and located problems."""
+
+    def __init__(self, sheet: Sheet, r: int, cols: dict[str, int], problems: list[Problem]):
+        self.sheet, self.r, self.cols, self.problems = sheet, r, cols, problems
+
+    def get(self, key: str) -> object:
+        return self.sheet.value(self.r, self.cols[key]) if key in self.cols else ""
+
+    def at(self, key: str) -> str:
+        return cell_ref(self.r, self.cols[key])
+
+    def percent_styled(self, key: str) -> bool:
+        return (self.r, self.cols[key]) in self.sheet.percent_cells
+
+    def problem(self, code: str, key: str, severity: str = ERROR, **params: object) -> None:
+        self.problems.append(Problem(code, severity, sheet=self.sheet.name, cell=self.at(key),
+                                     value=values.raw_text(self.get(key)), params=params))
+
+
+def _check_row(row: _Cells, catalog: Catalog, department: str | None, seen: dict[str, str],
+               out: CheckedReturn) -> None:
+    raw_code = row.get("code")
+    fill = {k: row.get(k) for k in ("value", "quality", "evidence", "note")}
+    if values.is_blank(raw_code):
+        if not all(values.is_blank(v) for v in fill.values()):
+            row.problem("code_missing", "code")
+        return
+    code = nfc(raw_code).upper()
+    ind = catalog.indicator(code)
+    if ind is None:
+        row.problem("indicator_unknown", "code")
+        return
+    if department and ind.department != department:
+        row.problem("indicator_other_department", "code", owner=ind.department)
+        return
+    if code in seen:
+        row.problem("indicator_duplicate", "code", first=seen[code])
+        return
+    seen[code] = row.at("code")
+
+    value = None
+    if values.is_blank(fill["value"]):
+        row.problem("value_missing", "value", WARNING, indicator=code)
+    else:
+        value = _parse_value(ind, fill["value"], row.percent_styled("value"),
+                             lambda c, severity=ERROR, **p: row.problem(c, "value", severity, **p))
+    quality, q_problem = values.parse_quality(fill["quality"])
+    if q_problem:
+        row.problem(q_problem, "quality", allowed=", ".join(model.quality_choices()))
+    elif quality is None and value is not None:
+        row.problem("quality_missing", "quality", WARNING)
+    evidence, note = values.raw_text(fill["evidence"]), values.raw_text(fill["note"])
+    if value and ind.kind in ("yesno", "level") and not evidence:
+        row.problem("evidence_missing", "evidence", WARNING)
+    if value is not None or evidence or note:
+        out.records.append(Record(code, value, values.raw_text(fill["value"]),
+                                  quality or "unknown", evidence, note, row.at("value")))
+
+
+def _parse_value(ind: Indicator, raw: object, percent_styled: bool, problem) -> float | None:
+    if ind.kind == "yesno":
+        value, code = values.parse_yes_no(raw)
+    elif ind.kind == "level":
+        value, code = values.parse_level(raw)
+        if code == "level_range":
+            problem(code, parsed=fmt_number(value, "vi", 2))
+            return None
+    else:
+        value, code, ambiguous = values.parse_number(raw, percent_sign=ind.kind == "percent")
+        if value is not None and ind.kind == "percent" and percent_styled:
+            value *= 100  # Excel stores a typed 45% as 0.45 in a percent-formatted cell
+        if value is not None and ambiguous:
+            problem("value_ambiguous", WARNING, parsed=fmt_number(value, "vi", 6))
+    if code:
+        problem(code)
+        return None
+    if ind.kind == "percent" and not 0 <= value <= 100:
+        problem("percent_range", parsed=fmt_number(value, "vi", 2))
+        return None
+    if ind.kind == "number" and value < 0 <= min(ind.worst, ind.best):
+        problem("negative_count", parsed=fmt_number(value, "vi", 2))
+        return None
+    lo, hi = min(ind.worst, ind.best), max(ind.worst, ind.best)
+    if ind.kind in ("number", "percent") and not lo <= value <= hi:
+        bound = hi if value > hi else lo
+        problem("value_capped", WARNING, parsed=fmt_number(value, "vi", 2),
+                bound=fmt_number(bound, "vi", 2))
+    return value
