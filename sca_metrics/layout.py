@@ -7,6 +7,7 @@ language, in any order, case, spacing or Unicode form.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from sca_metrics.textnorm import loose_key
 
@@ -24,7 +25,12 @@ class Label:
 
     def matches(self, text: object) -> bool:
         k = loose_key(text)
-        return bool(k) and k in {loose_key(self.vi), loose_key(self.en), loose_key(self.text)}
+        return bool(k) and k in _keys(self)
+
+
+@cache
+def _keys(label: Label) -> frozenset[str]:
+    return frozenset({loose_key(label.vi), loose_key(label.en), loose_key(label.text)})
 
 
 SHEET_INSTRUCTIONS = Label("instructions", "Hướng dẫn", "Instructions", required=False)

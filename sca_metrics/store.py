@@ -192,15 +192,13 @@ def save_return(
              checked.prepared_on, catalog_version, checked.n_expected, checked.n_values, is_demo],
         ).fetchone()[0]
         if checked.records:
-            con.executemany(
-                "INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [[sid, r.indicator, r.value, r.raw, r.quality, r.evidence, r.note, r.cell]
-                 for r in checked.records])
+            _insert_columns(con, _INSERT_OBSERVATIONS, sid, [
+                [r.indicator, r.value, r.raw, r.quality, r.evidence, r.note, r.cell]
+                for r in checked.records])
         if checked.problems:
-            con.executemany(
-                "INSERT INTO submission_problems VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [[sid, p.severity, p.code, p.sheet, p.cell, p.value, p.message("vi"),
-                  p.message("en")] for p in checked.problems])
+            _insert_columns(con, _INSERT_PROBLEMS, sid, [
+                [p.severity, p.code, p.sheet, p.cell, p.value, p.message("vi"), p.message("en")]
+                for p in checked.problems])
         _audit(con, now, uploader, "ingest", sid, dept, period, {
             "file_name": file_name, "sha256": sha256, "version": version,
             "supersedes": prev[0] if prev else None, "n_values": checked.n_values,
@@ -211,6 +209,22 @@ def save_return(
         con.rollback()
         raise
     return Saved(sid, version, prev[0] if prev else None)
+
+
+# One statement per table and return: the rows travel as list parameters (columns) and are
+# unnested in SQL, which is much faster in DuckDB than executemany and still parameterised.
+_INSERT_OBSERVATIONS = """
+    INSERT INTO observations
+    SELECT ?, unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), unnest(?::VARCHAR[]),
+           unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])"""
+_INSERT_PROBLEMS = """
+    INSERT INTO submission_problems
+    SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
+           unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])"""
+
+
+def _insert_columns(con: duckdb.DuckDBPyConnection, sql: str, sid: int, rows: list[list]) -> None:
+    con.execute(sql, [sid, *(list(col) for col in zip(*rows, strict=True))])
 
 
 def withdraw(con: duckdb.DuckDBPyConnection, submission_id: int, actor: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
 
@@ -18,6 +19,11 @@ def nfc(text: object) -> str:
 
 def loose_key(text: object) -> str:
     """Key for matching labels typed by hand: case, spacing and diacritics do not matter."""
+    return _loose_key(text) if isinstance(text, str) else _loose_key(nfc(text))
+
+
+@lru_cache(maxsize=8192)
+def _loose_key(text: str) -> str:
     s = unicodedata.normalize("NFD", nfc(text).casefold())
     s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn")
     s = s.replace("đ", "d")

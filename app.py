@@ -1,0 +1,41 @@
+"""Entry point: language, navigation and the banner every page shares."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import common
+from sca_metrics import i18n
+
+common.ensure_app_navigation()
+st.set_page_config(page_title="ĐTTM — Smart-city readiness", page_icon=":material/location_city:",
+                   layout="wide")
+
+LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+
+def _language_picker() -> None:
+    current = common.lang()
+    choice = st.sidebar.radio(
+        common.t("app.language"), i18n.LANGS, index=i18n.LANGS.index(current),
+        format_func=LANG_NAMES.get, horizontal=True, key="lang_picker")
+    if choice != current:
+        st.query_params["lang"] = choice
+        st.rerun()
+
+
+_language_picker()
+st.sidebar.caption(common.t("app.db_path", db=common.db_path()))
+st.sidebar.caption(common.t("app.catalog_version", version=common.catalog().version))
+
+version = common.data_version()
+if common.is_demo(str(common.db_path()), version):
+    st.warning(common.t("app.demo_banner"), icon=":material/info:")
+
+page = st.navigation([
+    st.Page("pages/loaded.py", title=common.t("nav.loaded"), icon=":material/table_view:", url_path="loaded",
+            default=True),
+    st.Page("pages/templates.py", title=common.t("nav.templates"), icon=":material/description:",
+            url_path="templates"),
+])
+page.run()

@@ -1,0 +1,83 @@
+"""What every page shares: the language, the database connection, cached reads.
+
+Streamlit-side only; the engine (sca_metrics) never imports this.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from sca_metrics import i18n, store
+from sca_metrics.catalog import Catalog, default_catalog
+from sca_metrics.paths import default_db
+
+
+def ensure_app_navigation() -> None:
+    """Always run through app.py, even when a deep link is the first request after start.
+
+    Streamlit treats a folder named pages/ as legacy file-based navigation until app.py
+    first calls st.navigation; until then a link like /loaded?lang=en would run the page
+    file alone, without the language picker and the demo banner. Leaving that mode and
+    rerunning sends the request through app.py's navigation instead.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def lang() -> str:
+    value = st.query_params.get("lang", i18n.DEFAULT_LANG)
+    return value if value in i18n.LANGS else i18n.DEFAULT_LANG
+
+
+def t(key: str, **params: object) -> str:
+    return i18n.t(key, lang(), **params)
+
+
+def num(x: float | int | None, decimals: int = 1) -> str:
+    return i18n.fmt_number(x, lang(), decimals)
+
+
+def db_path() -> Path:
+    return default_db()
+
+
+@st.cache_resource
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    return store.connect(path)
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """A cursor on the process-wide connection (one per rerun: cursors are not shared)."""
+    return _connection(str(db_path())).cursor()
+
+
+@st.cache_resource
+def catalog() -> Catalog:
+    return default_catalog()
+
+
+def data_version() -> int:
+    """Changes whenever anything is written, so cached reads refresh after an upload."""
+    return int(connection().execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0])
+
+
+@st.cache_data(show_spinner=False)
+def submissions(path: str, version: int) -> pd.DataFrame:
+    return store.submissions(_connection(path).cursor())
+
+
+@st.cache_data(show_spinner=False)
+def is_demo(path: str, version: int) -> bool:
+    return store.is_demo(_connection(path).cursor())
+
+
+def department_label(code: str) -> str:
+    dept = catalog().department(code)
+    return f"{code} — {dept.name(lang())}" if dept else code

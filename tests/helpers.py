@@ -1,0 +1,103 @@
+"""Builders for test workbooks: every test makes its own file from the real template."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from openpyxl import Workbook
+
+from sca_metrics import layout
+from sca_metrics.catalog import Catalog
+from sca_metrics.template import build_template
+
+COLS = {c.key: i for i, c in enumerate(layout.INDICATOR_COLUMNS, start=1)}
+VALUE_COL = "G"
+QUALITY_COL = "H"
+
+
+def template(catalog: Catalog, dept: str = "SYT", period: str = "2024") -> Workbook:
+    return build_template(catalog, dept, period)
+
+
+def row_of(wb: Workbook, code: str) -> int:
+    ws = wb[layout.SHEET_INDICATORS.vi]
+    for r in range(layout.HEADER_ROW + 1, ws.max_row + 1):
+        if ws.cell(r, COLS["code"]).value == code:
+            return r
+    raise KeyError(code)
+
+
+def fill(wb: Workbook, values: dict[str, object], quality: object = "Đo đạc (Measured)",
+         evidence: str = "QĐ 12/QĐ-UBND ngày 01/02/2024") -> Workbook:
+    """Write values (and a quality flag and evidence) into the rows of the given codes."""
+    ws = wb[layout.SHEET_INDICATORS.vi]
+    for code, value in values.items():
+        r = row_of(wb, code)
+        ws.cell(r, COLS["value"], value)
+        ws.cell(r, COLS["quality"], quality)
+        ws.cell(r, COLS["evidence"], evidence)
+    return wb
+
+
+def set_info(wb: Workbook, label, value: object) -> Workbook:
+    ws = wb[layout.SHEET_INFO.vi]
+    for r in range(1, ws.max_row + 1):
+        if label.matches(ws.cell(r, 1).value):
+            ws.cell(r, 2, value)
+            return wb
+    raise KeyError(label.key)
+
+
+def to_bytes(wb: Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def full_values(catalog: Catalog, dept: str) -> dict[str, object]:
+    """A plausible value for every indicator of a department (midway between goalposts)."""
+    out: dict[str, object] = {}
+    for ind in catalog.for_department(dept):
+        if ind.kind == "yesno":
+            out[ind.code] = "Có"
+        elif ind.kind == "level":
+            out[ind.code] = 2
+        else:
+            out[ind.code] = round((ind.worst + ind.best) / 2, 1)
+    return out
+
+
+def valid_return(catalog: Catalog, dept: str = "SYT", period: str = "2024") -> bytes:
+    return to_bytes(fill(template(catalog, dept, period), full_values(catalog, dept)))
+
+
+def rezip(data: bytes, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None,
+          compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """The same workbook with some parts replaced or added (for hostile-file tests)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression) as dst:
+        for info in src.infolist():
+            body = (replace or {}).get(info.filename, src.read(info))
+            dst.writestr(info.filename, body)
+        for name, body in (add or {}).items():
+            dst.writestr(name, body)
+    return buf.getvalue()
+
+
+def lie_about_size(data: bytes, name: str, size: int) -> bytes:
+    """Rewrite a zip entry's declared uncompressed size in both headers (a lying directory)."""
+    out = bytearray(data)
+    eocd = data.rfind(b"PK\x05\x06")
+    pos = int.from_bytes(data[eocd + 16: eocd + 20], "little")
+    fake = size.to_bytes(4, "little")
+    while data[pos: pos + 4] == b"PK\x01\x02":
+        n, m, k = (int.from_bytes(data[pos + o: pos + o + 2], "little") for o in (28, 30, 32))
+        if data[pos + 46: pos + 46 + n].decode() == name:
+            local = int.from_bytes(data[pos + 42: pos + 46], "little")
+            out[pos + 24: pos + 28] = fake
+            out[local + 22: local + 26] = fake
+            return bytes(out)
+        pos += 46 + n + m + k
+    raise KeyError(name)

@@ -1,0 +1,74 @@
+import json
+import subprocess
+import sys
+
+from sca_metrics.cli import main
+from tests.helpers import fill, template, to_bytes, valid_return
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "sca_metrics", *map(str, args)],
+                          capture_output=True, text=True, encoding="utf-8")
+
+
+def test_help_lists_the_commands():
+    out = run("--help")
+    assert out.returncode == 0
+    for command in ("demo", "template", "ingest", "catalog", "submissions", "withdraw"):
+        assert command in out.stdout
+
+
+def test_ingest_exit_codes_and_located_problem_lines(tmp_path, catalog):
+    db = tmp_path / "cli.duckdb"
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(valid_return(catalog))
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(to_bytes(fill(template(catalog, "SGTVT"), {"TRA.T1": 150, "TRA.P1": "cao"})))
+
+    ok = run("ingest", "--db", db, good)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "good.xlsx: accepted as submission #1" in ok.stdout
+
+    mixed = run("ingest", "--db", db, "--lang", "en", bad, good)
+    assert mixed.returncode == 1
+    lines = mixed.stdout.splitlines()
+    errors = [line for line in lines if "[Error]" in line]
+    assert len(errors) == 2
+    assert all(line.startswith("bad.xlsx Chỉ số!G") for line in errors)
+    assert any("150% is outside 0–100" in line for line in errors)
+    assert "bad.xlsx: rejected (2 errors); nothing stored" in lines
+    assert "good.xlsx: identical to current submission #1" in mixed.stdout
+
+    vi = run("ingest", "--db", db, bad)
+    assert "[Lỗi] Tỷ lệ 150% nằm ngoài khoảng 0–100." in vi.stdout
+
+
+def test_submissions_json_lists_status_and_version(tmp_path, catalog):
+    db = tmp_path / "cli.duckdb"
+    for i, value in enumerate((40, 60)):
+        f = tmp_path / f"v{i}.xlsx"
+        f.write_bytes(to_bytes(fill(template(catalog), {"HLT.T1": value})))
+        assert main(["ingest", "--db", str(db), str(f)]) == 0
+    out = run("submissions", "--db", db, "--format", "json")
+    rows = json.loads(out.stdout)
+    assert [(r["version"], r["status"]) for r in rows] == [(1, "superseded"), (2, "current")]
+    assert {"file_name", "sha256", "received_at", "uploader", "n_values"} <= set(rows[0])
+    assert main(["withdraw", "--db", str(db), "2", "--reason", "nhầm"]) == 0
+    rows = json.loads(run("submissions", "--db", db, "--format", "json").stdout)
+    assert [r["status"] for r in rows] == ["current", "withdrawn"]
+
+
+def test_catalog_csv_and_json(catalog):
+    csv_out = run("catalog", "--format", "csv")
+    assert csv_out.returncode == 0
+    assert csv_out.stdout.splitlines()[0].startswith("code,domain,driver,department,name_vi")
+    assert len(csv_out.stdout.splitlines()) == len(catalog.indicators) + 1
+    data = json.loads(run("catalog", "--format", "json").stdout)
+    assert data["version"] == catalog.version
+    assert {i["code"] for i in data["indicators"]} == {i.code for i in catalog.indicators}
+    assert run("catalog", "--check").returncode == 0
+
+
+def test_missing_file_counts_as_rejected(tmp_path):
+    out = run("ingest", "--db", tmp_path / "x.duckdb", tmp_path / "nope.xlsx")
+    assert out.returncode == 1 and "no such file" in out.stdout

@@ -1,0 +1,67 @@
+import pytest
+
+from sca_metrics import store
+from sca_metrics.demo import CORRECTED, DEMO_PERIODS, build_demo, demo_returns
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    from sca_metrics.catalog import default_catalog
+
+    con = store.connect(tmp_path_factory.mktemp("demo") / "demo.duckdb")
+    results = build_demo(con, default_catalog())
+    yield con, results
+    con.close()
+
+
+def test_every_department_has_a_current_return_each_year(demo_db, catalog):
+    con, results = demo_db
+    assert {r.status for r in results} == {"accepted"}
+    current = store.submissions(con).query("status == 'current'")
+    assert len(current) == len(catalog.departments) * len(DEMO_PERIODS)
+    assert set(current.period) == set(DEMO_PERIODS) == {str(y) for y in range(2018, 2026)}
+
+
+def test_demo_has_one_superseded_return_and_is_labelled(demo_db):
+    con, _ = demo_db
+    subs = store.submissions(con)
+    superseded = subs.query("status == 'superseded'")
+    assert list(zip(superseded.department, superseded.period, strict=True)) == [CORRECTED]
+    assert subs.is_demo.all() and store.is_demo(con)
+
+
+def test_demo_has_missing_values_and_progress(demo_db, catalog):
+    con, _ = demo_db
+    obs = store.current_observations(con)
+    expected = sum(len(catalog.for_department(d.code)) for d in catalog.departments) * len(DEMO_PERIODS)
+    assert 0.8 * expected < obs.value.notna().sum() < expected
+    first, last = (obs[obs.period == p].set_index("indicator").value for p in ("2018", "2025"))
+    both = first.index.intersection(last.index)
+    improved = 0
+    for code in both:
+        ind = catalog.indicator(code)
+        sign = 1 if ind.direction == "higher" else -1
+        improved += sign * (last[code] - first[code]) > 0
+    assert improved / len(both) > 0.7
+
+
+def test_demo_is_deterministic(catalog):
+    a = [(f.file_name, f.department) for f in demo_returns(catalog, ("2020",))]
+    b = list(demo_returns(catalog, ("2020",)))
+    assert a == [(f.file_name, f.department) for f in b]
+    from sca_metrics.ingest import check_bytes
+
+    first = [check_bytes(f.data, catalog).records for f in b]
+    second = [check_bytes(f.data, catalog).records for f in demo_returns(catalog, ("2020",))]
+    assert first == second
+
+
+def test_demo_command_refuses_a_database_with_data(tmp_path):
+    from sca_metrics.cli import main
+
+    db = tmp_path / "d.duckdb"
+    con = store.connect(db)
+    con.close()
+    assert main(["demo", "--db", str(db), "--if-empty"]) == 0  # empty → builds
+    assert main(["demo", "--db", str(db), "--if-empty"]) == 0  # already filled → no-op
+    assert main(["demo", "--db", str(db)]) == 1
