@@ -24,8 +24,7 @@ FOUNDATIONS = "foundations"
 
 # The article's order: foundations first, then the eight priority smart domains.
 DOMAINS: tuple[Term, ...] = (
-    Term(FOUNDATIONS, "Nền tảng (kiến trúc, hạ tầng dữ liệu, IOC)",
-         "Foundations (architecture, data infrastructure, IOC)", "#666666"),
+    Term(FOUNDATIONS, "Nền tảng", "Foundations", "#666666"),
     Term("egov", "Chính quyền điện tử", "E-government", "#0072B2"),
     Term("education", "Giáo dục", "Education", "#E69F00"),
     Term("health", "Y tế", "Health", "#009E73"),

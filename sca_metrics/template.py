@@ -7,6 +7,7 @@ and a prompt with the indicator's range, direction and 2025 target.
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -69,13 +70,16 @@ def template_file_name(department: str, period: str) -> str:
 
 def _instructions(ws) -> None:
     ws.title = layout.SHEET_INSTRUCTIONS.vi
-    ws.column_dimensions["A"].width = 100
-    ws.column_dimensions["B"].width = 100
+    ws.column_dimensions["A"].width = 90
+    ws.column_dimensions["B"].width = 90
     for r, key in enumerate(INSTRUCTION_KEYS, start=1):
-        ws.cell(r, 1, t(key, "vi")).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.cell(r, 2, t(key, "en")).alignment = Alignment(wrap_text=True, vertical="top")
+        vi, en = t(key, "vi"), t(key, "en")
+        ws.cell(r, 1, vi).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(r, 2, en).alignment = Alignment(wrap_text=True, vertical="top")
+        _fit_height(ws, r, [(vi, 90), (en, 90)], line=18 if r == 1 else 15)
     ws["A1"].font = ws["B1"].font = Font(bold=True, size=14)
     ws.protection.sheet = True
+    _print_setup(ws)
 
 
 def _info(ws, code: str, name_vi: str, name_en: str, period: str, version: str) -> None:
@@ -99,6 +103,7 @@ def _info(ws, code: str, name_vi: str, name_en: str, period: str, version: str) 
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 60
     ws.protection.sheet = True
+    _print_setup(ws)
 
 
 def _indicators(ws, indicators: tuple[Indicator, ...], dept_name: str, period: str) -> None:
@@ -135,6 +140,7 @@ def _indicators(ws, indicators: tuple[Indicator, ...], dept_name: str, period: s
             c = ws.cell(r, cols[key], value)
             c.fill, c.border = LOCKED_FILL, BORDER
             c.alignment = Alignment(wrap_text=key == "name", vertical="top")
+        _fit_height(ws, r, [(ind.name_vi, WIDTHS["name"]), (ind.unit_vi, WIDTHS["unit"])])
         for col in layout.FILL_COLUMNS:
             c = ws.cell(r, cols[col.key])
             c.fill, c.border = INPUT_FILL, BORDER
@@ -152,6 +158,24 @@ def _indicators(ws, indicators: tuple[Indicator, ...], dept_name: str, period: s
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # officers may widen columns
     ws.protection.formatRows = False
+    _print_setup(ws, f"{layout.HEADER_ROW}:{layout.HEADER_ROW}")
+
+
+def _fit_height(ws, row: int, texts: list[tuple[str, float]], line: float = 15.0) -> None:
+    """Row height for wrapped text (openpyxl cannot autofit): lines ≈ characters / width."""
+    lines = max((math.ceil(len(text) * 1.1 / width) for text, width in texts if text), default=1)
+    ws.row_dimensions[row].height = line * max(1, lines)
+
+
+def _print_setup(ws, repeat_rows: str | None = None) -> None:
+    """A4 landscape, one page wide, so a printed return stays readable."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if repeat_rows:
+        ws.print_title_rows = repeat_rows
 
 
 def _list_validation(choices: tuple[str, ...]) -> DataValidation:
