@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
 
@@ -66,9 +66,13 @@ class Catalog:
     indicators: tuple[Indicator, ...]
     departments: tuple[Department, ...]
     version: str  # short SHA-256 of both files: which catalog a template or score used
+    _by_code: dict[str, Indicator] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_code", {i.code: i for i in self.indicators})
 
     def indicator(self, code: str) -> Indicator | None:
-        return self._by_code().get(code)
+        return self._by_code.get(code)
 
     def department(self, code: str) -> Department | None:
         return next((d for d in self.departments if d.code == code), None)
@@ -78,14 +82,6 @@ class Catalog:
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame([vars(i) for i in self.indicators], columns=INDICATOR_FIELDS)
-
-    def _by_code(self) -> dict[str, Indicator]:
-        return _index(self.indicators)
-
-
-@cache
-def _index(indicators: tuple[Indicator, ...]) -> dict[str, Indicator]:
-    return {i.code: i for i in indicators}
 
 
 class CatalogError(Exception):

@@ -98,9 +98,7 @@ def inspect_container(data: bytes) -> list[Problem]:
         return [Problem("file_corrupt", params={"detail": str(exc)[:120]})]
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        if "xl/workbook.bin" in names:
-            return [Problem("file_not_xlsx")]  # .xlsb
-        return [Problem("file_not_xlsx")]
+        return [Problem("file_not_xlsx")]  # another zip, an .ods or an .xlsb
     declared = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     worst_ratio = max((i.file_size / max(1, i.compress_size) for i in infos), default=0)
