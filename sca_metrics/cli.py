@@ -9,12 +9,16 @@ import json
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from sca_metrics import store
 from sca_metrics.catalog import CatalogError, default_catalog, read_catalog
 from sca_metrics.i18n import LANGS
 from sca_metrics.ingest import ACCEPTED, DUPLICATE, ingest_path
 from sca_metrics.paths import default_db
+from sca_metrics.scoring import ARITHMETIC, DEFAULT_THRESHOLD, METHODS
 from sca_metrics.template import write_template
+from sca_metrics.uncertainty import MonteCarlo
 from sca_metrics.values import parse_period
 
 
@@ -86,6 +90,19 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--department")
     c.add_argument("--period")
     c.set_defaults(func=_submissions)
+
+    c = sub.add_parser("scores", parents=[common, db],
+                       help="composite readiness scores (JSON schema in the README)")
+    c.add_argument("--period", help="one period (default: the latest with data)")
+    c.add_argument("--all-periods", action="store_true", help="every period, oldest first")
+    c.add_argument("--method", choices=METHODS, default=ARITHMETIC)
+    c.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
+                   help=f"minimum coverage (default {DEFAULT_THRESHOLD})")
+    c.add_argument("--runs", type=int, default=0,
+                   help="add Monte Carlo uncertainty with this many runs (JSON only)")
+    c.add_argument("--seed", type=int, default=MonteCarlo.seed)
+    c.add_argument("--format", choices=("json", "csv"), default="json")
+    c.set_defaults(func=_scores)
 
     c = sub.add_parser("withdraw", parents=[common, db],
                        help="withdraw a submission (the previous version becomes current)")
@@ -183,6 +200,44 @@ def _submissions(args) -> int:
         cols = ["id", "department", "period", "version", "status", "n_values", "n_expected",
                 "n_warnings", "received_at", "uploader", "file_name"]
         print(df[cols].to_string(index=False) if len(df) else "(no submissions)")
+    return 0
+
+
+def _scores(args) -> int:
+    from sca_metrics.inputs import observation_frame
+    from sca_metrics.scoring import Options, score_periods, scores_table
+    from sca_metrics.uncertainty import uncertainty
+
+    con = store.connect(args.db, read_only=args.db.exists())
+    obs = observation_frame(con)
+    if obs.empty:
+        print(f"error: {args.db} holds no values to score", file=sys.stderr)
+        return 1
+    options = Options(method=args.method, threshold=args.threshold)
+    catalog = default_catalog()
+    by_period = score_periods(catalog, obs, options)
+    if args.all_periods:
+        chosen = list(by_period)
+    else:
+        period = args.period or max(by_period)
+        if period not in by_period:
+            print(f"error: no data for period {period!r} (have: {', '.join(by_period)})",
+                  file=sys.stderr)
+            return 1
+        chosen = [period]
+    if args.format == "csv":
+        table = pd.concat([scores_table(by_period[p]) for p in chosen], ignore_index=True)
+        sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
+        return 0
+    docs = []
+    for p in chosen:
+        doc = by_period[p].to_dict()
+        if args.runs:
+            mc = MonteCarlo(runs=args.runs, seed=args.seed)
+            doc["uncertainty"] = uncertainty(catalog, obs[obs.period == p], p, options, mc).to_dict()
+        docs.append(doc)
+    out = {"periods": docs} if args.all_periods else docs[0]
+    print(json.dumps(out, ensure_ascii=False, indent=2, allow_nan=False))
     return 0
 
 

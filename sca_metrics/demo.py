@@ -49,7 +49,7 @@ def _progress(ind: Indicator, year: int) -> float | None:
     """Share of the way from worst to best in a year, or None when not yet measured."""
     rng = _rng("path", ind.code)
     start = 2018 if rng.random() < 0.75 else int(rng.integers(2019, 2021))
-    p0, gain = rng.uniform(0.05, 0.4), rng.uniform(0.03, 0.11)
+    p0, gain = rng.uniform(0.05, 0.35), rng.uniform(0.02, 0.09)
     if year < start:
         return None
     noise = _rng("noise", ind.code, year).normal(0, 0.025)

@@ -100,3 +100,12 @@ SOURCE_CODES = codes(SOURCES)
 # Reporting periods are calendar years within the programme and its vision.
 PERIOD_FIRST = 2018
 PERIOD_LAST = 2030
+
+# Maturity levels 1–5 (METHOD.md §3): level = 1 + min(4, ⌊score / 20⌋).
+LEVELS: tuple[Term, ...] = (
+    Term("1", "Khởi đầu", "Initial", "#d7191c"),
+    Term("2", "Đang hình thành", "Developing", "#fdae61"),
+    Term("3", "Xác lập", "Defined", "#ffffbf"),
+    Term("4", "Quản lý", "Managed", "#a6d96a"),
+    Term("5", "Tối ưu", "Optimising", "#1a9641"),
+)
