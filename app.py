@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages import common
-from sca_metrics import i18n
+from sca_metrics import i18n, store
 
 common.ensure_app_navigation()
 st.set_page_config(page_title="ĐTTM — Smart-city readiness", page_icon=":material/location_city:",
@@ -28,7 +28,11 @@ _language_picker()
 st.sidebar.caption(common.t("app.db_path", db=common.db_path()))
 st.sidebar.caption(common.t("app.catalog_version", version=common.catalog().version))
 
-version = common.data_version()
+try:
+    version = common.data_version()
+except store.StoreError:
+    st.error(common.t("app.db_busy", db=common.db_path()), icon=":material/lock:")
+    st.stop()
 if common.is_demo(str(common.db_path()), version):
     st.warning(common.t("app.demo_banner"), icon=":material/info:")
 

@@ -5,6 +5,8 @@ Streamlit-side only; the engine (sca_metrics) never imports this.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -48,14 +50,15 @@ def db_path() -> Path:
     return default_db()
 
 
-@st.cache_resource
-def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    return store.connect(path)
-
-
-def connection() -> duckdb.DuckDBPyConnection:
-    """A cursor on the process-wide connection (one per rerun: cursors are not shared)."""
-    return _connection(str(db_path())).cursor()
+@contextmanager
+def database() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived connection: the file lock is held only while a page reads or writes,
+    so the command line can load returns while the dashboard is open."""
+    con = store.connect(db_path())
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 @st.cache_resource
@@ -65,17 +68,21 @@ def catalog() -> Catalog:
 
 def data_version() -> int:
     """Changes whenever anything is written, so cached reads refresh after an upload."""
-    return int(connection().execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0])
+    with database() as con:
+        return int(con.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0])
 
 
 @st.cache_data(show_spinner=False)
 def submissions(path: str, version: int) -> pd.DataFrame:
-    return store.submissions(_connection(path).cursor())
+    """Cached per database and data version (the arguments are the cache key)."""
+    with database() as con:
+        return store.submissions(con)
 
 
 @st.cache_data(show_spinner=False)
 def is_demo(path: str, version: int) -> bool:
-    return store.is_demo(_connection(path).cursor())
+    with database() as con:
+        return store.is_demo(con)
 
 
 def department_label(code: str) -> str:

@@ -72,3 +72,34 @@ def test_catalog_csv_and_json(catalog):
 def test_missing_file_counts_as_rejected(tmp_path):
     out = run("ingest", "--db", tmp_path / "x.duckdb", tmp_path / "nope.xlsx")
     assert out.returncode == 1 and "no such file" in out.stdout
+
+
+def test_scores_json_is_complete_enough_to_recompute(tmp_path, catalog):
+    from sca_metrics.scoring import normalise
+
+    db = tmp_path / "s.duckdb"
+    f = tmp_path / "syt.xlsx"
+    f.write_bytes(valid_return(catalog, "SYT", "2024"))
+    assert main(["ingest", "--db", str(db), str(f)]) == 0
+    out = run("scores", "--db", db, "--runs", "50")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["period"] == "2024" and doc["method_version"] == "1.0"
+    assert doc["options"]["method"] == "arithmetic" and doc["options"]["threshold"] == 0.66
+    health = [i for i in doc["indicators"] if i["domain"] == "health"]
+    for i in health:
+        assert i["score"] == normalise(i["value"], i["worst"], i["best"]).item()
+    tech = next(c for c in doc["cells"] if c["domain"] == "health" and c["driver"] == "technology")
+    parts = [i for i in health if i["driver"] == "technology"]
+    recomputed = sum(i["weight"] * i["score"] for i in parts) / sum(i["weight"] for i in parts)
+    assert abs(tech["score"] - recomputed) < 1e-9
+    assert doc["overall"]["score"] is None and doc["overall"]["reason"] == "insufficient_coverage"
+    assert {"coverage", "level", "target_score_2025", "gap_2025", "gap_2030"} <= set(tech)
+    assert doc["foundations"]["reason"] == "no_data"
+    assert len(doc["uncertainty"]["domains"]) == 10
+
+    geo = json.loads(run("scores", "--db", db, "--method", "geometric").stdout)
+    assert geo["options"]["method"] == "geometric"
+    csv_out = run("scores", "--db", db, "--format", "csv")
+    assert csv_out.stdout.splitlines()[0].startswith("period,method,method_version,tier")
+    assert run("scores", "--db", db, "--period", "2019").returncode == 1

@@ -1,0 +1,101 @@
+"""Scoring speed and memory.
+
+    .venv/bin/python bench/bench_scoring.py
+
+1. every period of the demo database scored (nominal, with change since the previous period);
+2. the Monte Carlo (1,000 runs) for one period — target under 1 second;
+3. a synthetic national roll-out: 1,000 runs × 34 provinces × 8 periods, each province's values
+   being the demo values perturbed (seeded); reports the time and the peak memory (tracemalloc,
+   which numpy reports its arrays to).
+Times are the best of N repeats; results also go to bench/results/scoring.json.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sca_metrics import store  # noqa: E402
+from sca_metrics.catalog import default_catalog  # noqa: E402
+from sca_metrics.demo import build_demo  # noqa: E402
+from sca_metrics.inputs import observation_frame  # noqa: E402
+from sca_metrics.scoring import Options, build_tree, indicator_scores, score_periods  # noqa: E402
+from sca_metrics.uncertainty import MonteCarlo, simulate, summarise, uncertainty  # noqa: E402
+
+PROVINCES = 34
+
+
+def best_of(n, fn):
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main() -> None:
+    catalog = default_catalog()
+    with tempfile.TemporaryDirectory() as tmp:
+        con = store.connect(Path(tmp) / "demo.duckdb")
+        build_demo(con, catalog)
+        obs = observation_frame(con)
+        con.close()
+    periods = sorted(obs.period.unique())
+    all_periods = best_of(3, lambda: score_periods(catalog, obs))
+    latest = obs[obs.period == periods[-1]]
+    mc_one = best_of(5, lambda: uncertainty(catalog, latest, periods[-1], mc=MonteCarlo(runs=1000)))
+
+    options, mc = Options(), MonteCarlo(runs=1000)
+    tree = build_tree(catalog, options)
+    codes = list(tree.indicators.code)
+    rng = np.random.default_rng(1)
+    base = {p: obs[obs.period == p].set_index("indicator").value.reindex(codes).to_numpy()
+            for p in periods}
+    province_values = [
+        {p: base[p] * rng.uniform(0.7, 1.3, len(codes)) for p in periods} for _ in range(PROVINCES)
+    ]
+
+    def national() -> int:
+        n = 0
+        for prov in province_values:
+            for p in periods:
+                summarise(tree, simulate(tree, indicator_scores(tree, prov[p]), options, mc))
+                n += 1
+        return n
+
+    start = time.perf_counter()
+    n = national()
+    national_s = time.perf_counter() - start
+    tracemalloc.start()  # a second, traced pass: tracing slows it, so it is not the timed one
+    national()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    result = {
+        "periods": len(periods),
+        "indicators": len(codes),
+        "score_all_demo_periods_s": round(all_periods, 3),
+        "monte_carlo_1000_runs_one_period_s": round(mc_one, 3),
+        "monte_carlo_target_s": 1.0,
+        "national_province_periods": n,
+        "national_runs_total": n * mc.runs,
+        "national_s": round(national_s, 2),
+        "national_peak_memory_mb": round(peak / 1024 / 1024, 1),
+    }
+    print(json.dumps(result, indent=2))
+    out = Path(__file__).parent / "results"
+    out.mkdir(exist_ok=True)
+    (out / "scoring.json").write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
