@@ -19,20 +19,12 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.timing import best_of  # noqa: E402
 from sca_metrics import store  # noqa: E402
 from sca_metrics.catalog import default_catalog  # noqa: E402
 from sca_metrics.demo import demo_returns  # noqa: E402
 from sca_metrics.ingest import ACCEPTED, ingest_path  # noqa: E402
 from sca_metrics.reader import read_workbook  # noqa: E402
-
-
-def best_of(repeat: int, fn) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

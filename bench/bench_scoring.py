@@ -23,6 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.timing import best_of  # noqa: E402
 from sca_metrics import store  # noqa: E402
 from sca_metrics.catalog import default_catalog  # noqa: E402
 from sca_metrics.demo import build_demo  # noqa: E402
@@ -31,15 +32,6 @@ from sca_metrics.scoring import Options, build_tree, indicator_scores, score_per
 from sca_metrics.uncertainty import MonteCarlo, simulate, summarise, uncertainty  # noqa: E402
 
 PROVINCES = 34
-
-
-def best_of(n, fn):
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> None:

@@ -332,6 +332,8 @@ def _level_frame(frame: pd.DataFrame, weights, nominal, targets, key: str, membe
     frame["reason"] = np.where(~np.isnan(score), None,
                                np.where(values_below == 0, NO_DATA, INSUFFICIENT))
     frame["level"] = pd.array(level(score) if np.ndim(score) else [level(score)], dtype="Int64")
+    frame["level_vi"] = [level_name(lv, "vi") if pd.notna(lv) else None for lv in frame.level]
+    frame["level_en"] = [level_name(lv, "en") if pd.notna(lv) else None for lv in frame.level]
     frame["points_to_next_level"] = points_to_next(score)
     for yr in TARGET_YEARS:
         frame[f"target_score_{yr}"] = targets[yr][key][0]
@@ -371,7 +373,8 @@ def scores_table(s: Scores) -> pd.DataFrame:
                                           "domain"))
     ovr = s.overall.drop(columns="name").assign(tier="overall")
     columns = ["tier", "domain", "driver", "code", "value", "worst", "best", "direction", "weight",
-               "score", "coverage", "level", "reason", "rank", "points_to_next_level",
+               "score", "coverage", "level", "level_vi", "level_en", "reason", "rank",
+               "points_to_next_level",
                "target_score_2025", "gap_2025", "target_score_2030", "gap_2030",
                "effective_weight", "gap_contribution", "change"]
     table = pd.concat([ind, cells, doms, ovr], ignore_index=True)

@@ -7,6 +7,7 @@ All runs go through the same `roll_up` as the nominal scores, with a leading run
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -104,7 +105,8 @@ def summarise(tree: Tree, sim: dict[str, np.ndarray]) -> pd.DataFrame:
     frame = pd.concat([frame, pd.DataFrame({"domain": ["overall"], "nominal": sim["nominal_overall"]})],
                       ignore_index=True)
     scores = np.column_stack([dom, sim["overall"]])
-    with np.errstate(invalid="ignore"), _quiet():
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a domain missing in every run
         frame["median"] = np.nanmedian(scores, axis=0)
         frame["p05"] = np.nanpercentile(scores, 5, axis=0)
         frame["p95"] = np.nanpercentile(scores, 95, axis=0)
@@ -122,16 +124,3 @@ def summarise(tree: Tree, sim: dict[str, np.ndarray]) -> pd.DataFrame:
                                               np.nan)
     return frame
 
-
-class _quiet:
-    """All-NaN columns (a domain missing in every run) are expected: no RuntimeWarning."""
-
-    def __enter__(self):
-        import warnings
-
-        self._ctx = warnings.catch_warnings()
-        self._ctx.__enter__()
-        warnings.simplefilter("ignore", RuntimeWarning)
-
-    def __exit__(self, *exc):
-        return self._ctx.__exit__(*exc)

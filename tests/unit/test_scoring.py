@@ -125,6 +125,7 @@ def test_e4_through_the_catalog_pipeline_with_targets():
     dom = s.domains.set_index("domain").loc["transport"]
     assert dom.score == pytest.approx(48.223485, abs=TOL)
     assert dom.level == 3 and dom.points_to_next_level == pytest.approx(11.776515, abs=TOL)
+    assert (dom.level_vi, dom.level_en) == ("Xác lập", "Defined")
     assert dom.target_score_2025 == pytest.approx(70) and dom.gap_2025 == pytest.approx(21.776515, abs=TOL)
     assert s.overall.iloc[0].score == pytest.approx(48.223485, abs=TOL)
 
