@@ -37,8 +37,10 @@ if common.is_demo(str(common.db_path()), version):
     st.warning(common.t("app.demo_banner"), icon=":material/info:")
 
 page = st.navigation([
-    st.Page("pages/loaded.py", title=common.t("nav.loaded"), icon=":material/table_view:", url_path="loaded",
-            default=True),
+    st.Page("pages/overview.py", title=common.t("nav.overview"), icon=":material/grid_view:",
+            url_path="overview", default=True),
+    st.Page("pages/loaded.py", title=common.t("nav.loaded"), icon=":material/table_view:",
+            url_path="loaded"),
     st.Page("pages/templates.py", title=common.t("nav.templates"), icon=":material/description:",
             url_path="templates"),
 ])

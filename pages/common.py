@@ -42,8 +42,8 @@ def t(key: str, **params: object) -> str:
     return i18n.t(key, lang(), **params)
 
 
-def num(x: float | int | None, decimals: int = 1) -> str:
-    return i18n.fmt_number(x, lang(), decimals)
+def num(x: float | int | None, decimals: int = 1, fixed: bool = False) -> str:
+    return i18n.fmt_number(x, lang(), decimals, fixed)
 
 
 def db_path() -> Path:
@@ -88,3 +88,24 @@ def is_demo(path: str, version: int) -> bool:
 def department_label(code: str) -> str:
     dept = catalog().department(code)
     return f"{code} — {dept.name(lang())}" if dept else code
+
+
+@st.cache_data(show_spinner=False)
+def scores_by_period(path: str, version: int) -> dict:
+    """Scores of every period (default method), cached per database and data version."""
+    from sca_metrics.inputs import observation_frame
+    from sca_metrics.scoring import score_periods
+
+    with database() as con:
+        obs = observation_frame(con)
+    return score_periods(catalog(), obs) if len(obs) else {}
+
+
+def period_picker(periods: list[str]) -> str:
+    """The period select box, kept in the URL (?period=2024) so a view can be shared."""
+    wanted = st.query_params.get("period")
+    index = periods.index(wanted) if wanted in periods else len(periods) - 1
+    period = st.selectbox(t("overview.period"), periods, index=index, key="period_picker")
+    if st.query_params.get("period") != period:
+        st.query_params["period"] = period
+    return period

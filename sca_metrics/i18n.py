@@ -39,11 +39,13 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     return text.format(**params) if params else text
 
 
-def fmt_number(x: float | int | None, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
-    """1.234,5 in Vietnamese, 1,234.5 in English; integers keep no decimals; None → '–'."""
+def fmt_number(x: float | int | None, lang: str = DEFAULT_LANG, decimals: int = 1,
+               fixed: bool = False) -> str:
+    """1.234,5 in Vietnamese, 1,234.5 in English; None → '–'. Whole numbers drop their
+    decimals unless `fixed` (scores: 59,0 beside 53,6)."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
-    if float(x).is_integer() and decimals >= 0 and abs(x) < 1e15:
+    if not fixed and float(x).is_integer() and abs(x) < 1e15:
         text = f"{int(round(x)):,}"
     else:
         text = f"{x:,.{decimals}f}"

@@ -101,11 +101,13 @@ SOURCE_CODES = codes(SOURCES)
 PERIOD_FIRST = 2018
 PERIOD_LAST = 2030
 
-# Maturity levels 1–5 (METHOD.md §3): level = 1 + min(4, ⌊score / 20⌋).
+# Maturity levels 1–5 (METHOD.md §3): level = 1 + min(4, ⌊score / 20⌋). One colour scale for
+# levels everywhere: viridis steps, readable with the common colour-vision deficiencies.
 LEVELS: tuple[Term, ...] = (
-    Term("1", "Khởi đầu", "Initial", "#d7191c"),
-    Term("2", "Đang hình thành", "Developing", "#fdae61"),
-    Term("3", "Xác lập", "Defined", "#ffffbf"),
-    Term("4", "Quản lý", "Managed", "#a6d96a"),
-    Term("5", "Tối ưu", "Optimising", "#1a9641"),
+    Term("1", "Khởi đầu", "Initial", "#fde725"),
+    Term("2", "Đang hình thành", "Developing", "#5ec962"),
+    Term("3", "Xác lập", "Defined", "#21918c"),
+    Term("4", "Quản lý", "Managed", "#3b528b"),
+    Term("5", "Tối ưu", "Optimising", "#440154"),
 )
+LIGHT_LEVELS = ("1", "2")  # dark text on these, white on the others

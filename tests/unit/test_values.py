@@ -75,3 +75,11 @@ def test_periods():
     assert values.parse_period(" 2025 ") == ("2025", None)
     assert values.parse_period("2017")[1] == "period_invalid"
     assert values.parse_period("24")[1] == "period_invalid"
+
+
+def test_number_formats_by_language():
+    from sca_metrics.i18n import fmt_number
+
+    assert fmt_number(1234.5, "vi") == "1.234,5" and fmt_number(1234.5, "en") == "1,234.5"
+    assert fmt_number(59.0, "vi") == "59" and fmt_number(59.0, "vi", fixed=True) == "59,0"
+    assert fmt_number(None) == "–" and fmt_number(float("nan"), "en") == "–"
