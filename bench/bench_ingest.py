@@ -9,7 +9,6 @@ The demo files are generated first (not timed). Reported: the best of N runs of 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -19,7 +18,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.timing import best_of  # noqa: E402
+from bench.timing import best_of, report  # noqa: E402
 from sca_metrics import store  # noqa: E402
 from sca_metrics.catalog import default_catalog  # noqa: E402
 from sca_metrics.demo import demo_returns  # noqa: E402
@@ -67,10 +66,7 @@ def main() -> None:
         "ratio_pandas_openpyxl_read_over_our_read": round(openpyxl / calamine, 2),
         "target_s": 5.0,
     }
-    print(json.dumps(result, indent=2))
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    (out / "ingest.json").write_text(json.dumps(result, indent=2))
+    report("ingest", result)
 
 
 if __name__ == "__main__":

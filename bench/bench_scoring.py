@@ -12,7 +12,6 @@ Times are the best of N repeats; results also go to bench/results/scoring.json.
 
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.timing import best_of  # noqa: E402
+from bench.timing import best_of, report  # noqa: E402
 from sca_metrics import store  # noqa: E402
 from sca_metrics.catalog import default_catalog  # noqa: E402
 from sca_metrics.demo import build_demo  # noqa: E402
@@ -83,10 +82,7 @@ def main() -> None:
         "national_s": round(national_s, 2),
         "national_peak_memory_mb": round(peak / 1024 / 1024, 1),
     }
-    print(json.dumps(result, indent=2))
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    (out / "scoring.json").write_text(json.dumps(result, indent=2))
+    report("scoring", result)
 
 
 if __name__ == "__main__":

@@ -13,3 +13,14 @@ def best_of(n: int, fn: Callable[[], object]) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return min(times)
+
+
+def report(name: str, result: dict) -> None:
+    """Print the result and keep it in bench/results/<name>.json (git-ignored)."""
+    import json
+    from pathlib import Path
+
+    print(json.dumps(result, indent=2))
+    out = Path(__file__).parent / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(result, indent=2))
