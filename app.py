@@ -28,6 +28,7 @@ _language_picker()
 st.sidebar.caption(common.t("app.db_path", db=common.db_path()))
 st.sidebar.caption(common.t("app.catalog_version", version=common.catalog().version))
 
+common.new_run()
 try:
     version = common.data_version()
 except store.StoreError:

@@ -67,9 +67,22 @@ def catalog() -> Catalog:
 
 
 def data_version() -> int:
-    """Changes whenever anything is written, so cached reads refresh after an upload."""
-    with database() as con:
-        return int(con.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0])
+    """Changes whenever anything is written, so cached reads refresh after an upload.
+    Read once per run by app.py (one connection per rerun); pages reuse it."""
+    if "data_version" not in _run_state():
+        with database() as con:
+            _run_state()["data_version"] = int(
+                con.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0])
+    return _run_state()["data_version"]
+
+
+def _run_state() -> dict:
+    """Values that hold for the current script run only (cleared by app.py at each run)."""
+    return st.session_state.setdefault("_run", {})
+
+
+def new_run() -> None:
+    st.session_state["_run"] = {}
 
 
 @st.cache_data(show_spinner=False)
