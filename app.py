@@ -37,12 +37,17 @@ except store.StoreError:
 if common.is_demo(str(common.db_path()), version):
     st.warning(common.t("app.demo_banner"), icon=":material/info:")
 
+PAGES = (  # pages/<name>.py at /<name>
+    ("overview", ":material/grid_view:"),
+    ("domain", ":material/zoom_in:"),
+    ("whatif", ":material/tune:"),
+    ("submissions", ":material/fact_check:"),
+    ("upload", ":material/upload_file:"),
+    ("method", ":material/menu_book:"),
+)
 page = st.navigation([
-    st.Page("pages/overview.py", title=common.t("nav.overview"), icon=":material/grid_view:",
-            url_path="overview", default=True),
-    st.Page("pages/loaded.py", title=common.t("nav.loaded"), icon=":material/table_view:",
-            url_path="loaded"),
-    st.Page("pages/templates.py", title=common.t("nav.templates"), icon=":material/description:",
-            url_path="templates"),
+    st.Page(f"pages/{name}.py", title=common.t(f"nav.{name}"), icon=icon, url_path=name,
+            default=name == "overview")
+    for name, icon in PAGES
 ])
 page.run()

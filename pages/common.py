@@ -13,9 +13,14 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from sca_metrics import i18n, store
+from sca_metrics import exports, i18n, store
 from sca_metrics.catalog import Catalog, default_catalog
 from sca_metrics.paths import default_db
+from sca_metrics.selection import drill_target
+
+# The toolbar's camera button saves a PNG at three times the screen size (print quality).
+CHART_CONFIG = {"displaylogo": False,
+                "toImageButtonOptions": {"format": "png", "scale": 3, "filename": "dttm_chart"}}
 
 
 def ensure_app_navigation() -> None:
@@ -104,21 +109,106 @@ def department_label(code: str) -> str:
 
 
 @st.cache_data(show_spinner=False)
-def scores_by_period(path: str, version: int) -> dict:
-    """Scores of every period (default method), cached per database and data version."""
+def observations(path: str, version: int) -> pd.DataFrame:
+    """The scoring input: every current value of every period."""
     from sca_metrics.inputs import observation_frame
-    from sca_metrics.scoring import score_periods
 
     with database() as con:
-        obs = observation_frame(con)
+        return observation_frame(con)
+
+
+@st.cache_data(show_spinner=False)
+def scores_by_period(path: str, version: int) -> dict:
+    """Scores of every period (default method), cached per database and data version."""
+    from sca_metrics.scoring import score_periods
+
+    obs = observations(path, version)
     return score_periods(catalog(), obs) if len(obs) else {}
 
 
-def period_picker(periods: list[str]) -> str:
-    """The period select box, kept in the URL (?period=2024) so a view can be shared."""
-    wanted = st.query_params.get("period")
-    index = periods.index(wanted) if wanted in periods else len(periods) - 1
-    period = st.selectbox(t("overview.period"), periods, index=index, key="period_picker")
-    if st.query_params.get("period") != period:
-        st.query_params["period"] = period
-    return period
+def version() -> tuple[str, int]:
+    """The cache key of every data read: (database path, data version)."""
+    return str(db_path()), data_version()
+
+
+def chart(fig, key: str | None = None, drill: bool = False, container=st) -> None:
+    """A plotly figure with the print-quality image button. With `drill`, clicking a point
+    that carries a domain opens the Domain page on it (and on the driver of a heatmap cell)."""
+    if not drill:
+        container.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key=key)
+        return
+    event = container.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key=key,
+                                   on_select="rerun", selection_mode="points")
+    target = drill_target(event.selection if event else None)
+    if target is not None:
+        params = {"lang": lang(), **target.query_params()}
+        if "period" in st.query_params:
+            params["period"] = st.query_params["period"]
+        st.switch_page("pages/domain.py", query_params=params)
+
+
+def table(frame: pd.DataFrame, numbers: dict[str, int] | None = None,
+          percent: tuple[str, ...] = (), **kwargs) -> None:
+    """A data frame shown with the language's number format (1.234,5 in Vietnamese),
+    while sorting still uses the numbers. `numbers`: column → decimals (fixed)."""
+    styler = frame.style
+    for col, decimals in (numbers or {}).items():
+        if col in frame.columns:
+            styler = styler.format(lambda x, d=decimals: num(x, d, fixed=True), subset=[col])
+    for col in percent:
+        if col in frame.columns:
+            styler = styler.format(lambda x: "–" if pd.isna(x) else f"{num(100 * x, 0)}%",
+                                   subset=[col])
+    kwargs.setdefault("hide_index", True)
+    st.dataframe(styler, width="stretch", **kwargs)
+
+
+def downloads(frame: pd.DataFrame, name: str, key: str | None = None) -> None:
+    """CSV and XLSX of a chart's data, side by side, safe against formula injection."""
+    left, right = st.columns(2)
+    # Callables: the files are built only when clicked, not on every rerun.
+    left.download_button(t("download.csv"), lambda: exports.csv_bytes(frame), file_name=f"{name}.csv",
+                         mime="text/csv", icon=":material/download:", key=f"{key or name}_csv",
+                         on_click="ignore")
+    right.download_button(t("download.xlsx"), lambda: exports.xlsx_bytes({name: frame}),
+                          file_name=f"{name}.xlsx", mime=exports.XLSX_MIME,
+                          icon=":material/download:", key=f"{key or name}_xlsx", on_click="ignore")
+
+
+def data_table(frame: pd.DataFrame, name: str, numbers: dict[str, int] | None = None,
+               percent: tuple[str, ...] = (), expanded: bool = False) -> None:
+    """The data behind a chart: a table in an expander with its CSV/XLSX downloads."""
+    with st.expander(t("download.data_table"), expanded=expanded, icon=":material/table:"):
+        table(frame, numbers, percent)
+        downloads(frame, name)
+
+
+def domain_name(code: str) -> str:
+    from sca_metrics import model
+
+    return model.term(model.DOMAINS, code).name(lang())
+
+
+def url_select(label: str, options: list[str], param: str, key: str, default: str | None = None,
+               container=st, **kwargs) -> str:
+    """A select box whose value lives in the URL (?param=value), so a view can be shared and
+    survives a reload. A value arriving in the URL (a link, a drill-down) wins over the
+    widget's remembered one; a choice in the widget is written back to the URL."""
+    wanted = st.query_params.get(param)
+    if wanted not in options:
+        wanted = default if default in options else options[-1]
+    if st.session_state.get(key) != wanted:
+        st.session_state[key] = wanted
+
+    def to_url() -> None:
+        st.query_params[param] = st.session_state[key]
+
+    value = container.selectbox(label, options, key=key, on_change=to_url, **kwargs)
+    if st.query_params.get(param) != value:
+        st.query_params[param] = value
+    return value
+
+
+def period_picker(periods: list[str], container=st) -> str:
+    """The reporting period, kept in the URL (?period=2024); the latest by default."""
+    return url_select(t("overview.period"), periods, "period", "period_picker", container=container)

@@ -1,4 +1,4 @@
-"""Overview: overall score and level, domains × drivers heatmap, ranking, foundations."""
+"""Overview: overall score and level, domains × drivers heatmap, ranking, radar, foundations."""
 
 from __future__ import annotations
 
@@ -13,17 +13,20 @@ common.ensure_app_navigation()
 lang = common.lang()
 st.title(common.t("overview.title"))
 
-by_period = common.scores_by_period(str(common.db_path()), common.data_version())
+by_period = common.scores_by_period(*common.version())
 if not by_period:
     st.info(common.t("app.empty_db", db=common.db_path()))
     st.stop()
-period = common.period_picker(list(by_period))
+periods = list(by_period)
+period = common.period_picker(periods)
 scores = by_period[period]
+previous = by_period[periods[periods.index(period) - 1]] if periods.index(period) else None
 
 
 def metric(column, label: str, row) -> None:
     if row.score is None or math.isnan(row.score):
         column.metric(label, common.t("overview.missing"))
+        column.caption(common.t(f"reason.{row.reason or 'no_data'}"))
         return
     change = row.get("change")
     delta = None if change is None or math.isnan(change) else (
@@ -33,29 +36,42 @@ def metric(column, label: str, row) -> None:
     column.caption(level)
 
 
-overall = scores.overall.iloc[0]
-foundations = scores.foundations.iloc[0]
 cols = st.columns(2)
-metric(cols[0], common.t("overview.overall"), overall)
-metric(cols[1], common.t("overview.foundations"), foundations)
+metric(cols[0], common.t("overview.overall"), scores.overall.iloc[0])
+metric(cols[1], common.t("overview.foundations"), scores.foundations.iloc[0])
+
+st.caption(common.t("figure.click_hint"))
+left, right = st.columns([3, 2])
+with left:
+    common.chart(figures.heatmap(scores, lang), key="overview_heatmap", drill=True)
+with right:
+    common.chart(figures.ranking(scores, lang), key="overview_ranking", drill=True)
+
+table = scores.domains.assign(domain=scores.domains.domain.map(common.domain_name),
+                              reason=scores.domains.reason.map(
+                                  lambda r: common.t(f"reason.{r}") if isinstance(r, str) else ""))
+table = table[["domain", "score", "coverage", "level", f"level_{lang}", "rank", "target_score_2025",
+               "gap_2025", "gap_2030", "change", "reason"]]
+table = table.rename(columns={"domain": common.t("domain.picker"),
+                              f"level_{lang}": common.t("overview.level")})
+common.data_table(table, f"overview_{period}", numbers={"score": 1, "target_score_2025": 1,
+                                                       "gap_2025": 1, "gap_2030": 1, "change": 1},
+                  percent=("coverage",))
 
 left, right = st.columns([3, 2])
-left.plotly_chart(figures.heatmap(scores, lang), width="stretch",
-                  config={"toImageButtonOptions": {"format": "png", "scale": 3}})
-right.plotly_chart(figures.ranking(scores, lang), width="stretch",
-                   config={"toImageButtonOptions": {"format": "png", "scale": 3}})
-
-with st.expander(common.t("overview.data_table")):
-    table = scores.domains.assign(
-        domain=scores.domains.domain.map(lambda d: model.term(model.DOMAINS, d).name(lang)))
-    table = table[["domain", "score", "coverage", "level", f"level_{lang}", "rank", "gap_2025",
-                   "gap_2030", "change"]]
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={"score": st.column_config.NumberColumn(format="%.1f"),
-                                "gap_2025": st.column_config.NumberColumn(format="%.1f"),
-                                "gap_2030": st.column_config.NumberColumn(format="%.1f"),
-                                "change": st.column_config.NumberColumn(format="%.1f"),
-                                "coverage": st.column_config.NumberColumn(format="percent")})
-    st.download_button(common.t("overview.download_csv"),
-                       table.to_csv(index=False).encode("utf-8-sig"),
-                       file_name=f"overview_{period}.csv", mime="text/csv")
+with left:
+    common.chart(figures.radar(scores, previous, lang), key="overview_radar", drill=True)
+with right:
+    st.subheader(common.t("overview.foundations"))
+    cells = scores.cells[scores.cells.domain == model.FOUNDATIONS]
+    for _, row in cells.iterrows():
+        name = model.term(model.DRIVERS, row.driver).name(lang)
+        if math.isnan(row.score):
+            st.markdown(f"**{name}** — {common.t(f'reason.{row.reason}')}")
+            continue
+        st.markdown(f"**{name}** — {common.num(row.score, 1, fixed=True)} · "
+                    f"{common.t('overview.level')} {int(row.level)} ({row[f'level_{lang}']})")
+        st.progress(min(1.0, row.score / 100))
+    if st.button(common.t("overview.foundations_detail"), icon=":material/arrow_forward:"):
+        st.switch_page("pages/domain.py", query_params={"lang": lang, "period": period,
+                                                        "domain": model.FOUNDATIONS})

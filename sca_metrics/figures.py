@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from sca_metrics import model
@@ -10,6 +11,7 @@ from sca_metrics.i18n import fmt_number, t
 from sca_metrics.scoring import Scores
 
 FONT = "Noto Sans, Arial, sans-serif"
+MISSING = "#d9d9d9"  # grey: no score (the reason is on hover)
 
 
 def separators(lang: str) -> str:
@@ -24,6 +26,16 @@ def _layout(fig: go.Figure, lang: str, title: str, height: int) -> go.Figure:
     return fig
 
 
+def _legend_below_title(fig: go.Figure) -> go.Figure:
+    """A horizontal legend in its own band between the title and the plot, so it never
+    collides with a long title or the axis titles."""
+    fig.update_layout(legend={"orientation": "h", "y": 1.0, "x": 0, "xanchor": "left",
+                              "yanchor": "bottom"},
+                      title={"y": 0.99, "yanchor": "top", "yref": "container"},
+                      margin={"t": 100})
+    return fig
+
+
 def _level_colorscale() -> list[list]:
     """Discrete bands of 20 points, one colour per maturity level."""
     scale = []
@@ -33,48 +45,250 @@ def _level_colorscale() -> list[list]:
 
 
 def _label(score: float, lang: str) -> str:
-    return "–" if np.isnan(score) else fmt_number(score, lang, 1, fixed=True)
+    return "–" if score is None or np.isnan(score) else fmt_number(score, lang, 1, fixed=True)
+
+
+def _level(score: float) -> int:
+    return 1 + min(4, int(score // 20))
+
+
+def _level_colour(score: float) -> str:
+    return MISSING if score is None or np.isnan(score) else model.LEVELS[_level(score) - 1].colour
+
+
+def _reason(reason: object, lang: str) -> str:
+    return t(f"reason.{reason}", lang) if isinstance(reason, str) else t("reason.no_data", lang)
 
 
 def heatmap(scores: Scores, lang: str) -> go.Figure:
-    """Smart domains × drivers, coloured by maturity level, the score written in each cell."""
+    """Smart domains × drivers, coloured by maturity level, the score written in each cell.
+    A cell without a score is grey and says why on hover. Each cell carries its
+    [domain, driver] codes, so a click can drill down to it."""
     cells = scores.cells[scores.cells.domain != model.FOUNDATIONS]
     domains = [d for d in model.SMART_DOMAIN_CODES if d in set(cells.domain)]
+    drivers = list(model.DRIVER_CODES)
     grid = cells.pivot(index="domain", columns="driver", values="score").reindex(
-        index=domains, columns=list(model.DRIVER_CODES))
+        index=domains, columns=drivers)
+    why = cells.pivot(index="domain", columns="driver", values="reason").reindex(
+        index=domains, columns=drivers)
     z = grid.to_numpy(dtype=float)
-    text = [[_label(v, lang) for v in row] for row in z]
-    light = {float(lv.code) for lv in model.LEVELS if lv.code in model.LIGHT_LEVELS}
-    fig = go.Figure(go.Heatmap(
-        z=z, x=[model.term(model.DRIVERS, d).name(lang) for d in grid.columns],
-        y=[model.term(model.DOMAINS, d).name(lang) for d in grid.index],
-        zmin=0, zmax=100, colorscale=_level_colorscale(), xgap=2, ygap=2,
-        customdata=np.array(domains)[:, None].repeat(len(grid.columns), axis=1),
-        hovertemplate="%{y} · %{x}: %{z:.1f}<extra></extra>",
+    x = [model.term(model.DRIVERS, d).name(lang) for d in drivers]
+    y = [model.term(model.DOMAINS, d).name(lang) for d in domains]
+    codes = np.array([[[dom, drv] for drv in drivers] for dom in domains], dtype=object)
+    missing = np.isnan(z)
+    fig = go.Figure()
+    if missing.any():
+        fig.add_trace(go.Heatmap(
+            z=np.where(missing, 1.0, np.nan), x=x, y=y, colorscale=[[0, MISSING], [1, MISSING]],
+            showscale=False, xgap=2, ygap=2, customdata=codes, hoverongaps=False,
+            text=[[_reason(why.iat[i, j], lang) for j in range(len(drivers))]
+                  for i in range(len(domains))],
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>"))
+    fig.add_trace(go.Heatmap(
+        z=z, x=x, y=y, zmin=0, zmax=100, colorscale=_level_colorscale(), xgap=2, ygap=2,
+        customdata=codes, hoverongaps=False,
+        text=[[_label(v, lang) for v in row] for row in z],
+        hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
         colorbar={"title": {"text": t("overview.level", lang)}, "tickvals": [10, 30, 50, 70, 90],
                   "ticktext": [f"{lv.code} {lv.name(lang)}" for lv in model.LEVELS]},
     ))
+    light = {int(lv.code) for lv in model.LEVELS if lv.code in model.LIGHT_LEVELS}
     for i, row in enumerate(z):
         for j, v in enumerate(row):
-            level = np.nan if np.isnan(v) else 1 + min(4, int(v // 20))
-            fig.add_annotation(x=j, y=i, text=text[i][j], showarrow=False,
-                               font={"color": "#222222" if level in light or np.isnan(v) else "white",
-                                     "size": 14})
+            dark = np.isnan(v) or _level(v) in light
+            fig.add_annotation(x=j, y=i, text=_label(v, lang), showarrow=False,
+                               font={"color": "#222222" if dark else "white", "size": 14})
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, lang, t("overview.heatmap_title", lang, period=scores.period), 420)
 
 
 def ranking(scores: Scores, lang: str) -> go.Figure:
-    """Smart domains ranked by score, bars coloured by level, with score and level written."""
+    """Smart domains ranked by score, bars coloured by level, with score and level written;
+    a domain without a score is listed last with its reason."""
     d = scores.domains[scores.domains.domain != model.FOUNDATIONS].sort_values(
         "score", ascending=True, na_position="first")
     names = [model.term(model.DOMAINS, c).name(lang) for c in d.domain]
-    colours = [model.LEVELS[int(lv) - 1].colour if lv == lv and lv is not None else "#cccccc"
-               for lv in d.level.astype("float")]
-    labels = [("–" if np.isnan(s) else f"{_label(s, lang)} · {t('overview.level', lang)} "
-               f"{int(lv)}") for s, lv in zip(d.score, d.level.astype(float), strict=True)]
-    fig = go.Figure(go.Bar(x=d.score, y=names, orientation="h", marker_color=colours, text=labels,
+    labels = [_reason(r, lang) if np.isnan(s) else
+              f"{_label(s, lang)} · {t('overview.level', lang)} {_level(s)}"
+              for s, r in zip(d.score, d.reason, strict=True)]
+    fig = go.Figure(go.Bar(x=d.score.fillna(0), y=names, orientation="h",
+                           marker_color=[_level_colour(s) for s in d.score], text=labels,
                            textposition="outside", cliponaxis=False, customdata=d.domain,
-                           hovertemplate="%{y}: %{x:.1f}<extra></extra>"))
+                           hovertemplate="%{y}: %{text}<extra></extra>"))
     fig.update_xaxes(range=[0, 115], title=t("overview.score_axis", lang), gridcolor="#eeeeee")
     return _layout(fig, lang, t("overview.ranking_title", lang, period=scores.period), 420)
+
+
+def radar(current: Scores, previous: Scores | None, lang: str) -> go.Figure:
+    """The smart domains' scores this period against the previous period and the 2025 target
+    score; each point carries its domain code, so a click drills down."""
+    d = current.domains[current.domains.domain != model.FOUNDATIONS]
+    names = [model.term(model.DOMAINS, c).name(lang) for c in d.domain]
+    close = names[:1]  # close the polygon
+
+    def trace(values, name, colour, dash="solid", fill=None):
+        v = list(values)
+        return go.Scatterpolar(r=v + v[:1], theta=names + close, name=name, mode="lines+markers",
+                               line={"color": colour, "dash": dash, "width": 2.5}, fill=fill,
+                               customdata=list(d.domain) + list(d.domain[:1]),
+                               hovertemplate="%{theta}: %{r:.1f}<extra>" + name + "</extra>")
+
+    fig = go.Figure()
+    fig.add_trace(trace(d.target_score_2025, t("figure.target_2025", lang), "#999999", "dot"))
+    if previous is not None:
+        prev = d[["domain"]].merge(previous.domains[["domain", "score"]], how="left").score
+        fig.add_trace(trace(prev, t("figure.period_name", lang, period=previous.period), "#E69F00",
+                            "dash"))
+    fig.add_trace(trace(d.score, t("figure.period_name", lang, period=current.period), "#0072B2",
+                        fill="toself"))
+    fig.update_traces(fillcolor="rgba(0,114,178,0.12)", selector={"fill": "toself"})
+    fig.update_layout(polar={"radialaxis": {"range": [0, 100], "tickvals": [20, 40, 60, 80, 100],
+                                            "gridcolor": "#dddddd"},
+                             "angularaxis": {"gridcolor": "#dddddd"}, "bgcolor": "white"},
+                      legend={"orientation": "h", "y": -0.08, "x": 0.5, "xanchor": "center"})
+    fig = _layout(fig, lang, t("figure.radar_title", lang, period=current.period), 460)
+    fig.update_layout(margin={"l": 60, "r": 60, "t": 60, "b": 40})
+    return fig
+
+
+def _domain_name(domain: str, lang: str) -> str:
+    return model.term(model.DOMAINS, domain).name(lang)
+
+
+def drivers(scores: Scores, domain: str, lang: str) -> go.Figure:
+    """One domain's three drivers: bars in the driver colours, the 2025 and 2030 target
+    scores as markers; a driver without a score says why."""
+    c = scores.cells[scores.cells.domain == domain].set_index("driver").reindex(
+        list(model.DRIVER_CODES))
+    names = [model.term(model.DRIVERS, d).name(lang) for d in c.index]
+    text = [_reason(r, lang) if np.isnan(s) else f"{_label(s, lang)} · "
+            f"{t('overview.level', lang)} {_level(s)}" for s, r in zip(c.score, c.reason, strict=True)]
+    fig = go.Figure(go.Bar(
+        x=names, y=c.score.fillna(0), text=text, textposition="outside", cliponaxis=False,
+        marker_color=[model.term(model.DRIVERS, d).colour for d in c.index],
+        customdata=[[domain, d] for d in c.index], name=t("figure.score", lang),
+        hovertemplate="%{x}: %{text}<extra></extra>"))
+    for year, symbol in ((2025, "diamond"), (2030, "star")):
+        fig.add_trace(go.Scatter(
+            x=names, y=c[f"target_score_{year}"], mode="markers",
+            marker={"symbol": symbol, "size": 13, "color": "#222222", "line": {"width": 1,
+                                                                             "color": "white"}},
+            name=t(f"figure.target_{year}", lang),
+            hovertemplate="%{x}: %{y:.1f}<extra>" + t(f"figure.target_{year}", lang) + "</extra>"))
+    fig.update_yaxes(range=[0, 112], title=t("overview.score_axis", lang), gridcolor="#eeeeee")
+    title = t("figure.drivers_title", lang, domain=_domain_name(domain, lang), period=scores.period)
+    return _legend_below_title(_layout(fig, lang, title, 400))
+
+
+def trend(by_period: dict[str, Scores], domain: str, lang: str) -> go.Figure:
+    """A domain's score and its drivers over every period, with the level bands."""
+    periods = list(by_period)
+    fig = go.Figure()
+    for k, lv in enumerate(model.LEVELS):
+        fig.add_hrect(y0=20 * k, y1=20 * (k + 1), fillcolor=lv.colour, opacity=0.08, line_width=0)
+    for drv in model.DRIVERS:
+        y = [_cell(by_period[p], domain, drv.code) for p in periods]
+        fig.add_trace(go.Scatter(x=periods, y=y, name=drv.name(lang), mode="lines+markers",
+                                 line={"color": drv.colour, "width": 2}, customdata=[
+                                     [domain, drv.code]] * len(periods),
+                                 hovertemplate="%{x}: %{y:.1f}<extra>" + drv.name(lang) + "</extra>"))
+    y = [_domain_score(by_period[p], domain) for p in periods]
+    name = _domain_name(domain, lang)
+    fig.add_trace(go.Scatter(x=periods, y=y, name=name, mode="lines+markers+text",
+                             line={"color": "#222222", "width": 4}, marker={"size": 9},
+                             text=[_label(v, lang) for v in y], textposition="top center",
+                             customdata=[domain] * len(periods),
+                             hovertemplate="%{x}: %{y:.1f}<extra>" + name + "</extra>"))
+    fig.update_xaxes(type="category", title=t("figure.period", lang))
+    fig.update_yaxes(range=[0, 100], title=t("overview.score_axis", lang), tickvals=[0, 20, 40, 60,
+                                                                                   80, 100])
+    return _legend_below_title(_layout(fig, lang, t("figure.trend_title", lang, domain=name), 400))
+
+
+def _cell(s: Scores, domain: str, driver: str) -> float:
+    row = s.cells[(s.cells.domain == domain) & (s.cells.driver == driver)]
+    return float(row.score.iloc[0]) if len(row) else np.nan
+
+
+def _domain_score(s: Scores, domain: str) -> float:
+    row = s.domains[s.domains.domain == domain]
+    return float(row.score.iloc[0]) if len(row) else np.nan
+
+
+def gaps(scores: Scores, domain: str, lang: str, catalog_names: dict[str, str]) -> go.Figure:
+    """What the domain misses, 100 − S, split by indicator (METHOD.md §3): the biggest share
+    first, coloured by driver. `catalog_names`: code → indicator name in `lang`."""
+    ind = scores.indicators[(scores.indicators.domain == domain)
+                            & scores.indicators.gap_contribution.notna()]
+    ind = ind.sort_values("gap_contribution", ascending=True)
+    labels = [f"{c} · {_short(catalog_names.get(c, c))}" for c in ind.code]
+    fig = go.Figure()
+    for drv in model.DRIVERS:
+        mine = ind.driver == drv.code
+        fig.add_trace(go.Bar(
+            x=ind.gap_contribution[mine], y=[lab for lab, m in zip(labels, mine, strict=True) if m],
+            orientation="h", name=drv.name(lang), marker_color=drv.colour,
+            text=[_label(v, lang) for v in ind.gap_contribution[mine]], textposition="outside",
+            cliponaxis=False, customdata=[[domain, drv.code]] * int(mine.sum()),
+            hovertemplate="%{y}: %{x:.2f}<extra>" + drv.name(lang) + "</extra>"))
+    fig.update_yaxes(categoryorder="array", categoryarray=labels)
+    total = float(ind.gap_contribution.sum()) if len(ind) else np.nan
+    fig.update_xaxes(title=t("figure.gap_axis", lang), gridcolor="#eeeeee",
+                     range=[0, max(5.0, float(ind.gap_contribution.max()) * 1.25) if len(ind) else 5])
+    title = t("figure.gaps_title", lang, domain=_domain_name(domain, lang), total=_label(total, lang),
+              period=scores.period)
+    return _legend_below_title(_layout(fig, lang, title, max(340, 28 * len(ind) + 170)))
+
+
+def _short(text: str, limit: int = 48) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def whatif(nominal: Scores, changed: Scores, intervals: pd.DataFrame, lang: str) -> go.Figure:
+    """Each smart domain (and the overall): nominal score (hollow), what-if score (filled,
+    level colour) and the Monte Carlo 5–95 % interval of the what-if weights."""
+    order = [d for d in model.SMART_DOMAIN_CODES if d in set(nominal.domains.domain)]
+    nom = nominal.domains.set_index("domain").score
+    new = changed.domains.set_index("domain").score
+    iv = intervals.set_index("domain")
+    keys = [*order, "overall"]
+    names = [_domain_name(d, lang) for d in order] + [t("overview.overall", lang)]
+    n_vals = [*nom.reindex(order), float(nominal.overall.score.iloc[0])]
+    w_vals = [*new.reindex(order), float(changed.overall.score.iloc[0])]
+    fig = go.Figure()
+    xs, ys = [], []
+    for name, lo, hi in zip(names, iv.p05.reindex(keys), iv.p95.reindex(keys), strict=True):
+        xs += [lo, hi, None]
+        ys += [name, name, None]
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=t("figure.interval", lang),
+                             line={"color": "rgba(120,120,120,0.45)", "width": 12},
+                             hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=n_vals, y=names, mode="markers", name=t("figure.nominal", lang),
+                             marker={"symbol": "circle-open", "size": 14, "color": "#222222",
+                                     "line": {"width": 2}},
+                             hovertemplate="%{y}: %{x:.1f}<extra>" + t("figure.nominal", lang)
+                             + "</extra>", customdata=keys))
+    fig.add_trace(go.Scatter(x=w_vals, y=names, mode="markers+text", name=t("figure.whatif", lang),
+                             marker={"size": 12, "color": [_level_colour(v) for v in w_vals],
+                                     "line": {"width": 1, "color": "#222222"}},
+                             text=[_label(v, lang) for v in w_vals], textposition="top center",
+                             hovertemplate="%{y}: %{x:.1f}<extra>" + t("figure.whatif", lang)
+                             + "</extra>", customdata=keys))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(range=[0, 100], title=t("overview.score_axis", lang), gridcolor="#eeeeee",
+                     tickvals=[0, 20, 40, 60, 80, 100])
+    return _legend_below_title(_layout(fig, lang, t("figure.whatif_title", lang, period=changed.period), 480))
+
+
+def coverage(matrix: pd.DataFrame, labels: list[str], lang: str) -> go.Figure:
+    """Department × period completeness of the current returns; blank = not submitted."""
+    z = matrix.to_numpy(dtype=float) * 100
+    text = [["" if np.isnan(v) else f"{fmt_number(v, lang, 0, fixed=True)}%" for v in row] for row in z]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=list(matrix.columns), y=labels, zmin=0, zmax=100, colorscale="Blues", xgap=2, ygap=2,
+        text=text, texttemplate="%{text}", hoverongaps=False,
+        hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+        colorbar={"title": {"text": t("figure.completeness", lang)}, "ticksuffix": "%"}))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(type="category")
+    return _layout(fig, lang, t("figure.coverage_title", lang), 60 + 34 * len(labels) + 60)

@@ -33,6 +33,13 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
     return out
 
 
+@cache
+def document(name: str, lang: str) -> str:
+    """A longer text (Markdown) kept beside the catalogues: data/i18n/<name>.<lang>.md."""
+    lang = lang if lang in LANGS else DEFAULT_LANG
+    return (data_dir() / "i18n" / f"{name}.{lang}.md").read_text(encoding="utf-8")
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     lang = lang if lang in LANGS else DEFAULT_LANG
     text = catalogue(lang).get(key) or catalogue(DEFAULT_LANG).get(key) or key

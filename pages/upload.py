@@ -1,0 +1,142 @@
+"""Upload a return (check → preview of the changes → confirm) and download templates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from pages import common
+from sca_metrics import ingest, model, preview, store
+from sca_metrics.problems import errors, warnings
+from sca_metrics.template import template_bytes, template_file_name
+
+common.ensure_app_navigation()
+lang = common.lang()
+catalog = common.catalog()
+st.title(common.t("upload.title"))
+st.write(common.t("upload.intro"))
+
+flash = st.session_state.pop("upload_flash", None)
+if flash:
+    st.success(flash, icon=":material/check_circle:")
+
+codes = [d.code for d in catalog.departments]
+left, right = st.columns(2)
+department = left.selectbox(common.t("upload.department"), codes,
+                            format_func=common.department_label, key="up_department")
+periods = [str(y) for y in range(model.PERIOD_FIRST, model.PERIOD_LAST + 1)]
+this_year = str(min(max(date.today().year - 1, model.PERIOD_FIRST), model.PERIOD_LAST))
+period = right.selectbox(common.t("upload.period"), periods, index=periods.index(this_year),
+                         key="up_period")
+
+
+@st.cache_data(show_spinner=False)
+def _template(department: str, period: str, version: str) -> bytes:
+    return template_bytes(common.catalog(), department, period)
+
+
+indicators = catalog.for_department(department)
+left, right = st.columns([1, 2])
+left.download_button(
+    common.t("upload.download"), _template(department, period, catalog.version),
+    file_name=template_file_name(department, period), type="primary", icon=":material/download:",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+right.caption(common.t("upload.n_indicators", n=len(indicators)))
+with st.expander(common.t("upload.catalog_table"), icon=":material/list:"):
+    common.table(pd.DataFrame({
+        common.t("method.col_code"): [i.code for i in indicators],
+        common.t("method.col_name"): [i.name(lang) for i in indicators],
+        common.t("method.col_domain"): [common.domain_name(i.domain) for i in indicators],
+        common.t("method.col_driver"): [model.term(model.DRIVERS, i.driver).name(lang)
+                                        for i in indicators],
+        common.t("method.col_unit"): [i.unit(lang) for i in indicators],
+        common.t("method.col_direction"): ["↓" if i.direction == "lower" else "↑" for i in indicators],
+        common.t("method.col_target_2025"): [i.target_2025 for i in indicators],
+    }), numbers={common.t("method.col_target_2025"): 2})
+
+st.divider()
+uploader = st.text_input(common.t("upload.uploader"),
+                         value=common.t("upload.uploader_default", department=department),
+                         key="up_uploader", max_chars=120)
+attempt = st.session_state.setdefault("upload_attempt", 0)
+file = st.file_uploader(common.t("upload.file"), type=["xlsx"], key=f"upload_file_{attempt}")
+if file is None:
+    st.stop()
+
+data = file.getvalue()
+digest = ingest.sha256(data)
+with common.database() as con:
+    same = store.find_current_by_sha(con, digest)
+    current = store.current_observations(con, period)
+if same is not None:
+    st.info(common.t("upload.duplicate", version=same[3], department=common.department_label(same[1]),
+                     period=same[2]), icon=":material/content_copy:")
+    st.stop()
+
+checked = ingest.check_bytes(data, catalog, department, period)
+
+
+def problem_table(problems) -> pd.DataFrame:
+    return pd.DataFrame([{
+        common.t("upload.col_severity"): common.t(f"severity.{p.severity}"),
+        common.t("upload.col_location"): p.location(lang),
+        common.t("upload.col_sheet"): p.sheet or "",
+        common.t("upload.col_cell"): p.cell or "",
+        common.t("upload.col_value"): p.value or "",
+        common.t("upload.col_message"): p.message(lang),
+    } for p in problems])
+
+
+bad = errors(checked.problems)
+if bad:
+    st.error(common.t("upload.rejected", file=file.name, n=len(bad)), icon=":material/error:")
+    problems = problem_table(bad + warnings(checked.problems))
+    common.table(problems)
+    common.downloads(problems, f"problems_{department}_{period}")
+    st.stop()
+
+notes = warnings(checked.problems)
+if notes:
+    with st.expander(common.t("upload.warnings", n=len(notes)), icon=":material/warning:"):
+        common.table(problem_table(notes))
+
+st.success(common.t("upload.valid", n_values=checked.n_values, n_expected=checked.n_expected),
+           icon=":material/fact_check:")
+current = current[current.department == department]
+previous = common.submissions(*common.version())
+previous = previous[(previous.department == department) & (previous.period.astype(str) == period)
+                    & (previous.status == "current")]
+st.caption(common.t("upload.replaces", version=int(previous.version.iloc[0])) if len(previous)
+           else common.t("upload.first"))
+
+diff = preview.changes(checked, current)
+st.markdown(common.t("upload.summary", **preview.summary(diff)))
+show_all = st.toggle(common.t("upload.show_unchanged"), key="up_show_unchanged")
+shown = diff if show_all else diff[diff.change != preview.UNCHANGED]
+names = {i.code: i.name(lang) for i in indicators}
+quality = {q.code: q.name(lang) for q in model.QUALITY_FLAGS}
+common.table(pd.DataFrame({
+    common.t("method.col_code"): shown.indicator,
+    common.t("method.col_name"): shown.indicator.map(names),
+    common.t("upload.col_change"): shown.change.map(lambda c: common.t(f"upload.change_{c}")),
+    common.t("upload.col_old"): shown.old_value,
+    common.t("upload.col_new"): shown.new_value,
+    common.t("upload.col_old_quality"): shown.old_quality.map(quality),
+    common.t("upload.col_new_quality"): shown.new_quality.map(quality),
+    common.t("upload.col_evidence"): shown.new_evidence,
+    common.t("upload.col_cell"): shown.cell,
+}), numbers={common.t("upload.col_old"): 2, common.t("upload.col_new"): 2})
+
+if st.button(common.t("upload.confirm"), type="primary", icon=":material/save:", key="up_confirm"):
+    with common.database() as con:
+        result = ingest.ingest_bytes(con, data, file.name, catalog, uploader.strip() or department,
+                                     expected_department=department, expected_period=period)
+    if result.status == ingest.ACCEPTED:
+        st.session_state["upload_flash"] = common.t(
+            "upload.saved", department=common.department_label(department), period=period,
+            version=result.version)
+        st.session_state["upload_attempt"] = attempt + 1  # a fresh, empty uploader
+        st.rerun()
+    st.error(common.t("upload.rejected", file=file.name, n=len(errors(result.problems))))

@@ -1,0 +1,136 @@
+"""What-if weights and uncertainty: edit driver, domain and indicator weights; scores, ranks
+and levels move beside the catalog ones, with Monte Carlo intervals."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from pages import common
+from sca_metrics import figures, model
+from sca_metrics.scoring import ARITHMETIC, METHODS, Options, score_period
+from sca_metrics.uncertainty import MonteCarlo, uncertainty
+
+common.ensure_app_navigation()
+lang = common.lang()
+catalog = common.catalog()
+st.title(common.t("whatif.title"))
+st.write(common.t("whatif.intro"))
+
+path, version = common.version()
+by_period = common.scores_by_period(path, version)
+if not by_period:
+    st.info(common.t("app.empty_db", db=common.db_path()))
+    st.stop()
+
+KEYS = ("whatif_method", "whatif_indicators",
+        *(f"w_driver_{d}" for d in model.DRIVER_CODES),
+        *(f"w_domain_{d}" for d in model.SMART_DOMAIN_CODES))
+
+
+def reset() -> None:
+    for key in KEYS:
+        st.session_state.pop(key, None)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def compute(path: str, version: int, period: str, options: Options):
+    """What-if scores and their Monte Carlo intervals, cached per set of weights."""
+    obs = common.observations(path, version)
+    values = obs[obs.period.astype(str) == period]
+    return (score_period(common.catalog(), values, period, options),
+            uncertainty(common.catalog(), values, period, options, MonteCarlo()))
+
+
+STEPS = [round(0.1 * k, 1) for k in range(31)]  # weights 0–3 by 0,1
+
+
+def weight_slider(label: str, key: str) -> float:
+    """A weight 0–3 shown in the language's number format (1,5 in Vietnamese)."""
+    return st.select_slider(label, STEPS, value=1.0, key=key,
+                            format_func=lambda w: common.num(w, 1, fixed=True))
+
+
+controls, results = st.columns([1, 2], gap="large")
+with controls:
+    period = common.period_picker(list(by_period))
+    method = st.radio(common.t("whatif.method"), METHODS, key="whatif_method",
+                      format_func=lambda m: common.t(f"whatif.{m}"))
+    st.markdown(f"**{common.t('whatif.drivers')}**")
+    driver_w = {d.code: weight_slider(d.name(lang), f"w_driver_{d.code}") for d in model.DRIVERS}
+    st.markdown(f"**{common.t('whatif.domains')}**")
+    domain_w = {d: weight_slider(common.domain_name(d), f"w_domain_{d}") for d in model.SMART_DOMAIN_CODES}
+    st.button(common.t("whatif.reset"), on_click=reset, icon=":material/restart_alt:",
+              key="whatif_reset")
+
+with st.expander(common.t("whatif.experts"), icon=":material/science:"):
+    st.caption(common.t("whatif.experts_help"))
+    frame = pd.DataFrame({
+        "code": [i.code for i in catalog.indicators],
+        "name": [i.name(lang) for i in catalog.indicators],
+        "domain": [common.domain_name(i.domain) for i in catalog.indicators],
+        "weight": [i.weight for i in catalog.indicators],
+        "new": [i.weight for i in catalog.indicators],
+    })
+    edited = st.data_editor(
+        frame, key="whatif_indicators", hide_index=True, width="stretch", height=320,
+        disabled=["code", "name", "domain", "weight"],
+        column_config={
+            "code": common.t("whatif.col_code"), "name": common.t("whatif.col_name"),
+            "domain": common.t("whatif.col_domain"),
+            "weight": st.column_config.NumberColumn(common.t("whatif.col_weight"), format="%.2f"),
+            "new": st.column_config.NumberColumn(common.t("whatif.col_weight_new"), min_value=0.0,
+                                                 max_value=10.0, step=0.05, format="%.2f"),
+        })
+indicator_w = {c: float(n) for c, w, n in zip(edited.code, edited.weight, edited.new, strict=True)
+               if n is not None and not math.isnan(n) and not math.isclose(n, w)}
+
+options = Options(method=method, indicator_weights=indicator_w,
+                  driver_weights={k: v for k, v in driver_w.items() if v != 1.0},
+                  domain_weights={k: v for k, v in domain_w.items() if v != 1.0})
+n_changed = (len(indicator_w) + len(options.driver_weights) + len(options.domain_weights)
+             + (method != ARITHMETIC))
+nominal = by_period[period]
+changed, spread = compute(path, version, period, options)
+
+with results:
+    st.caption(common.t("whatif.changed", n=n_changed) if n_changed else common.t("whatif.unchanged"))
+    cols = st.columns(2)
+    new_overall = changed.overall.score.iloc[0]
+    old_overall = nominal.overall.score.iloc[0]
+    cols[0].metric(common.t("whatif.overall"), common.num(new_overall, 1, fixed=True),
+                   delta=None if math.isnan(new_overall) or math.isnan(old_overall)
+                   else common.num(new_overall - old_overall, 1, fixed=True))
+    cols[1].metric(common.t("whatif.rank_shift"), common.num(spread.mean_abs_rank_shift, 2, fixed=True))
+    common.chart(figures.whatif(nominal, changed, spread.domains, lang), key="whatif_chart",
+                 drill=True)
+
+st.subheader(common.t("whatif.table"))
+nom = nominal.domains.set_index("domain")
+new = changed.domains.set_index("domain")
+iv = spread.domains.set_index("domain")
+rows = []
+for d in model.SMART_DOMAIN_CODES:
+    lv = new.level.get(d)
+    rows.append({
+        common.t("whatif.col_domain"): common.domain_name(d),
+        common.t("whatif.col_nominal"): nom.score[d],
+        common.t("whatif.col_whatif"): new.score[d],
+        common.t("whatif.col_delta"): new.score[d] - nom.score[d],
+        common.t("whatif.col_rank_nominal"): nom["rank"][d],
+        common.t("whatif.col_rank_whatif"): new["rank"][d],
+        common.t("whatif.col_level_nominal"): nom.level[d],
+        common.t("whatif.col_level_whatif"): lv,
+        common.t("whatif.col_p05"): iv.p05[d],
+        common.t("whatif.col_p95"): iv.p95[d],
+        common.t("whatif.col_rank_range"): "–" if math.isnan(iv.rank_p05[d]) else
+        f"{iv.rank_p05[d]:.0f}–{iv.rank_p95[d]:.0f}",
+        common.t("whatif.col_p_level"): iv[f"p_level_{int(lv)}"][d] if pd.notna(lv) else float("nan"),
+    })
+table = pd.DataFrame(rows)
+numbers = {common.t(f"whatif.col_{c}"): 1 for c in ("nominal", "whatif", "delta", "p05", "p95")}
+numbers |= {common.t(f"whatif.col_{c}"): 0 for c in ("rank_nominal", "rank_whatif")}
+common.table(table, numbers=numbers, percent=(common.t("whatif.col_p_level"),))
+common.downloads(table, f"whatif_{period}")

@@ -1,0 +1,54 @@
+"""Data downloads (CSV, XLSX) that are safe to open in a spreadsheet.
+
+A cell whose text starts with = + - @ (or a tab / carriage return) would be run as a
+formula by Excel or LibreOffice: such text is prefixed with an apostrophe, so it shows
+as typed and never executes. Numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+
+import pandas as pd
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def neutralise(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every text cell (and column name) neutralised."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise)
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel shows Vietnamese diacritics correctly."""
+    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def xlsx_bytes(sheets: pd.DataFrame | Mapping[str, pd.DataFrame]) -> bytes:
+    """One sheet per frame (names cut to Excel's 31 characters), header row frozen."""
+    if isinstance(sheets, pd.DataFrame):
+        sheets = {"data": sheets}
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            sheet = str(name)[:31]
+            safe_frame(frame).to_excel(writer, sheet_name=sheet, index=False)
+            ws = writer.sheets[sheet]
+            ws.freeze_panes = "A2"
+            for column in ws.columns:
+                width = max(len(str(c.value)) if c.value is not None else 0 for c in column)
+                ws.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
+    return buffer.getvalue()
