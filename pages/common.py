@@ -5,6 +5,7 @@ Streamlit-side only; the engine (sca_metrics) never imports this.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -103,9 +104,9 @@ def is_demo(path: str, version: int) -> bool:
         return store.is_demo(con)
 
 
-def department_label(code: str) -> str:
+def department_label(code: str, language: str | None = None) -> str:
     dept = catalog().department(code)
-    return f"{code} — {dept.name(lang())}" if dept else code
+    return f"{code} — {dept.name(language or lang())}" if dept else code
 
 
 @st.cache_data(show_spinner=False)
@@ -183,18 +184,28 @@ def data_table(frame: pd.DataFrame, name: str, numbers: dict[str, int] | None = 
         downloads(frame, name)
 
 
-def domain_name(code: str) -> str:
+def domain_name(code: str, language: str | None = None) -> str:
     from sca_metrics import model
 
-    return model.term(model.DOMAINS, code).name(lang())
+    return model.term(model.DOMAINS, code).name(language or lang())
+
+
+def labels(fn, language: str):
+    """A select box's format_func bound to this run's language: Streamlit may call it
+    outside the script run (AppTest does), where the URL's language cannot be read."""
+    return functools.partial(fn, language=language)
 
 
 def url_select(label: str, options: list[str], param: str, key: str, default: str | None = None,
                container=st, **kwargs) -> str:
     """A select box whose value lives in the URL (?param=value), so a view can be shared and
-    survives a reload. A value arriving in the URL (a link, a drill-down) wins over the
-    widget's remembered one; a choice in the widget is written back to the URL."""
+    survives a reload. A value arriving in the URL (a link, a drill-down) wins; without one,
+    the value last chosen on any page is kept; a choice is written back to the URL. Each
+    page uses its own widget key (Streamlit ties a key's state to one widget)."""
+    remembered = f"_last_{param}"
     wanted = st.query_params.get(param)
+    if wanted not in options:
+        wanted = st.session_state.get(remembered)
     if wanted not in options:
         wanted = default if default in options else options[-1]
     if st.session_state.get(key) != wanted:
@@ -204,11 +215,12 @@ def url_select(label: str, options: list[str], param: str, key: str, default: st
         st.query_params[param] = st.session_state[key]
 
     value = container.selectbox(label, options, key=key, on_change=to_url, **kwargs)
+    st.session_state[remembered] = value
     if st.query_params.get(param) != value:
         st.query_params[param] = value
     return value
 
 
-def period_picker(periods: list[str], container=st) -> str:
+def period_picker(periods: list[str], page: str, container=st) -> str:
     """The reporting period, kept in the URL (?period=2024); the latest by default."""
-    return url_select(t("overview.period"), periods, "period", "period_picker", container=container)
+    return url_select(t("overview.period"), periods, "period", f"{page}_period", container=container)

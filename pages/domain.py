@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import common
-from sca_metrics import figures, model
+from sca_metrics import figures, i18n, model
 from sca_metrics.selection import domain_param, driver_param
 
 common.ensure_app_navigation()
@@ -23,10 +23,10 @@ if not by_period:
     st.stop()
 
 left, mid = st.columns(2)
-period = common.period_picker(list(by_period), container=left)
+period = common.period_picker(list(by_period), "domain", container=left)
 domain = common.url_select(common.t("domain.picker"), list(model.DOMAIN_CODES), "domain",
                            "domain_picker", default=domain_param(st.query_params.get("domain")),
-                           container=mid, format_func=common.domain_name)
+                           container=mid, format_func=common.labels(common.domain_name, lang))
 scores = by_period[period]
 row = scores.domains[scores.domains.domain == domain].iloc[0]
 cols = st.columns(4)
@@ -67,7 +67,7 @@ ALL = "all"
 driver = st.segmented_control(
     common.t("domain.driver_filter"), [ALL, *model.DRIVER_CODES], key="driver_filter",
     default=driver_param(st.query_params.get("driver")) or ALL,
-    format_func=lambda d: common.t("domain.all_drivers") if d == ALL else
+    format_func=lambda d, lang=lang: i18n.t("domain.all_drivers", lang) if d == ALL else
     model.term(model.DRIVERS, d).name(lang)) or ALL
 if driver == ALL:
     st.query_params.pop("driver", None)

@@ -76,13 +76,13 @@ frame = catalog.frame()
 cols = st.columns([2, 2, 2, 2])
 query = cols[0].text_input(common.t("method.search"), key="cat_search").strip().casefold()
 domains = cols[1].multiselect(common.t("method.filter_domain"), list(model.DOMAIN_CODES),
-                              format_func=common.domain_name, key="cat_domain")
+                              format_func=common.labels(common.domain_name, lang), key="cat_domain")
 drivers = cols[2].multiselect(common.t("method.filter_driver"), list(model.DRIVER_CODES),
                               format_func=lambda d: model.term(model.DRIVERS, d).name(lang),
                               key="cat_driver")
 departments = cols[3].multiselect(common.t("method.filter_department"),
                                   [d.code for d in catalog.departments], key="cat_department",
-                                  format_func=common.department_label)
+                                  format_func=common.labels(common.department_label, lang))
 pilot_only = st.toggle(common.t("method.filter_pilot"), key="cat_pilot")
 shown = frame
 if query:

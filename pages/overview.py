@@ -18,7 +18,7 @@ if not by_period:
     st.info(common.t("app.empty_db", db=common.db_path()))
     st.stop()
 periods = list(by_period)
-period = common.period_picker(periods)
+period = common.period_picker(periods, "overview")
 scores = by_period[period]
 previous = by_period[periods[periods.index(period) - 1]] if periods.index(period) else None
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import common
-from sca_metrics import figures, model, tracker
+from sca_metrics import figures, i18n, model, tracker
 
 common.ensure_app_navigation()
 lang = common.lang()
@@ -22,7 +22,9 @@ if subs.empty:
 
 known = sorted(subs.period.astype(str).unique())
 periods = [str(y) for y in range(model.PERIOD_FIRST, model.PERIOD_LAST + 1)]
-period = common.url_select(common.t("overview.period"), periods, "period", "period_picker",
+# Its own key: the list runs to 2030 (who is missing for a coming period), unlike the
+# score pages' list of periods with data.
+period = common.url_select(common.t("overview.period"), periods, "period", "submissions_period",
                            default=known[-1])
 status = tracker.period_status(catalog, subs, period)
 missing = tracker.missing_departments(status)
@@ -71,8 +73,8 @@ common.data_table(matrix.set_axis(labels).rename_axis(common.t("col.department")
 st.subheader(common.t("submissions.history"))
 codes = [d.code for d in catalog.departments]
 only = st.selectbox(common.t("submissions.history_filter"), [None, *codes], key="history_department",
-                    format_func=lambda c: common.t("submissions.all_departments") if c is None
-                    else common.department_label(c))
+                    format_func=lambda c, lang=lang: i18n.t("submissions.all_departments", lang)
+                    if c is None else common.department_label(c, lang))
 history = subs if only is None else subs[subs.department == only]
 history = history.assign(
     status=history.status.map(lambda s: common.t(f"status.{s}")),

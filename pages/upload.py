@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import common
-from sca_metrics import ingest, model, preview, store
+from sca_metrics import i18n, ingest, model, preview, store
 from sca_metrics.problems import errors, warnings
 from sca_metrics.template import template_bytes, template_file_name
 
@@ -21,11 +21,14 @@ st.write(common.t("upload.intro"))
 flash = st.session_state.pop("upload_flash", None)
 if flash:
     st.success(flash, icon=":material/check_circle:")
+failed = st.session_state.pop("upload_failed", None)
+if failed:
+    st.error(failed, icon=":material/error:")
 
 codes = [d.code for d in catalog.departments]
 left, right = st.columns(2)
 department = left.selectbox(common.t("upload.department"), codes,
-                            format_func=common.department_label, key="up_department")
+                            format_func=common.labels(common.department_label, lang), key="up_department")
 periods = [str(y) for y in range(model.PERIOD_FIRST, model.PERIOD_LAST + 1)]
 this_year = str(min(max(date.today().year - 1, model.PERIOD_FIRST), model.PERIOD_LAST))
 period = right.selectbox(common.t("upload.period"), periods, index=periods.index(this_year),
@@ -129,14 +132,30 @@ common.table(pd.DataFrame({
     common.t("upload.col_cell"): shown.cell,
 }), numbers={common.t("upload.col_old"): 2, common.t("upload.col_new"): 2})
 
-if st.button(common.t("upload.confirm"), type="primary", icon=":material/save:", key="up_confirm"):
-    with common.database() as con:
-        result = ingest.ingest_bytes(con, data, file.name, catalog, uploader.strip() or department,
-                                     expected_department=department, expected_period=period)
+
+
+def save(data: bytes, file_name: str, department: str, period: str, uploader: str) -> None:
+    """Runs as the button's callback, before the rerun that shows its outcome."""
+    try:
+        with common.database() as con:
+            result = ingest.ingest_bytes(con, data, file_name, catalog, uploader.strip() or department,
+                                         expected_department=department, expected_period=period)
+    except store.StoreError:
+        st.session_state["upload_failed"] = i18n.t("app.db_busy", lang, db=common.db_path())
+        return
     if result.status == ingest.ACCEPTED:
-        st.session_state["upload_flash"] = common.t(
-            "upload.saved", department=common.department_label(department), period=period,
-            version=result.version)
+        st.session_state["upload_flash"] = i18n.t(
+            "upload.saved", lang, department=common.department_label(department, lang),
+            period=period, version=result.version)
         st.session_state["upload_attempt"] = attempt + 1  # a fresh, empty uploader
-        st.rerun()
-    st.error(common.t("upload.rejected", file=file.name, n=len(errors(result.problems))))
+    elif result.status == ingest.DUPLICATE:  # the same file was saved meanwhile
+        st.session_state["upload_flash"] = i18n.t(
+            "upload.duplicate", lang, version=result.version,
+            department=common.department_label(department, lang), period=period)
+    else:
+        st.session_state["upload_failed"] = i18n.t("upload.rejected", lang, file=file_name,
+                                                   n=len(errors(result.problems)))
+
+
+st.button(common.t("upload.confirm"), type="primary", icon=":material/save:", key="up_confirm",
+          on_click=save, args=(data, file.name, department, period, uploader))

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import common
-from sca_metrics import figures, model
+from sca_metrics import figures, i18n, model
 from sca_metrics.scoring import ARITHMETIC, METHODS, Options, score_period
 from sca_metrics.uncertainty import MonteCarlo, uncertainty
 
@@ -50,14 +50,14 @@ STEPS = [round(0.1 * k, 1) for k in range(31)]  # weights 0–3 by 0,1
 def weight_slider(label: str, key: str) -> float:
     """A weight 0–3 shown in the language's number format (1,5 in Vietnamese)."""
     return st.select_slider(label, STEPS, value=1.0, key=key,
-                            format_func=lambda w: common.num(w, 1, fixed=True))
+                            format_func=lambda w, lang=lang: i18n.fmt_number(w, lang, 1, fixed=True))
 
 
 controls, results = st.columns([1, 2], gap="large")
 with controls:
-    period = common.period_picker(list(by_period))
+    period = common.period_picker(list(by_period), "whatif")
     method = st.radio(common.t("whatif.method"), METHODS, key="whatif_method",
-                      format_func=lambda m: common.t(f"whatif.{m}"))
+                      format_func=lambda m, lang=lang: i18n.t(f"whatif.{m}", lang))
     st.markdown(f"**{common.t('whatif.drivers')}**")
     driver_w = {d.code: weight_slider(d.name(lang), f"w_driver_{d.code}") for d in model.DRIVERS}
     st.markdown(f"**{common.t('whatif.domains')}**")

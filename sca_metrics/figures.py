@@ -80,18 +80,25 @@ def heatmap(scores: Scores, lang: str) -> go.Figure:
     if missing.any():
         fig.add_trace(go.Heatmap(
             z=np.where(missing, 1.0, np.nan), x=x, y=y, colorscale=[[0, MISSING], [1, MISSING]],
-            showscale=False, xgap=2, ygap=2, customdata=codes, hoverongaps=False,
-            text=[[_reason(why.iat[i, j], lang) for j in range(len(drivers))]
-                  for i in range(len(domains))],
-            hovertemplate="%{y} · %{x}: %{text}<extra></extra>"))
+            showscale=False, xgap=2, ygap=2, hoverinfo="skip"))
     fig.add_trace(go.Heatmap(
         z=z, x=x, y=y, zmin=0, zmax=100, colorscale=_level_colorscale(), xgap=2, ygap=2,
-        customdata=codes, hoverongaps=False,
-        text=[[_label(v, lang) for v in row] for row in z],
-        hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+        hoverinfo="skip",
         colorbar={"title": {"text": t("overview.level", lang)}, "tickvals": [10, 30, 50, 70, 90],
                   "ticktext": [f"{lv.code} {lv.name(lang)}" for lv in model.LEVELS]},
     ))
+    # Heatmaps cannot be selected in plotly; an invisible marker on every cell makes a click
+    # select that cell (domain and driver in customdata), and carries the hover text.
+    grid_x, grid_y = np.meshgrid(x, y)
+    hover = [[_reason(why.iat[i, j], lang) if missing[i, j] else _label(z[i, j], lang)
+              for j in range(len(drivers))] for i in range(len(domains))]
+    fig.add_trace(go.Scatter(
+        x=grid_x.ravel(), y=grid_y.ravel(), mode="markers", showlegend=False,
+        marker={"symbol": "square", "size": 34, "opacity": 0},
+        selected={"marker": {"opacity": 0}}, unselected={"marker": {"opacity": 0}},
+        customdata=codes.reshape(-1, 2), text=np.array(hover, dtype=object).ravel(),
+        hovertemplate="%{y} · %{x}: %{text}<extra></extra>"))
+    fig.update_layout(hovermode="closest", hoverdistance=80, clickmode="event+select")
     light = {int(lv.code) for lv in model.LEVELS if lv.code in model.LIGHT_LEVELS}
     for i, row in enumerate(z):
         for j, v in enumerate(row):

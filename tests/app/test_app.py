@@ -1,13 +1,16 @@
 """AppTest: the app renders on a demo database and on an empty one, in both languages."""
 
+import shutil
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from sca_metrics import store
 from sca_metrics.catalog import default_catalog
 from sca_metrics.demo import build_demo
+from sca_metrics.exports import XLSX_MIME as XLSX
 from sca_metrics.paths import ROOT
-from sca_metrics.template import template_file_name
+from tests.helpers import fill, row_of, template, to_bytes, valid_return
 
 
 @pytest.fixture(scope="module")
@@ -37,23 +40,36 @@ def texts(at):
     return "\n".join(str(p) for p in parts)
 
 
-def test_loaded_page_on_demo_data_vi(monkeypatch, demo_db):
-    at = run_app(monkeypatch, demo_db, page="pages/loaded.py")
-    assert at.title[0].value == "Dữ liệu đã nạp theo đơn vị và kỳ báo cáo"
+def test_submissions_page_on_demo_data_vi(monkeypatch, demo_db):
+    at = run_app(monkeypatch, demo_db, page="pages/submissions.py")
+    assert at.title[0].value == "Tình hình nộp báo cáo"
     assert "Dữ liệu minh hoạ — không phải số liệu chính thức" in at.warning[0].value
-    assert [m.value for m in at.metric] == ["88", "11", "8", "686"]
-    matrix = at.dataframe[0].value
-    assert list(matrix.columns) == [str(y) for y in range(2018, 2026)]
-    assert matrix.loc["SYT — Sở Y tế", "2024"].endswith("(v2)")
-    history = at.dataframe[1].value
+    assert at.selectbox(key="submissions_period").value == "2025"
+    assert at.metric[0].value == "11/11" and at.metric[1].value == "0"
+    assert "Tất cả đơn vị đã nộp báo cáo kỳ 2025." in at.success[0].value
+    status = at.dataframe[0].value
+    assert len(status) == 11 and set(status["Tình trạng"]) == {"Đã nộp"}
+    history = at.dataframe[-1].value
     assert {"Hiện hành", "Đã thay thế"} <= set(history["Trạng thái"])
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_submissions_page_names_who_is_missing(monkeypatch, demo_db):
+    monkeypatch.setenv("SCA_DB", str(demo_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["period"] = "2026"
+    at.switch_page("pages/submissions.py").run()
+    assert not at.exception, at.exception
+    assert at.metric[0].value == "0/11" and at.metric[1].value == "11"
+    missing = [w.value for w in at.warning if "Chưa nộp kỳ 2026" in w.value]
+    assert missing and "SYT — Sở Y tế" in missing[0]
 
 
 def test_english_via_query_parameter(monkeypatch, demo_db):
-    at = run_app(monkeypatch, demo_db, lang="en", page="pages/loaded.py")
-    assert at.title[0].value == "Loaded data by department and period"
+    at = run_app(monkeypatch, demo_db, lang="en", page="pages/submissions.py")
+    assert at.title[0].value == "Submissions"
     assert "Illustrative demo data" in at.warning[0].value
-    assert "Current" in set(at.dataframe[1].value["Status"])
+    assert "Current" in set(at.dataframe[-1].value["Status"])
 
 
 def test_language_switch_sets_the_query_parameter(monkeypatch, demo_db):
@@ -62,18 +78,6 @@ def test_language_switch_sets_the_query_parameter(monkeypatch, demo_db):
     at.sidebar.radio(key="lang_picker").set_value("en").run()
     assert at.query_params["lang"] == ["en"] or at.query_params["lang"] == "en"
     assert at.title[0].value == "Readiness overview"
-
-
-def test_templates_page_offers_the_department_template(monkeypatch, demo_db):
-    at = run_app(monkeypatch, demo_db, page="pages/templates.py")
-    assert at.title[0].value == "Tải mẫu phiếu báo cáo"
-    at.selectbox(key="tpl_department").set_value("SYT")
-    at.selectbox(key="tpl_period").set_value("2025").run()
-    assert not at.exception
-    rows = at.dataframe[0].value
-    assert list(rows["Mã"]) == [i.code for i in default_catalog().for_department("SYT")]
-    assert "10 chỉ số" in texts(at)
-    assert template_file_name("SYT", "2025") == "DTTM_SYT_2025.xlsx"
 
 
 def test_empty_database_explains_how_to_start(monkeypatch, tmp_path):
@@ -91,12 +95,12 @@ def test_overview_on_demo_data_with_period_in_the_url(monkeypatch, demo_db):
     at.switch_page("pages/overview.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Tổng quan mức độ sẵn sàng"
-    assert at.selectbox(key="period_picker").value == "2024"
+    assert at.selectbox(key="overview_period").value == "2024"
     overall = at.metric[0]
     assert overall.label == "Điểm tổng hợp" and "," in overall.value
     charts = at.get("plotly_chart")
-    assert len(charts) == 2
-    at.selectbox(key="period_picker").set_value("2025").run()
+    assert len(charts) == 3
+    at.selectbox(key="overview_period").set_value("2025").run()
     assert at.query_params["period"] in ("2025", ["2025"])
 
 
@@ -104,3 +108,185 @@ def test_overview_in_english(monkeypatch, demo_db):
     at = run_app(monkeypatch, demo_db, lang="en", page="pages/overview.py")
     assert at.title[0].value == "Readiness overview"
     assert at.metric[0].label == "Overall score" and "." in at.metric[0].value
+
+
+def qp(at, name):
+    value = at.query_params.get(name)
+    return value[0] if isinstance(value, list) else value
+
+
+def test_domain_page_follows_the_url_and_marks_reversed_indicators(monkeypatch, demo_db):
+    monkeypatch.setenv("SCA_DB", str(demo_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update({"period": "2024", "domain": "transport", "driver": "resources"})
+    at.run()
+    at.switch_page("pages/domain.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Chi tiết lĩnh vực"
+    assert at.selectbox(key="domain_picker").value == "transport"
+    assert at.selectbox(key="domain_period").value == "2024"
+    assert at.segmented_control(key="driver_filter").value == "resources"
+    assert at.metric[0].label == "Điểm lĩnh vực"
+    assert len(at.get("plotly_chart")) == 3
+    rows = at.dataframe[-1].value
+    assert set(rows["Động lực"]) == {"Nguồn lực"}
+    assert set(rows["Mã"]) == {i.code for i in default_catalog().indicators
+                               if i.domain == "transport" and i.driver == "resources"}
+    reversed_codes = {i.code for i in default_catalog().indicators
+                      if i.domain == "transport" and i.direction == "lower"}
+    at.segmented_control(key="driver_filter").set_value("all").run()
+    rows = at.dataframe[-1].value
+    assert qp(at, "driver") is None
+    assert set(rows.loc[rows["Chiều"] == "↓", "Mã"]) == reversed_codes and reversed_codes
+    at.selectbox(key="domain_picker").set_value("health").run()
+    assert qp(at, "domain") == "health"
+
+
+def test_domain_page_rejects_an_unknown_domain_in_the_url(monkeypatch, demo_db):
+    monkeypatch.setenv("SCA_DB", str(demo_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["domain"] = "<script>"
+    at.run()
+    at.switch_page("pages/domain.py").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="domain_picker").value == "egov"
+
+
+def test_whatif_weights_move_scores_and_reset_restores_them(monkeypatch, demo_db):
+    at = run_app(monkeypatch, demo_db, page="pages/whatif.py")
+    assert at.title[0].value == "Trọng số giả định và độ bất định"
+    nominal = at.dataframe[-1].value
+    assert at.selectbox(key="whatif_period").value == "2025"
+    assert (nominal["Chênh lệch"].abs() < 1e-9).all()
+    assert "Đang dùng trọng số danh mục." in texts(at)
+    at.select_slider(key="w_driver_technology").set_value(3.0).run()
+    assert not at.exception, at.exception
+    moved = at.dataframe[-1].value
+    assert (moved["Chênh lệch"].abs() > 1e-6).any()
+    assert "Đang dùng 1 trọng số khác danh mục." in texts(at)
+    assert (moved["P5"] <= moved["Điểm giả định"] + 1e-9).all()
+    at.select_slider(key="w_domain_health").set_value(0.0).run()
+    assert "Đang dùng 2 trọng số khác danh mục." in texts(at)
+    at.button(key="whatif_reset").click().run()
+    assert not at.exception, at.exception
+    assert (at.dataframe[-1].value["Chênh lệch"].abs() < 1e-9).all()
+    assert at.select_slider(key="w_driver_technology").value == 1.0
+
+
+def test_whatif_geometric_mean_is_an_explicit_choice(monkeypatch, demo_db):
+    at = run_app(monkeypatch, demo_db, lang="en", page="pages/whatif.py")
+    at.radio(key="whatif_method").set_value("geometric").run()
+    table = at.dataframe[-1].value
+    assert (table["Difference"] <= 1e-9).all()  # a geometric mean never exceeds the arithmetic
+    assert "1 weights differ from the catalog." in texts(at)
+
+
+def test_method_page_explains_and_filters_the_catalog(monkeypatch, demo_db):
+    at = run_app(monkeypatch, demo_db, page="pages/method.py")
+    assert at.title[0].value == "Phương pháp và danh mục chỉ số"
+    assert "Cách tính điểm sẵn sàng" in texts(at)
+    total = len(default_catalog().indicators)
+    assert f"{total} / {total} chỉ số." in texts(at)
+    at.multiselect(key="cat_domain").set_value(["health"]).run()
+    at.multiselect(key="cat_driver").set_value(["technology"]).run()
+    shown = at.dataframe[-1].value
+    expected = [i.code for i in default_catalog().indicators
+                if i.domain == "health" and i.driver == "technology"]
+    assert list(shown["Mã"]) == expected
+    at.text_input(key="cat_search").set_value("HLT.T1").run()
+    assert list(at.dataframe[-1].value["Mã"]) == ["HLT.T1"]
+
+
+def test_method_page_in_english(monkeypatch, demo_db):
+    at = run_app(monkeypatch, demo_db, lang="en", page="pages/method.py")
+    assert at.title[0].value == "Method and indicator catalog"
+    assert "How the readiness scores are computed" in texts(at)
+    assert "Data audit" in [h.value for h in at.subheader]
+
+
+def test_overview_shows_the_radar_and_foundations(monkeypatch, demo_db):
+    at = run_app(monkeypatch, demo_db, page="pages/overview.py")
+    assert len(at.get("plotly_chart")) == 3
+    assert "Nền tảng" in [h.value for h in at.subheader]
+    assert at.button[0].label == "Xem chi tiết nền tảng"
+    # AppTest does not follow st.switch_page; the jump itself is checked in a real browser.
+
+
+@pytest.fixture
+def own_demo_db(demo_db, tmp_path):
+    """A copy of the demo database this test may write to."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, path)
+    return path
+
+
+def upload_page(monkeypatch, db, department="SYT", period="2024", lang=None):
+    at = run_app(monkeypatch, db, lang=lang, page="pages/upload.py")
+    at.selectbox(key="up_department").set_value(department)
+    at.selectbox(key="up_period").set_value(period).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def domain_score(monkeypatch, db, domain, period):
+    monkeypatch.setenv("SCA_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update({"period": period, "domain": domain})
+    at.switch_page("pages/domain.py").run()
+    assert not at.exception, at.exception
+    return at.metric[0].value
+
+
+def test_upload_a_valid_return_previews_changes_then_saves_and_every_page_updates(
+        monkeypatch, own_demo_db):
+    catalog = default_catalog()
+    before = domain_score(monkeypatch, own_demo_db, "health", "2024")
+    at = upload_page(monkeypatch, own_demo_db)
+    assert at.title[0].value == "Nộp báo cáo và tải mẫu phiếu"
+    assert [b.label for b in at.get("download_button")][0] == "Tải mẫu phiếu (.xlsx)"
+    values = {i.code: i.best for i in catalog.for_department("SYT") if i.kind in ("number", "percent")}
+    data = to_bytes(fill(template(catalog, "SYT", "2024"), values))
+    at.file_uploader[0].set_value(("DTTM_SYT_2024.xlsx", data, XLSX)).run()
+    assert not at.exception, at.exception
+    assert "Tệp hợp lệ" in at.success[0].value
+    assert "phiên bản 2" in texts(at)  # the current demo version it will supersede
+    preview = at.dataframe[-1].value
+    assert set(preview["Thay đổi"]) <= {"Thay đổi", "Bị xoá", "Mới"} and len(preview)
+    with store.connect(own_demo_db) as con:
+        counts = store.table_counts(con)
+    at.button(key="up_confirm").click().run()
+    assert not at.exception, at.exception
+    assert "phiên bản 3" in at.success[0].value
+    assert not at.file_uploader[0].value  # a fresh uploader for the next file
+    with store.connect(own_demo_db) as con:
+        assert store.table_counts(con)["submissions"] == counts["submissions"] + 1
+        current = store.submissions(con, "SYT", "2024")
+    assert list(current.status) == ["superseded", "superseded", "current"]
+    assert domain_score(monkeypatch, own_demo_db, "health", "2024") != before
+
+
+def test_upload_an_invalid_return_lists_located_errors_and_stores_nothing(monkeypatch, own_demo_db):
+    catalog = default_catalog()
+    wb = fill(template(catalog, "SYT", "2024"), {"HLT.T1": "nhiều", "HLT.R1": 12})
+    bad_cell = f"G{row_of(wb, 'HLT.T1')}"
+    with store.connect(own_demo_db) as con:
+        counts = store.table_counts(con)
+    at = upload_page(monkeypatch, own_demo_db, lang="en")
+    at.file_uploader[0].set_value(("syt.xlsx", to_bytes(wb), XLSX)).run()
+    assert not at.exception, at.exception
+    assert "was not accepted" in at.error[0].value and "Nothing was stored" in at.error[0].value
+    problems = at.dataframe[-1].value
+    row = problems[problems["Cell"] == bad_cell].iloc[0]
+    assert row["Value in the file"] == "nhiều" and "not a number" in row["Problem"]
+    assert row["Location"].endswith(f"!{bad_cell}")
+    assert not [b for b in at.button if b.key == "up_confirm"]
+    with store.connect(own_demo_db) as con:
+        assert store.table_counts(con) == counts
+
+
+def test_upload_of_another_departments_file_is_refused(monkeypatch, own_demo_db):
+    catalog = default_catalog()
+    at = upload_page(monkeypatch, own_demo_db, department="SGTVT")
+    at.file_uploader[0].set_value(("syt.xlsx", valid_return(catalog, "SYT", "2024"), XLSX)).run()
+    assert "chưa được nhận" in at.error[0].value
+    assert any("SYT" in m and "SGTVT" in m for m in at.dataframe[-1].value["Nội dung lỗi"])

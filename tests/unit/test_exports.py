@@ -1,0 +1,40 @@
+"""Downloads never carry a live spreadsheet formula; numbers and Vietnamese text survive."""
+
+import io
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from sca_metrics.exports import csv_bytes, neutralise, safe_frame, xlsx_bytes
+
+HOSTILE = pd.DataFrame({
+    "name": ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "Y tế", None],
+    "value": [1.5, -2.0, 3.0, 4.0, 5.0, 6.25, None],
+})
+
+
+def test_formula_starts_are_prefixed_and_other_text_is_kept():
+    assert neutralise("=1+1") == "'=1+1"
+    assert neutralise("-x") == "'-x" and neutralise("@a") == "'@a" and neutralise("+a") == "'+a"
+    assert neutralise("Sở Y tế") == "Sở Y tế" and neutralise(-3.5) == -3.5 and neutralise(None) is None
+
+
+def test_csv_has_a_bom_no_formula_and_keeps_negative_numbers():
+    text = csv_bytes(HOSTILE).decode("utf-8-sig")
+    rows = pd.read_csv(io.StringIO(text), keep_default_na=False)
+    assert all(not str(v).startswith(("=", "+", "-", "@", "\t")) for v in rows["name"])
+    assert rows["name"][5] == "Y tế"
+    assert text.splitlines()[2] == "'+1+1,-2.0"  # the number is not prefixed
+
+
+def test_xlsx_cells_are_text_not_formulas_and_numbers_stay_numbers():
+    ws = load_workbook(io.BytesIO(xlsx_bytes({"scores": HOSTILE})))["scores"]
+    names = [ws.cell(r, 1) for r in range(2, 8)]
+    assert all(c.data_type != "f" for c in names)
+    assert names[0].value == "'=HYPERLINK(\"http://x\")"
+    assert ws.cell(3, 2).value == -2.0 and ws.cell(3, 2).data_type == "n"
+    assert ws.freeze_panes == "A2"
+
+
+def test_column_names_are_neutralised_too():
+    assert list(safe_frame(pd.DataFrame({"=x": [1]})).columns) == ["'=x"]

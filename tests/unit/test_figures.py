@@ -1,0 +1,117 @@
+"""Figure builders: what a reader sees (labels, colours, number formats, click targets)."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sca_metrics import figures, model
+from sca_metrics.scoring import Options, score_period, score_periods
+from sca_metrics.selection import Drill, drill_target
+from sca_metrics.uncertainty import MonteCarlo, uncertainty
+
+
+def values_for(catalog, fraction=0.6, skip=()):
+    rows = []
+    for i in catalog.indicators:
+        if i.code in skip:
+            continue
+        rows.append({"indicator": i.code, "value": i.worst + fraction * (i.best - i.worst)})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def scores(catalog):
+    # Health × technology loses every value: a grey cell that says why.
+    skip = {i.code for i in catalog.indicators if i.domain == "health" and i.driver == "technology"}
+    return score_period(catalog, values_for(catalog, skip=skip), "2024")
+
+
+def test_heatmap_greys_missing_cells_with_the_reason_and_keeps_click_targets(scores):
+    fig = figures.heatmap(scores, "vi")
+    grey, levels, cells = fig.data
+    i = list(levels.y).index("Y tế")
+    j = list(levels.x).index("Công nghệ")
+    assert math.isnan(levels.z[i][j]) and grey.z[i][j] == 1.0
+    assert grey.colorscale[0][1] == figures.MISSING
+    # Heatmaps are not selectable: an invisible marker per cell carries the click and hover.
+    k = list(zip(cells.y, cells.x, strict=True)).index(("Y tế", "Công nghệ"))
+    assert cells.text[k] == "Chưa có số liệu" and cells.marker.opacity == 0
+    point = {"x": cells.x[k], "y": cells.y[k], "customdata": list(cells.customdata[k])}
+    assert drill_target({"points": [point]}) == Drill("health", "technology")
+    labels = {a.text for a in fig.layout.annotations}
+    assert "–" in labels and "60,0" in labels  # Vietnamese decimal comma
+
+
+def test_heatmap_without_missing_cells_has_one_trace_and_english_numbers(catalog):
+    fig = figures.heatmap(score_period(catalog, values_for(catalog), "2024"), "en")
+    assert [tr.type for tr in fig.data] == ["heatmap", "scatter"] and fig.layout.separators == ".,"
+    assert "60.0" in {a.text for a in fig.layout.annotations}
+
+
+def test_ranking_lists_a_missing_domain_with_its_reason(catalog):
+    skip = {i.code for i in catalog.indicators if i.domain == "tourism"}
+    fig = figures.ranking(score_period(catalog, values_for(catalog, 0.7, skip=skip), "2024"), "en")
+    bar = fig.data[0]
+    k = list(bar.y).index("Tourism")
+    assert bar.text[k] == "No data yet" and bar.marker.color[k] == figures.MISSING
+    assert bar.customdata[k] == "tourism"
+    health = list(bar.y).index("Health")  # 70.0 → level 1 + ⌊70/20⌋ = 4
+    assert bar.marker.color[health] == model.LEVELS[3].colour and bar.text[health] == "70.0 · Level 4"
+
+
+def test_radar_compares_with_the_previous_period_and_the_target(catalog):
+    both = pd.concat([values_for(catalog, 0.4).assign(period="2023"),
+                      values_for(catalog, 0.6).assign(period="2024")])
+    by = score_periods(catalog, both)
+    fig = figures.radar(by["2024"], by["2023"], "vi")
+    names = [t.name for t in fig.data]
+    assert names == ["Điểm mục tiêu 2025", "Kỳ 2023", "Kỳ 2024"]
+    current = fig.data[-1]
+    assert list(current.r)[0] == list(current.r)[-1]  # closed polygon
+    assert current.customdata[0] in model.SMART_DOMAIN_CODES
+
+
+def test_gap_bars_add_up_to_what_the_domain_misses(scores):
+    fig = figures.gaps(scores, "education", "en", {})
+    total = sum(sum(tr.x) for tr in fig.data)
+    domain = scores.domains.set_index("domain").score["education"]
+    assert total == pytest.approx(100 - domain)
+    assert [tr.marker.color for tr in fig.data] == [d.colour for d in model.DRIVERS]
+
+
+def test_drivers_chart_uses_driver_colours_and_target_markers(scores):
+    fig = figures.drivers(scores, "health", "vi")
+    bars = fig.data[0]
+    assert list(bars.marker.color) == [d.colour for d in model.DRIVERS]
+    assert bars.text[0] == "Chưa có số liệu"
+    assert [tr.name for tr in fig.data[1:]] == ["Điểm mục tiêu 2025", "Điểm mục tiêu 2030"]
+
+
+def test_trend_has_one_line_per_driver_plus_the_domain(catalog):
+    both = pd.concat([values_for(catalog, f).assign(period=p)
+                      for p, f in (("2022", 0.2), ("2023", 0.4), ("2024", 0.6))])
+    fig = figures.trend(score_periods(catalog, both), "egov", "en")
+    assert len(fig.data) == 4 and list(fig.data[-1].x) == ["2022", "2023", "2024"]
+    assert list(np.round(fig.data[-1].y, 6)) == [20.0, 40.0, 60.0]
+
+
+def test_whatif_shows_nominal_whatif_and_interval(catalog):
+    vals = values_for(catalog)
+    nominal = score_period(catalog, vals, "2024")
+    opts = Options(domain_weights={"health": 3.0})
+    changed = score_period(catalog, vals, "2024", opts)
+    spread = uncertainty(catalog, vals, "2024", opts, MonteCarlo(runs=50))
+    fig = figures.whatif(nominal, changed, spread.domains, "en")
+    interval, nom, new = fig.data
+    assert len(nom.x) == len(model.SMART_DOMAIN_CODES) + 1 and nom.y[-1] == "Overall score"
+    assert interval.mode == "lines" and None in interval.x
+    assert list(new.customdata[:-1]) == list(model.SMART_DOMAIN_CODES)
+
+
+def test_coverage_matrix_writes_percentages_and_leaves_missing_blank():
+    m = pd.DataFrame([[1.0, np.nan], [0.5, 0.75]], index=["A", "B"], columns=["2023", "2024"])
+    fig = figures.coverage(m, ["A", "B"], "vi")
+    assert fig.data[0].text == (("100%", ""), ("50%", "75%")) or \
+        [list(r) for r in fig.data[0].text] == [["100%", ""], ["50%", "75%"]]
