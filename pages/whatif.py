@@ -101,7 +101,7 @@ with results:
     new_overall = changed.overall.score.iloc[0]
     old_overall = nominal.overall.score.iloc[0]
     cols[0].metric(common.t("whatif.overall"), common.num(new_overall, 1, fixed=True),
-                   delta=None if math.isnan(new_overall) or math.isnan(old_overall)
+                   delta=None if not n_changed or math.isnan(new_overall) or math.isnan(old_overall)
                    else common.num(new_overall - old_overall, 1, fixed=True))
     cols[1].metric(common.t("whatif.rank_shift"), common.num(spread.mean_abs_rank_shift, 2, fixed=True))
     common.chart(figures.whatif(nominal, changed, spread.domains, lang), key="whatif_chart",
