@@ -221,6 +221,15 @@ def url_select(label: str, options: list[str], param: str, key: str, default: st
     return value
 
 
+def scores_or_stop() -> dict:
+    """Scores of every period; on an empty database, says how to start and stops the page."""
+    by_period = scores_by_period(*version())
+    if not by_period:
+        st.info(t("app.empty_db", db=db_path()))
+        st.stop()
+    return by_period
+
+
 def period_picker(periods: list[str], page: str, container=st) -> str:
     """The reporting period, kept in the URL (?period=2024); the latest by default."""
     return url_select(t("overview.period"), periods, "period", f"{page}_period", container=container)

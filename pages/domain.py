@@ -17,10 +17,7 @@ lang = common.lang()
 catalog = common.catalog()
 st.title(common.t("domain.title"))
 
-by_period = common.scores_by_period(*common.version())
-if not by_period:
-    st.info(common.t("app.empty_db", db=common.db_path()))
-    st.stop()
+by_period = common.scores_or_stop()
 
 left, mid = st.columns(2)
 period = common.period_picker(list(by_period), "domain", container=left)

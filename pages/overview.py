@@ -13,10 +13,7 @@ common.ensure_app_navigation()
 lang = common.lang()
 st.title(common.t("overview.title"))
 
-by_period = common.scores_by_period(*common.version())
-if not by_period:
-    st.info(common.t("app.empty_db", db=common.db_path()))
-    st.stop()
+by_period = common.scores_or_stop()
 periods = list(by_period)
 period = common.period_picker(periods, "overview")
 scores = by_period[period]

@@ -19,11 +19,8 @@ catalog = common.catalog()
 st.title(common.t("whatif.title"))
 st.write(common.t("whatif.intro"))
 
+by_period = common.scores_or_stop()
 path, version = common.version()
-by_period = common.scores_by_period(path, version)
-if not by_period:
-    st.info(common.t("app.empty_db", db=common.db_path()))
-    st.stop()
 
 KEYS = ("whatif_method", "whatif_indicators",
         *(f"w_driver_{d}" for d in model.DRIVER_CODES),

@@ -290,3 +290,15 @@ def test_upload_of_another_departments_file_is_refused(monkeypatch, own_demo_db)
     at.file_uploader[0].set_value(("syt.xlsx", valid_return(catalog, "SYT", "2024"), XLSX)).run()
     assert "chưa được nhận" in at.error[0].value
     assert any("SYT" in m and "SGTVT" in m for m in at.dataframe[-1].value["Nội dung lỗi"])
+
+
+@pytest.mark.parametrize("page", ["domain", "whatif", "submissions"])
+def test_score_pages_on_an_empty_database_say_how_to_start(monkeypatch, tmp_path, page):
+    at = run_app(monkeypatch, tmp_path / "empty.duckdb", page=f"pages/{page}.py")
+    assert "chưa có báo cáo nào" in at.info[0].value
+
+
+@pytest.mark.parametrize("page", ["upload", "method"])
+def test_upload_and_method_work_on_an_empty_database(monkeypatch, tmp_path, page):
+    at = run_app(monkeypatch, tmp_path / "empty.duckdb", page=f"pages/{page}.py")
+    assert at.title[0].value and not at.info
