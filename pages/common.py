@@ -155,11 +155,11 @@ def table(frame: pd.DataFrame, numbers: dict[str, int] | None = None,
     styler = frame.style
     for col, decimals in (numbers or {}).items():
         if col in frame.columns:
-            styler = styler.format(lambda x, d=decimals: num(x, d, fixed=True), subset=[col])
+            styler = styler.format(lambda x, d=decimals: num(x, d, fixed=True), subset=[col],
+                                   na_rep="–")
     for col in percent:
         if col in frame.columns:
-            styler = styler.format(lambda x: "–" if pd.isna(x) else f"{num(100 * x, 0)}%",
-                                   subset=[col])
+            styler = styler.format(lambda x: f"{num(100 * x, 0)}%", subset=[col], na_rep="–")
     kwargs.setdefault("hide_index", True)
     st.dataframe(styler, width="stretch", **kwargs)
 

@@ -62,7 +62,7 @@ with st.expander(common.t("upload.catalog_table"), icon=":material/list:"):
 st.divider()
 uploader = st.text_input(common.t("upload.uploader"),
                          value=common.t("upload.uploader_default", department=department),
-                         key="up_uploader", max_chars=120)
+                         key=f"up_uploader_{department}", max_chars=120)
 attempt = st.session_state.setdefault("upload_attempt", 0)
 file = st.file_uploader(common.t("upload.file"), type=["xlsx"], key=f"upload_file_{attempt}")
 if file is None:
@@ -124,13 +124,13 @@ common.table(pd.DataFrame({
     common.t("method.col_code"): shown.indicator,
     common.t("method.col_name"): shown.indicator.map(names),
     common.t("upload.col_change"): shown.change.map(lambda c: common.t(f"upload.change_{c}")),
-    common.t("upload.col_old"): shown.old_value,
-    common.t("upload.col_new"): shown.new_value,
-    common.t("upload.col_old_quality"): shown.old_quality.map(quality),
-    common.t("upload.col_new_quality"): shown.new_quality.map(quality),
-    common.t("upload.col_evidence"): shown.new_evidence,
-    common.t("upload.col_cell"): shown.cell,
-}), numbers={common.t("upload.col_old"): 2, common.t("upload.col_new"): 2})
+    common.t("upload.col_old"): [common.num(v, 2) for v in shown.old_value.astype(float)],
+    common.t("upload.col_new"): [common.num(v, 2) for v in shown.new_value.astype(float)],
+    common.t("upload.col_old_quality"): shown.old_quality.map(quality).fillna("–"),
+    common.t("upload.col_new_quality"): shown.new_quality.map(quality).fillna("–"),
+    common.t("upload.col_evidence"): shown.new_evidence.fillna("–"),
+    common.t("upload.col_cell"): shown.cell.fillna("–"),
+}))
 
 
 
