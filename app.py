@@ -30,11 +30,11 @@ st.sidebar.caption(common.t("app.catalog_version", version=common.catalog().vers
 
 common.new_run()
 try:
-    version = common.data_version()
+    common.data_version()
 except store.StoreError:
     st.error(common.t("app.db_busy", db=common.db_path()), icon=":material/lock:")
     st.stop()
-if common.is_demo(str(common.db_path()), version):
+if common.is_demo(*common.version()):
     st.warning(common.t("app.demo_banner"), icon=":material/info:")
 
 PAGES = (  # pages/<name>.py at /<name>

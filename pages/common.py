@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from sca_metrics import exports, i18n, store
+from sca_metrics import exports, i18n, model, store
 from sca_metrics.catalog import Catalog, default_catalog
 from sca_metrics.paths import default_db
 from sca_metrics.selection import drill_target
@@ -164,16 +164,16 @@ def table(frame: pd.DataFrame, numbers: dict[str, int] | None = None,
     st.dataframe(styler, width="stretch", **kwargs)
 
 
-def downloads(frame: pd.DataFrame, name: str, key: str | None = None) -> None:
+def downloads(frame: pd.DataFrame, name: str) -> None:
     """CSV and XLSX of a chart's data, side by side, safe against formula injection."""
     left, right = st.columns(2)
     # Callables: the files are built only when clicked, not on every rerun.
     left.download_button(t("download.csv"), lambda: exports.csv_bytes(frame), file_name=f"{name}.csv",
-                         mime="text/csv", icon=":material/download:", key=f"{key or name}_csv",
+                         mime="text/csv", icon=":material/download:", key=f"{name}_csv",
                          on_click="ignore")
     right.download_button(t("download.xlsx"), lambda: exports.xlsx_bytes({name: frame}),
                           file_name=f"{name}.xlsx", mime=exports.XLSX_MIME,
-                          icon=":material/download:", key=f"{key or name}_xlsx", on_click="ignore")
+                          icon=":material/download:", key=f"{name}_xlsx", on_click="ignore")
 
 
 def data_table(frame: pd.DataFrame, name: str, numbers: dict[str, int] | None = None,
@@ -185,8 +185,6 @@ def data_table(frame: pd.DataFrame, name: str, numbers: dict[str, int] | None = 
 
 
 def domain_name(code: str, language: str | None = None) -> str:
-    from sca_metrics import model
-
     return model.term(model.DOMAINS, code).name(language or lang())
 
 

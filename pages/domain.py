@@ -56,8 +56,7 @@ trend = pd.DataFrame([{
 } for p, s in by_period.items()])
 common.data_table(trend, f"trend_{domain}", numbers={c: 1 for c in trend.columns[1:]})
 
-names = {i.code: i.name(lang) for i in catalog.indicators}
-common.chart(figures.gaps(scores, domain, lang, names), key="domain_gaps")
+common.chart(figures.gaps(scores, domain, lang), key="domain_gaps")
 
 st.subheader(common.t("domain.indicators"))
 ALL = "all"

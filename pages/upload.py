@@ -69,13 +69,13 @@ if file is None:
     st.stop()
 
 data = file.getvalue()
-digest = ingest.sha256(data)
-with common.database() as con:
-    same = store.find_current_by_sha(con, digest)
-    current = store.current_observations(con, period)
-if same is not None:
-    st.info(common.t("upload.duplicate", version=same[3], department=common.department_label(same[1]),
-                     period=same[2]), icon=":material/content_copy:")
+subs = common.submissions(*common.version())
+same = subs[(subs.sha256 == ingest.sha256(data)) & (subs.status == "current")]
+if len(same):
+    same = same.iloc[0]
+    st.info(common.t("upload.duplicate", version=same.version,
+                     department=common.department_label(same.department), period=same.period),
+            icon=":material/content_copy:")
     st.stop()
 
 checked = ingest.check_bytes(data, catalog, department, period)
@@ -107,10 +107,10 @@ if notes:
 
 st.success(common.t("upload.valid", n_values=checked.n_values, n_expected=checked.n_expected),
            icon=":material/fact_check:")
-current = current[current.department == department]
-previous = common.submissions(*common.version())
-previous = previous[(previous.department == department) & (previous.period.astype(str) == period)
-                    & (previous.status == "current")]
+obs = common.observations(*common.version())
+current = obs[(obs.department == department) & (obs.period.astype(str) == period)]
+previous = subs[(subs.department == department) & (subs.period.astype(str) == period)
+                & (subs.status == "current")]
 st.caption(common.t("upload.replaces", version=int(previous.version.iloc[0])) if len(previous)
            else common.t("upload.first"))
 

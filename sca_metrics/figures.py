@@ -60,6 +60,10 @@ def _reason(reason: object, lang: str) -> str:
     return t(f"reason.{reason}", lang) if isinstance(reason, str) else t("reason.no_data", lang)
 
 
+def _domain_name(domain: str, lang: str) -> str:
+    return model.term(model.DOMAINS, domain).name(lang)
+
+
 def heatmap(scores: Scores, lang: str) -> go.Figure:
     """Smart domains × drivers, coloured by maturity level, the score written in each cell.
     A cell without a score is grey and says why on hover. Each cell carries its
@@ -73,7 +77,7 @@ def heatmap(scores: Scores, lang: str) -> go.Figure:
         index=domains, columns=drivers)
     z = grid.to_numpy(dtype=float)
     x = [model.term(model.DRIVERS, d).name(lang) for d in drivers]
-    y = [model.term(model.DOMAINS, d).name(lang) for d in domains]
+    y = [_domain_name(d, lang) for d in domains]
     codes = np.array([[[dom, drv] for drv in drivers] for dom in domains], dtype=object)
     missing = np.isnan(z)
     fig = go.Figure()
@@ -114,7 +118,7 @@ def ranking(scores: Scores, lang: str) -> go.Figure:
     a domain without a score is listed last with its reason."""
     d = scores.domains[scores.domains.domain != model.FOUNDATIONS].sort_values(
         "score", ascending=True, na_position="first")
-    names = [model.term(model.DOMAINS, c).name(lang) for c in d.domain]
+    names = [_domain_name(c, lang) for c in d.domain]
     labels = [_reason(r, lang) if np.isnan(s) else
               f"{_label(s, lang)} · {t('overview.level', lang)} {_level(s)}"
               for s, r in zip(d.score, d.reason, strict=True)]
@@ -130,7 +134,7 @@ def radar(current: Scores, previous: Scores | None, lang: str) -> go.Figure:
     """The smart domains' scores this period against the previous period and the 2025 target
     score; each point carries its domain code, so a click drills down."""
     d = current.domains[current.domains.domain != model.FOUNDATIONS]
-    names = [model.term(model.DOMAINS, c).name(lang) for c in d.domain]
+    names = [_domain_name(c, lang) for c in d.domain]
     close = names[:1]  # close the polygon
 
     def trace(values, name, colour, dash="solid", fill=None):
@@ -156,10 +160,6 @@ def radar(current: Scores, previous: Scores | None, lang: str) -> go.Figure:
     fig = _layout(fig, lang, t("figure.radar_title", lang, period=current.period), 460)
     fig.update_layout(margin={"l": 60, "r": 60, "t": 60, "b": 40})
     return fig
-
-
-def _domain_name(domain: str, lang: str) -> str:
-    return model.term(model.DOMAINS, domain).name(lang)
 
 
 def drivers(scores: Scores, domain: str, lang: str) -> go.Figure:
@@ -222,13 +222,13 @@ def _domain_score(s: Scores, domain: str) -> float:
     return float(row.score.iloc[0]) if len(row) else np.nan
 
 
-def gaps(scores: Scores, domain: str, lang: str, catalog_names: dict[str, str]) -> go.Figure:
+def gaps(scores: Scores, domain: str, lang: str) -> go.Figure:
     """What the domain misses, 100 − S, split by indicator (METHOD.md §3): the biggest share
-    first, coloured by driver. `catalog_names`: code → indicator name in `lang`."""
+    first, coloured by driver."""
     ind = scores.indicators[(scores.indicators.domain == domain)
                             & scores.indicators.gap_contribution.notna()]
     ind = ind.sort_values("gap_contribution", ascending=True)
-    labels = [f"{c} · {_short(catalog_names.get(c, c))}" for c in ind.code]
+    labels = [f"{c} · {_short(n)}" for c, n in zip(ind.code, ind[f"name_{lang}"], strict=True)]
     fig = go.Figure()
     for drv in model.DRIVERS:
         mine = ind.driver == drv.code

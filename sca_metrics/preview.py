@@ -12,13 +12,6 @@ NEW, CHANGED, REMOVED, UNCHANGED = "new", "changed", "removed", "unchanged"
 CHANGE_ORDER = (NEW, CHANGED, REMOVED, UNCHANGED)
 
 
-def _same(a, b) -> bool:
-    if a is None or b is None or (isinstance(a, float) and math.isnan(a)) or (
-            isinstance(b, float) and math.isnan(b)):
-        return (a is None or a != a) and (b is None or b != b)
-    return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
-
-
 def _text(v) -> str:
     return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
 
@@ -40,7 +33,8 @@ def changes(checked: CheckedReturn, current: pd.DataFrame) -> pd.DataFrame:
             change = REMOVED if old_value is not None else UNCHANGED
         elif old_value is None:
             change = NEW
-        elif (not _same(rec.value, old_value) or rec.quality != _text(before.quality)
+        elif (not math.isclose(rec.value, old_value, rel_tol=1e-9, abs_tol=1e-12)
+              or rec.quality != _text(before.quality)
               or _text(rec.evidence) != _text(before.evidence)):
             change = CHANGED
         else:

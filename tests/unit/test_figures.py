@@ -74,7 +74,7 @@ def test_radar_compares_with_the_previous_period_and_the_target(catalog):
 
 
 def test_gap_bars_add_up_to_what_the_domain_misses(scores):
-    fig = figures.gaps(scores, "education", "en", {})
+    fig = figures.gaps(scores, "education", "en")
     total = sum(sum(tr.x) for tr in fig.data)
     domain = scores.domains.set_index("domain").score["education"]
     assert total == pytest.approx(100 - domain)
