@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -104,11 +106,11 @@ def heatmap(scores: Scores, lang: str) -> go.Figure:
         hovertemplate="%{y} · %{x}: %{text}<extra></extra>"))
     fig.update_layout(hovermode="closest", hoverdistance=80, clickmode="event+select")
     light = {int(lv.code) for lv in model.LEVELS if lv.code in model.LIGHT_LEVELS}
-    for i, row in enumerate(z):
-        for j, v in enumerate(row):
-            dark = np.isnan(v) or _level(v) in light
-            fig.add_annotation(x=j, y=i, text=_label(v, lang), showarrow=False,
-                               font={"color": "#222222" if dark else "white", "size": 14})
+    # One layout update for all labels: add_annotation per cell validates the figure each time.
+    fig.update_layout(annotations=[
+        {"x": j, "y": i, "text": _label(v, lang), "showarrow": False,
+         "font": {"color": "#222222" if np.isnan(v) or _level(v) in light else "white", "size": 14}}
+        for i, row in enumerate(z) for j, v in enumerate(row)])
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, lang, t("overview.heatmap_title", lang, period=scores.period), 420)
 
@@ -168,10 +170,15 @@ def drivers(scores: Scores, domain: str, lang: str) -> go.Figure:
     c = scores.cells[scores.cells.domain == domain].set_index("driver").reindex(
         list(model.DRIVER_CODES))
     names = [model.term(model.DRIVERS, d).name(lang) for d in c.index]
-    text = [_reason(r, lang) if np.isnan(s) else f"{_label(s, lang)} · "
-            f"{t('overview.level', lang)} {_level(s)}" for s, r in zip(c.score, c.reason, strict=True)]
+    text = ["<br>".join(textwrap.wrap(_reason(r, lang), 20)) if np.isnan(s) else
+            f"{_label(s, lang)} · {t('overview.level', lang)} {_level(s)}"
+            for s, r in zip(c.score, c.reason, strict=True)]
     fig = go.Figure(go.Bar(
-        x=names, y=c.score.fillna(0), text=text, textposition="outside", cliponaxis=False,
+        # Scores written at the foot of the bar, so the target markers never cover them.
+        x=names, y=c.score.fillna(0), text=text, cliponaxis=False, insidetextanchor="start",
+        textposition=["outside" if np.isnan(v) else "inside" for v in c.score],
+        textfont={"color": ["#444444" if np.isnan(v) else "white" for v in c.score]},
+        constraintext="none",
         marker_color=[model.term(model.DRIVERS, d).colour for d in c.index],
         customdata=[[domain, d] for d in c.index], name=t("figure.score", lang),
         hovertemplate="%{x}: %{text}<extra></extra>"))
@@ -190,16 +197,20 @@ def drivers(scores: Scores, domain: str, lang: str) -> go.Figure:
 def trend(by_period: dict[str, Scores], domain: str, lang: str) -> go.Figure:
     """A domain's score and its drivers over every period, with the level bands."""
     periods = list(by_period)
+    by_driver = {p: sc.cells[sc.cells.domain == domain].set_index("driver").score
+                 for p, sc in by_period.items()}
     fig = go.Figure()
-    for k, lv in enumerate(model.LEVELS):
-        fig.add_hrect(y0=20 * k, y1=20 * (k + 1), fillcolor=lv.colour, opacity=0.08, line_width=0)
+    fig.update_layout(shapes=[  # the level bands, in one update
+        {"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "y0": 20 * k, "y1": 20 * (k + 1),
+         "fillcolor": lv.colour, "opacity": 0.08, "line": {"width": 0}, "layer": "below"}
+        for k, lv in enumerate(model.LEVELS)])
     for drv in model.DRIVERS:
-        y = [_cell(by_period[p], domain, drv.code) for p in periods]
+        y = [by_driver[p].get(drv.code, np.nan) for p in periods]
         fig.add_trace(go.Scatter(x=periods, y=y, name=drv.name(lang), mode="lines+markers",
                                  line={"color": drv.colour, "width": 2}, customdata=[
                                      [domain, drv.code]] * len(periods),
                                  hovertemplate="%{x}: %{y:.1f}<extra>" + drv.name(lang) + "</extra>"))
-    y = [_domain_score(by_period[p], domain) for p in periods]
+    y = [sc.domains.set_index("domain").score.get(domain, np.nan) for sc in by_period.values()]
     name = _domain_name(domain, lang)
     fig.add_trace(go.Scatter(x=periods, y=y, name=name, mode="lines+markers+text",
                              line={"color": "#222222", "width": 4}, marker={"size": 9},
@@ -210,16 +221,6 @@ def trend(by_period: dict[str, Scores], domain: str, lang: str) -> go.Figure:
     fig.update_yaxes(range=[0, 100], title=t("overview.score_axis", lang), tickvals=[0, 20, 40, 60,
                                                                                    80, 100])
     return _legend_below_title(_layout(fig, lang, t("figure.trend_title", lang, domain=name), 400))
-
-
-def _cell(s: Scores, domain: str, driver: str) -> float:
-    row = s.cells[(s.cells.domain == domain) & (s.cells.driver == driver)]
-    return float(row.score.iloc[0]) if len(row) else np.nan
-
-
-def _domain_score(s: Scores, domain: str) -> float:
-    row = s.domains[s.domains.domain == domain]
-    return float(row.score.iloc[0]) if len(row) else np.nan
 
 
 def gaps(scores: Scores, domain: str, lang: str) -> go.Figure:
