@@ -43,6 +43,7 @@ PAGES = (  # pages/<name>.py at /<name>
     ("whatif", ":material/tune:"),
     ("submissions", ":material/fact_check:"),
     ("upload", ":material/upload_file:"),
+    ("exports", ":material/slideshow:"),
     ("method", ":material/menu_book:"),
 )
 page = st.navigation([

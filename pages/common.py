@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from sca_metrics import exports, i18n, model, store
+from sca_metrics import briefing, exports, figures, i18n, model, render, store
 from sca_metrics.catalog import Catalog, default_catalog
 from sca_metrics.paths import default_db
 from sca_metrics.selection import drill_target
@@ -132,20 +132,46 @@ def version() -> tuple[str, int]:
     return str(db_path()), data_version()
 
 
-def chart(fig, key: str | None = None, drill: bool = False, container=st) -> None:
-    """A plotly figure with the print-quality image button. With `drill`, clicking a point
-    that carries a domain opens the Domain page on it (and on the driver of a heatmap cell)."""
+def chart(fig, key: str, period: str, drill: bool = False, unit: str | None = "score",
+          container=st) -> None:
+    """A plotly figure with the print-quality image button and a server-side export (PNG,
+    SVG, PDF with the source line). With `drill`, clicking a point that carries a domain opens
+    the Domain page on it (and on the driver of a heatmap cell)."""
     if not drill:
         container.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key=key)
-        return
-    event = container.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key=key,
-                                   on_select="rerun", selection_mode="points")
-    target = drill_target(event.selection if event else None)
-    if target is not None:
-        params = {"lang": lang(), **target.query_params()}
-        if "period" in st.query_params:
-            params["period"] = st.query_params["period"]
-        st.switch_page("pages/domain.py", query_params=params)
+    else:
+        event = container.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key=key,
+                                       on_select="rerun", selection_mode="points")
+        target = drill_target(event.selection if event else None)
+        if target is not None:
+            params = {"lang": lang(), **target.query_params()}
+            if "period" in st.query_params:
+                params["period"] = st.query_params["period"]
+            st.switch_page("pages/domain.py", query_params=params)
+    figure_export(fig, key, period, unit, container)
+
+
+def figure_export(fig, name: str, period: str, unit: str | None = "score", container=st) -> None:
+    """PNG (2400 px), SVG and PDF of a figure, rendered on the server only when clicked;
+    without chromium, says how to enable it."""
+    with container.popover(t("export.figure"), icon=":material/image:"):
+        if not render.available():
+            st.info(t("export.no_browser"))
+            return
+        st.caption(t("export.figure_help"))
+        language = lang()
+        source = briefing.source_text(language, is_demo(*version()))
+        unit_text = t(f"figure.unit_{unit}") if unit else None
+        for column, fmt in zip(st.columns(len(render.FORMATS)), render.FORMATS, strict=True):
+            column.download_button(
+                fmt.upper(), functools.partial(print_figure, fig, fmt, language, period, source, unit_text),
+                file_name=f"dttm_{name}_{period}.{fmt}", mime=render.MIME[fmt], key=f"{name}_{fmt}",
+                on_click="ignore", icon=":material/download:")
+
+
+def print_figure(fig, fmt: str, language: str, period: str, source: str, unit: str | None) -> bytes:
+    """Runs when a download is clicked (outside the script run: no session state here)."""
+    return render.render(figures.for_print(fig, language, period, source, unit), fmt)
 
 
 def table(frame: pd.DataFrame, numbers: dict[str, int] | None = None,

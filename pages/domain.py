@@ -45,9 +45,10 @@ cols[3].metric(common.t("domain.gap_2030"), common.num(row.gap_2030, 1, fixed=Tr
 
 left, right = st.columns(2)
 with left:
-    common.chart(figures.drivers(scores, domain, lang), key="domain_drivers")
+    common.chart(figures.drivers(scores, domain, lang), key="domain_drivers", period=period)
 with right:
-    common.chart(figures.trend(by_period, domain, lang), key="domain_trend")
+    common.chart(figures.trend(by_period, domain, lang), key="domain_trend",
+                 period=f"{min(by_period)}–{max(by_period)}")
 trend = pd.DataFrame([{
     common.t("figure.period"): p,
     common.domain_name(domain): s.domains.set_index("domain").score.get(domain),
@@ -56,7 +57,7 @@ trend = pd.DataFrame([{
 } for p, s in by_period.items()])
 common.data_table(trend, f"trend_{domain}", numbers={c: 1 for c in trend.columns[1:]})
 
-common.chart(figures.gaps(scores, domain, lang), key="domain_gaps")
+common.chart(figures.gaps(scores, domain, lang), key="domain_gaps", period=period)
 
 st.subheader(common.t("domain.indicators"))
 ALL = "all"

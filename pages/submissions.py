@@ -66,7 +66,8 @@ common.downloads(view, f"submissions_{period}")
 
 matrix = tracker.coverage_matrix(catalog, subs, known)
 labels = [common.department_label(d) for d in matrix.index]
-common.chart(figures.coverage(matrix, labels, lang), key="submissions_coverage")
+common.chart(figures.coverage(matrix, labels, lang), key="submissions_coverage",
+             period=f"{known[0]}–{known[-1]}", unit="completeness")
 common.data_table(matrix.set_axis(labels).rename_axis(common.t("col.department")).reset_index(),
                   "coverage", percent=tuple(known))
 

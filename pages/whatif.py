@@ -102,7 +102,7 @@ with results:
                    else common.num(new_overall - old_overall, 1, fixed=True))
     cols[1].metric(common.t("whatif.rank_shift"), common.num(spread.mean_abs_rank_shift, 2, fixed=True))
     common.chart(figures.whatif(nominal, changed, spread.domains, lang), key="whatif_chart",
-                 drill=True)
+                 period=period, drill=True)
 
 st.subheader(common.t("whatif.table"))
 nom = nominal.domains.set_index("domain")

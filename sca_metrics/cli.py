@@ -104,6 +104,14 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=("json", "csv"), default="json")
     c.set_defaults(func=_scores)
 
+    c = sub.add_parser("export", parents=[common, db],
+                       help="briefing pack (PowerPoint + PDF), data (XLSX + CSV) and figures")
+    c.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")
+    c.add_argument("--period", help="reporting period (default: the latest with data)")
+    c.add_argument("--figures", default="",
+                   help="also every figure of the pack in these formats, e.g. png,svg,pdf")
+    c.set_defaults(func=_export)
+
     c = sub.add_parser("withdraw", parents=[common, db],
                        help="withdraw a submission (the previous version becomes current)")
     c.add_argument("id", type=int, help="submission id (see `submissions`)")
@@ -248,3 +256,66 @@ def _withdraw(args) -> int:
     print(f"submission #{args.id} withdrawn; {after}")
     return 0
 
+
+
+def _export(args) -> int:
+    """Everything a briefing needs, in one folder; figures rendered in one browser."""
+    import time
+
+    from sca_metrics import briefing, exports, render
+    from sca_metrics.inputs import observation_frame
+    from sca_metrics.scoring import score_periods
+
+    formats = [f for f in args.figures.split(",") if f]
+    if bad := [f for f in formats if f not in render.FORMATS]:
+        print(f"error: unknown figure format {', '.join(bad)} (use {', '.join(render.FORMATS)})",
+              file=sys.stderr)
+        return 2
+    con = store.connect(args.db, read_only=args.db.exists())
+    try:
+        obs, subs, demo = observation_frame(con), store.submissions(con), store.is_demo(con)
+    finally:
+        con.close()
+    catalog = default_catalog()
+    by_period = score_periods(catalog, obs) if len(obs) else {}
+    if not by_period:
+        print(f"error: {args.db} holds no values to export", file=sys.stderr)
+        return 1
+    period = args.period or max(by_period)
+    if period not in by_period:
+        print(f"error: no data for period {period!r} (have: {', '.join(by_period)})", file=sys.stderr)
+        return 1
+    args.out.mkdir(parents=True, exist_ok=True)
+    ctx = briefing.Context(catalog, by_period, subs, period, args.lang, demo)
+    started = time.perf_counter()
+    written = []
+
+    def write(name: str, data: bytes) -> None:
+        (args.out / name).write_bytes(data)
+        written.append(name)
+
+    sheets = exports.data_sheets(by_period, subs)
+    write("dttm_data.xlsx", exports.xlsx_bytes(sheets))
+    for name, frame in sheets.items():
+        write(f"dttm_{name}.csv", exports.csv_bytes(frame))
+    try:
+        pack = briefing.build(ctx)
+        stem = briefing.file_stem(ctx)
+        write(f"{stem}.pptx", pack.pptx)
+        write(f"{stem}.pdf", pack.pdf)
+        deck = [s for s in pack.slides if s.figure is not None]
+        for fmt in formats:
+            data = (pack.images[s.key] for s in deck) if fmt == "png" else render.render_many(
+                render.Job(s.figure, fmt) for s in deck)
+            for number, (s, content) in enumerate(zip(deck, data, strict=True), start=1):
+                write(f"figure_{number:02d}_{s.key}.{fmt}", content)
+    except render.ExportUnavailable as exc:
+        print("\n".join(f"{args.out / n}" for n in written))
+        print(f"error: figures need chromium and the Noto fonts ({exc}); the data files were "
+              "written. Install them with: apt-get install chromium fonts-noto-core", file=sys.stderr)
+        return 1
+    for name in written:
+        print(args.out / name)
+    print(f"{len(written)} files, {pack.n_figures} figures, {len(pack.slides)} slides, "
+          f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0

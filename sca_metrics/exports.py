@@ -52,3 +52,23 @@ def xlsx_bytes(sheets: pd.DataFrame | Mapping[str, pd.DataFrame]) -> bytes:
                 width = max(len(str(c.value)) if c.value is not None else 0 for c in column)
                 ws.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
     return buffer.getvalue()
+
+
+def data_sheets(by_period: Mapping, submissions: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The data export: scores (overall, domains, foundations, cells) and indicators of
+    every period, and every submission (current, superseded, withdrawn), one frame each."""
+    from sca_metrics.scoring import scores_table
+
+    tables = [scores_table(s) for s in by_period.values()]
+    table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=["tier"])
+    scores = table[table.tier != "indicator"].drop(columns=["code", "value", "worst", "best",
+                                                            "direction"], errors="ignore")
+    keep = ["period", "code", "domain", "driver", "department", "name_vi", "name_en", "unit_vi",
+            "unit_en", "direction", "value", "quality", "evidence", "score", "capped",
+            "target_2025", "target_2030", "target_score_2025", "target_score_2030", "weight",
+            "effective_weight", "gap_contribution", "change", "pilot", "source", "source_ref"]
+    frames = [s.indicators.assign(period=s.period) for s in by_period.values()]
+    indicators = (pd.concat(frames, ignore_index=True).reindex(columns=keep) if frames
+                  else pd.DataFrame(columns=keep))
+    return {"scores": scores.reset_index(drop=True), "indicators": indicators,
+            "submissions": submissions.reset_index(drop=True)}

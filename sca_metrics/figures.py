@@ -300,3 +300,84 @@ def coverage(matrix: pd.DataFrame, labels: list[str], lang: str) -> go.Figure:
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(type="category")
     return _layout(fig, lang, t("figure.coverage_title", lang), 60 + 34 * len(labels) + 60)
+
+
+def target_gaps(scores: Scores, lang: str) -> go.Figure:
+    """Each smart domain's score (bar, level colour) against its 2025 target score
+    (diamond), the biggest shortfall at the top; the shortfall written beside the bar."""
+    d = scores.domains[(scores.domains.domain != model.FOUNDATIONS) & scores.domains.score.notna()]
+    d = d.sort_values("gap_2025", ascending=True, na_position="first")
+    names = [_domain_name(c, lang) for c in d.domain]
+    text = [t("figure.gap_short", lang, gap=_label(g, lang)) if g > 0 else t("figure.target_met", lang)
+            for g in d.gap_2025]
+    fig = go.Figure(go.Bar(x=d.score, y=names, orientation="h", name=t("figure.score", lang),
+                           marker_color=[_level_colour(s) for s in d.score], customdata=d.domain,
+                           hovertemplate="%{y}: %{x:.1f}<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=d.target_score_2025, y=names, mode="markers", name=t("figure.target_2025", lang),
+        marker={"symbol": "diamond", "size": 14, "color": "#222222", "line": {"width": 1, "color": "white"}},
+        customdata=d.domain, hovertemplate="%{y}: %{x:.1f}<extra>" + t("figure.target_2025", lang)
+        + "</extra>"))
+    fig.add_trace(go.Scatter(  # the shortfall, written past whichever ends further right
+        x=np.fmax(d.score, d.target_score_2025) + 2, y=names, mode="text", text=text,
+        textposition="middle right", cliponaxis=False, showlegend=False, hoverinfo="skip"))
+    fig.update_xaxes(range=[0, 125], title=t("overview.score_axis", lang), gridcolor="#eeeeee",
+                     tickvals=[0, 20, 40, 60, 80, 100])
+    title = t("figure.target_gaps_title", lang, period=scores.period)
+    return _legend_below_title(_layout(fig, lang, title, 440))
+
+
+def pilot_progress(scores: Scores, lang: str) -> go.Figure:
+    """The pilot city's headline indicators: this period's value as a share of the 2025
+    target (lower-is-better indicators inverted), 100 % marked; the value and target written."""
+    ind = pilot_frame(scores, lang)
+    ind = ind[ind.share.notna()].iloc[::-1]
+    labels = [_short(n, 44) for n in ind.name]
+    text = [f"{fmt_number(100 * s, lang, 0, fixed=True)}% · {fmt_number(v, lang, 1)} / "
+            f"{fmt_number(g, lang, 1)} {u}" for s, v, g, u in
+            zip(ind.share, ind.value, ind.target_2025, ind.unit, strict=True)]
+    fig = go.Figure(go.Bar(
+        x=100 * ind.share, y=labels, orientation="h", text=text, textposition="outside",
+        cliponaxis=False, marker_color=["#3b528b" if s >= 1 else "#21918c" for s in ind.share],
+        hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.add_vline(x=100, line={"color": "#222222", "dash": "dot", "width": 1.5})
+    top = float(100 * ind.share.max()) if len(ind) else 100
+    fig.update_xaxes(range=[0, max(150, top * 1.45)], title=t("figure.share_of_target", lang),
+                     ticksuffix="%", gridcolor="#eeeeee")
+    title = t("figure.pilot_title", lang, period=scores.period)
+    return _layout(fig, lang, title, max(300, 46 * len(ind) + 130))
+
+
+def pilot_frame(scores: Scores, lang: str) -> pd.DataFrame:
+    """The pilot indicators with value, 2025 target, unit and the value's share of the
+    target (target / value for lower-is-better); NaN share without a value or target."""
+    ind = scores.indicators[scores.indicators.pilot.astype(bool)]
+    value, target = ind.value.astype(float), ind.target_2025.astype(float)
+    lower = ind.direction == "lower"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(lower, target / value, value / target)
+    share = np.where(np.isfinite(share), share, np.nan)
+    return pd.DataFrame({"code": ind.code, "name": ind[f"name_{lang}"], "unit": ind[f"unit_{lang}"],
+                         "value": value, "target_2025": target, "share": share}).reset_index(drop=True)
+
+
+def for_print(fig: go.Figure, lang: str, period: str, source: str, unit: str | None = None,
+              width: int = 1200) -> go.Figure:
+    """A copy of a dashboard figure ready for a briefing: white, at the export width, with
+    the unit and the source line ("Nguồn: … — kỳ báo cáo …") under the plot."""
+    out = go.Figure(fig)
+    height = int(out.layout.height or 450)
+    margin = out.layout.margin
+    bottom = 130  # room for the axis title and ticks, then the source line
+    line = t("figure.source_line", lang, source=source, period=period)
+    if unit:
+        line = f"{unit}<br>{line}"
+    out.update_layout(
+        width=width, height=height + bottom - (margin.b or 10), paper_bgcolor="white",
+        font={"size": 16}, title={"font": {"size": 20}},
+        margin={"b": bottom, "l": max(margin.l or 10, 20), "r": max(margin.r or 10, 30)},
+        annotations=[*out.layout.annotations, {
+            "xref": "paper", "yref": "paper", "x": 0, "y": 0, "xanchor": "left",
+            "yanchor": "bottom", "yshift": -(bottom - 6), "showarrow": False, "align": "left",
+            "text": line, "font": {"size": 12, "color": "#555555"}}])
+    return out

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv and install the pinned requirements (only when they changed).
-#   scripts/setup.sh runtime   → requirements.txt
-#   scripts/setup.sh dev       → requirements-dev.txt + Debian's LibreOffice (for the tests)
+#   scripts/setup.sh runtime   → requirements.txt + Debian's chromium and Noto fonts (exports)
+#   scripts/setup.sh dev       → requirements-dev.txt + the same + Debian's LibreOffice (tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-runtime}"
@@ -23,10 +23,24 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
-if [ "$mode" = dev ] && ! command -v soffice >/dev/null 2>&1; then
+# Debian packages: chromium + Noto fonts render the figure exports (and drive the browser
+# tests); LibreOffice opens the templates in the tests. The dashboard works without them
+# (it says how to enable exports), so for `runtime` a failed install only warns.
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ -f /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf ] || need+=(fonts-noto-core)
+if [ "$mode" = dev ]; then
+  command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+fi
+if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-    libreoffice-calc-nogui >/dev/null
+  if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+      --no-install-recommends "${need[@]}" >/dev/null; }; then
+    if [ "$mode" = dev ]; then
+      echo "could not install ${need[*]} with apt-get (needed by the tests)" >&2
+      exit 1
+    fi
+    echo "warning: could not install ${need[*]}; figure and briefing exports stay off" >&2
+  fi
 fi

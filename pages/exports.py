@@ -1,0 +1,103 @@
+"""Briefing exports: the briefing pack (PowerPoint + PDF), any figure as PNG/SVG/PDF, the data
+as XLSX/CSV. Files are built on the server only when a download is clicked."""
+
+from __future__ import annotations
+
+import functools
+import io
+import zipfile
+
+import streamlit as st
+
+from pages import common
+from sca_metrics import briefing, exports, render
+
+common.ensure_app_navigation()
+lang = common.lang()
+st.title(common.t("export.title"))
+
+by_period = common.scores_or_stop()
+path, version = common.version()
+period = common.period_picker(list(by_period), "export")
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def pack(path: str, version: int, period: str, lang: str) -> briefing.Pack:
+    """Built once per database version, period and language (rendering takes seconds)."""
+    return briefing.build(slides(path, version, period, lang)[0])
+
+
+def pack_file(kind: str, path: str, version: int, period: str, lang: str) -> bytes:
+    """Runs when a download is clicked, outside the script run."""
+    built = pack(path, version, period, lang)
+    if kind != "zip":
+        return getattr(built, kind)
+    stem = f"dttm_briefing_{period}_{lang}"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{stem}.pptx", built.pptx)
+        archive.writestr(f"{stem}.pdf", built.pdf)
+    return buffer.getvalue()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def slides(path: str, version: int, period: str, lang: str) -> tuple[briefing.Context, list]:
+    ctx = briefing.Context(common.catalog(), common.scores_by_period(path, version),
+                           common.submissions(path, version), period, lang,
+                           common.is_demo(path, version))
+    return ctx, briefing.slides(ctx)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def data_sheets(path: str, version: int) -> dict:
+    return exports.data_sheets(common.scores_by_period(path, version), common.submissions(path, version))
+
+
+ctx, deck = slides(path, version, period, lang)
+ready = render.available()
+
+st.subheader(common.t("export.pack"))
+st.caption(common.t("export.pack_help", slides=len(deck),
+                    figures=sum(s.figure is not None for s in deck)))
+if not ready:
+    st.warning(common.t("export.no_browser"), icon=":material/warning:")
+stem = briefing.file_stem(ctx)
+files = (("zip", "export.pack_zip", "application/zip", "zip"),
+         ("pptx", "export.pack_pptx",
+          "application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
+         ("pdf", "export.pack_pdf", "application/pdf", "pdf"))
+for column, (kind, label, mime, ext) in zip(st.columns(3), files, strict=True):
+    column.download_button(common.t(label), functools.partial(pack_file, kind, path, version, period, lang),
+                           file_name=f"{stem}.{ext}", mime=mime, key=f"pack_{kind}", disabled=not ready,
+                           on_click="ignore", icon=":material/download:", type="primary" if kind == "zip"
+                           else "secondary")
+with st.expander(common.t("export.pack_contents"), icon=":material/slideshow:"):
+    for number, s in enumerate(deck, start=1):
+        st.markdown(f"**{number}. {s.title}**\n\n" + "\n".join(f"- {line}" for line in s.sentences))
+
+st.subheader(common.t("export.figures"))
+with_figure = [s for s in deck if s.figure is not None]
+titles = {s.key: f"{n}. {s.title}" for n, s in enumerate(with_figure, start=1)}
+chosen = st.selectbox(common.t("export.figure_pick"), list(titles), format_func=titles.get,
+                      key="export_figure")
+figure = next(s.figure for s in with_figure if s.key == chosen)
+st.plotly_chart(figure, width="stretch", config=common.CHART_CONFIG, key="export_preview")
+if ready:
+    for column, fmt in zip(st.columns(len(render.FORMATS)), render.FORMATS, strict=True):
+        column.download_button(fmt.upper(), functools.partial(render.render, figure, fmt),
+                               file_name=f"dttm_{chosen}_{period}.{fmt}", mime=render.MIME[fmt],
+                               key=f"export_{fmt}", on_click="ignore", icon=":material/download:")
+else:
+    st.info(common.t("export.no_browser"))
+
+st.subheader(common.t("export.data"))
+st.caption(common.t("export.data_help"))
+sheets = data_sheets(path, version)
+columns = st.columns([1.5] + [1] * len(sheets))
+columns[0].download_button(common.t("export.data_xlsx"), lambda: exports.xlsx_bytes(sheets),
+                           file_name="dttm_data.xlsx", mime=exports.XLSX_MIME,
+                           key="data_xlsx", on_click="ignore", icon=":material/download:")
+for column, (name, frame) in zip(columns[1:], sheets.items(), strict=True):
+    column.download_button(common.t(f"export.csv_{name}"), functools.partial(exports.csv_bytes, frame),
+                           file_name=f"dttm_{name}.csv", mime="text/csv", key=f"data_{name}",
+                           on_click="ignore", icon=":material/download:")

@@ -1,0 +1,454 @@
+"""The briefing pack: the key figures of one period as PowerPoint and PDF slides.
+
+Each slide states its key numbers in sentences built from the same scores as its figure
+("Y tế đạt 64,7 điểm, mức 4 — Quản lý"), so a leader can read the pack without the charts
+and an analyst can check every number. Pure: data in, bytes out (figures are rendered by
+sca_metrics.render in one shared browser).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from sca_metrics import figures, model, render, tracker
+from sca_metrics.catalog import Catalog
+from sca_metrics.i18n import fmt_number, t
+from sca_metrics.scoring import Scores, level_name
+
+FONT_FILES = {"": "NotoSans-Regular.ttf", "B": "NotoSans-Bold.ttf"}
+FONT_DIRS = ("/usr/share/fonts/truetype/noto", "/usr/share/fonts/noto", "/usr/local/share/fonts",
+             "/usr/share/fonts/opentype/noto", str(Path.home() / ".fonts"))
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a pack is made from."""
+
+    catalog: Catalog
+    by_period: dict[str, Scores]
+    submissions: pd.DataFrame
+    period: str
+    lang: str = "vi"
+    demo: bool = False
+    generated: datetime = field(default_factory=datetime.now)
+
+    @property
+    def scores(self) -> Scores:
+        return self.by_period[self.period]
+
+    @property
+    def previous(self) -> Scores | None:
+        periods = list(self.by_period)
+        i = periods.index(self.period)
+        return self.by_period[periods[i - 1]] if i else None
+
+    def source(self) -> str:
+        return source_text(self.lang, self.demo)
+
+
+def source_text(lang: str, demo: bool) -> str:
+    """Who the figures come from, for the source line; says so when the data are the demo's."""
+    text = t("briefing.source", lang)
+    return f"{text} ({t('briefing.illustrative', lang)})" if demo else text
+
+
+@dataclass(frozen=True)
+class Slide:
+    key: str  # stable: "heatmap", "domain_health", …
+    title: str
+    sentences: tuple[str, ...]
+    figure: go.Figure | None = None  # ready for print (unit and source line on it)
+
+
+@dataclass(frozen=True)
+class Pack:
+    slides: list[Slide]
+    images: dict[str, bytes]  # slide key → PNG
+    pptx: bytes
+    pdf: bytes
+
+    @property
+    def n_figures(self) -> int:
+        return len(self.images)
+
+
+# ---- sentences ----
+
+def _n(x: float, lang: str, decimals: int = 1) -> str:
+    return fmt_number(x, lang, decimals, fixed=True)
+
+
+def _missing(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def _name(code: str, lang: str) -> str:
+    return model.term(model.DOMAINS, code).name(lang) if code != model.FOUNDATIONS else t(
+        "overview.foundations", lang)
+
+
+def domain_sentence(row, lang: str) -> str:
+    """"Y tế đạt 64,7 điểm, mức 4 — Quản lý", or why a domain has no score."""
+    name = _name(row.domain, lang)
+    if _missing(row.score):
+        return t("briefing.domain_missing", lang, domain=name,
+                 reason=t(f"reason.{row.reason or 'no_data'}", lang))
+    lv = int(row.level)
+    return t("briefing.domain_reached", lang, domain=name, score=_n(row.score, lang), level=lv,
+             level_name=level_name(lv, lang))
+
+
+def _drivers_sentence(scores: Scores, domain: str, lang: str) -> str:
+    cells = scores.cells[scores.cells.domain == domain].set_index("driver")
+    parts = [f"{drv.name(lang).lower()} {_n(cells.score.get(drv.code, np.nan), lang)}"
+             for drv in model.DRIVERS]
+    return t("briefing.drivers", lang, parts=" · ".join(parts))
+
+
+def _target_sentence(row, lang: str) -> str:
+    if _missing(row.target_score_2025) or _missing(row.score):
+        return t("briefing.no_target", lang)
+    if row.gap_2025 <= 0:
+        return t("briefing.target_met", lang, target=_n(row.target_score_2025, lang))
+    return t("briefing.target_gap", lang, target=_n(row.target_score_2025, lang),
+             gap=_n(row.gap_2025, lang))
+
+
+def _smart(scores: Scores) -> pd.DataFrame:
+    return scores.domains[scores.domains.domain != model.FOUNDATIONS]
+
+
+# ---- the slides ----
+
+def slides(ctx: Context) -> list[Slide]:
+    """Title, overview heatmap, ranking, change since the previous period, gaps to the 2025
+    target, foundations, submissions, the pilot (when it has values), one slide per smart
+    domain, and the method note."""
+    lang, s = ctx.lang, ctx.scores
+    score_unit = t("figure.unit_score", lang)
+
+    def printed(fig: go.Figure, unit: str | None = score_unit, period: str | None = None):
+        return figures.for_print(fig, lang, period or ctx.period, ctx.source(), unit)
+
+    out = [_title_slide(ctx)]
+    out.append(Slide("heatmap", t("briefing.heatmap_title", lang), _heatmap_sentences(s, lang),
+                     printed(figures.heatmap(s, lang))))
+    ranked = _smart(s).sort_values("score", ascending=False, na_position="last")
+    out.append(Slide("ranking", t("briefing.ranking_title", lang),
+                     tuple(domain_sentence(r, lang) for r in ranked.itertuples()),
+                     printed(figures.ranking(s, lang))))
+    if ctx.previous is not None:
+        out.append(Slide("radar", t("briefing.change_title", lang),
+                         _change_sentences(s, ctx.previous, lang),
+                         printed(figures.radar(s, ctx.previous, lang),
+                                 period=f"{ctx.previous.period}, {ctx.period}")))
+    out.append(Slide("gaps", t("briefing.gaps_title", lang), _gap_sentences(s, lang),
+                     printed(figures.target_gaps(s, lang))))
+    found = s.foundations.iloc[0]
+    out.append(Slide("foundations", t("briefing.foundations_title", lang),
+                     (domain_sentence(found, lang), _drivers_sentence(s, model.FOUNDATIONS, lang),
+                      _target_sentence(found, lang)),
+                     printed(figures.drivers(s, model.FOUNDATIONS, lang))))
+    out.append(_submissions_slide(ctx, printed))
+    pilot = figures.pilot_frame(s, lang)
+    if pilot.value.notna().any():
+        out.append(Slide("pilot", t("briefing.pilot_title", lang), _pilot_sentences(pilot, lang),
+                         printed(figures.pilot_progress(s, lang), unit=None)))
+    for row in _smart(s).itertuples():
+        out.append(Slide(f"domain_{row.domain}", _name(row.domain, lang),
+                         (domain_sentence(row, lang), _drivers_sentence(s, row.domain, lang),
+                          _target_sentence(row, lang)),
+                         printed(figures.drivers(s, row.domain, lang))))
+    out.append(_method_slide(ctx))
+    return out
+
+
+def _title_slide(ctx: Context) -> Slide:
+    lang, overall = ctx.lang, ctx.scores.overall.iloc[0]
+    lines = [t("briefing.subtitle", lang, period=ctx.period,
+               date=ctx.generated.strftime("%d/%m/%Y" if lang == "vi" else "%Y-%m-%d"))]
+    if _missing(overall.score):
+        lines.append(t("briefing.overall_missing", lang, period=ctx.period))
+    else:
+        lv = int(overall.level)
+        lines.append(t("briefing.overall", lang, period=ctx.period, score=_n(overall.score, lang),
+                       level=lv, level_name=level_name(lv, lang)))
+        if not _missing(overall.change):
+            key = "briefing.overall_up" if overall.change >= 0 else "briefing.overall_down"
+            lines.append(t(key, lang, change=_n(abs(overall.change), lang),
+                           previous=ctx.previous.period if ctx.previous else ""))
+    if ctx.demo:
+        lines.append(t("app.demo_banner", lang))
+    return Slide("title", t("briefing.title", lang), tuple(lines))
+
+
+def _heatmap_sentences(s: Scores, lang: str) -> tuple[str, ...]:
+    cells = s.cells[s.cells.domain != model.FOUNDATIONS]
+    scored = cells[cells.score.notna()]
+    out = []
+    if len(scored):
+        hi, lo = scored.loc[scored.score.idxmax()], scored.loc[scored.score.idxmin()]
+        for key, row in (("briefing.cell_high", hi), ("briefing.cell_low", lo)):
+            out.append(t(key, lang, domain=_name(row.domain, lang),
+                         driver=model.term(model.DRIVERS, row.driver).name(lang),
+                         score=_n(row.score, lang), level=int(row.level)))
+        levels = scored.level.astype(int).value_counts()
+        out.append(t("briefing.cells_by_level", lang, n=len(scored), parts=", ".join(
+            t("briefing.level_count", lang, count=int(levels[lv]), level=lv)
+            for lv in sorted(levels.index, reverse=True))))
+    if n_missing := len(cells) - len(scored):
+        out.append(t("briefing.cells_missing", lang, n=n_missing))
+    return tuple(out)
+
+
+def _change_sentences(s: Scores, previous: Scores, lang: str) -> tuple[str, ...]:
+    d = _smart(s)[["domain", "score"]].merge(
+        _smart(previous)[["domain", "score"]], on="domain", suffixes=("", "_prev"))
+    d = d.assign(change=d.score - d.score_prev).dropna(subset=["change"])
+    if d.empty:
+        return (t("briefing.no_change", lang, previous=previous.period),)
+    up, down = int((d.change > 0).sum()), int((d.change < 0).sum())
+    best = d.loc[d.change.idxmax()]
+    out = [t("briefing.change_counts", lang, previous=previous.period, up=up, down=down),
+           t("briefing.change_best", lang, domain=_name(best.domain, lang),
+             change=("+" if best.change >= 0 else "−") + _n(abs(best.change), lang))]
+    if down:
+        worst = d.loc[d.change.idxmin()]
+        out.append(t("briefing.change_worst", lang, domain=_name(worst.domain, lang),
+                     change=_n(abs(worst.change), lang)))
+    return tuple(out)
+
+
+def _gap_sentences(s: Scores, lang: str) -> tuple[str, ...]:
+    d = _smart(s).dropna(subset=["gap_2025"]).sort_values("gap_2025", ascending=False)
+    behind, met = d[d.gap_2025 > 0], d[d.gap_2025 <= 0]
+    out = []
+    if len(behind):
+        out.append(t("briefing.gaps_top", lang, parts="; ".join(
+            t("briefing.gap_part", lang, domain=_name(r.domain, lang), gap=_n(r.gap_2025, lang),
+              score=_n(r.score, lang), target=_n(r.target_score_2025, lang))
+            for r in behind.head(3).itertuples())))
+    if len(met):
+        out.append(t("briefing.gaps_met", lang, n=len(met),
+                     names=", ".join(_name(c, lang) for c in met.domain)))
+    else:
+        out.append(t("briefing.gaps_none_met", lang))
+    return tuple(out)
+
+
+def _submissions_slide(ctx: Context, printed) -> Slide:
+    lang = ctx.lang
+    status = tracker.period_status(ctx.catalog, ctx.submissions, ctx.period)
+    missing = tracker.missing_departments(status)
+    n = len(status)
+    lines = [t("briefing.submitted", lang, period=ctx.period, done=n - len(missing), n=n)]
+    if missing:
+        lines.append(t("briefing.missing", lang, names="; ".join(
+            ctx.catalog.department(c).name(lang) for c in missing)))
+    else:
+        lines.append(t("briefing.all_submitted", lang))
+    done = status[status.state == tracker.SUBMITTED]
+    if len(done):
+        lines.append(t("briefing.completeness", lang, share=_n(100 * done.coverage.mean(), lang, 0)))
+    periods = list(ctx.by_period)
+    matrix = tracker.coverage_matrix(ctx.catalog, ctx.submissions, periods)
+    labels = [ctx.catalog.department(c).name(lang) for c in matrix.index]
+    span = f"{periods[0]}–{periods[-1]}" if len(periods) > 1 else periods[0]
+    fig = printed(figures.coverage(matrix, labels, lang), unit=t("figure.unit_completeness", lang),
+                  period=span)
+    return Slide("submissions", t("briefing.submissions_title", lang), tuple(lines), fig)
+
+
+def _with_unit(x: float, unit: str, lang: str) -> str:
+    """37,7% but 210 điểm."""
+    return fmt_number(x, lang, 1) + ("" if unit == "%" or not unit else " ") + (unit or "")
+
+
+def _pilot_sentences(pilot: pd.DataFrame, lang: str) -> tuple[str, ...]:
+    with_target = pilot[pilot.share.notna()]
+    reached = int((with_target.share >= 1).sum())
+    out = [t("briefing.pilot_summary", lang, reached=reached, n=len(with_target))]
+    for r in with_target.sort_values("share").itertuples():
+        out.append(t("briefing.pilot_item", lang, name=r.name, value=_with_unit(r.value, r.unit, lang),
+                     share=_n(100 * r.share, lang, 0), target=_with_unit(r.target_2025, r.unit, lang)))
+    return tuple(out)
+
+
+def _method_slide(ctx: Context) -> Slide:
+    lang, s = ctx.lang, ctx.scores
+    n = len(ctx.catalog.indicators)
+    have = int(s.indicators.value.notna().sum())
+    return Slide("method", t("briefing.method_title", lang), (
+        t("briefing.method_scale", lang),
+        t("briefing.method_aggregate", lang, threshold=_n(100 * s.options.threshold, lang, 0)),
+        t("briefing.method_levels", lang),
+        t("briefing.method_data", lang, n=n, have=have, period=ctx.period,
+          share=_n(100 * have / n if n else 0, lang, 0)),
+        t("briefing.method_versions", lang, catalog=s.catalog_version, method=s.method_version),
+    ))
+
+
+# ---- files ----
+
+def font_files() -> dict[str, Path]:
+    """Noto Sans regular and bold ($SCA_FONT_DIR first); embedded in the PDF so every
+    diacritic prints the same on any machine."""
+    dirs = [os.environ["SCA_FONT_DIR"]] if os.environ.get("SCA_FONT_DIR") else []
+    found = {}
+    for style, name in FONT_FILES.items():
+        for d in [*dirs, *FONT_DIRS]:
+            if (p := Path(d) / name).is_file():
+                found[style] = p
+                break
+        else:
+            raise render.ExportUnavailable(
+                f"font {name} not found (install Debian's fonts-noto-core, or set SCA_FONT_DIR)")
+    return found
+
+
+def build(ctx: Context) -> Pack:
+    """Render every figure once (one browser), then write the PowerPoint and the PDF."""
+    deck = slides(ctx)
+    with_fig = [s for s in deck if s.figure is not None]
+    pngs = render.render_many(render.Job(s.figure, "png", _figure_height(s)) for s in with_fig)
+    images = {s.key: png for s, png in zip(with_fig, pngs, strict=True)}
+    return Pack(deck, images, pptx_bytes(deck, images, ctx), pdf_bytes(deck, images, ctx))
+
+
+def file_stem(ctx: Context) -> str:
+    return f"dttm_briefing_{ctx.period}_{ctx.lang}"
+
+
+def _footer(ctx: Context, number: int, total: int) -> str:
+    return t("briefing.footer", ctx.lang, source=ctx.source(), period=ctx.period, page=number,
+             total=total)
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from the PNG header (no image library needed)."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def _figure_height(slide: Slide) -> int:
+    """Render each figure in the shape of the box it fills on the slide."""
+    _, (_, _, w, h) = _boxes(slide)
+    return int(min(1000, max(420, render.WIDTH * h / w)))
+
+
+def _fit(png: bytes, box_w: float, box_h: float) -> tuple[float, float]:
+    w, h = _png_size(png)
+    scale = min(box_w / w, box_h / h)
+    return w * scale, h * scale
+
+
+# Slide geometry (inches, 16:9) shared by both files: the PDF uses the same boxes in mm.
+W, H = 13.333, 7.5
+MARGIN, TITLE_H, FOOT_H = 0.5, 0.9, 0.4
+
+
+def _boxes(slide: Slide) -> tuple[tuple, tuple | None]:
+    """(text box, image box) as (left, top, width, height): short text above a full-width
+    figure; three sentences or more beside it."""
+    top, bottom = MARGIN + TITLE_H, H - MARGIN - FOOT_H
+    inner_w = W - 2 * MARGIN
+    if slide.figure is None:
+        return (MARGIN, top, inner_w, bottom - top), None
+    if len(slide.sentences) <= 2:
+        text_h = 0.45 * len(slide.sentences) + 0.15
+        return (MARGIN, top, inner_w, text_h), (MARGIN, top + text_h, inner_w, bottom - top - text_h)
+    fig_w = inner_w * 0.64
+    return (MARGIN + fig_w + 0.25, top, inner_w - fig_w - 0.25, bottom - top), (MARGIN, top, fig_w,
+                                                                                bottom - top)
+
+
+def pptx_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> bytes:
+    from pptx import Presentation
+    from pptx.dml.color import RGBColor
+    from pptx.util import Inches, Pt
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(W), Inches(H)
+    blank = prs.slide_layouts[6]
+    dark, grey = RGBColor(0x22, 0x22, 0x22), RGBColor(0x55, 0x55, 0x55)
+
+    def text_box(slide, box, lines, size, bold=False, colour=dark, bullets=False):
+        frame = slide.shapes.add_textbox(*(Inches(v) for v in box)).text_frame
+        frame.word_wrap = True
+        for i, line in enumerate(lines):
+            para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            para.text = ("• " if bullets else "") + line
+            para.space_after = Pt(6)
+            para.font.size, para.font.bold, para.font.name = Pt(size), bold, "Noto Sans"
+            para.font.color.rgb = colour
+
+    for number, s in enumerate(deck, start=1):
+        slide = prs.slides.add_slide(blank)
+        if s.key == "title":
+            text_box(slide, (MARGIN, 2.0, W - 2 * MARGIN, 1.4), [s.title], 34, bold=True)
+            text_box(slide, (MARGIN, 3.6, W - 2 * MARGIN, 3.0), s.sentences, 18)
+        else:
+            text_box(slide, (MARGIN, MARGIN, W - 2 * MARGIN, TITLE_H), [s.title], 26, bold=True)
+            text_box_, image_box = _boxes(s)
+            text_box(slide, text_box_, s.sentences, 14 if len(s.sentences) > 4 else 16,
+                     bullets=len(s.sentences) > 1)
+            if image_box and s.key in images:
+                w, h = _fit(images[s.key], image_box[2], image_box[3])
+                slide.shapes.add_picture(io.BytesIO(images[s.key]), Inches(image_box[0]),
+                                         Inches(image_box[1]), Inches(w), Inches(h))
+        text_box(slide, (MARGIN, H - MARGIN - FOOT_H + 0.1, W - 2 * MARGIN, FOOT_H),
+                 [_footer(ctx, number, len(deck))], 10, colour=grey)
+        slide.notes_slide.notes_text_frame.text = "\n".join(s.sentences)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return buffer.getvalue()
+
+
+def pdf_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> bytes:
+    from fpdf import FPDF
+
+    mm = 25.4  # the slide geometry in inches → mm, so both files look alike
+    pdf = FPDF(orientation="L", unit="mm", format=(H * mm, W * mm))
+    pdf.set_auto_page_break(False)
+    for style, path in font_files().items():
+        pdf.add_font("Noto", style, str(path))
+    pdf.set_title(deck[0].title)
+    pdf.set_creator("sca_metrics")
+    pdf.set_lang(ctx.lang)
+
+    def text(box, lines, size, style="", colour=(34, 34, 34), bullets=False):
+        left, top, width, _height = (v * mm for v in box)
+        pdf.set_font("Noto", style, size)
+        pdf.set_text_color(*colour)
+        pdf.set_xy(left, top)
+        for line in lines:
+            pdf.set_x(left)
+            pdf.multi_cell(width, size * 0.5, ("• " if bullets else "") + line, align="L",
+                           new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(size * 0.18)
+
+    for number, s in enumerate(deck, start=1):
+        pdf.add_page()
+        if s.key == "title":
+            text((MARGIN, 2.0, W - 2 * MARGIN, 1.4), [s.title], 28, "B")
+            text((MARGIN, 3.6, W - 2 * MARGIN, 3.0), s.sentences, 15)
+        else:
+            text((MARGIN, MARGIN, W - 2 * MARGIN, TITLE_H), [s.title], 22, "B")
+            text_box, image_box = _boxes(s)
+            if image_box and s.key in images:
+                w, h = _fit(images[s.key], image_box[2], image_box[3])
+                pdf.image(io.BytesIO(images[s.key]), x=image_box[0] * mm, y=image_box[1] * mm,
+                          w=w * mm, h=h * mm)
+            text(text_box, s.sentences, 11 if len(s.sentences) > 4 else 13,
+                 bullets=len(s.sentences) > 1)
+        text((MARGIN, H - MARGIN - FOOT_H + 0.1, W - 2 * MARGIN, FOOT_H),
+             [_footer(ctx, number, len(deck))], 8, colour=(85, 85, 85))
+    return bytes(pdf.output())

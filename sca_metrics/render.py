@@ -1,0 +1,164 @@
+"""Figures to PNG / SVG / PDF on the server, with plotly + kaleido and Debian's chromium.
+
+Starting chromium takes seconds; rendering one figure in a running one takes a fraction of a
+second. So one browser is started on first use and kept for the life of the process (the
+dashboard's, or a command's), and every export goes through it. When no chromium is
+installed, `available()` says so and why, and nothing tries to start one (kaleido would
+otherwise offer to download a browser, which a government network does not allow).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import os
+import shutil
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+FORMATS = ("png", "svg", "pdf")
+MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+WIDTH = 1200  # layout pixels; PNG is rendered at SCALE × this: 2400 px, print quality
+SCALE = 2
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+TIMEOUT = 60  # seconds for one figure, and for the browser to start
+
+
+class ExportUnavailable(RuntimeError):
+    """No browser to render with, or the browser failed; the message says what to do."""
+
+
+def browser_path() -> str | None:
+    """$SCA_CHROMIUM, else the first chromium / chrome on PATH."""
+    wanted = os.environ.get("SCA_CHROMIUM")
+    if wanted:
+        return wanted if os.access(wanted, os.X_OK) else None
+    for name in BROWSER_NAMES:
+        if found := shutil.which(name):
+            return found
+    return None
+
+
+def available() -> bool:
+    return browser_path() is not None
+
+
+@dataclass(frozen=True)
+class Job:
+    """One figure to render: at WIDTH × height layout pixels, in one format."""
+
+    figure: go.Figure
+    fmt: str = "png"
+    height: int | None = None
+
+
+class _Browser:
+    """A kaleido browser on its own event-loop thread, so synchronous callers (Streamlit
+    script threads, the command line) can share it; calls wait with a timeout, and a
+    browser that stops answering is closed and replaced on the next call."""
+
+    def __init__(self, path: str) -> None:
+        import kaleido
+
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True,
+                                        name="kaleido-browser")
+        self._thread.start()
+
+        async def open_browser():
+            # mathjax=False: no script from a CDN (offline networks); plotly.js comes from
+            # the installed plotly package.
+            k = kaleido.Kaleido(n=2, timeout=TIMEOUT, mathjax=False, path=path)
+            await k.open()
+            return k
+
+        try:
+            self._kaleido = self._wait(open_browser())
+        except BaseException:
+            self._stop_loop()
+            raise
+
+    def _wait(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(TIMEOUT)
+
+    def render(self, jobs: list[Job]) -> list[bytes]:
+        async def all_jobs():
+            return await asyncio.gather(*(
+                self._kaleido.calc_fig(job.figure, opts={
+                    "format": job.fmt, "width": WIDTH, "scale": SCALE if job.fmt == "png" else 1,
+                    "height": job.height or job.figure.layout.height or 500})
+                for job in jobs))
+
+        future = asyncio.run_coroutine_threadsafe(all_jobs(), self._loop)
+        return future.result(TIMEOUT * max(1, len(jobs)))
+
+    def close(self) -> None:
+        try:
+            self._wait(self._kaleido.close())
+        finally:
+            self._stop_loop()
+
+    def _stop_loop(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+
+
+_lock = threading.Lock()
+_browser: _Browser | None = None
+
+
+def _shared_browser() -> _Browser:
+    global _browser
+    if _browser is None:
+        path = browser_path()
+        if path is None:
+            raise ExportUnavailable("no chromium on PATH and SCA_CHROMIUM not set")
+        _browser = _Browser(path)
+        atexit.register(shutdown)
+    return _browser
+
+
+def shutdown() -> None:
+    """Close the shared browser (at exit, or after it failed)."""
+    global _browser
+    if _browser is not None:
+        browser, _browser = _browser, None
+        try:
+            browser.close()
+        except Exception:  # noqa: BLE001 - already broken; the process is what matters
+            pass
+
+
+def render_many(jobs: Iterable[Job]) -> list[bytes]:
+    """Render figures in the shared browser (started on first use), in order."""
+    jobs = list(jobs)
+    with _lock:
+        try:
+            return _shared_browser().render(jobs)
+        except ExportUnavailable:
+            raise
+        except Exception as error:
+            shutdown()  # a fresh browser next time
+            raise ExportUnavailable(f"{type(error).__name__}: {error}") from error
+
+
+def render(figure: go.Figure, fmt: str = "png", height: int | None = None) -> bytes:
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
+    return render_many([Job(figure, fmt, height)])[0]
+
+
+def render_once(figure: go.Figure, fmt: str = "png", height: int | None = None) -> bytes:
+    """Without the shared browser: start chromium, render, close it (the benchmark's
+    baseline, and what plotly's own write_image does)."""
+    import kaleido
+
+    path = browser_path()
+    if path is None:
+        raise ExportUnavailable("no chromium on PATH and SCA_CHROMIUM not set")
+    opts = {"format": fmt, "width": WIDTH, "scale": SCALE if fmt == "png" else 1,
+            "height": height or figure.layout.height or 500}
+    return kaleido.calc_fig_sync(figure, opts=opts, kopts={"mathjax": False, "path": path})
