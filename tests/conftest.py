@@ -17,3 +17,19 @@ def con(tmp_path):
     c = store.connect(tmp_path / "test.duckdb")
     yield c
     c.close()
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory):
+    """The illustrative demo database, built once: (path, catalog, scores by period, submissions)."""
+    from sca_metrics.demo import build_demo
+    from sca_metrics.inputs import observation_frame
+    from sca_metrics.scoring import score_periods
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    cat = default_catalog()
+    c = store.connect(path)
+    build_demo(c, cat)
+    by_period, subs = score_periods(cat, observation_frame(c)), store.submissions(c)
+    c.close()
+    return path, cat, by_period, subs

@@ -302,3 +302,25 @@ def test_score_pages_on_an_empty_database_say_how_to_start(monkeypatch, tmp_path
 def test_upload_and_method_work_on_an_empty_database(monkeypatch, tmp_path, page):
     at = run_app(monkeypatch, tmp_path / "empty.duckdb", page=f"pages/{page}.py")
     assert at.title[0].value and not at.info
+
+
+def test_exports_page_lists_the_pack_and_offers_every_download(monkeypatch, demo_db):
+    at = run_app(monkeypatch, demo_db, page="pages/exports.py")
+    assert at.title[0].value == "Bộ báo cáo và xuất dữ liệu"
+    labels = [b.label for b in at.get("download_button")]
+    assert labels[:3] == ["Tải bộ báo cáo (PowerPoint + PDF, .zip)", "Chỉ PowerPoint (.pptx)", "Chỉ PDF"]
+    assert {"PNG", "SVG", "PDF", "Excel (.xlsx, 3 trang tính)", "CSV điểm"} <= set(labels)
+    contents = texts(at)
+    assert "Y tế đạt " in contents and "17 trang, 15 biểu đồ" in contents
+    at.selectbox(key="export_figure").set_value("domain_health").run()
+    assert not at.exception, at.exception
+
+
+def test_without_chromium_every_page_works_and_says_how_to_enable_export(monkeypatch, demo_db):
+    monkeypatch.setenv("SCA_CHROMIUM", "/nonexistent/chromium")
+    at = run_app(monkeypatch, demo_db, lang="en", page="pages/exports.py")
+    assert "apt-get install chromium fonts-noto-core" in at.warning[-1].value
+    pack_buttons = at.get("download_button")[:3]
+    assert all(b.proto.disabled for b in pack_buttons)
+    overview = run_app(monkeypatch, demo_db, lang="en")
+    assert "SCA_CHROMIUM" in texts(overview)  # in each chart's export popover

@@ -103,3 +103,32 @@ def test_scores_json_is_complete_enough_to_recompute(tmp_path, catalog):
     csv_out = run("scores", "--db", db, "--format", "csv")
     assert csv_out.stdout.splitlines()[0].startswith("period,method,method_version,tier")
     assert run("scores", "--db", db, "--period", "2019").returncode == 1
+
+
+def test_export_writes_the_pack_the_data_and_the_figures(tmp_path, demo_data):
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    db = demo_data[0]
+    out = run("export", "--db", db, "--out", tmp_path / "out", "--period", "2024", "--figures", "svg")
+    assert out.returncode == 0, out.stderr
+    names = {p.name for p in (tmp_path / "out").iterdir()}
+    assert {"dttm_briefing_2024_vi.pptx", "dttm_briefing_2024_vi.pdf", "dttm_data.xlsx",
+            "dttm_scores.csv", "dttm_indicators.csv", "dttm_submissions.csv"} <= names
+    assert sum(n.endswith(".svg") for n in names) == 15
+    assert len(Presentation(tmp_path / "out" / "dttm_briefing_2024_vi.pptx").slides) == 17
+    text = PdfReader(tmp_path / "out" / "dttm_briefing_2024_vi.pdf").pages[0].extract_text()
+    assert "Báo cáo nhanh kỳ 2024" in text and "Dữ liệu minh hoạ" in text
+
+
+def test_export_without_chromium_keeps_the_data_and_says_how(tmp_path, demo_data, monkeypatch):
+    monkeypatch.setenv("SCA_CHROMIUM", "/nonexistent/chromium")
+    out = run("export", "--db", demo_data[0], "--out", tmp_path, "--lang", "en")
+    assert out.returncode == 1
+    assert "apt-get install chromium fonts-noto-core" in out.stderr
+    assert (tmp_path / "dttm_data.xlsx").exists() and not list(tmp_path.glob("*.pptx"))
+
+
+def test_export_refuses_an_unknown_period(tmp_path, demo_data):
+    out = run("export", "--db", demo_data[0], "--out", tmp_path, "--period", "2031")
+    assert out.returncode == 1 and "no data for period '2031'" in out.stderr

@@ -38,3 +38,24 @@ def test_xlsx_cells_are_text_not_formulas_and_numbers_stay_numbers():
 
 def test_column_names_are_neutralised_too():
     assert list(safe_frame(pd.DataFrame({"=x": [1]})).columns) == ["'=x"]
+
+
+def test_data_export_has_scores_indicators_submissions_and_neutralises_formulas(demo_data):
+    import io
+
+    import openpyxl
+
+    from sca_metrics.exports import csv_bytes, data_sheets, xlsx_bytes
+
+    _, _, by_period, subs = demo_data
+    subs = subs.copy()
+    subs.loc[subs.index[0], "uploader"] = "=HYPERLINK(\"http://x\")"
+    sheets = data_sheets(by_period, subs)
+    assert list(sheets) == ["scores", "indicators", "submissions"]
+    assert set(sheets["scores"].tier) == {"cell", "domain", "foundations", "overall"}
+    assert set(sheets["indicators"].period) == set(by_period)
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(sheets)))
+    assert book.sheetnames == ["scores", "indicators", "submissions"]
+    column = [c.value for c in book["submissions"][1]].index("uploader")
+    assert book["submissions"].cell(2, column + 1).value == "'=HYPERLINK(\"http://x\")"
+    assert "'=HYPERLINK" in csv_bytes(sheets["submissions"]).decode("utf-8-sig")

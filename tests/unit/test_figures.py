@@ -115,3 +115,29 @@ def test_coverage_matrix_writes_percentages_and_leaves_missing_blank():
     fig = figures.coverage(m, ["A", "B"], "vi")
     assert fig.data[0].text == (("100%", ""), ("50%", "75%")) or \
         [list(r) for r in fig.data[0].text] == [["100%", ""], ["50%", "75%"]]
+
+
+def test_target_gaps_puts_the_biggest_shortfall_on_top_and_says_met(demo_data):
+    from sca_metrics import figures, model
+
+    scores = demo_data[2]["2025"]
+    fig = figures.target_gaps(scores, "vi")
+    d = scores.domains[scores.domains.domain != model.FOUNDATIONS]
+    worst = model.term(model.DOMAINS, d.set_index("domain").gap_2025.idxmax()).name("vi")
+    assert fig.data[0].y[-1] == worst  # horizontal bars: the last category is drawn on top
+    labels = list(fig.data[2].text)
+    assert labels.count("đã đạt") == int((d.gap_2025 <= 0).sum())
+    assert labels[-1].startswith("còn thiếu ")
+
+
+def test_pilot_progress_inverts_lower_is_better_and_skips_missing(demo_data):
+    from sca_metrics import figures
+
+    scores = demo_data[2]["2025"]
+    frame = figures.pilot_frame(scores, "en")
+    ind = scores.indicators.set_index("code")
+    for r in frame.dropna(subset=["share"]).itertuples():
+        v, g = ind.value[r.code], ind.target_2025[r.code]
+        assert r.share == pytest.approx(g / v if ind.direction[r.code] == "lower" else v / g)
+    fig = figures.pilot_progress(scores, "en")
+    assert len(fig.data[0].x) == frame.share.notna().sum()

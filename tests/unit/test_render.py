@@ -1,0 +1,51 @@
+"""Server-side figure export in Debian's chromium: print-size PNG, SVG, PDF; one browser per
+process; a clear refusal, never a hang or a download, when chromium is missing."""
+
+import io
+
+import plotly.graph_objects as go
+import pytest
+from PIL import Image
+
+from sca_metrics import figures, render
+
+
+@pytest.fixture(scope="module")
+def figure():
+    fig = go.Figure(go.Bar(x=["Y tế", "Giáo dục"], y=[64.7, 51.1]))
+    fig.update_layout(title="Điểm — kỳ 2025", height=400)
+    return figures.for_print(fig, "vi", "2025", "Sở TT&TT", figures.t("figure.unit_score", "vi"))
+
+
+def test_png_is_print_size_and_svg_pdf_are_what_they_say(figure):
+    png = render.render(figure, "png")
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.width >= 2400
+    assert image.height == 2 * figure.layout.height
+    svg = render.render(figure, "svg").decode("utf-8")
+    assert svg.lstrip().startswith("<svg") and "Điểm — kỳ 2025" in svg
+    assert "Nguồn: Sở TT&amp;TT — kỳ báo cáo 2025" in svg
+    assert render.render(figure, "pdf").startswith(b"%PDF")
+
+
+def test_one_browser_serves_every_export(figure):
+    render.render(figure, "png")
+    first = render._browser
+    pngs = render.render_many([render.Job(figure, "png"), render.Job(figure, "svg", 300)])
+    assert render._browser is first and len(pngs) == 2
+    assert pngs[1].startswith(b"<svg") or b"<svg" in pngs[1][:200]
+
+
+def test_an_unknown_format_is_refused(figure):
+    with pytest.raises(ValueError, match="format"):
+        render.render(figure, "bmp")
+
+
+def test_without_chromium_export_is_off_and_says_so(figure, monkeypatch):
+    render.shutdown()
+    monkeypatch.setenv("SCA_CHROMIUM", "/nonexistent/chromium")
+    assert not render.available()
+    with pytest.raises(render.ExportUnavailable, match="no chromium"):
+        render.render(figure, "png")
+    with pytest.raises(render.ExportUnavailable):
+        render.render_once(figure, "png")
