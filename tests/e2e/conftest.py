@@ -1,0 +1,108 @@
+"""Real-browser fixtures: the dashboard served by `streamlit run` on a free port with a fresh
+demo database, driven by Playwright in Debian's chromium (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from sca_metrics import store
+from sca_metrics.catalog import default_catalog
+from sca_metrics.demo import build_demo
+from sca_metrics.paths import ROOT
+
+SCREENSHOTS = ROOT / "screenshots" / "e2e"  # git-ignored
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} not healthy after {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def app_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("e2e") / "demo.duckdb"
+    con = store.connect(path)
+    build_demo(con, default_catalog())
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def app_url(app_db, tmp_path_factory):
+    port = free_port()
+    log = tmp_path_factory.mktemp("e2e_log") / "streamlit.log"
+    env = {**os.environ, "SCA_DB": str(app_db), "SCA_DEMO": "0"}
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=out, stderr=out)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "Debian's chromium is needed: apt-get install chromium (scripts/test.sh does)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser) -> Page:
+    context = browser.new_context(viewport={"width": 1400, "height": 1800}, accept_downloads=True,
+                                  locale="vi-VN")
+    context.set_default_timeout(60_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def open_page(page: Page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(IDLE)
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

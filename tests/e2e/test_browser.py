@@ -1,0 +1,174 @@
+"""The dashboard in a real browser: pages render, the language switches, a heatmap click
+drills down, uploads change the figures or list located errors, and downloads are real files.
+
+The tests share one server and run in file order; the two uploads come after the read-only
+checks and compare before/after, so they do not depend on the demo's exact numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+
+from PIL import Image
+from playwright.sync_api import Page, expect
+from pptx import Presentation
+from pypdf import PdfReader
+
+from sca_metrics import briefing, model, store
+from sca_metrics.catalog import default_catalog
+from sca_metrics.inputs import observation_frame
+from sca_metrics.scoring import score_periods
+from tests.e2e.conftest import IDLE, open_page, screenshot
+from tests.helpers import fill, template, to_bytes
+
+PAGES = ("", "domain", "whatif", "submissions", "upload", "exports", "method")
+
+
+def no_exception(page: Page) -> None:
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def overall(page: Page) -> str:
+    return page.get_by_test_id("stMetricValue").first.inner_text()
+
+
+def test_every_page_opens_without_error_and_is_captured(page, app_url):
+    for name in PAGES:
+        open_page(page, f"{app_url}/{name}")
+        expect(page.locator("h1").first).to_be_visible()
+        no_exception(page)
+        screenshot(page, f"page_{name or 'overview'}_vi")
+
+
+def test_overview_shows_the_scores_heatmap_and_demo_notice(page, app_url):
+    open_page(page, app_url)
+    expect(page.locator("h1").first).to_have_text("Tổng quan mức độ sẵn sàng")
+    expect(page.get_by_text("Dữ liệu minh hoạ — không phải số liệu chính thức", exact=False)).to_be_visible()
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(3)
+    assert re.fullmatch(r"\d{1,3},\d", overall(page))  # Vietnamese decimal comma
+    expect(page.get_by_test_id("stPlotlyChart").first).to_contain_text("Chính quyền điện tử")
+
+
+def test_language_switches_to_english_and_back(page, app_url):
+    open_page(page, app_url)
+    page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
+    expect(page.locator("h1").first).to_have_text("Readiness overview")
+    expect(page).to_have_url(re.compile(r"lang=en"))
+    assert re.fullmatch(r"\d{1,3}\.\d", overall(page))  # English decimal point
+    screenshot(page, "page_overview_en")
+    page.get_by_test_id("stSidebar").get_by_text("Tiếng Việt", exact=True).click()
+    expect(page.locator("h1").first).to_have_text("Tổng quan mức độ sẵn sàng")
+    expect(page).to_have_url(re.compile(r"lang=vi"))
+
+
+def test_clicking_a_heatmap_cell_opens_that_domain_and_driver(page, app_url):
+    open_page(page, f"{app_url}/?period=2024")
+    heatmap = page.get_by_test_id("stPlotlyChart").first
+    plot = heatmap.locator(".nsewdrag").first
+    expect(plot).to_be_visible()
+    box = plot.bounding_box()
+    row = list(model.SMART_DOMAIN_CODES).index("health")  # rows top to bottom, 3 driver columns
+    col = list(model.DRIVER_CODES).index("policy")
+    n_rows = len(model.SMART_DOMAIN_CODES)
+    page.mouse.click(box["x"] + box["width"] * (col + 0.5) / 3,
+                     box["y"] + box["height"] * (row + 0.5) / n_rows)
+    expect(page).to_have_url(re.compile(r"/domain\?.*domain=health"))
+    expect(page).to_have_url(re.compile(r"driver=policy"))
+    expect(page.locator("h1").first).to_have_text("Chi tiết lĩnh vực")
+    page.wait_for_selector(IDLE)
+    expect(page.get_by_test_id("stPlotlyChart").first).to_contain_text("Y tế")
+    no_exception(page)
+    screenshot(page, "drill_health_policy")
+
+
+def test_a_figure_downloads_as_a_print_size_png(page, app_url):
+    open_page(page, app_url)
+    page.get_by_test_id("stPopover").first.click()
+    button = page.get_by_test_id("stPopoverBody").get_by_role("button", name="PNG")
+    with page.expect_download(timeout=120_000) as download:
+        button.click()
+    image = Image.open(download.value.path())
+    assert image.format == "PNG" and image.width >= 2400
+    assert download.value.suggested_filename == "dttm_overview_heatmap_2025.png"
+
+
+def expected_sentence(app_db, period: str, domain: str) -> str:
+    con = store.connect(app_db, read_only=True)
+    try:
+        by_period = score_periods(default_catalog(), observation_frame(con))
+    finally:
+        con.close()
+    row = next(r for r in by_period[period].domains.itertuples() if r.domain == domain)
+    return briefing.domain_sentence(row, "vi")
+
+
+def test_the_briefing_pack_downloads_as_pptx_pdf_and_zip(page, app_url, app_db):
+    open_page(page, f"{app_url}/exports")
+    expect(page.locator("h1").first).to_have_text("Bộ báo cáo và xuất dữ liệu")
+    with page.expect_download(timeout=180_000) as pptx:
+        page.get_by_role("button", name="Chỉ PowerPoint (.pptx)").click()
+    deck = Presentation(pptx.value.path())
+    assert len(deck.slides) == 17
+    with page.expect_download(timeout=180_000) as pdf:
+        page.get_by_role("button", name="Chỉ PDF").click()
+    reader = PdfReader(pdf.value.path())
+    assert len(reader.pages) == 17
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    sentence = expected_sentence(app_db, "2025", "health")
+    assert sentence.startswith("Y tế đạt ") and sentence in text
+    with page.expect_download(timeout=180_000) as bundle:
+        page.get_by_role("button", name="Tải bộ báo cáo (PowerPoint + PDF, .zip)").click()
+    names = zipfile.ZipFile(bundle.value.path()).namelist()
+    assert names == ["dttm_briefing_2025_vi.pptx", "dttm_briefing_2025_vi.pdf"]
+
+
+def choose(page: Page, index: int, option: str) -> None:
+    page.get_by_test_id("stSelectbox").nth(index).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.wait_for_selector(IDLE)
+
+
+def upload(page: Page, app_url: str, name: str, data: bytes) -> None:
+    open_page(page, f"{app_url}/upload")
+    choose(page, 0, "SYT — Sở Y tế")
+    choose(page, 1, "2024")
+    page.locator('input[type="file"]').set_input_files(
+        {"name": name, "mimeType": "application/octet-stream", "buffer": data})
+
+
+def test_a_valid_upload_changes_the_overview(page, app_url):
+    catalog = default_catalog()
+    open_page(page, f"{app_url}/?period=2024")
+    before = overall(page)
+    best = {i.code: i.best for i in catalog.for_department("SYT") if i.kind in ("number", "percent")}
+    upload(page, app_url, "DTTM_SYT_2024.xlsx", to_bytes(fill(template(catalog, "SYT", "2024"), best)))
+    expect(page.get_by_test_id("stAlertContentSuccess").first).to_contain_text("Tệp hợp lệ")
+    screenshot(page, "upload_preview")
+    page.get_by_role("button", name="Xác nhận và lưu báo cáo").click()
+    expect(page.get_by_test_id("stAlertContentSuccess").first).to_contain_text("phiên bản 3")
+    open_page(page, f"{app_url}/?period=2024")
+    expect(page.get_by_test_id("stMetricValue").first).not_to_have_text(before)
+    after = float(overall(page).replace(",", "."))
+    assert after > float(before.replace(",", "."))
+
+
+def test_an_invalid_upload_lists_located_errors_and_stores_nothing(page, app_url, app_db):
+    catalog = default_catalog()
+    con = store.connect(app_db, read_only=True)
+    counts = store.table_counts(con)
+    con.close()
+    bad = to_bytes(fill(template(catalog, "SYT", "2024"), {"HLT.T1": 150, "HLT.P1": "nhiều"}))
+    upload(page, app_url, "sai.xlsx", bad)
+    alert = page.get_by_test_id("stAlertContentError").first
+    expect(alert).to_contain_text("Tệp «sai.xlsx» chưa được nhận: có 2 lỗi")
+    screenshot(page, "upload_errors")
+    expect(page.get_by_role("button", name="Xác nhận và lưu báo cáo")).to_have_count(0)
+    with page.expect_download() as problems:
+        page.get_by_role("button", name="Tải CSV").first.click()
+    rows = list(csv.DictReader(io.StringIO(open(problems.value.path(), encoding="utf-8-sig").read())))
+    assert len(rows) >= 2 and all(re.fullmatch(r"Chỉ số!G\d+", r["Vị trí"]) for r in rows[:2])
+    con = store.connect(app_db, read_only=True)
+    assert store.table_counts(con) == counts
+    con.close()
