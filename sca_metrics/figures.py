@@ -331,7 +331,7 @@ def pilot_progress(scores: Scores, lang: str) -> go.Figure:
     """The pilot city's headline indicators: this period's value as a share of the 2025
     target (lower-is-better indicators inverted), 100 % marked; the value and target written."""
     ind = pilot_frame(scores, lang)
-    ind = ind[ind.share.notna()].iloc[::-1]
+    ind = ind[ind.share.notna()].sort_values("share")  # the furthest ahead on top
     labels = [_short(n, 44) for n in ind.name]
     text = [f"{fmt_number(100 * s, lang, 0, fixed=True)}% · {fmt_number(v, lang, 1)} / "
             f"{fmt_number(g, lang, 1)} {u}" for s, v, g, u in
@@ -369,9 +369,9 @@ def for_print(fig: go.Figure, lang: str, period: str, source: str, unit: str | N
     height = int(out.layout.height or 450)
     margin = out.layout.margin
     bottom = 130  # room for the axis title and ticks, then the source line
-    line = t("figure.source_line", lang, source=source, period=period)
-    if unit:
-        line = f"{unit}<br>{line}"
+    # Wrapped, so the line fits under the narrowest plot area (it starts at the plot's left edge).
+    lines = textwrap.wrap(t("figure.source_line", lang, source=source, period=period), 95)
+    line = "<br>".join([unit, *lines] if unit else lines)
     out.update_layout(
         width=width, height=height + bottom - (margin.b or 10), paper_bgcolor="white",
         font={"size": 16}, title={"font": {"size": 20}},
@@ -379,5 +379,5 @@ def for_print(fig: go.Figure, lang: str, period: str, source: str, unit: str | N
         annotations=[*out.layout.annotations, {
             "xref": "paper", "yref": "paper", "x": 0, "y": 0, "xanchor": "left",
             "yanchor": "bottom", "yshift": -(bottom - 6), "showarrow": False, "align": "left",
-            "text": line, "font": {"size": 12, "color": "#555555"}}])
+            "text": line, "font": {"size": 11, "color": "#555555"}}])
     return out
