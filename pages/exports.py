@@ -32,7 +32,7 @@ def pack_file(kind: str, path: str, version: int, period: str, lang: str) -> byt
     built = pack(path, version, period, lang)
     if kind != "zip":
         return getattr(built, kind)
-    stem = f"dttm_briefing_{period}_{lang}"
+    stem = briefing.file_stem(slides(path, version, period, lang)[0])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{stem}.pptx", built.pptx)
