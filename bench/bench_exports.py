@@ -14,29 +14,21 @@ Results also go to bench/results/exports.json.
 from __future__ import annotations
 
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.timing import best_of, report  # noqa: E402
-from sca_metrics import briefing, render, store  # noqa: E402
-from sca_metrics.catalog import default_catalog  # noqa: E402
-from sca_metrics.demo import build_demo  # noqa: E402
-from sca_metrics.inputs import observation_frame  # noqa: E402
+from bench.timing import best_of, demo_inputs, report  # noqa: E402
+from sca_metrics import briefing, render  # noqa: E402
 from sca_metrics.scoring import score_periods  # noqa: E402
 
 REPEATS = 3
 
 
 def main() -> None:
-    catalog = default_catalog()
-    with tempfile.TemporaryDirectory() as tmp:
-        con = store.connect(Path(tmp) / "demo.duckdb")
-        build_demo(con, catalog)
-        by_period, subs = score_periods(catalog, observation_frame(con)), store.submissions(con)
-        con.close()
+    catalog, obs, subs = demo_inputs()
+    by_period = score_periods(catalog, obs)
     ctx = briefing.Context(catalog, by_period, subs, max(by_period), "vi", demo=True)
 
     start = time.perf_counter()

@@ -13,7 +13,6 @@ Times are the best of N repeats; results also go to bench/results/scoring.json.
 from __future__ import annotations
 
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -22,11 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.timing import best_of, report  # noqa: E402
-from sca_metrics import store  # noqa: E402
-from sca_metrics.catalog import default_catalog  # noqa: E402
-from sca_metrics.demo import build_demo  # noqa: E402
-from sca_metrics.inputs import observation_frame  # noqa: E402
+from bench.timing import best_of, demo_inputs, report  # noqa: E402
 from sca_metrics.scoring import Options, build_tree, indicator_scores, score_periods  # noqa: E402
 from sca_metrics.uncertainty import MonteCarlo, simulate, summarise, uncertainty  # noqa: E402
 
@@ -34,12 +29,7 @@ PROVINCES = 34
 
 
 def main() -> None:
-    catalog = default_catalog()
-    with tempfile.TemporaryDirectory() as tmp:
-        con = store.connect(Path(tmp) / "demo.duckdb")
-        build_demo(con, catalog)
-        obs = observation_frame(con)
-        con.close()
+    catalog, obs, _ = demo_inputs()
     periods = sorted(obs.period.unique())
     all_periods = best_of(3, lambda: score_periods(catalog, obs))
     latest = obs[obs.period == periods[-1]]

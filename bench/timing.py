@@ -15,6 +15,25 @@ def best_of(n: int, fn: Callable[[], object]) -> float:
     return min(times)
 
 
+def demo_inputs():
+    """The demo database, built in a temporary folder: (catalog, observation frame, submissions)."""
+    import tempfile
+    from pathlib import Path
+
+    from sca_metrics import store
+    from sca_metrics.catalog import default_catalog
+    from sca_metrics.demo import build_demo
+    from sca_metrics.inputs import observation_frame
+
+    catalog = default_catalog()
+    with tempfile.TemporaryDirectory() as tmp:
+        con = store.connect(Path(tmp) / "demo.duckdb")
+        build_demo(con, catalog)
+        obs, subs = observation_frame(con), store.submissions(con)
+        con.close()
+    return catalog, obs, subs
+
+
 def report(name: str, result: dict) -> None:
     """Print the result and keep it in bench/results/<name>.json (git-ignored)."""
     import json

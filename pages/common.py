@@ -155,18 +155,25 @@ def figure_export(fig, name: str, period: str, unit: str | None = "score", conta
     """PNG (2400 px), SVG and PDF of a figure, rendered on the server only when clicked;
     without chromium, says how to enable it."""
     with container.popover(t("export.figure"), icon=":material/image:"):
-        if not render.available():
-            st.info(t("export.no_browser"))
-            return
-        st.caption(t("export.figure_help"))
+        if render.available():
+            st.caption(t("export.figure_help"))
         language = lang()
-        source = briefing.source_text(language, is_demo(*version()))
-        unit_text = t(f"figure.unit_{unit}") if unit else None
-        for column, fmt in zip(st.columns(len(render.FORMATS)), render.FORMATS, strict=True):
-            column.download_button(
-                fmt.upper(), functools.partial(print_figure, fig, fmt, language, period, source, unit_text),
-                file_name=f"dttm_{name}_{period}.{fmt}", mime=render.MIME[fmt], key=f"{name}_{fmt}",
-                on_click="ignore", icon=":material/download:")
+        draw = functools.partial(print_figure, fig, language=language, period=period,
+                                 source=briefing.source_text(language, is_demo(*version())),
+                                 unit=t(f"figure.unit_{unit}") if unit else None)
+        format_buttons(draw, f"dttm_{name}_{period}", name)
+
+
+def format_buttons(draw, stem: str, key: str) -> None:
+    """One download button per export format; `draw(fmt)` makes the file, only when clicked.
+    Without chromium: how to enable server-side export, instead of the buttons."""
+    if not render.available():
+        st.info(t("export.no_browser"))
+        return
+    for column, fmt in zip(st.columns(len(render.FORMATS)), render.FORMATS, strict=True):
+        column.download_button(fmt.upper(), functools.partial(draw, fmt), file_name=f"{stem}.{fmt}",
+                               mime=render.MIME[fmt], key=f"{key}_{fmt}", on_click="ignore",
+                               icon=":material/download:")
 
 
 def print_figure(fig, fmt: str, language: str, period: str, source: str, unit: str | None) -> bytes:
@@ -211,7 +218,7 @@ def data_table(frame: pd.DataFrame, name: str, numbers: dict[str, int] | None = 
 
 
 def domain_name(code: str, language: str | None = None) -> str:
-    return model.term(model.DOMAINS, code).name(language or lang())
+    return model.domain_name(code, language or lang())
 
 
 def labels(fn, language: str):

@@ -24,7 +24,7 @@ period = common.period_picker(list(by_period), "export")
 @st.cache_resource(show_spinner=False, max_entries=4)
 def pack(path: str, version: int, period: str, lang: str) -> briefing.Pack:
     """Built once per database version, period and language (rendering takes seconds)."""
-    return briefing.build(slides(path, version, period, lang)[0])
+    return briefing.build(*slides(path, version, period, lang))
 
 
 def pack_file(kind: str, path: str, version: int, period: str, lang: str) -> bytes:
@@ -82,13 +82,7 @@ chosen = st.selectbox(common.t("export.figure_pick"), list(titles), format_func=
                       key="export_figure")
 figure = next(s.figure for s in with_figure if s.key == chosen)
 st.plotly_chart(figure, width="stretch", config=common.CHART_CONFIG, key="export_preview")
-if ready:
-    for column, fmt in zip(st.columns(len(render.FORMATS)), render.FORMATS, strict=True):
-        column.download_button(fmt.upper(), functools.partial(render.render, figure, fmt),
-                               file_name=f"dttm_{chosen}_{period}.{fmt}", mime=render.MIME[fmt],
-                               key=f"export_{fmt}", on_click="ignore", icon=":material/download:")
-else:
-    st.info(common.t("export.no_browser"))
+common.format_buttons(functools.partial(render.render, figure), f"dttm_{chosen}_{period}", "export")
 
 st.subheader(common.t("export.data"))
 st.caption(common.t("export.data_help"))

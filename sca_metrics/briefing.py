@@ -9,7 +9,6 @@ sca_metrics.render in one shared browser).
 from __future__ import annotations
 
 import io
-import math
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -87,19 +86,10 @@ def _n(x: float, lang: str, decimals: int = 1) -> str:
     return fmt_number(x, lang, decimals, fixed=True)
 
 
-def _missing(x: object) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
-
-
-def _name(code: str, lang: str) -> str:
-    return model.term(model.DOMAINS, code).name(lang) if code != model.FOUNDATIONS else t(
-        "overview.foundations", lang)
-
-
 def domain_sentence(row, lang: str) -> str:
     """"Y tế đạt 64,7 điểm, mức 4 — Quản lý", or why a domain has no score."""
-    name = _name(row.domain, lang)
-    if _missing(row.score):
+    name = model.domain_name(row.domain, lang)
+    if pd.isna(row.score):
         return t("briefing.domain_missing", lang, domain=name,
                  reason=t(f"reason.{row.reason or 'no_data'}", lang))
     lv = int(row.level)
@@ -115,7 +105,7 @@ def _drivers_sentence(scores: Scores, domain: str, lang: str) -> str:
 
 
 def _target_sentence(row, lang: str) -> str:
-    if _missing(row.target_score_2025) or _missing(row.score):
+    if pd.isna(row.target_score_2025) or pd.isna(row.score):
         return t("briefing.no_target", lang)
     if row.gap_2025 <= 0:
         return t("briefing.target_met", lang, target=_n(row.target_score_2025, lang))
@@ -164,7 +154,7 @@ def slides(ctx: Context) -> list[Slide]:
         out.append(Slide("pilot", t("briefing.pilot_title", lang), _pilot_sentences(pilot, lang),
                          printed(figures.pilot_progress(s, lang), unit=None)))
     for row in _smart(s).itertuples():
-        out.append(Slide(f"domain_{row.domain}", _name(row.domain, lang),
+        out.append(Slide(f"domain_{row.domain}", model.domain_name(row.domain, lang),
                          (domain_sentence(row, lang), _drivers_sentence(s, row.domain, lang),
                           _target_sentence(row, lang)),
                          printed(figures.drivers(s, row.domain, lang))))
@@ -176,13 +166,13 @@ def _title_slide(ctx: Context) -> Slide:
     lang, overall = ctx.lang, ctx.scores.overall.iloc[0]
     lines = [t("briefing.subtitle", lang, period=ctx.period,
                date=ctx.generated.strftime("%d/%m/%Y" if lang == "vi" else "%Y-%m-%d"))]
-    if _missing(overall.score):
+    if pd.isna(overall.score):
         lines.append(t("briefing.overall_missing", lang, period=ctx.period))
     else:
         lv = int(overall.level)
         lines.append(t("briefing.overall", lang, period=ctx.period, score=_n(overall.score, lang),
                        level=lv, level_name=level_name(lv, lang)))
-        if not _missing(overall.change):
+        if not pd.isna(overall.change):
             key = "briefing.overall_up" if overall.change >= 0 else "briefing.overall_down"
             lines.append(t(key, lang, change=_n(abs(overall.change), lang),
                            previous=ctx.previous.period if ctx.previous else ""))
@@ -198,7 +188,7 @@ def _heatmap_sentences(s: Scores, lang: str) -> tuple[str, ...]:
     if len(scored):
         hi, lo = scored.loc[scored.score.idxmax()], scored.loc[scored.score.idxmin()]
         for key, row in (("briefing.cell_high", hi), ("briefing.cell_low", lo)):
-            out.append(t(key, lang, domain=_name(row.domain, lang),
+            out.append(t(key, lang, domain=model.domain_name(row.domain, lang),
                          driver=model.term(model.DRIVERS, row.driver).name(lang),
                          score=_n(row.score, lang), level=int(row.level)))
         levels = scored.level.astype(int).value_counts()
@@ -219,11 +209,11 @@ def _change_sentences(s: Scores, previous: Scores, lang: str) -> tuple[str, ...]
     up, down = int((d.change > 0).sum()), int((d.change < 0).sum())
     best = d.loc[d.change.idxmax()]
     out = [t("briefing.change_counts", lang, previous=previous.period, up=up, down=down),
-           t("briefing.change_best", lang, domain=_name(best.domain, lang),
+           t("briefing.change_best", lang, domain=model.domain_name(best.domain, lang),
              change=("+" if best.change >= 0 else "−") + _n(abs(best.change), lang))]
     if down:
         worst = d.loc[d.change.idxmin()]
-        out.append(t("briefing.change_worst", lang, domain=_name(worst.domain, lang),
+        out.append(t("briefing.change_worst", lang, domain=model.domain_name(worst.domain, lang),
                      change=_n(abs(worst.change), lang)))
     return tuple(out)
 
@@ -234,12 +224,12 @@ def _gap_sentences(s: Scores, lang: str) -> tuple[str, ...]:
     out = []
     if len(behind):
         out.append(t("briefing.gaps_top", lang, parts="; ".join(
-            t("briefing.gap_part", lang, domain=_name(r.domain, lang), gap=_n(r.gap_2025, lang),
+            t("briefing.gap_part", lang, domain=model.domain_name(r.domain, lang), gap=_n(r.gap_2025, lang),
               score=_n(r.score, lang), target=_n(r.target_score_2025, lang))
             for r in behind.head(3).itertuples())))
     if len(met):
         out.append(t("briefing.gaps_met", lang, n=len(met),
-                     names=", ".join(_name(c, lang) for c in met.domain)))
+                     names=", ".join(model.domain_name(c, lang) for c in met.domain)))
     else:
         out.append(t("briefing.gaps_none_met", lang))
     return tuple(out)
@@ -315,9 +305,10 @@ def font_files() -> dict[str, Path]:
     return found
 
 
-def build(ctx: Context) -> Pack:
-    """Render every figure once (one browser), then write the PowerPoint and the PDF."""
-    deck = slides(ctx)
+def build(ctx: Context, deck: list[Slide] | None = None) -> Pack:
+    """Render every figure once (one browser), then write the PowerPoint and the PDF.
+    `deck`: the slides of `ctx` when the caller already has them."""
+    deck = deck if deck is not None else slides(ctx)
     with_fig = [s for s in deck if s.figure is not None]
     pngs = render.render_many(render.Job(s.figure, "png", _figure_height(s)) for s in with_fig)
     images = {s.key: png for s, png in zip(with_fig, pngs, strict=True)}
@@ -370,6 +361,50 @@ def _boxes(slide: Slide) -> tuple[tuple, tuple | None]:
                                                                                 bottom - top)
 
 
+@dataclass(frozen=True)
+class _Text:
+    box: tuple[float, float, float, float]  # left, top, width, height (inches)
+    lines: tuple[str, ...]
+    role: str  # a key of TEXT_STYLES
+    bullets: bool = False
+
+
+@dataclass(frozen=True)
+class _Picture:
+    box: tuple[float, float, float, float]  # already fitted to the PNG's aspect
+    png: bytes
+
+
+# role → (PowerPoint size, PDF size, bold, grey); the PDF sizes are smaller for the same look.
+TEXT_STYLES = {"cover_title": (34, 28, True, False), "cover_text": (18, 15, False, False),
+               "title": (26, 22, True, False), "body": (16, 13, False, False),
+               "body_small": (14, 11, False, False), "footer": (10, 8, False, True)}
+
+
+def _placements(slide: Slide, number: int, total: int, ctx: Context,
+                images: dict[str, bytes]) -> list[_Text | _Picture]:
+    """What goes where on one slide: the single layout both files draw."""
+    full = W - 2 * MARGIN
+    if slide.key == "title":
+        out = [_Text((MARGIN, 2.0, full, 1.4), (slide.title,), "cover_title"),
+               _Text((MARGIN, 3.6, full, 3.0), slide.sentences, "cover_text")]
+    else:
+        text_box, image_box = _boxes(slide)
+        out = [_Text((MARGIN, MARGIN, full, TITLE_H), (slide.title,), "title")]
+        if image_box and slide.key in images:
+            w, h = _fit(images[slide.key], image_box[2], image_box[3])
+            out.append(_Picture((image_box[0], image_box[1], w, h), images[slide.key]))
+        out.append(_Text(text_box, slide.sentences, "body_small" if len(slide.sentences) > 4 else "body",
+                         bullets=len(slide.sentences) > 1))
+    out.append(_Text((MARGIN, H - MARGIN - FOOT_H + 0.1, full, FOOT_H),
+                     (_footer(ctx, number, total),), "footer"))
+    return out
+
+
+def _bullet(text: _Text, line: str) -> str:
+    return ("• " if text.bullets else "") + line
+
+
 def pptx_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> bytes:
     from pptx import Presentation
     from pptx.dml.color import RGBColor
@@ -380,32 +415,24 @@ def pptx_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> byt
     blank = prs.slide_layouts[6]
     dark, grey = RGBColor(0x22, 0x22, 0x22), RGBColor(0x55, 0x55, 0x55)
 
-    def text_box(slide, box, lines, size, bold=False, colour=dark, bullets=False):
-        frame = slide.shapes.add_textbox(*(Inches(v) for v in box)).text_frame
+    def draw_text(slide, text: _Text) -> None:
+        size, _, bold, is_grey = TEXT_STYLES[text.role]
+        frame = slide.shapes.add_textbox(*(Inches(v) for v in text.box)).text_frame
         frame.word_wrap = True
-        for i, line in enumerate(lines):
+        for i, line in enumerate(text.lines):
             para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-            para.text = ("• " if bullets else "") + line
+            para.text = _bullet(text, line)
             para.space_after = Pt(6)
             para.font.size, para.font.bold, para.font.name = Pt(size), bold, "Noto Sans"
-            para.font.color.rgb = colour
+            para.font.color.rgb = grey if is_grey else dark
 
     for number, s in enumerate(deck, start=1):
         slide = prs.slides.add_slide(blank)
-        if s.key == "title":
-            text_box(slide, (MARGIN, 2.0, W - 2 * MARGIN, 1.4), [s.title], 34, bold=True)
-            text_box(slide, (MARGIN, 3.6, W - 2 * MARGIN, 3.0), s.sentences, 18)
-        else:
-            text_box(slide, (MARGIN, MARGIN, W - 2 * MARGIN, TITLE_H), [s.title], 26, bold=True)
-            text_box_, image_box = _boxes(s)
-            text_box(slide, text_box_, s.sentences, 14 if len(s.sentences) > 4 else 16,
-                     bullets=len(s.sentences) > 1)
-            if image_box and s.key in images:
-                w, h = _fit(images[s.key], image_box[2], image_box[3])
-                slide.shapes.add_picture(io.BytesIO(images[s.key]), Inches(image_box[0]),
-                                         Inches(image_box[1]), Inches(w), Inches(h))
-        text_box(slide, (MARGIN, H - MARGIN - FOOT_H + 0.1, W - 2 * MARGIN, FOOT_H),
-                 [_footer(ctx, number, len(deck))], 10, colour=grey)
+        for item in _placements(s, number, len(deck), ctx, images):
+            if isinstance(item, _Picture):
+                slide.shapes.add_picture(io.BytesIO(item.png), *(Inches(v) for v in item.box))
+            else:
+                draw_text(slide, item)
         slide.notes_slide.notes_text_frame.text = "\n".join(s.sentences)
     buffer = io.BytesIO()
     prs.save(buffer)
@@ -424,31 +451,24 @@ def pdf_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> byte
     pdf.set_creator("sca_metrics")
     pdf.set_lang(ctx.lang)
 
-    def text(box, lines, size, style="", colour=(34, 34, 34), bullets=False):
-        left, top, width, _height = (v * mm for v in box)
-        pdf.set_font("Noto", style, size)
-        pdf.set_text_color(*colour)
+    def draw_text(text: _Text) -> None:
+        _, size, bold, is_grey = TEXT_STYLES[text.role]
+        left, top, width, _height = (v * mm for v in text.box)
+        pdf.set_font("Noto", "B" if bold else "", size)
+        pdf.set_text_color(*((85, 85, 85) if is_grey else (34, 34, 34)))
         pdf.set_xy(left, top)
-        for line in lines:
+        for line in text.lines:
             pdf.set_x(left)
-            pdf.multi_cell(width, size * 0.5, ("• " if bullets else "") + line, align="L",
+            pdf.multi_cell(width, size * 0.5, _bullet(text, line), align="L",
                            new_x="LMARGIN", new_y="NEXT")
             pdf.ln(size * 0.18)
 
     for number, s in enumerate(deck, start=1):
         pdf.add_page()
-        if s.key == "title":
-            text((MARGIN, 2.0, W - 2 * MARGIN, 1.4), [s.title], 28, "B")
-            text((MARGIN, 3.6, W - 2 * MARGIN, 3.0), s.sentences, 15)
-        else:
-            text((MARGIN, MARGIN, W - 2 * MARGIN, TITLE_H), [s.title], 22, "B")
-            text_box, image_box = _boxes(s)
-            if image_box and s.key in images:
-                w, h = _fit(images[s.key], image_box[2], image_box[3])
-                pdf.image(io.BytesIO(images[s.key]), x=image_box[0] * mm, y=image_box[1] * mm,
-                          w=w * mm, h=h * mm)
-            text(text_box, s.sentences, 11 if len(s.sentences) > 4 else 13,
-                 bullets=len(s.sentences) > 1)
-        text((MARGIN, H - MARGIN - FOOT_H + 0.1, W - 2 * MARGIN, FOOT_H),
-             [_footer(ctx, number, len(deck))], 8, colour=(85, 85, 85))
+        for item in _placements(s, number, len(deck), ctx, images):
+            if isinstance(item, _Picture):
+                x, y, w, h = (v * mm for v in item.box)
+                pdf.image(io.BytesIO(item.png), x=x, y=y, w=w, h=h)
+            else:
+                draw_text(item)
     return bytes(pdf.output())

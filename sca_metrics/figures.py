@@ -47,7 +47,7 @@ def _level_colorscale() -> list[list]:
 
 
 def _label(score: float, lang: str) -> str:
-    return "–" if score is None or np.isnan(score) else fmt_number(score, lang, 1, fixed=True)
+    return fmt_number(score, lang, 1, fixed=True)  # "–" when missing
 
 
 def _level(score: float) -> int:
@@ -60,10 +60,6 @@ def _level_colour(score: float) -> str:
 
 def _reason(reason: object, lang: str) -> str:
     return t(f"reason.{reason}", lang) if isinstance(reason, str) else t("reason.no_data", lang)
-
-
-def _domain_name(domain: str, lang: str) -> str:
-    return model.term(model.DOMAINS, domain).name(lang)
 
 
 def heatmap(scores: Scores, lang: str) -> go.Figure:
@@ -79,7 +75,7 @@ def heatmap(scores: Scores, lang: str) -> go.Figure:
         index=domains, columns=drivers)
     z = grid.to_numpy(dtype=float)
     x = [model.term(model.DRIVERS, d).name(lang) for d in drivers]
-    y = [_domain_name(d, lang) for d in domains]
+    y = [model.domain_name(d, lang) for d in domains]
     codes = np.array([[[dom, drv] for drv in drivers] for dom in domains], dtype=object)
     missing = np.isnan(z)
     fig = go.Figure()
@@ -120,7 +116,7 @@ def ranking(scores: Scores, lang: str) -> go.Figure:
     a domain without a score is listed last with its reason."""
     d = scores.domains[scores.domains.domain != model.FOUNDATIONS].sort_values(
         "score", ascending=True, na_position="first")
-    names = [_domain_name(c, lang) for c in d.domain]
+    names = [model.domain_name(c, lang) for c in d.domain]
     labels = [_reason(r, lang) if np.isnan(s) else
               f"{_label(s, lang)} · {t('overview.level', lang)} {_level(s)}"
               for s, r in zip(d.score, d.reason, strict=True)]
@@ -136,7 +132,7 @@ def radar(current: Scores, previous: Scores | None, lang: str) -> go.Figure:
     """The smart domains' scores this period against the previous period and the 2025 target
     score; each point carries its domain code, so a click drills down."""
     d = current.domains[current.domains.domain != model.FOUNDATIONS]
-    names = [_domain_name(c, lang) for c in d.domain]
+    names = [model.domain_name(c, lang) for c in d.domain]
     close = names[:1]  # close the polygon
 
     def trace(values, name, colour, dash="solid", fill=None):
@@ -190,7 +186,7 @@ def drivers(scores: Scores, domain: str, lang: str) -> go.Figure:
             name=t(f"figure.target_{year}", lang),
             hovertemplate="%{x}: %{y:.1f}<extra>" + t(f"figure.target_{year}", lang) + "</extra>"))
     fig.update_yaxes(range=[0, 112], title=t("overview.score_axis", lang), gridcolor="#eeeeee")
-    title = t("figure.drivers_title", lang, domain=_domain_name(domain, lang), period=scores.period)
+    title = t("figure.drivers_title", lang, domain=model.domain_name(domain, lang), period=scores.period)
     return _legend_below_title(_layout(fig, lang, title, 400))
 
 
@@ -211,7 +207,7 @@ def trend(by_period: dict[str, Scores], domain: str, lang: str) -> go.Figure:
                                      [domain, drv.code]] * len(periods),
                                  hovertemplate="%{x}: %{y:.1f}<extra>" + drv.name(lang) + "</extra>"))
     y = [sc.domains.set_index("domain").score.get(domain, np.nan) for sc in by_period.values()]
-    name = _domain_name(domain, lang)
+    name = model.domain_name(domain, lang)
     fig.add_trace(go.Scatter(x=periods, y=y, name=name, mode="lines+markers+text",
                              line={"color": "#222222", "width": 4}, marker={"size": 9},
                              text=[_label(v, lang) for v in y], textposition="top center",
@@ -243,7 +239,7 @@ def gaps(scores: Scores, domain: str, lang: str) -> go.Figure:
     total = float(ind.gap_contribution.sum()) if len(ind) else np.nan
     fig.update_xaxes(title=t("figure.gap_axis", lang), gridcolor="#eeeeee",
                      range=[0, max(5.0, float(ind.gap_contribution.max()) * 1.25) if len(ind) else 5])
-    title = t("figure.gaps_title", lang, domain=_domain_name(domain, lang), total=_label(total, lang),
+    title = t("figure.gaps_title", lang, domain=model.domain_name(domain, lang), total=_label(total, lang),
               period=scores.period)
     return _legend_below_title(_layout(fig, lang, title, max(340, 28 * len(ind) + 170)))
 
@@ -260,7 +256,7 @@ def whatif(nominal: Scores, changed: Scores, intervals: pd.DataFrame, lang: str)
     new = changed.domains.set_index("domain").score
     iv = intervals.set_index("domain")
     keys = [*order, "overall"]
-    names = [_domain_name(d, lang) for d in order] + [t("overview.overall", lang)]
+    names = [model.domain_name(d, lang) for d in order] + [t("overview.overall", lang)]
     n_vals = [*nom.reindex(order), float(nominal.overall.score.iloc[0])]
     w_vals = [*new.reindex(order), float(changed.overall.score.iloc[0])]
     fig = go.Figure()
@@ -307,7 +303,7 @@ def target_gaps(scores: Scores, lang: str) -> go.Figure:
     (diamond), the biggest shortfall at the top; the shortfall written beside the bar."""
     d = scores.domains[(scores.domains.domain != model.FOUNDATIONS) & scores.domains.score.notna()]
     d = d.sort_values("gap_2025", ascending=True, na_position="first")
-    names = [_domain_name(c, lang) for c in d.domain]
+    names = [model.domain_name(c, lang) for c in d.domain]
     text = [t("figure.gap_short", lang, gap=_label(g, lang)) if g > 0 else t("figure.target_met", lang)
             for g in d.gap_2025]
     fig = go.Figure(go.Bar(x=d.score, y=names, orientation="h", name=t("figure.score", lang),

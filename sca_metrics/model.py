@@ -89,6 +89,11 @@ def term(terms: tuple[Term, ...], code: str) -> Term:
     raise KeyError(code)
 
 
+def domain_name(code: str, lang: str) -> str:
+    """A domain's name (foundations included) in the language."""
+    return term(DOMAINS, code).name(lang)
+
+
 DOMAIN_CODES = codes(DOMAINS)
 SMART_DOMAIN_CODES = tuple(c for c in DOMAIN_CODES if c != FOUNDATIONS)
 DRIVER_CODES = codes(DRIVERS)

@@ -54,6 +54,11 @@ class Job:
     fmt: str = "png"
     height: int | None = None
 
+    def opts(self) -> dict:
+        """kaleido's layout options: PNG at SCALE × the width, vector formats at 1."""
+        return {"format": self.fmt, "width": WIDTH, "scale": SCALE if self.fmt == "png" else 1,
+                "height": self.height or self.figure.layout.height or 500}
+
 
 class _Browser:
     """A kaleido browser on its own event-loop thread, so synchronous callers (Streamlit
@@ -86,11 +91,8 @@ class _Browser:
 
     def render(self, jobs: list[Job]) -> list[bytes]:
         async def all_jobs():
-            return await asyncio.gather(*(
-                self._kaleido.calc_fig(job.figure, opts={
-                    "format": job.fmt, "width": WIDTH, "scale": SCALE if job.fmt == "png" else 1,
-                    "height": job.height or job.figure.layout.height or 500})
-                for job in jobs))
+            return await asyncio.gather(*(self._kaleido.calc_fig(job.figure, opts=job.opts())
+                                          for job in jobs))
 
         future = asyncio.run_coroutine_threadsafe(all_jobs(), self._loop)
         return future.result(TIMEOUT * max(1, len(jobs)))
@@ -159,6 +161,5 @@ def render_once(figure: go.Figure, fmt: str = "png", height: int | None = None) 
     path = browser_path()
     if path is None:
         raise ExportUnavailable("no chromium on PATH and SCA_CHROMIUM not set")
-    opts = {"format": fmt, "width": WIDTH, "scale": SCALE if fmt == "png" else 1,
-            "height": height or figure.layout.height or 500}
-    return kaleido.calc_fig_sync(figure, opts=opts, kopts={"mathjax": False, "path": path})
+    return kaleido.calc_fig_sync(figure, opts=Job(figure, fmt, height).opts(),
+                                 kopts={"mathjax": False, "path": path})

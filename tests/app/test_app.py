@@ -7,19 +7,15 @@ from streamlit.testing.v1 import AppTest
 
 from sca_metrics import store
 from sca_metrics.catalog import default_catalog
-from sca_metrics.demo import build_demo
 from sca_metrics.exports import XLSX_MIME as XLSX
 from sca_metrics.paths import ROOT
 from tests.helpers import fill, row_of, template, to_bytes, valid_return
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("app") / "demo.duckdb"
-    con = store.connect(path)
-    build_demo(con, default_catalog())
-    con.close()
-    return path
+def demo_db(demo_data):
+    """The session's demo database (tests that write use own_demo_db, a copy)."""
+    return demo_data[0]
 
 
 def run_app(monkeypatch, db, lang=None, page=None):

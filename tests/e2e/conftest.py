@@ -15,9 +15,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from sca_metrics import store
-from sca_metrics.catalog import default_catalog
-from sca_metrics.demo import build_demo
 from sca_metrics.paths import ROOT
 
 SCREENSHOTS = ROOT / "screenshots" / "e2e"  # git-ignored
@@ -48,11 +45,10 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> No
 
 
 @pytest.fixture(scope="session")
-def app_db(tmp_path_factory) -> Path:
+def app_db(demo_data, tmp_path_factory) -> Path:
+    """A fresh copy of the demo database: the upload tests write to it."""
     path = tmp_path_factory.mktemp("e2e") / "demo.duckdb"
-    con = store.connect(path)
-    build_demo(con, default_catalog())
-    con.close()
+    shutil.copy(demo_data[0], path)
     return path
 
 
