@@ -42,6 +42,7 @@ class Indicator:
     log_transform: bool
     source: str
     source_ref: str
+    aggregation: str = ""  # pilot indicators: how ward values make the city value
 
     def name(self, lang: str) -> str:
         return self.name_vi if lang == "vi" else self.name_en
@@ -92,7 +93,8 @@ class CatalogError(Exception):
 
 INDICATOR_FIELDS = [f.name for f in fields(Indicator)]
 DEPARTMENT_FIELDS = ["code", "name_vi", "name_en", "domains"]
-_OPTIONAL = {"target_2025", "target_2030", "source_ref", "log_transform", "unit_vi", "unit_en"}
+_OPTIONAL = {"target_2025", "target_2030", "source_ref", "log_transform", "unit_vi", "unit_en",
+             "aggregation"}
 _TRUE = {"1", "yes", "true", "có", "x"}
 _FALSE = {"0", "no", "false", "không", ""}
 
@@ -127,7 +129,7 @@ def read_catalog(
     return Catalog(tuple(indicators), tuple(departments), version), problems
 
 
-def _rows(text: str, file: str, required: list[str]) -> tuple[list[tuple[int, dict]], list[Problem]]:
+def csv_rows(text: str, file: str, required: list[str]) -> tuple[list[tuple[int, dict]], list[Problem]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [nfc(h) for h in (reader.fieldnames or [])]
     reader.fieldnames = header
@@ -143,7 +145,7 @@ def _rows(text: str, file: str, required: list[str]) -> tuple[list[tuple[int, di
     return rows, problems
 
 
-class _RowCheck:
+class RowCheck:
     """One CSV row being checked: typed getters that record located problems."""
 
     def __init__(self, file: str, line: int, row: dict[str, str], problems: list[Problem]):
@@ -188,11 +190,11 @@ class _RowCheck:
 
 
 def _read_departments(text: str, file: str) -> tuple[list[Department], list[Problem]]:
-    rows, problems = _rows(text, file, DEPARTMENT_FIELDS)
+    rows, problems = csv_rows(text, file, DEPARTMENT_FIELDS)
     seen: set[str] = set()
     out = []
     for line, row in rows:
-        check = _RowCheck(file, line, row, problems)
+        check = RowCheck(file, line, row, problems)
         check.required("code", "name_vi", "name_en")
         code = check.unique("code", seen)
         domains = tuple(d.strip() for d in row["domains"].split(";") if d.strip())
@@ -206,12 +208,12 @@ def _read_indicators(
     text: str, file: str, departments: list[Department]
 ) -> tuple[list[Indicator], list[Problem]]:
     required = [f for f in INDICATOR_FIELDS if f not in _OPTIONAL]
-    rows, problems = _rows(text, file, required)
+    rows, problems = csv_rows(text, file, required)
     dept_domains = {d.code: d.domains for d in departments}
     seen: set[str] = set()
     out: list[Indicator] = []
     for line, row in rows:
-        check = _RowCheck(file, line, row, problems)
+        check = RowCheck(file, line, row, problems)
         check.required("code", "name_vi", "name_en")
         code = check.unique("code", seen)
         for column, allowed, problem in (
@@ -235,6 +237,14 @@ def _read_indicators(
         pilot, log = check.flag("pilot"), check.flag("log_transform")
         if weight is not None and weight <= 0:
             check.bad("catalog_weight", "weight")
+        aggregation = row.get("aggregation", "")
+        if pilot and aggregation not in model.AGGREGATION_CODES:
+            check.bad("catalog_aggregation", "aggregation",
+                      allowed=", ".join(model.AGGREGATION_CODES))
+        elif pilot and aggregation == "sum" and row["kind"] != "number":
+            check.bad("catalog_aggregation_sum", "aggregation")
+        elif pilot and aggregation == "mean_pop" and row["kind"] not in ("number", "percent"):
+            check.bad("catalog_aggregation_mean", "aggregation")
         if worst is not None and best is not None:
             _check_goalposts(check, worst, best, t25, t30, log)
         if not check.failed:
@@ -245,6 +255,7 @@ def _read_indicators(
                 kind=row["kind"], direction=row["direction"], worst=worst, best=best,
                 target_2025=t25, target_2030=t30, weight=weight, pilot=pilot,
                 log_transform=log, source=row["source"], source_ref=row.get("source_ref", ""),
+                aggregation=aggregation if pilot else "",
             ))
     for domain in model.DOMAIN_CODES:
         for driver in model.DRIVER_CODES:
@@ -254,7 +265,7 @@ def _read_indicators(
     return out, problems
 
 
-def _check_goalposts(check: _RowCheck, worst: float, best: float, t25: float | None,
+def _check_goalposts(check: RowCheck, worst: float, best: float, t25: float | None,
                      t30: float | None, log: bool) -> None:
     kind, direction, bad = check.row["kind"], check.row["direction"], check.bad
     if worst == best:

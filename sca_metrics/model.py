@@ -70,6 +70,26 @@ SOURCES: tuple[Term, ...] = (
     Term("proposed", "Đề xuất", "Proposed"),
 )
 
+# How the values of a pilot indicator's wards and communes make one value for a larger area
+# (the city, or a new ward from the former wards it replaced).
+AGGREGATIONS: tuple[Term, ...] = (
+    Term("sum", "Tổng", "Sum"),
+    Term("mean_pop", "Bình quân gia quyền theo dân số", "Population-weighted mean"),
+    Term("min", "Thấp nhất", "Minimum"),
+    Term("max", "Cao nhất", "Maximum"),
+)
+
+# Progress to a target (METHOD.md §6, Open SDG / Eurostat), best first. Colours run from green
+# to red; the name is always shown beside the colour.
+PROGRESS_STATUSES: tuple[Term, ...] = (
+    Term("achieved", "Đã đạt mục tiêu", "Target achieved", "#1B7837"),
+    Term("on_track", "Đúng tiến độ", "On track", "#5AAE61"),
+    Term("acceleration", "Cần tăng tốc", "Acceleration needed", "#E69F00"),
+    Term("limited", "Tiến bộ hạn chế", "Limited progress", "#D55E00"),
+    Term("deterioration", "Đi xuống", "Deterioration", "#A50026"),
+    Term("insufficient", "Chưa đủ số liệu", "Not enough data", "#999999"),
+)
+
 LEVEL_RANGE = (0, 4)
 
 
@@ -101,6 +121,7 @@ KIND_CODES = codes(KINDS)
 DIRECTION_CODES = codes(DIRECTIONS)
 QUALITY_CODES = codes(QUALITY_FLAGS)
 SOURCE_CODES = codes(SOURCES)
+AGGREGATION_CODES = codes(AGGREGATIONS)
 
 # Reporting periods are calendar years within the programme and its vision.
 PERIOD_FIRST = 2018

@@ -1,0 +1,88 @@
+"""Ward-level pilot values: the city value, and any series in either unit system. Pure.
+
+Each pilot indicator says in the catalog how its ward values combine (model.AGGREGATIONS):
+a sum for counts, a population-weighted mean for rates, the minimum or maximum where the
+weakest ward is what matters. The same rule makes the city value from the wards and a new
+ward's value from the former wards it replaced, so totals are preserved (the new wards sum
+to exactly what the former wards summed to). A value of a larger area needs every one of its
+units: a partial sum or minimum would mislead. Data of the new wards is never split back
+into the former ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from sca_metrics.catalog import Catalog
+from sca_metrics.units import Units
+
+UNIT_COLUMNS = ["period", "indicator", "unit", "value"]
+SYSTEM_COLUMNS = ["period", "indicator", "unit", "value", "population", "n_sources", "n_expected"]
+CITY_COLUMNS = ["period", "indicator", "value", "n_units", "n_expected"]
+CURRENT, FORMER = "current", "former"
+
+
+def aggregate(values: np.ndarray, weights: np.ndarray, how: str) -> float:
+    """One value from several units' values (weights: their populations)."""
+    values, weights = np.asarray(values, dtype=float), np.asarray(weights, dtype=float)
+    if how == "sum":
+        return float(values.sum())
+    if how == "mean_pop":
+        return float((values * weights).sum() / weights.sum())
+    if how == "min":
+        return float(values.min())
+    if how == "max":
+        return float(values.max())
+    raise ValueError(f"unknown aggregation {how!r}")
+
+
+def system_day(units: Units, system: str) -> date:
+    """The day that defines a unit system: the last change (current wards) or the day before
+    it (former wards)."""
+    change = units.pilot_change_dates()[-1]
+    return change if system == CURRENT else change - timedelta(days=1)
+
+
+def in_system(unit_values: pd.DataFrame, catalog: Catalog, units: Units, day: date) -> pd.DataFrame:
+    """Ward values as the units existing on `day` (SYSTEM_COLUMNS): former wards rolled up
+    into their successor; a unit created after `day` has no row (never split back)."""
+    return _combine(unit_values, catalog, units, lambda code: units.successor(code, day))
+
+
+def city_values(unit_values: pd.DataFrame, catalog: Catalog, units: Units) -> pd.DataFrame:
+    """The pilot area's value per period and indicator (CITY_COLUMNS) from the units valid
+    in that period."""
+    frame = _combine(unit_values, catalog, units, lambda code: CITY)
+    return frame.rename(columns={"n_sources": "n_units"})[CITY_COLUMNS]
+
+
+CITY = "city"
+
+
+def _combine(unit_values: pd.DataFrame, catalog: Catalog, units: Units,
+             target_of: Callable[[str], str | None]) -> pd.DataFrame:
+    """Each period's pilot units grouped by target_of(unit) (None: left out) and combined by
+    the indicator's aggregation; a value is missing (NaN) unless every unit in its group
+    reported one."""
+    rows = []
+    for (period, code), group in unit_values.groupby(["period", "indicator"], sort=True):
+        how = catalog.indicator(code).aggregation
+        reported = dict(zip(group.unit, group.value, strict=True))
+        targets: dict[str, list[str]] = {}
+        for unit in units.pilot_units(period):
+            target = target_of(unit.code)
+            if target is not None:
+                targets.setdefault(target, []).append(unit.code)
+        for target, sources in targets.items():
+            vals = np.array([reported.get(s, np.nan) for s in sources], dtype=float)
+            pops = np.array([units.unit(s).population for s in sources], dtype=float)
+            complete = not np.isnan(vals).any()
+            rows.append({"period": str(period), "indicator": code, "unit": target,
+                         "value": aggregate(vals, pops, how) if complete else np.nan,
+                         "population": float(pops.sum()), "n_sources": int((~np.isnan(vals)).sum()),
+                         "n_expected": len(sources)})
+    return pd.DataFrame(rows, columns=SYSTEM_COLUMNS)

@@ -1,0 +1,105 @@
+"""Progress to targets (METHOD.md §6) with worked numbers, one per status band."""
+
+import pandas as pd
+import pytest
+
+from sca_metrics import progress
+from sca_metrics.catalog import Indicator
+from sca_metrics.progress import assess, indicator_progress, progress_frame
+
+TOL = 1e-6
+
+
+def test_on_track_worked_example():
+    # 20 in 2018 → 45 in 2023, target 60 in 2025: (45/20)^(1/5) − 1 against (60/20)^(1/7) − 1
+    p = assess(20, 2018, 45, 2023, 60, 2025, "higher")
+    assert p.actual_rate == pytest.approx(2.25 ** 0.2 - 1, abs=TOL)
+    assert p.actual_rate == pytest.approx(0.176079, abs=TOL)
+    assert p.required_rate == pytest.approx(0.169931, abs=TOL)
+    assert p.ratio == pytest.approx(1.036181, abs=TOL)
+    assert (p.status, p.method) == (progress.ON_TRACK, progress.CAGR)
+
+
+@pytest.mark.parametrize(("latest", "ratio", "status"), [
+    (38, 0.806060, progress.ACCELERATION),
+    (30, 0.497095, progress.LIMITED),
+    (18, -0.122707, progress.DETERIORATION),
+])
+def test_each_band_below_on_track(latest, ratio, status):
+    p = assess(20, 2018, latest, 2023, 60, 2025, "higher")
+    assert p.ratio == pytest.approx(ratio, abs=TOL)
+    assert p.status == status
+
+
+def test_band_edges():
+    assert progress.status_of(0.95) == progress.ON_TRACK
+    assert progress.status_of(0.9499) == progress.ACCELERATION
+    assert progress.status_of(0.6) == progress.ACCELERATION
+    assert progress.status_of(0.5999) == progress.LIMITED
+    assert progress.status_of(0.0) == progress.LIMITED
+    assert progress.status_of(-0.0001) == progress.DETERIORATION
+
+
+def test_lower_is_better_is_direction_aware():
+    # 12 h → 8 h in 4 years, target 4 h in 2025: both rates negative, the ratio positive
+    p = assess(12, 2018, 8, 2022, 4, 2025, "lower")
+    assert p.actual_rate == pytest.approx(-0.096398, abs=TOL)
+    assert p.required_rate == pytest.approx(-0.145249, abs=TOL)
+    assert p.ratio == pytest.approx(0.663676, abs=TOL)
+    assert p.status == progress.ACCELERATION
+    assert assess(12, 2018, 13, 2022, 4, 2025, "lower").status == progress.DETERIORATION
+
+
+def test_zero_base_uses_linear_change():
+    p = assess(0, 2018, 1, 2022, 4, 2025, "higher")
+    assert p.method == progress.LINEAR
+    assert p.actual_rate == pytest.approx(0.25, abs=TOL)
+    assert p.required_rate == pytest.approx(4 / 7, abs=TOL)
+    assert p.ratio == pytest.approx(0.4375, abs=TOL)
+    assert p.status == progress.LIMITED
+
+
+def test_achieved_and_lost():
+    assert assess(20, 2018, 62, 2023, 60, 2025, "higher").status == progress.ACHIEVED
+    assert assess(80, 2018, 75, 2023, 70, 2025, "higher").status == progress.ACHIEVED
+    # met at the base, no longer met: deterioration without a ratio
+    lost = assess(80, 2018, 65, 2023, 70, 2025, "higher")
+    assert (lost.status, lost.ratio) == (progress.DETERIORATION, None)
+    assert assess(3, 2018, 5, 2022, 4, 2025, "lower").status == progress.DETERIORATION
+
+
+def _ind(**kw) -> Indicator:
+    base = dict(code="X", domain="health", driver="technology", department="SYT", name_vi="x",
+                name_en="x", unit_vi="%", unit_en="%", kind="percent", direction="higher",
+                worst=0, best=100, target_2025=60, target_2030=90, weight=1, pilot=False,
+                log_transform=False, source="proposed", source_ref="")
+    return Indicator(**{**base, **kw})
+
+
+def test_stages_choose_the_base_and_the_target():
+    series = {2018: 20, 2020: 30, 2023: 45, 2025: 58, 2026: 66}
+    early = indicator_progress(_ind(), series, 2023)
+    assert (early.base_period, early.latest_period, early.target_year) == (2018, 2023, 2025)
+    late = indicator_progress(_ind(), series, 2026)
+    assert (late.base_period, late.base_value, late.target, late.target_year) == (2025, 58, 90, 2030)
+    # (66/58)^1 − 1 against (90/58)^(1/5) − 1
+    assert late.ratio == pytest.approx((66 / 58 - 1) / ((90 / 58) ** 0.2 - 1), abs=TOL)
+    # a series starting after 2018 uses its first value as the base
+    assert indicator_progress(_ind(), {2020: 30, 2023: 45}, 2023).base_period == 2020
+
+
+def test_no_target_no_row_and_one_value_is_not_enough():
+    assert indicator_progress(_ind(target_2025=None), {2018: 1, 2023: 2}, 2023) is None
+    one = indicator_progress(_ind(), {2023: 45}, 2023)
+    assert one.status == progress.INSUFFICIENT
+    assert indicator_progress(_ind(), {}, 2023).status == progress.INSUFFICIENT
+
+
+def test_progress_frame_covers_every_indicator_with_a_target(catalog):
+    code = next(i.code for i in catalog.indicators if i.target_2025 is not None)
+    values = pd.DataFrame({"period": ["2018", "2023"], "indicator": [code, code], "value": [1.0, 2.0]})
+    frame = progress_frame(catalog, values, "2023")
+    assert set(frame.code) == {i.code for i in catalog.indicators if i.target_2025 is not None}
+    assert frame.set_index("code").loc[code, "latest_period"] == 2023
+    others = frame[frame.code != code]
+    assert (others.status == progress.INSUFFICIENT).all()
