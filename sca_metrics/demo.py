@@ -16,14 +16,16 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import pandas as pd
 
-from sca_metrics import layout, model
+from sca_metrics import layout, model, pilot
 from sca_metrics.catalog import Catalog, Indicator
 from sca_metrics.i18n import fmt_number
 from sca_metrics.ingest import IngestResult, ingest_bytes
 from sca_metrics.template import build_template, template_file_name
+from sca_metrics.units import Units, default_units, reference_date
 
-DEMO_PERIODS = tuple(str(y) for y in range(2018, 2026))
+DEMO_PERIODS = tuple(str(y) for y in range(2018, 2027))
 DEMO_UPLOADER = "demo"
 SEED = 20180306  # the day of the meeting that started the programme
 CORRECTED = ("SYT", "2024")  # sent with a typo first, then corrected
@@ -99,6 +101,10 @@ def _return(catalog: Catalog, department: str, period: str, corrected: bool = Fa
             info.cell(r, 2, PREPARERS[int(rng.integers(len(PREPARERS)))])
         elif layout.INFO_DATE.matches(label):
             info.cell(r, 2, f"{int(rng.integers(5, 28)):02d}/01/{year + 1}")
+    if layout.SHEET_UNITS.vi in wb.sheetnames:
+        _fill_wards(wb[layout.SHEET_UNITS.vi], catalog, department, period, rng)
+    if layout.SHEET_INDICATORS.vi not in wb.sheetnames:
+        return _saved(wb, department, period, corrected)
     ws = wb[layout.SHEET_INDICATORS.vi]
     cols = {c.key: i for i, c in enumerate(layout.INDICATOR_COLUMNS, start=1)}
     flags, weights = list(QUALITY_WEIGHTS), list(QUALITY_WEIGHTS.values())
@@ -115,9 +121,68 @@ def _return(catalog: Catalog, department: str, period: str, corrected: bool = Fa
         ws.cell(r, cols["value"], typed)
         ws.cell(r, cols["quality"], model.term(model.QUALITY_FLAGS, rng.choice(flags, p=weights)).vi)
         if rng.random() < 0.9:
-            ws.cell(r, cols["evidence"],
-                    f"Báo cáo số {int(rng.integers(10, 400))}/BC-{department} "
-                    f"ngày {int(rng.integers(1, 28)):02d}/12/{year}")
+            ws.cell(r, cols["evidence"], _evidence(department, year, rng))
+    return _saved(wb, department, period, corrected)
+
+
+def _evidence(department: str, year: int, rng: np.random.Generator) -> str:
+    return (f"Báo cáo số {int(rng.integers(10, 400))}/BC-{department} "
+            f"ngày {int(rng.integers(1, 28)):02d}/12/{year}")
+
+
+def _former_ward_values(catalog: Catalog, units: Units, department: str, year: int) -> pd.DataFrame:
+    """The pilot indicators' values of the former wards in a year — the wards that existed
+    before 1 July 2025 — even after they merged, so the series stay continuous: a count is
+    shared by population (with a fixed tilt per ward), a rate sits at a fixed offset per ward
+    from the city's path."""
+    wards = units.pilot_units(on=units.pilot_change_dates()[0] - pd.Timedelta(days=1))
+    rows = []
+    for ind in (i for i in catalog.for_department(department) if i.pilot):
+        p = _progress(ind, year)
+        if p is None:
+            continue
+        if ind.aggregation == "sum":
+            tilt = np.array([_rng("share", ind.code, u.code).lognormal(0, 0.3) for u in wards])
+            share = tilt * np.array([u.population for u in wards])
+            total = ind.worst + p * (ind.best - ind.worst)
+            vals = np.round(total * share / share.sum())
+        else:
+            vals = np.array([_value(ind, float(np.clip(
+                p + _rng("ward", ind.code, u.code).normal(0, 0.08)
+                + _rng("ward", ind.code, u.code, year).normal(0, 0.02), 0, 1))) for u in wards])
+        rows += [{"period": str(year), "indicator": ind.code, "unit": u.code, "value": float(v)}
+                 for u, v in zip(wards, vals, strict=True)]
+    return pd.DataFrame(rows, columns=pilot.UNIT_COLUMNS)
+
+
+def _fill_wards(ws, catalog: Catalog, department: str, period: str, rng: np.random.Generator) -> None:
+    """The ward sheet as the city would fill it: the units of the period (the former wards'
+    values rolled up into the new wards from 2025)."""
+    units = default_units()
+    former = _former_ward_values(catalog, units, department, int(period))
+    # Roll the former wards up by the real rule, as if it were a period they still existed in.
+    last_former = str(units.pilot_change_dates()[0].year - 1)
+    values = pilot.in_system(former.assign(period=last_former), catalog, units,
+                             reference_date(period))
+    by_cell = {(r.unit, r.indicator): round(r.value, 1) for r in values.itertuples()}
+    header = layout.UNITS_HEADER_ROW
+    cols = {ws.cell(header, c).value: c for c in range(1, ws.max_column + 1)}
+    tail = {label.key: cols[label.text] for label in layout.UNIT_TAIL_COLUMNS}
+    flags, weights = list(QUALITY_WEIGHTS), list(QUALITY_WEIGHTS.values())
+    for r in range(header + 1, ws.max_row + 1):
+        unit = ws.cell(r, 1).value
+        filled = False
+        for code, c in cols.items():
+            if (unit, code) in by_cell:
+                ind = catalog.indicator(code)
+                ws.cell(r, c, _typed(ind, by_cell[unit, code], rng))
+                filled = True
+        if filled:
+            ws.cell(r, tail["quality"], model.term(model.QUALITY_FLAGS, rng.choice(flags, p=weights)).vi)
+            ws.cell(r, tail["evidence"], _evidence(department, int(period), rng))
+
+
+def _saved(wb, department: str, period: str, corrected: bool) -> DemoFile:
     buf = io.BytesIO()
     wb.save(buf)
     name = template_file_name(department, period)

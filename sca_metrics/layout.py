@@ -36,6 +36,7 @@ def _keys(label: Label) -> frozenset[str]:
 SHEET_INSTRUCTIONS = Label("instructions", "Hướng dẫn", "Instructions", required=False)
 SHEET_INFO = Label("info", "Thông tin", "Information")
 SHEET_INDICATORS = Label("indicators", "Chỉ số", "Indicators")
+SHEET_UNITS = Label("units", "Theo phường, xã", "By ward")
 
 INFO_DEPARTMENT = Label("department", "Mã đơn vị", "Department code")
 INFO_DEPARTMENT_NAME = Label("department_name", "Tên đơn vị", "Department", required=False)
@@ -63,3 +64,14 @@ FILL_COLUMNS = (COL_VALUE, COL_QUALITY, COL_EVIDENCE, COL_NOTE)
 # Rows of the indicators sheet: a title, a hint, then the header.
 HEADER_ROW = 3
 INFO_FIRST_ROW = 3
+
+# The ward-level sheet of the pilot indicators: one row per ward or commune valid on the
+# period's last day, one column per pilot indicator (headed by its code), then the row's
+# data quality, evidence and note. Above the header, a row names each indicator.
+COL_UNIT_CODE = Label("unit_code", "Mã đơn vị hành chính", "Unit code")
+COL_UNIT_NAME = Label("unit_name", "Phường, xã", "Ward or commune", required=False)
+COL_POPULATION = Label("population", "Dân số (trọng số)", "Population (weight)", required=False)
+UNIT_LEAD_COLUMNS = (COL_UNIT_CODE, COL_UNIT_NAME, COL_POPULATION)
+UNIT_TAIL_COLUMNS = (COL_QUALITY, COL_EVIDENCE, COL_NOTE)
+UNITS_NAMES_ROW = 3
+UNITS_HEADER_ROW = 4

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from sca_metrics import model
 from sca_metrics.catalog import Catalog
 from sca_metrics.units import Units
 
@@ -63,6 +64,28 @@ def city_values(unit_values: pd.DataFrame, catalog: Catalog, units: Units) -> pd
 CITY = "city"
 
 
+def _evidence(refs: pd.Series, shown: int = 3) -> str:
+    """The distinct references of the wards' rows, the first few and how many more."""
+    distinct = list(dict.fromkeys(x for x in refs if x))
+    more = f" (+{len(distinct) - shown})" if len(distinct) > shown else ""
+    return "; ".join(distinct[:shown]) + more
+
+
+def city_observations(unit_obs: pd.DataFrame, catalog: Catalog, units: Units) -> pd.DataFrame:
+    """The city values as scoring inputs (period, indicator, value, quality, evidence,
+    department): the quality is the least reliable flag among the wards, the evidence every
+    distinct reference. Only complete values."""
+    city = city_values(unit_obs, catalog, units)
+    city = city[city.value.notna()]
+    rank = {q: i for i, q in enumerate(model.QUALITY_CODES)}
+    meta = unit_obs.assign(period=unit_obs.period.astype(str)).groupby(["period", "indicator"]).agg(
+        quality=("quality", lambda q: max(q, key=lambda x: rank.get(x, len(rank)))),
+        evidence=("evidence", _evidence),
+        department=("department", "first")).reset_index()
+    out = city[["period", "indicator", "value"]].merge(meta, on=["period", "indicator"], how="left")
+    return out[["period", "indicator", "value", "quality", "evidence", "department"]]
+
+
 def _combine(unit_values: pd.DataFrame, catalog: Catalog, units: Units,
              target_of: Callable[[str], str | None]) -> pd.DataFrame:
     """Each period's pilot units grouped by target_of(unit) (None: left out) and combined by
@@ -70,7 +93,10 @@ def _combine(unit_values: pd.DataFrame, catalog: Catalog, units: Units,
     reported one."""
     rows = []
     for (period, code), group in unit_values.groupby(["period", "indicator"], sort=True):
-        how = catalog.indicator(code).aggregation
+        ind = catalog.indicator(code)
+        if ind is None or not ind.pilot:
+            continue  # a value stored under an older catalog
+        how = ind.aggregation
         reported = dict(zip(group.unit, group.value, strict=True))
         targets: dict[str, list[str]] = {}
         for unit in units.pilot_units(period):

@@ -17,7 +17,7 @@ import pandas as pd
 
 from sca_metrics.validate import CheckedReturn
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -96,6 +96,24 @@ MIGRATIONS: dict[int, list[str]] = {
         """CREATE VIEW current_observations AS
             SELECT c.department, c.period, o.*
             FROM observations o JOIN current_submissions c ON c.id = o.submission_id""",
+    ],
+    # Pilot indicators per ward or commune (the ward sheet); the city value is derived.
+    2: [
+        """CREATE TABLE unit_observations (
+            submission_id INTEGER NOT NULL REFERENCES submissions (id),
+            indicator VARCHAR NOT NULL,
+            unit VARCHAR NOT NULL,
+            value DOUBLE,
+            raw VARCHAR,
+            quality VARCHAR NOT NULL,
+            evidence VARCHAR,
+            note VARCHAR,
+            cell VARCHAR,
+            PRIMARY KEY (submission_id, indicator, unit)
+        )""",
+        """CREATE VIEW current_unit_observations AS
+            SELECT c.department, c.period, u.*
+            FROM unit_observations u JOIN current_submissions c ON c.id = u.submission_id""",
     ],
 }
 
@@ -195,6 +213,10 @@ def save_return(
             _insert_columns(con, _INSERT_OBSERVATIONS, sid, [
                 [r.indicator, r.value, r.raw, r.quality, r.evidence, r.note, r.cell]
                 for r in checked.records])
+        if checked.unit_records:
+            _insert_columns(con, _INSERT_UNIT_OBSERVATIONS, sid, [
+                [r.indicator, r.unit, r.value, r.raw, r.quality, r.evidence, r.note, r.cell]
+                for r in checked.unit_records])
         if checked.problems:
             _insert_columns(con, _INSERT_PROBLEMS, sid, [
                 [p.severity, p.code, p.sheet, p.cell, p.value, p.message("vi"), p.message("en")]
@@ -216,6 +238,10 @@ def save_return(
 _INSERT_OBSERVATIONS = """
     INSERT INTO observations
     SELECT ?, unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), unnest(?::VARCHAR[]),
+           unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])"""
+_INSERT_UNIT_OBSERVATIONS = """
+    INSERT INTO unit_observations
+    SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), unnest(?::VARCHAR[]),
            unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])"""
 _INSERT_PROBLEMS = """
     INSERT INTO submission_problems
@@ -285,6 +311,22 @@ def current_observations(con: duckdb.DuckDBPyConnection, period: str | None = No
            ORDER BY period, department, indicator""", [period, period]).df()
 
 
+def current_unit_observations(con: duckdb.DuckDBPyConnection,
+                              period: str | None = None) -> pd.DataFrame:
+    """Every current ward-level value (pilot indicators), by period, indicator and unit."""
+    return con.execute(
+        """SELECT department, period, submission_id, indicator, unit, value, raw, quality,
+                  evidence, note, cell
+           FROM current_unit_observations WHERE (? IS NULL OR period = ?)
+           ORDER BY period, indicator, unit""", [period, period]).df()
+
+
+def unit_observations(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFrame:
+    return con.execute(
+        "SELECT indicator, unit, value, raw, quality, evidence, note, cell FROM unit_observations "
+        "WHERE submission_id = ? ORDER BY indicator, unit", [submission_id]).df()
+
+
 def observations(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFrame:
     return con.execute(
         "SELECT indicator, value, raw, quality, evidence, note, cell FROM observations "
@@ -315,7 +357,9 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Row counts of every table: a fingerprint tests use to prove nothing changed."""
     row = con.execute(
         """SELECT (SELECT count(*) FROM submissions), (SELECT count(*) FROM observations),
+                  (SELECT count(*) FROM unit_observations),
                   (SELECT count(*) FROM submission_problems), (SELECT count(*) FROM withdrawals),
                   (SELECT count(*) FROM audit_log)""").fetchone()
-    names = ("submissions", "observations", "submission_problems", "withdrawals", "audit_log")
+    names = ("submissions", "observations", "unit_observations", "submission_problems",
+             "withdrawals", "audit_log")
     return dict(zip(names, row, strict=True))

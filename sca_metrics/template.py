@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sca_metrics import layout, model
 from sca_metrics.catalog import Catalog, Indicator
 from sca_metrics.i18n import fmt_number, t
+from sca_metrics.units import Unit, Units, default_units, reference_date
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
@@ -25,26 +26,36 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF9DB")
 THIN = Side(style="thin", color="BFBFBF")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WIDTHS = {"code": 12, "name": 58, "domain": 20, "driver": 14, "unit": 16, "kind": 14,
-          "value": 14, "quality": 26, "evidence": 34, "note": 28}
+          "value": 14, "quality": 26, "evidence": 34, "note": 28, "unit_code": 16,
+          "unit_name": 26, "population": 14, "indicator": 20}
 
 YES_NO_CHOICES = ("Có (Yes)", "Không (No)")
 LEVEL_CHOICES = ("0", "1", "2", "3", "4")
 
 
 INSTRUCTION_KEYS = tuple(f"template.instructions_{i}" for i in range(9))
+UNIT_INSTRUCTION_KEYS = tuple(f"template.units_instructions_{i}" for i in range(3))
 
 
-def build_template(catalog: Catalog, department: str, period: str) -> Workbook:
-    """The return workbook of one department for one period, ready to save or fill."""
+def build_template(catalog: Catalog, department: str, period: str,
+                   units: Units | None = None) -> Workbook:
+    """The return workbook of one department for one period, ready to save or fill: the
+    indicators sheet for its provincial indicators, the ward sheet for its pilot ones."""
     dept = catalog.department(department)
     if dept is None:
         raise KeyError(f"unknown department {department!r}")
     indicators = catalog.for_department(department)
+    regular = tuple(i for i in indicators if not i.pilot)
+    pilot = tuple(i for i in indicators if i.pilot)
     wb = Workbook()
-    _instructions(wb.active)
+    _instructions(wb.active, UNIT_INSTRUCTION_KEYS if pilot else ())
     _info(wb.create_sheet(layout.SHEET_INFO.vi), dept.code, dept.name_vi, dept.name_en,
           period, catalog.version)
-    _indicators(wb.create_sheet(layout.SHEET_INDICATORS.vi), indicators, dept.name_vi, period)
+    if regular or not pilot:
+        _indicators(wb.create_sheet(layout.SHEET_INDICATORS.vi), regular, dept.name_vi, period)
+    if pilot:
+        wards = (units or default_units()).pilot_units(period)
+        _units(wb.create_sheet(layout.SHEET_UNITS.vi), pilot, wards, dept.name_vi, period)
     wb.active = 2
     wb.properties.title = f"ĐTTM {dept.code} {period}"
     wb.properties.creator = "sca_metrics"
@@ -68,11 +79,11 @@ def template_file_name(department: str, period: str) -> str:
     return f"DTTM_{department}_{period}.xlsx"
 
 
-def _instructions(ws) -> None:
+def _instructions(ws, extra: tuple[str, ...] = ()) -> None:
     ws.title = layout.SHEET_INSTRUCTIONS.vi
     ws.column_dimensions["A"].width = 90
     ws.column_dimensions["B"].width = 90
-    for r, key in enumerate(INSTRUCTION_KEYS, start=1):
+    for r, key in enumerate(INSTRUCTION_KEYS + extra, start=1):
         vi, en = t(key, "vi"), t(key, "en")
         ws.cell(r, 1, vi).alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(r, 2, en).alignment = Alignment(wrap_text=True, vertical="top")
@@ -129,7 +140,6 @@ def _indicators(ws, indicators: tuple[Indicator, ...], dept_name: str, period: s
     quality = _list_validation(model.quality_choices())
     for dv in (yes_no, levels, quality):
         ws.add_data_validation(dv)
-    value_col = get_column_letter(cols["value"])
     for r, ind in enumerate(indicators, start=layout.HEADER_ROW + 1):
         fixed = {
             "code": ind.code, "name": ind.name_vi, "domain": model.term(model.DOMAINS, ind.domain).vi,
@@ -146,19 +156,85 @@ def _indicators(ws, indicators: tuple[Indicator, ...], dept_name: str, period: s
             c.fill, c.border = INPUT_FILL, BORDER
             c.protection = Protection(locked=False)
             c.alignment = Alignment(wrap_text=col.key in {"evidence", "note"}, vertical="top")
-        ref = f"{value_col}{r}"
-        if ind.kind == "yesno":
-            yes_no.add(ref)
-        elif ind.kind == "level":
-            levels.add(ref)
-        else:
-            ws.add_data_validation(_number_validation(ind, ref))
+        _value_validation(ws, ind, f"{get_column_letter(cols['value'])}{r}", yes_no, levels)
         quality.add(f"{get_column_letter(cols['quality'])}{r}")
     ws.freeze_panes = ws.cell(layout.HEADER_ROW + 1, cols["value"])
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # officers may widen columns
     ws.protection.formatRows = False
     _print_setup(ws, f"{layout.HEADER_ROW}:{layout.HEADER_ROW}")
+
+
+def _value_validation(ws, ind: Indicator, ref: str, yes_no: DataValidation,
+                      levels: DataValidation) -> None:
+    if ind.kind == "yesno":
+        yes_no.add(ref)
+    elif ind.kind == "level":
+        levels.add(ref)
+    else:
+        ws.add_data_validation(_number_validation(ind, ref))
+
+
+def _header(ws, row: int, col: int, text: str, width: float) -> None:
+    c = ws.cell(row, col, text)
+    c.font = Font(bold=True, color="FFFFFF")
+    c.fill, c.border = HEADER_FILL, BORDER
+    c.alignment = Alignment(wrap_text=True, vertical="center")
+    ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def _units(ws, indicators: tuple[Indicator, ...], wards: list[Unit], dept_name: str,
+           period: str) -> None:
+    """The ward sheet: one row per ward or commune valid on the period's last day."""
+    lead, tail = layout.UNIT_LEAD_COLUMNS, layout.UNIT_TAIL_COLUMNS
+    first_ind = len(lead) + 1
+    first_tail = first_ind + len(indicators)
+    last = get_column_letter(first_tail + len(tail) - 1)
+    day = reference_date(period).strftime("%d/%m/%Y")
+    ws["A1"] = f"Chỉ số thí điểm theo phường, xã — {dept_name} — kỳ {period}"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = t("template.units_hint", "vi", day=day) + " " + t("template.units_hint", "en", day=day)
+    ws["A2"].font = Font(italic=True, color="595959")
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[2].height = 45
+    ws.merge_cells(f"A1:{last}1")
+    ws.merge_cells(f"A2:{last}2")
+    for i, col in enumerate(lead, start=1):
+        _header(ws, layout.UNITS_HEADER_ROW, i, col.text, WIDTHS[col.key])
+    for i, col in enumerate(tail, start=first_tail):
+        _header(ws, layout.UNITS_HEADER_ROW, i, col.text, WIDTHS[col.key])
+    for i, ind in enumerate(indicators, start=first_ind):
+        _header(ws, layout.UNITS_HEADER_ROW, i, ind.code, WIDTHS["indicator"])
+        how = model.term(model.AGGREGATIONS, ind.aggregation).vi.lower()
+        c = ws.cell(layout.UNITS_NAMES_ROW, i, f"{ind.name_vi} ({ind.unit_vi}) — toàn thành phố: {how}")
+        c.fill, c.border = LOCKED_FILL, BORDER
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        c.font = Font(size=9)
+    ws.row_dimensions[layout.UNITS_NAMES_ROW].height = 110
+    ws.row_dimensions[layout.UNITS_HEADER_ROW].height = 32
+
+    yes_no, levels = _list_validation(YES_NO_CHOICES), _list_validation(LEVEL_CHOICES)
+    quality = _list_validation(model.quality_choices())
+    for dv in (yes_no, levels, quality):
+        ws.add_data_validation(dv)
+    for r, unit in enumerate(wards, start=layout.UNITS_HEADER_ROW + 1):
+        for col, value in enumerate((unit.code, unit.name_vi, unit.population), start=1):
+            c = ws.cell(r, col, value)
+            c.fill, c.border = LOCKED_FILL, BORDER
+        ws.cell(r, 3).number_format = "#,##0"
+        for col in range(first_ind, first_tail + len(tail)):
+            c = ws.cell(r, col)
+            c.fill, c.border = INPUT_FILL, BORDER
+            c.protection = Protection(locked=False)
+            c.alignment = Alignment(wrap_text=col >= first_tail + 1, vertical="top")
+        for i, ind in enumerate(indicators, start=first_ind):
+            _value_validation(ws, ind, f"{get_column_letter(i)}{r}", yes_no, levels)
+        quality.add(f"{get_column_letter(first_tail)}{r}")
+    ws.freeze_panes = ws.cell(layout.UNITS_HEADER_ROW + 1, first_ind)
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    _print_setup(ws, f"{layout.UNITS_NAMES_ROW}:{layout.UNITS_HEADER_ROW}")
 
 
 def _fit_height(ws, row: int, texts: list[tuple[str, float]], line: float = 15.0) -> None:

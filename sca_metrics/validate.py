@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -11,6 +12,7 @@ from sca_metrics.i18n import fmt_number
 from sca_metrics.problems import ERROR, WARNING, Problem, errors
 from sca_metrics.reader import RawWorkbook, Sheet, cell_ref
 from sca_metrics.textnorm import nfc
+from sca_metrics.units import Unit, Units, default_units, reference_date
 
 HEADER_SEARCH_ROWS = 30
 
@@ -26,6 +28,20 @@ class Record:
     cell: str  # where the value sits, e.g. "G12"
 
 
+@dataclass(frozen=True)
+class UnitRecord:
+    """One pilot indicator's value for one ward or commune (the ward sheet)."""
+
+    indicator: str
+    unit: str
+    value: float | None
+    raw: str
+    quality: str
+    evidence: str
+    note: str
+    cell: str
+
+
 @dataclass
 class CheckedReturn:
     department: str | None
@@ -33,6 +49,7 @@ class CheckedReturn:
     preparer: str = ""
     prepared_on: date | None = None
     records: list[Record] = field(default_factory=list)
+    unit_records: list[UnitRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     n_expected: int = 0
 
@@ -42,7 +59,8 @@ class CheckedReturn:
 
     @property
     def n_values(self) -> int:
-        return sum(r.value is not None for r in self.records)
+        return (sum(r.value is not None for r in self.records)
+                + sum(r.value is not None for r in self.unit_records))
 
 
 def check_workbook(
@@ -50,18 +68,34 @@ def check_workbook(
     catalog: Catalog,
     expected_department: str | None = None,
     expected_period: str | None = None,
+    units: Units | None = None,
 ) -> CheckedReturn:
+    """Every problem of a workbook. A department reports its provincial indicators on the
+    indicators sheet and its pilot indicators on the ward sheet; the sheets it needs are
+    required, a ward sheet is checked whenever present."""
     out = CheckedReturn(None, None)
     info = book.sheet(layout.SHEET_INFO)
     sheet = book.sheet(layout.SHEET_INDICATORS)
-    for label, found in ((layout.SHEET_INFO, info), (layout.SHEET_INDICATORS, sheet)):
-        if found is None:
-            out.problems.append(Problem("sheet_missing", params={"expected": label.text}))
-    if info is not None:
+    wards = book.sheet(layout.SHEET_UNITS)
+    if info is None:
+        out.problems.append(Problem("sheet_missing", params={"expected": layout.SHEET_INFO.text}))
+    else:
         _check_info(info, catalog, expected_department, expected_period, out)
     department = out.department or expected_department
+    mine = catalog.for_department(department) if department else ()
+    needs_wards = any(i.pilot for i in mine)
+    needs_indicators = not mine or any(not i.pilot for i in mine)
+    for label, found, needed in ((layout.SHEET_INDICATORS, sheet, needs_indicators),
+                                 (layout.SHEET_UNITS, wards, needs_wards)):
+        if found is None and needed:
+            out.problems.append(Problem("sheet_missing", params={"expected": label.text}))
     if sheet is not None:
         _check_indicators(sheet, catalog, department, out)
+    if wards is not None:
+        period = out.period or (str(expected_period) if expected_period else None)
+        _check_units(wards, catalog, department, period, units or default_units(), out)
+    if not errors(out.problems) and out.n_values == 0 and (sheet or wards) is not None:
+        out.problems.append(Problem("no_values", sheet=(sheet or wards).name))
     return out
 
 
@@ -148,8 +182,8 @@ def _check_indicators(sheet: Sheet, catalog: Catalog, department: str | None,
     if any(label.key not in cols for label in required):
         return
 
-    expected = catalog.for_department(department) if department else ()
-    out.n_expected = len(expected)
+    expected = [i for i in catalog.for_department(department) if not i.pilot] if department else []
+    out.n_expected += len(expected)
     seen: dict[str, str] = {}
     for r in range(head_row + 1, len(sheet.rows)):
         _check_row(_Cells(sheet, r, cols, out.problems), catalog, department, seen, out)
@@ -157,8 +191,6 @@ def _check_indicators(sheet: Sheet, catalog: Catalog, department: str | None,
         if ind.code not in seen:
             out.problems.append(Problem("indicator_missing_row", WARNING, sheet=sheet.name,
                                         params={"indicator": ind.code}))
-    if not errors(out.problems) and out.n_values == 0:
-        out.problems.append(Problem("no_values", sheet=sheet.name))
 
 
 class _Cells:
@@ -201,6 +233,9 @@ def _check_row(row: _Cells, catalog: Catalog, department: str | None, seen: dict
         row.problem("indicator_duplicate", "code", first=seen[code])
         return
     seen[code] = row.at("code")
+    if ind.pilot:
+        row.problem("indicator_by_ward", "code", sheet=layout.SHEET_UNITS.text)
+        return
 
     value = None
     if values.is_blank(fill["value"]):
@@ -250,3 +285,148 @@ def _parse_value(ind: Indicator, raw: object, percent_styled: bool, problem) -> 
         problem("value_capped", WARNING, parsed=fmt_number(value, "vi", 2),
                 bound=fmt_number(bound, "vi", 2))
     return value
+
+
+_CODE_LIKE = re.compile(r"^[A-Z]{2,}(\.[A-Z0-9]+)+$")
+
+
+def _find_unit_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
+    """The ward sheet's header row: the unit columns, the tail columns, and every cell that
+    looks like an indicator code (keyed by the code as written)."""
+    labels = (*layout.UNIT_LEAD_COLUMNS, *layout.UNIT_TAIL_COLUMNS)
+    for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        cols: dict[str, int] = {}
+        for c, cell in enumerate(row):
+            label = next((x for x in labels if x.key not in cols and x.matches(cell)), None)
+            if label is not None:
+                cols[label.key] = c
+            elif _CODE_LIKE.match(nfc(cell).upper()):
+                cols.setdefault(nfc(cell).upper(), c)
+        if "unit_code" in cols or "unit_name" in cols:
+            return r, cols
+    return None
+
+
+def _check_units(sheet: Sheet, catalog: Catalog, department: str | None, period: str | None,
+                 units: Units, out: CheckedReturn) -> None:
+    header = _find_unit_header(sheet)
+    if header is None:
+        for label in (layout.COL_UNIT_CODE, layout.COL_QUALITY, layout.COL_EVIDENCE):
+            out.problems.append(Problem("column_missing", sheet=sheet.name,
+                                        params={"expected": label.text}))
+        return
+    head_row, cols = header
+    for label in (layout.COL_QUALITY, layout.COL_EVIDENCE):
+        if label.key not in cols:
+            out.problems.append(Problem("column_missing", sheet=sheet.name,
+                                        cell=f"{head_row + 1}:{head_row + 1}",
+                                        params={"expected": label.text}))
+    indicators = _unit_indicators(sheet, head_row, cols, catalog, department, out)
+    expected_inds = [i for i in catalog.for_department(department) if i.pilot] if department else []
+    for ind in expected_inds:
+        if ind.code not in indicators:
+            out.problems.append(Problem("indicator_missing_column", WARNING, sheet=sheet.name,
+                                        params={"indicator": ind.code}))
+    if period is None:
+        return  # units are valid only for a period; the info sheet's problem says why
+    valid = units.pilot_units(period)
+    out.n_expected += len(expected_inds) * len(valid)
+    seen: dict[str, str] = {}
+    for r in range(head_row + 1, len(sheet.rows)):
+        row = _Cells(sheet, r, cols, out.problems)
+        unit = _row_unit(row, units, period, seen)
+        if unit is not None:
+            _check_unit_row(row, unit, indicators, out)
+    for unit in valid:
+        if unit.code not in seen:
+            out.problems.append(Problem("unit_missing_row", WARNING, sheet=sheet.name,
+                                        params={"unit": unit.name_vi, "period": period}))
+
+
+def _unit_indicators(sheet: Sheet, head_row: int, cols: dict[str, int], catalog: Catalog,
+                     department: str | None, out: CheckedReturn) -> dict[str, Indicator]:
+    """The indicator columns of the ward sheet that are this department's pilot indicators;
+    every other code-like header is a located error."""
+    found: dict[str, Indicator] = {}
+    labels = {x.key for x in (*layout.UNIT_LEAD_COLUMNS, *layout.UNIT_TAIL_COLUMNS)}
+    for key, c in cols.items():
+        if key in labels:
+            continue
+        ind = catalog.indicator(key)
+        code, params = None, {}
+        if ind is None:
+            code = "indicator_unknown"
+        elif department and ind.department != department:
+            code, params = "indicator_other_department", {"owner": ind.department}
+        elif not ind.pilot:
+            code, params = "indicator_not_pilot", {"sheet": layout.SHEET_INDICATORS.text}
+        else:
+            found[key] = ind
+        if code:
+            out.problems.append(Problem(code, sheet=sheet.name, cell=cell_ref(head_row, c),
+                                        value=key, params=params))
+    return found
+
+
+def _row_unit(row: _Cells, units: Units, period: str, seen: dict[str, str]) -> Unit | None:
+    """The ward or commune a row reports for, valid in the period; None (with the reason as
+    a located problem) otherwise, or for an empty row."""
+    key = "unit_code" if not values.is_blank(row.get("unit_code")) else "unit_name"
+    others = [k for k in row.cols if k not in ("unit_code", "unit_name", "population")]
+    if values.is_blank(row.get(key)):
+        if any(not values.is_blank(row.get(k)) for k in others):
+            row.problem("unit_missing", key if key in row.cols else "unit_name")
+        return None
+    unit, elsewhere = units.resolve(row.get(key), period)
+    if unit is None:
+        _unit_problem(row, key, elsewhere, units, period)
+        return None
+    name = row.get("unit_name")
+    if key == "unit_code" and not values.is_blank(name):
+        named, _ = units.resolve(name, period)
+        if named is not None and named.code != unit.code:
+            row.problem("unit_mismatch", "unit_name", unit_code=unit.code, unit=unit.name_vi)
+            return None
+    if unit.code in seen:
+        row.problem("unit_duplicate", key, first=seen[unit.code])
+        return None
+    seen[unit.code] = row.at(key)
+    return unit
+
+
+def _unit_problem(row: _Cells, key: str, elsewhere: Unit | None, units: Units, period: str) -> None:
+    day = reference_date(period)
+    valid = ", ".join(u.name_vi for u in units.pilot_units(period))
+    if elsewhere is None:
+        row.problem("unit_unknown", key, period=period, allowed=valid)
+    elif elsewhere.valid_to is not None and elsewhere.valid_to < day:
+        successor = units.unit(units.successor(elsewhere.code, day))
+        row.problem("unit_replaced", key, period=period, unit=elsewhere.name_vi,
+                    until=elsewhere.valid_to.strftime("%d/%m/%Y"), successor=successor.name_vi)
+    else:
+        former = ", ".join(units.unit(c).name_vi for c in units.predecessors(elsewhere.code))
+        row.problem("unit_not_yet", key, period=period, unit=elsewhere.name_vi,
+                    since=elsewhere.valid_from.strftime("%d/%m/%Y"), former=former or valid)
+
+
+def _check_unit_row(row: _Cells, unit: Unit, indicators: dict[str, Indicator],
+                    out: CheckedReturn) -> None:
+    quality, q_problem = values.parse_quality(row.get("quality"))
+    if q_problem:
+        row.problem(q_problem, "quality", allowed=", ".join(model.quality_choices()))
+    evidence, note = values.raw_text(row.get("evidence")), values.raw_text(row.get("note"))
+    any_value = False
+    for code, ind in indicators.items():
+        raw = row.get(code)
+        value = None
+        if values.is_blank(raw):
+            row.problem("unit_value_missing", code, WARNING, indicator=code, unit=unit.name_vi)
+        else:
+            value = _parse_value(ind, raw, row.percent_styled(code),
+                                 lambda c, severity=ERROR, _k=code, **p: row.problem(c, _k, severity, **p))
+        any_value |= value is not None
+        if value is not None:
+            out.unit_records.append(UnitRecord(code, unit.code, value, values.raw_text(raw),
+                                               quality or "unknown", evidence, note, row.at(code)))
+    if any_value and quality is None and not q_problem:
+        row.problem("quality_missing", "quality", WARNING)

@@ -101,3 +101,39 @@ def lie_about_size(data: bytes, name: str, size: int) -> bytes:
             return bytes(out)
         pos += 46 + n + m + k
     raise KeyError(name)
+
+
+def ward_rows(wb: Workbook) -> dict[str, int]:
+    """Unit code → row of the ward sheet."""
+    ws = wb[layout.SHEET_UNITS.vi]
+    return {ws.cell(r, 1).value: r for r in range(layout.UNITS_HEADER_ROW + 1, ws.max_row + 1)
+            if ws.cell(r, 1).value}
+
+
+def ward_columns(wb: Workbook) -> dict[str, int]:
+    """Header text (indicator code or column label) → column of the ward sheet."""
+    ws = wb[layout.SHEET_UNITS.vi]
+    return {ws.cell(layout.UNITS_HEADER_ROW, c).value: c for c in range(1, ws.max_column + 1)}
+
+
+def fill_wards(wb: Workbook, values: dict[tuple[str, str], object],
+               quality: object = "Số liệu hành chính (Administrative record)",
+               evidence: str = "BC 15/BC-UBND ngày 20/12/2026") -> Workbook:
+    """Write ward values keyed by (unit code, indicator), with the row's quality and evidence."""
+    ws = wb[layout.SHEET_UNITS.vi]
+    rows, cols = ward_rows(wb), ward_columns(wb)
+    for (unit, code), value in values.items():
+        ws.cell(rows[unit], cols[code], value)
+        ws.cell(rows[unit], cols[layout.COL_QUALITY.text], quality)
+        ws.cell(rows[unit], cols[layout.COL_EVIDENCE.text], evidence)
+    return wb
+
+
+def full_ward_values(catalog: Catalog, wb: Workbook, dept: str = "UBNDVT") -> dict[tuple[str, str], object]:
+    """A value for every pilot indicator of every ward row: 10, 20, 30… down the rows."""
+    out: dict[tuple[str, str], object] = {}
+    for i, unit in enumerate(ward_rows(wb), start=1):
+        for ind in catalog.for_department(dept):
+            if ind.pilot:
+                out[unit, ind.code] = 10 * i if ind.aggregation == "sum" else min(ind.best, 2.0 * i)
+    return out

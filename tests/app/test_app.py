@@ -40,9 +40,9 @@ def test_submissions_page_on_demo_data_vi(monkeypatch, demo_db):
     at = run_app(monkeypatch, demo_db, page="pages/submissions.py")
     assert at.title[0].value == "Tình hình nộp báo cáo"
     assert "Dữ liệu minh hoạ — không phải số liệu chính thức" in at.warning[0].value
-    assert at.selectbox(key="submissions_period").value == "2025"
+    assert at.selectbox(key="submissions_period").value == "2026"
     assert at.metric[0].value == "11/11" and at.metric[1].value == "0"
-    assert "Tất cả đơn vị đã nộp báo cáo kỳ 2025." in at.success[0].value
+    assert "Tất cả đơn vị đã nộp báo cáo kỳ 2026." in at.success[0].value
     status = at.dataframe[0].value
     assert len(status) == 11 and set(status["Tình trạng"]) == {"Đã nộp"}
     history = at.dataframe[-1].value
@@ -53,11 +53,11 @@ def test_submissions_page_on_demo_data_vi(monkeypatch, demo_db):
 def test_submissions_page_names_who_is_missing(monkeypatch, demo_db):
     monkeypatch.setenv("SCA_DB", str(demo_db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["period"] = "2026"
+    at.query_params["period"] = "2027"
     at.switch_page("pages/submissions.py").run()
     assert not at.exception, at.exception
     assert at.metric[0].value == "0/11" and at.metric[1].value == "11"
-    missing = [w.value for w in at.warning if "Chưa nộp kỳ 2026" in w.value]
+    missing = [w.value for w in at.warning if "Chưa nộp kỳ 2027" in w.value]
     assert missing and "SYT — Sở Y tế" in missing[0]
 
 
@@ -152,7 +152,7 @@ def test_whatif_weights_move_scores_and_reset_restores_them(monkeypatch, demo_db
     at = run_app(monkeypatch, demo_db, page="pages/whatif.py")
     assert at.title[0].value == "Trọng số giả định và độ bất định"
     nominal = at.dataframe[-1].value
-    assert at.selectbox(key="whatif_period").value == "2025"
+    assert at.selectbox(key="whatif_period").value == "2026"
     assert (nominal["Chênh lệch"].abs() < 1e-9).all()
     assert "Đang dùng trọng số danh mục." in texts(at)
     at.select_slider(key="w_driver_technology").set_value(3.0).run()

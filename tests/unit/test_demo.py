@@ -2,6 +2,8 @@ import pytest
 
 from sca_metrics import store
 from sca_metrics.demo import CORRECTED, DEMO_PERIODS, build_demo, demo_returns
+from sca_metrics.inputs import observation_frame, unit_frame
+from sca_metrics.units import default_units
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +21,7 @@ def test_every_department_has_a_current_return_each_year(demo_db, catalog):
     assert {r.status for r in results} == {"accepted"}
     current = store.submissions(con).query("status == 'current'")
     assert len(current) == len(catalog.departments) * len(DEMO_PERIODS)
-    assert set(current.period) == set(DEMO_PERIODS) == {str(y) for y in range(2018, 2026)}
+    assert set(current.period) == set(DEMO_PERIODS) == {str(y) for y in range(2018, 2027)}
 
 
 def test_demo_has_one_superseded_return_and_is_labelled(demo_db):
@@ -32,10 +34,10 @@ def test_demo_has_one_superseded_return_and_is_labelled(demo_db):
 
 def test_demo_has_missing_values_and_progress(demo_db, catalog):
     con, _ = demo_db
-    obs = store.current_observations(con)
-    expected = sum(len(catalog.for_department(d.code)) for d in catalog.departments) * len(DEMO_PERIODS)
-    assert 0.8 * expected < obs.value.notna().sum() < expected
-    first, last = (obs[obs.period == p].set_index("indicator").value for p in ("2018", "2025"))
+    obs = observation_frame(con)
+    expected = len(catalog.indicators) * len(DEMO_PERIODS)
+    assert 0.8 * expected < len(obs) < expected
+    first, last = (obs[obs.period == p].set_index("indicator").value for p in ("2018", "2026"))
     both = first.index.intersection(last.index)
     improved = 0
     for code in both:
@@ -43,6 +45,19 @@ def test_demo_has_missing_values_and_progress(demo_db, catalog):
         sign = 1 if ind.direction == "higher" else -1
         improved += sign * (last[code] - first[code]) > 0
     assert improved / len(both) > 0.7
+
+
+def test_pilot_wards_across_the_2025_change(demo_db, catalog):
+    con, _ = demo_db
+    wards = unit_frame(con)
+    per_period = wards.groupby("period").unit.nunique()
+    assert per_period["2024"] == 17 and per_period["2025"] == per_period["2026"] == 5
+    assert set(wards[wards.period == "2026"].unit) == {u.code for u in default_units().pilot_units("2026")}
+    # the city series of every pilot indicator runs on through 2025 without a gap
+    city = observation_frame(con)
+    pilots = [i.code for i in catalog.indicators if i.pilot]
+    for period in ("2020", "2024", "2025", "2026"):
+        assert set(pilots) <= set(city[city.period == period].indicator), period
 
 
 def test_demo_is_deterministic(catalog):
