@@ -40,6 +40,7 @@ if common.is_demo(*common.version()):
 PAGES = (  # pages/<name>.py at /<name>
     ("overview", ":material/grid_view:"),
     ("domain", ":material/zoom_in:"),
+    ("pilot", ":material/location_on:"),
     ("whatif", ":material/tune:"),
     ("submissions", ":material/fact_check:"),
     ("upload", ":material/upload_file:"),

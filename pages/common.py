@@ -119,6 +119,15 @@ def observations(path: str, version: int) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
+def unit_observations(path: str, version: int) -> pd.DataFrame:
+    """Every current ward value of the pilot indicators."""
+    from sca_metrics.inputs import unit_frame
+
+    with database() as con:
+        return unit_frame(con)
+
+
+@st.cache_data(show_spinner=False)
 def scores_by_period(path: str, version: int) -> dict:
     """Scores of every period (default method), cached per database and data version."""
     from sca_metrics.scoring import score_periods

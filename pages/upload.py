@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import common
-from sca_metrics import i18n, ingest, model, preview, store
+from sca_metrics import i18n, ingest, model, preview, store, units
 from sca_metrics.problems import errors, warnings
 from sca_metrics.template import template_bytes, template_file_name
 
@@ -108,7 +108,13 @@ if notes:
 st.success(common.t("upload.valid", n_values=checked.n_values, n_expected=checked.n_expected),
            icon=":material/fact_check:")
 obs = common.observations(*common.version())
-current = obs[(obs.department == department) & (obs.period.astype(str) == period)]
+wards = common.unit_observations(*common.version())
+pilot_codes = {i.code for i in indicators if i.pilot}
+current = pd.concat([
+    obs[(obs.department == department) & (obs.period.astype(str) == period)
+        & ~obs.indicator.isin(pilot_codes)].assign(unit=""),  # city values derive from wards
+    wards[(wards.department == department) & (wards.period.astype(str) == period)],
+], ignore_index=True)
 previous = subs[(subs.department == department) & (subs.period.astype(str) == period)
                 & (subs.status == "current")]
 st.caption(common.t("upload.replaces", version=int(previous.version.iloc[0])) if len(previous)
@@ -120,9 +126,11 @@ show_all = st.toggle(common.t("upload.show_unchanged"), key="up_show_unchanged")
 shown = diff if show_all else diff[diff.change != preview.UNCHANGED]
 names = {i.code: i.name(lang) for i in indicators}
 quality = {q.code: q.name(lang) for q in model.QUALITY_FLAGS}
-common.table(pd.DataFrame({
+unit_names = {u.code: u.name(lang) for u in units.default_units().units}
+columns = {
     common.t("method.col_code"): shown.indicator,
     common.t("method.col_name"): shown.indicator.map(names),
+    common.t("pilot.col_unit"): shown.unit.map(unit_names),
     common.t("upload.col_change"): shown.change.map(lambda c: common.t(f"upload.change_{c}")),
     common.t("upload.col_old"): [common.num(v, 2) for v in shown.old_value.astype(float)],
     common.t("upload.col_new"): [common.num(v, 2) for v in shown.new_value.astype(float)],
@@ -130,7 +138,10 @@ common.table(pd.DataFrame({
     common.t("upload.col_new_quality"): shown.new_quality.map(quality).fillna("–"),
     common.t("upload.col_evidence"): shown.new_evidence.fillna("–"),
     common.t("upload.col_cell"): shown.cell.fillna("–"),
-}))
+}
+if not (shown.unit != "").any():
+    del columns[common.t("pilot.col_unit")]
+common.table(pd.DataFrame(columns))
 
 
 

@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from sca_metrics import figures, model, render, tracker
+from sca_metrics import figures, model, pilot, progress, render, tracker
 from sca_metrics.catalog import Catalog
 from sca_metrics.i18n import fmt_number, t
 from sca_metrics.scoring import Scores, level_name
+from sca_metrics.units import default_units
 
 FONT_FILES = {"": "NotoSans-Regular.ttf", "B": "NotoSans-Bold.ttf"}
 FONT_DIRS = ("/usr/share/fonts/truetype/noto", "/usr/share/fonts/noto", "/usr/local/share/fonts",
@@ -149,10 +150,7 @@ def slides(ctx: Context) -> list[Slide]:
                       _target_sentence(found, lang)),
                      printed(figures.drivers(s, model.FOUNDATIONS, lang))))
     out.append(_submissions_slide(ctx, printed))
-    pilot = figures.pilot_frame(s, lang)
-    if pilot.value.notna().any():
-        out.append(Slide("pilot", t("briefing.pilot_title", lang), _pilot_sentences(pilot, lang),
-                         printed(figures.pilot_progress(s, lang), unit=None)))
+    out.extend(_pilot_slides(ctx, printed))
     for row in _smart(s).itertuples():
         out.append(Slide(f"domain_{row.domain}", model.domain_name(row.domain, lang),
                          (domain_sentence(row, lang), _drivers_sentence(s, row.domain, lang),
@@ -263,14 +261,45 @@ def _with_unit(x: float, unit: str, lang: str) -> str:
     return fmt_number(x, lang, 1) + ("" if unit == "%" or not unit else " ") + (unit or "")
 
 
-def _pilot_sentences(pilot: pd.DataFrame, lang: str) -> tuple[str, ...]:
-    with_target = pilot[pilot.share.notna()]
-    reached = int((with_target.share >= 1).sum())
-    out = [t("briefing.pilot_summary", lang, reached=reached, n=len(with_target))]
-    for r in with_target.sort_values("share").itertuples():
-        out.append(t("briefing.pilot_item", lang, name=r.name, value=_with_unit(r.value, r.unit, lang),
-                     share=_n(100 * r.share, lang, 0), target=_with_unit(r.target_2025, r.unit, lang)))
-    return tuple(out)
+def _pilot_slides(ctx: Context, printed) -> list[Slide]:
+    """The pilot's progress to its targets (status, actual and required rates) and its series
+    across the 1 July 2025 unit change; none when the pilot has no values yet."""
+    lang, catalog = ctx.lang, ctx.catalog
+    codes = [i.code for i in catalog.indicators if i.pilot]
+    values = progress.values_from_scores(ctx.by_period)
+    values = values[values.indicator.isin(codes) & (values.period.astype(int) <= int(ctx.period))]
+    if values.empty:
+        return []
+    prog = progress.progress_frame(catalog, values, ctx.period, codes)
+    heads = pilot.headlines(values, prog, ctx.period)
+    counts = prog.status.value_counts()
+    lines = [t("briefing.pilot_summary", lang, n=len(prog), period=ctx.period, parts=", ".join(
+        f"{int(counts[s.code])} {s.name(lang).lower()}" for s in model.PROGRESS_STATUSES
+        if s.code in counts))]
+    for row in heads.itertuples():
+        ind = catalog.indicator(row.code)
+        unit = ind.unit(lang)
+        target = (_with_unit(row.target, unit, lang) if row.target is not None and not pd.isna(row.target)
+                  else "–")
+        lines.append(t("briefing.pilot_item", lang, name=ind.name(lang).split(" (")[0],
+                       value=_with_unit(row.value, unit, lang) if not pd.isna(row.value) else "–",
+                       status=figures.progress_label(row, unit, lang, "; ").lower(),
+                       year=row.target_year, target=target))
+    units = default_units()
+    return [
+        Slide("pilot", t("briefing.pilot_title", lang), tuple(lines), printed(
+            figures.progress_bars(prog, catalog, lang, t("figure.progress_title", lang, period=ctx.period)),
+            unit=t("figure.unit_progress", lang))),
+        Slide("pilot_series", t("briefing.pilot_series_title", lang),
+              (t("briefing.pilot_series", lang, date=_day(units.pilot_change_dates()[-1], lang)),),
+              printed(figures.pilot_multiples(values, prog, catalog, units.pilot_change_dates(), lang,
+                                              t("figure.multiples_title", lang)), unit=None,
+                      period=f"{values.period.min()}–{ctx.period}")),
+    ]
+
+
+def _day(day, lang: str) -> str:
+    return f"{day.day}/{day.month}/{day.year}" if lang == "vi" else day.strftime("%-d %B %Y")
 
 
 def _method_slide(ctx: Context) -> Slide:

@@ -323,40 +323,6 @@ def target_gaps(scores: Scores, lang: str) -> go.Figure:
     return _legend_below_title(_layout(fig, lang, title, 440))
 
 
-def pilot_progress(scores: Scores, lang: str) -> go.Figure:
-    """The pilot city's headline indicators: this period's value as a share of the 2025
-    target (lower-is-better indicators inverted), 100 % marked; the value and target written."""
-    ind = pilot_frame(scores, lang)
-    ind = ind[ind.share.notna()].sort_values("share")  # the furthest ahead on top
-    labels = [_short(n, 44) for n in ind.name]
-    text = [f"{fmt_number(100 * s, lang, 0, fixed=True)}% · {fmt_number(v, lang, 1)} / "
-            f"{fmt_number(g, lang, 1)} {u}" for s, v, g, u in
-            zip(ind.share, ind.value, ind.target_2025, ind.unit, strict=True)]
-    fig = go.Figure(go.Bar(
-        x=100 * ind.share, y=labels, orientation="h", text=text, textposition="outside",
-        cliponaxis=False, marker_color=["#3b528b" if s >= 1 else "#21918c" for s in ind.share],
-        hovertemplate="%{y}: %{text}<extra></extra>"))
-    fig.add_vline(x=100, line={"color": "#222222", "dash": "dot", "width": 1.5})
-    top = float(100 * ind.share.max()) if len(ind) else 100
-    fig.update_xaxes(range=[0, max(150, top * 1.45)], title=t("figure.share_of_target", lang),
-                     ticksuffix="%", gridcolor="#eeeeee")
-    title = t("figure.pilot_title", lang, period=scores.period)
-    return _layout(fig, lang, title, max(300, 46 * len(ind) + 130))
-
-
-def pilot_frame(scores: Scores, lang: str) -> pd.DataFrame:
-    """The pilot indicators with value, 2025 target, unit and the value's share of the
-    target (target / value for lower-is-better); NaN share without a value or target."""
-    ind = scores.indicators[scores.indicators.pilot.astype(bool)]
-    value, target = ind.value.astype(float), ind.target_2025.astype(float)
-    lower = ind.direction == "lower"
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(lower, target / value, value / target)
-    share = np.where(np.isfinite(share), share, np.nan)
-    return pd.DataFrame({"code": ind.code, "name": ind[f"name_{lang}"], "unit": ind[f"unit_{lang}"],
-                         "value": value, "target_2025": target, "share": share}).reset_index(drop=True)
-
-
 def for_print(fig: go.Figure, lang: str, period: str, source: str, unit: str | None = None,
               width: int = 1200) -> go.Figure:
     """A copy of a dashboard figure ready for a briefing: white, at the export width, with
@@ -377,3 +343,186 @@ def for_print(fig: go.Figure, lang: str, period: str, source: str, unit: str | N
             "yanchor": "bottom", "yshift": -(bottom - 6), "showarrow": False, "align": "left",
             "text": line, "font": {"size": 11, "color": "#555555"}}])
     return out
+
+
+# ---- the pilot: progress to targets, the series across the unit change, the wards ----
+
+R_RANGE = (-1.0, 2.0)  # the progress ratio shown; beyond it the bar stops at the edge
+
+
+def rate_text(rate: float | None, method: str | None, unit: str, lang: str) -> str:
+    """+8,4%/năm for a growth rate, +0,25 điểm/năm for a linear change."""
+    if rate is None or pd.isna(rate):
+        return "–"
+    sign = "+" if rate >= 0 else "−"
+    if method == "cagr":
+        return t("figure.rate_pct", lang, rate=sign + fmt_number(abs(100 * rate), lang, 1, fixed=True))
+    return t("figure.rate_linear", lang, rate=sign + fmt_number(abs(rate), lang, 2),
+             unit=unit).replace(" %/", "%/")
+
+
+def progress_label(row, unit: str, lang: str, sep: str = ": ") -> str:
+    """The status and, where there is a ratio, the actual and required rates."""
+    name = model.term(model.PROGRESS_STATUSES, row.status).name(lang)
+    if row.ratio is None or pd.isna(row.ratio):
+        return name
+    return name + sep + t("figure.progress_rates", lang,
+                          actual=rate_text(row.actual_rate, row.method, unit, lang),
+                          required=rate_text(row.required_rate, row.method, unit, lang))
+
+
+def progress_bars(progress: pd.DataFrame, catalog, lang: str, title: str) -> go.Figure:
+    """Each indicator's progress ratio R = actual / required rate (METHOD.md §6), coloured by
+    status, the band edges 0 · 0,6 · 0,95 marked; achieved targets run to the right edge,
+    indicators without enough data sit at 0. The status and both rates written beside."""
+    p = progress.assign(order=progress.status.map(
+        {s.code: i for i, s in enumerate(model.PROGRESS_STATUSES)}))
+    p = p.sort_values(["order", "ratio"], ascending=[False, True])
+    inds = [catalog.indicator(c) for c in p.code]
+    labels = [_short(i.name(lang).split(" (")[0], 40) for i in inds]
+    x = [R_RANGE[1] if s == "achieved" else 0.0 if r is None or pd.isna(r)
+         else float(np.clip(r, *R_RANGE)) for s, r in zip(p.status, p.ratio, strict=True)]
+    text = [progress_label(r, i.unit(lang), lang, "<br>") for r, i in zip(p.itertuples(), inds, strict=True)]
+    colours = [model.term(model.PROGRESS_STATUSES, s).colour for s in p.status]
+    fig = go.Figure(go.Bar(x=x, y=labels, orientation="h", marker_color=colours, text=text,
+                           textposition="outside", cliponaxis=False, customdata=p.code,
+                           hovertemplate="%{y}<br>%{text}<extra></extra>"))
+    for edge in (0.0, 0.6, 0.95):
+        fig.add_vline(x=edge, line={"color": "#555555", "dash": "dot", "width": 1})
+    low = R_RANGE[0] if min(x, default=0) < 0 else -0.1
+    ticks = [v for v in (-1, 0, 0.6, 0.95, 1.5, 2) if v >= low]
+    fig.update_xaxes(range=[low, R_RANGE[1] + 1.7], title=t("figure.progress_axis", lang),
+                     tickvals=ticks, gridcolor="#eeeeee", zeroline=False,
+                     ticktext=[("≥ " if v == R_RANGE[1] else "") + fmt_number(v, lang, 2) for v in ticks])
+    return _layout(fig, lang, title, max(320, 56 * len(p) + 140))
+
+
+def period_day(period: object) -> str:
+    """Where a period sits on a time axis: its last day, the day it describes."""
+    return f"{int(period)}-12-31"
+
+
+CHANGE_COLOUR = "#A50026"
+
+
+def _time_axis(fig: go.Figure, periods: list[str], change_days: list, lang: str,
+               n_axes: int = 1) -> None:
+    """Yearly ticks on each period's last day, and every unit change (1/7/2025) drawn on
+    each time axis and named once, in the legend."""
+    first, last = int(min(periods)), int(max(periods))
+    fig.update_xaxes(type="date", tick0=period_day(first), dtick="M12", tickformat="%Y",
+                     range=[f"{first}-10-01", f"{last + 1}-03-01"], gridcolor="#eeeeee")
+    shapes = []
+    for k in range(1, n_axes + 1):
+        suffix = "" if k == 1 else str(k)
+        for day in change_days:
+            shapes.append({"type": "line", "xref": f"x{suffix}", "yref": f"y{suffix} domain",
+                           "x0": day.isoformat(), "x1": day.isoformat(), "y0": 0, "y1": 1,
+                           "line": {"color": CHANGE_COLOUR, "dash": "dash", "width": 1.5}})
+    fig.update_layout(shapes=[*fig.layout.shapes, *shapes])
+    for day in change_days:
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="lines", hoverinfo="skip",
+            line={"color": CHANGE_COLOUR, "dash": "dash", "width": 1.5},
+            name=t("figure.unit_change", lang, date=f"{day.day}/{day.month}/{day.year}")))
+
+
+def pilot_multiples(values: pd.DataFrame, progress: pd.DataFrame, catalog, change_days: list,
+                    lang: str, title: str, columns: int = 3) -> go.Figure:
+    """One small chart per pilot indicator: the city series (values: period, indicator,
+    value), the 2025 and 2030 targets as lines, the unit change marked on every time axis;
+    each panel's title carries its progress status."""
+    from plotly.subplots import make_subplots
+
+    codes = list(progress.code)
+    status = progress.set_index("code").status
+    rows = -(-len(codes) // columns)
+    inds = [catalog.indicator(c) for c in codes]
+    titles = ["<br>".join(textwrap.wrap(f"{i.name(lang).split(' (')[0]} ({i.unit(lang)})", 42))
+              + f"<br><span style='color:{model.term(model.PROGRESS_STATUSES, status[i.code]).colour}'>"
+              + f"{model.term(model.PROGRESS_STATUSES, status[i.code]).name(lang)}</span>"
+              for i in inds]
+    row_height, top, bottom = 300, 190, 40
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles,
+                        vertical_spacing=105 / (row_height * rows), horizontal_spacing=0.07)
+    periods = sorted(values.period.astype(str).unique())
+    for k, ind in enumerate(inds):
+        r, c = k // columns + 1, k % columns + 1
+        s = values[values.indicator == ind.code].sort_values("period")
+        fig.add_trace(go.Scatter(
+            x=[period_day(p) for p in s.period], y=s.value, mode="lines+markers", showlegend=k == 0,
+            name=t("figure.city_series", lang), line={"color": "#0072B2", "width": 2.5},
+            customdata=s.period, hovertemplate="%{customdata}: %{y:,.1f}<extra></extra>"), r, c)
+        for year, dash, target in (("2025", "dash", ind.target_2025), ("2030", "dot", ind.target_2030)):
+            if target is None:
+                continue
+            fig.add_trace(go.Scatter(
+                x=[period_day(periods[0]), period_day(year)], y=[target, target], mode="lines",
+                line={"color": "#222222", "dash": dash, "width": 1.2}, showlegend=k == 0,
+                legendgroup=year, name=t("figure.target_line", lang, year=year),
+                hovertemplate=f"{t('figure.target_line', lang, year=year)}: %{{y:,.1f}}<extra></extra>"),
+                r, c)
+        lo, hi = sorted((ind.worst, ind.best))
+        fig.update_yaxes(range=[lo, hi * 1.05 if hi > 0 else hi], row=r, col=c)
+    _time_axis(fig, [*periods, "2025"], change_days, lang, n_axes=len(codes))
+    fig.update_annotations(font_size=12)
+    fig.update_xaxes(tickangle=0)
+    height = row_height * rows + top + bottom
+    out = _layout(fig, lang, title, height)
+    out.update_layout(margin={"t": top, "b": bottom},
+                      title={"y": 0.99, "yanchor": "top", "yref": "container"},
+                      legend={"orientation": "h", "x": 0, "xanchor": "left", "yref": "container",
+                              "y": 1 - 48 / height, "yanchor": "top"})
+    return out
+
+
+def _ward_name(units, code: str, lang: str) -> str:
+    return units.unit(code).name(lang)
+
+
+def ward_bars(frame: pd.DataFrame, ind, units, lang: str, title: str,
+              city: float | None = None) -> go.Figure:
+    """The wards of one indicator and period (frame: unit, value, n_sources), best at the top;
+    rolled-up wards say from how many former wards; the city value as a line except for sums
+    (a total is not comparable to one ward)."""
+    f = frame[frame.value.notna()].sort_values("value", ascending=ind.direction == "higher")
+    names = [_ward_name(units, u, lang) for u in f.unit]
+    rolled = [t("figure.rolled_from", lang, n=int(n)) if n > 1 else "" for n in f.n_sources]
+    unit = ind.unit(lang)
+    fixed = ind.aggregation != "sum"  # counts are whole; rates keep one decimal
+    text = [f"{fmt_number(v, lang, 1, fixed=fixed)}{'' if unit == '%' else ' '}{unit}{r}"
+            for v, r in zip(f.value, rolled, strict=True)]
+    fig = go.Figure(go.Bar(x=f.value, y=names, orientation="h", marker_color="#0072B2", text=text,
+                           textposition="outside", cliponaxis=False,
+                           hovertemplate="%{y}: %{text}<extra></extra>"))
+    lo, hi = sorted((ind.worst, ind.best))
+    top = max(float(f.value.max()) if len(f) else hi, hi if ind.aggregation != "sum" else 0)
+    if city is not None and not pd.isna(city) and ind.aggregation != "sum":
+        fig.add_vline(x=city, line={"color": "#D55E00", "dash": "dash", "width": 2})
+        fig.add_annotation(x=city, y=1, yref="paper", yanchor="bottom", showarrow=False,
+                           text=t("figure.city_line", lang, value=fmt_number(city, lang, 1, fixed=True)
+                                  + ("" if unit == "%" else " ") + unit),
+                           font={"color": "#D55E00", "size": 12})
+    fig.update_xaxes(range=[min(lo, 0), top * 1.35], title=unit, gridcolor="#eeeeee")
+    return _layout(fig, lang, title, max(300, 40 * len(f) + 160))
+
+
+def ward_lines(frame: pd.DataFrame, ind, units, change_days: list, lang: str,
+               title: str) -> go.Figure:
+    """Each ward's series of one indicator (frame: period, unit, value) in one unit system,
+    the unit change marked."""
+    fig = go.Figure()
+    palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+    for k, (code, s) in enumerate(frame.sort_values("period").groupby("unit", sort=False)):
+        name = _ward_name(units, code, lang)
+        fig.add_trace(go.Scatter(
+            x=[period_day(p) for p in s.period], y=s.value, mode="lines+markers", name=name,
+            line={"color": palette[k % len(palette)], "width": 2}, customdata=s.period,
+            hovertemplate="%{customdata}: %{y:,.1f}<extra>" + name + "</extra>"))
+    periods = sorted(frame.period.astype(str).unique()) or ["2025"]
+    _time_axis(fig, [*periods, "2025"], change_days, lang)
+    fig.update_yaxes(title=ind.unit(lang), gridcolor="#eeeeee")
+    fig = _layout(fig, lang, title, 480)
+    if len(fig.data) > 8:  # the 17 former wards: a column of names beside the plot
+        return fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top"})
+    return _legend_below_title(fig)

@@ -112,3 +112,15 @@ def _combine(unit_values: pd.DataFrame, catalog: Catalog, units: Units,
                          "population": float(pops.sum()), "n_sources": int((~np.isnan(vals)).sum()),
                          "n_expected": len(sources)})
     return pd.DataFrame(rows, columns=SYSTEM_COLUMNS)
+
+
+def headlines(values: pd.DataFrame, progress: pd.DataFrame, period: str) -> pd.DataFrame:
+    """The headline card of each indicator in `progress`: its value in the period, the change
+    since the period before (NaN when either is missing), and its progress (values: period,
+    indicator, value)."""
+    by = {(str(p), c): v for p, c, v in zip(values.period, values.indicator, values.value, strict=True)}
+    previous = str(int(period) - 1)
+    value = [by.get((str(period), c), np.nan) for c in progress.code]
+    before = [by.get((previous, c), np.nan) for c in progress.code]
+    return progress.assign(value=value, previous_period=previous,
+                           change=np.array(value, dtype=float) - np.array(before, dtype=float))

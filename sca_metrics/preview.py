@@ -17,16 +17,20 @@ def _text(v) -> str:
 
 
 def changes(checked: CheckedReturn, current: pd.DataFrame) -> pd.DataFrame:
-    """One row per indicator in either version: new (a value where there was none),
-    changed (value, quality or evidence differ), removed (a value that the upload leaves
-    empty), unchanged. `current`: the current observations of the same department and
-    period (indicator, value, quality, evidence); empty when nothing was submitted yet."""
-    old = {r.indicator: r for r in current.itertuples()} if len(current) else {}
+    """One row per value in either version — per indicator, and per indicator and ward for
+    the ward sheet: new (a value where there was none), changed (value, quality or evidence
+    differ), removed (a value that the upload leaves empty), unchanged. `current`: the
+    current values of the same department and period (indicator, value, quality, evidence,
+    and unit for ward values); empty when nothing was submitted yet."""
+    units = current.unit if "unit" in current else pd.Series([""] * len(current), index=current.index)
+    old = {(r.indicator, u if isinstance(u, str) else ""): r
+           for r, u in zip(current.itertuples(), units, strict=True)}
     rows = []
     seen = set()
-    for rec in checked.records:
-        seen.add(rec.indicator)
-        before = old.get(rec.indicator)
+    for rec in [*checked.records, *checked.unit_records]:
+        key = (rec.indicator, getattr(rec, "unit", ""))
+        seen.add(key)
+        before = old.get(key)
         old_value = None if before is None else before.value
         old_value = None if old_value is None or old_value != old_value else old_value
         if rec.value is None:
@@ -39,23 +43,27 @@ def changes(checked: CheckedReturn, current: pd.DataFrame) -> pd.DataFrame:
             change = CHANGED
         else:
             change = UNCHANGED
-        rows.append({"indicator": rec.indicator, "change": change, "old_value": old_value,
+        rows.append({"indicator": key[0], "unit": key[1], "change": change, "old_value": old_value,
                      "new_value": rec.value, "old_quality": None if before is None else before.quality,
                      "new_quality": rec.quality,
                      "old_evidence": None if before is None else _text(before.evidence) or None,
                      "new_evidence": rec.evidence or None, "cell": rec.cell})
-    for code, before in old.items():  # rows deleted from the workbook altogether
-        if code not in seen and before.value == before.value and before.value is not None:
-            rows.append({"indicator": code, "change": REMOVED, "old_value": before.value,
-                         "new_value": None, "old_quality": before.quality, "new_quality": None,
+    for key, before in old.items():  # rows deleted from the workbook altogether
+        if key not in seen and before.value == before.value and before.value is not None:
+            rows.append({"indicator": key[0], "unit": key[1], "change": REMOVED,
+                         "old_value": before.value, "new_value": None,
+                         "old_quality": before.quality, "new_quality": None,
                          "old_evidence": _text(before.evidence) or None, "new_evidence": None,
                          "cell": None})
-    frame = pd.DataFrame(rows, columns=["indicator", "change", "old_value", "new_value",
-                                        "old_quality", "new_quality", "old_evidence",
-                                        "new_evidence", "cell"])
+    frame = pd.DataFrame(rows, columns=COLUMNS)
     order = {c: i for i, c in enumerate(CHANGE_ORDER)}
-    return frame.sort_values(["change", "indicator"], key=lambda s: s.map(order) if s.name == "change"
-                             else s, kind="stable").reset_index(drop=True)
+    return frame.sort_values(["change", "indicator", "unit"],
+                             key=lambda s: s.map(order) if s.name == "change" else s,
+                             kind="stable").reset_index(drop=True)
+
+
+COLUMNS = ["indicator", "unit", "change", "old_value", "new_value", "old_quality", "new_quality",
+           "old_evidence", "new_evidence", "cell"]
 
 
 def summary(frame: pd.DataFrame) -> dict[str, int]:

@@ -123,3 +123,12 @@ def progress_frame(catalog: Catalog, values: pd.DataFrame, period: str | int,
         if result is not None:
             rows.append({"code": ind.code, **asdict(result)})
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
+
+
+def values_from_scores(by_period: dict) -> pd.DataFrame:
+    """period, indicator, value of every scored period (the scores carry each input value)."""
+    frames = [sc.indicators[["code", "value"]].assign(period=str(p)) for p, sc in by_period.items()]
+    if not frames:
+        return pd.DataFrame(columns=["period", "indicator", "value"])
+    out = pd.concat(frames, ignore_index=True).rename(columns={"code": "indicator"})
+    return out[out.value.notna()][["period", "indicator", "value"]].reset_index(drop=True)

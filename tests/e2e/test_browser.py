@@ -110,11 +110,11 @@ def test_the_briefing_pack_downloads_as_pptx_pdf_and_zip(page, app_url, app_db):
     with page.expect_download(timeout=180_000) as pptx:
         page.get_by_role("button", name="Chỉ PowerPoint (.pptx)").click()
     deck = Presentation(pptx.value.path())
-    assert len(deck.slides) == 17
+    assert len(deck.slides) == 18
     with page.expect_download(timeout=180_000) as pdf:
         page.get_by_role("button", name="Chỉ PDF").click()
     reader = PdfReader(pdf.value.path())
-    assert len(reader.pages) == 17
+    assert len(reader.pages) == 18
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     sentence = expected_sentence(app_db, "2025", "health")
     assert sentence.startswith("Y tế đạt ") and sentence in text

@@ -38,10 +38,10 @@ def test_slides_cover_the_brief_in_order(demo_data):
     deck = briefing.slides(context(demo_data))
     keys = [s.key for s in deck]
     assert keys[:7] == ["title", "heatmap", "ranking", "radar", "gaps", "foundations", "submissions"]
-    assert keys[7] == "pilot"  # the demo has pilot values
-    assert keys[8:16] == [f"domain_{d}" for d in model.SMART_DOMAIN_CODES]
+    assert keys[7:9] == ["pilot", "pilot_series"]  # the demo has pilot values
+    assert keys[9:17] == [f"domain_{d}" for d in model.SMART_DOMAIN_CODES]
     assert keys[-1] == "method"
-    assert sum(s.figure is not None for s in deck) == 15
+    assert sum(s.figure is not None for s in deck) == 16
     assert all(s.sentences for s in deck)
     title = deck[0]
     assert "Dữ liệu minh hoạ" in " ".join(title.sentences)  # the demo notice
@@ -137,3 +137,20 @@ def test_without_the_fonts_the_pdf_says_what_to_install(demo_data, monkeypatch):
     deck = briefing.slides(ctx)
     with pytest.raises(briefing.render.ExportUnavailable, match="fonts-noto-core"):
         briefing.pdf_bytes(deck, fake_images(deck), ctx)
+
+
+def test_pilot_slide_states_each_indicators_progress(demo_data):
+    from sca_metrics import progress
+
+    ctx = context(demo_data)
+    slide = next(s for s in briefing.slides(ctx) if s.key == "pilot")
+    codes = [i.code for i in ctx.catalog.indicators if i.pilot]
+    prog = progress.progress_frame(ctx.catalog, progress.values_from_scores(ctx.by_period), "2025",
+                                   codes).set_index("code")
+    assert slide.sentences[0].startswith("Kỳ 2025, 7 chỉ tiêu thí điểm: ")
+    for code, sentence in zip(codes, slide.sentences[1:], strict=True):
+        ind = ctx.catalog.indicator(code)
+        status = model.term(model.PROGRESS_STATUSES, prog.status[code]).name("vi").lower()
+        assert sentence.startswith(ind.name("vi").split(" (")[0] + ": ")
+        assert f" — {status}" in sentence and "mục tiêu 2025: " in sentence
+    assert len(slide.figure.data[0].y) == 7

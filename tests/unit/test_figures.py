@@ -130,14 +130,54 @@ def test_target_gaps_puts_the_biggest_shortfall_on_top_and_says_met(demo_data):
     assert labels[-1].startswith("còn thiếu ")
 
 
-def test_pilot_progress_inverts_lower_is_better_and_skips_missing(demo_data):
-    from sca_metrics import figures
+def test_progress_bars_colour_by_status_and_state_both_rates(catalog):
+    from sca_metrics import figures, progress
 
-    scores = demo_data[2]["2025"]
-    frame = figures.pilot_frame(scores, "en")
-    ind = scores.indicators.set_index("code")
-    for r in frame.dropna(subset=["share"]).itertuples():
-        v, g = ind.value[r.code], ind.target_2025[r.code]
-        assert r.share == pytest.approx(g / v if ind.direction[r.code] == "lower" else v / g)
-    fig = figures.pilot_progress(scores, "en")
-    assert len(fig.data[0].x) == frame.share.notna().sum()
+    values = pd.DataFrame({"period": ["2018", "2023"] * 3,
+                           "indicator": ["VT.FND.T1"] * 2 + ["VT.SEC.T1"] * 2 + ["VT.TOU.T1"] * 2,
+                           "value": [20.0, 45.0, 600.0, 500.0, 10.0, 160.0]})
+    prog = progress.progress_frame(catalog, values, "2023", ["VT.FND.T1", "VT.SEC.T1", "VT.TOU.T1"])
+    fig = figures.progress_bars(prog, catalog, "vi", "t")
+    bars = fig.data[0]
+    colours = dict(zip(bars.customdata, bars.marker.color, strict=True))
+    assert colours["VT.TOU.T1"] == model.term(model.PROGRESS_STATUSES, "achieved").colour
+    assert colours["VT.SEC.T1"] == model.term(model.PROGRESS_STATUSES, "deterioration").colour
+    text = dict(zip(bars.customdata, bars.text, strict=True))
+    # 20 → 45 % in 5 years against 85 % by 2025: (45/20)^(1/5) − 1 and (85/20)^(1/7) − 1
+    assert text["VT.FND.T1"] == "Cần tăng tốc<br>thực tế +17,6%/năm · cần +23,0%/năm"
+    assert bars.x[list(bars.customdata).index("VT.TOU.T1")] == figures.R_RANGE[1]
+
+
+def test_pilot_multiples_mark_the_unit_change_on_every_axis(demo_data):
+    from sca_metrics import figures, progress
+    from sca_metrics.units import default_units
+
+    _, catalog, by_period, _ = demo_data
+    codes = [i.code for i in catalog.indicators if i.pilot]
+    values = progress.values_from_scores(by_period)
+    values = values[values.indicator.isin(codes)]
+    prog = progress.progress_frame(catalog, values, "2026", codes)
+    days = default_units().pilot_change_dates()
+    fig = figures.pilot_multiples(values, prog, catalog, days, "vi", "t")
+    lines = [s for s in fig.layout.shapes if s.x0 == "2025-07-01"]
+    assert len(lines) == len(codes)  # one per small chart
+    assert "1/7/2025: sắp xếp đơn vị hành chính" in [tr.name for tr in fig.data]
+    city = [tr for tr in fig.data if tr.name == "Toàn địa bàn thí điểm"]
+    assert len(city) == len(codes) and all(len(tr.x) >= 7 for tr in city)
+    assert city[0].x[-1] == "2026-12-31"  # a period sits on the day it describes
+
+
+def test_ward_bars_rank_the_wards_and_skip_the_city_line_for_sums(catalog):
+    from sca_metrics import figures
+    from sca_metrics.units import default_units
+
+    units = default_units()
+    frame = pd.DataFrame({"unit": ["HCM-VUNGTAU", "HCM-TAMTHANG", "HCM-LONGSON"],
+                          "value": [40.0, 55.5, 20.0], "n_sources": [7, 4, 1]})
+    rate = figures.ward_bars(frame, catalog.indicator("VT.FND.T1"), units, "vi", "t", city=45.0)
+    assert list(rate.data[0].y) == ["Xã Long Sơn", "Phường Vũng Tàu", "Phường Tam Thắng"]  # best on top
+    assert rate.data[0].text[2] == "55,5% (gộp 4 phường, xã cũ)"
+    assert rate.data[0].text[0] == "20,0%"
+    assert any("Toàn địa bàn: 45,0%" in a.text for a in rate.layout.annotations)
+    count = figures.ward_bars(frame, catalog.indicator("VT.SEC.T1"), units, "vi", "t", city=115.5)
+    assert not count.layout.shapes and not count.layout.annotations

@@ -45,3 +45,18 @@ def test_a_different_quality_flag_is_a_change(con, catalog):
     frame = changes(checked, store.current_observations(con, "2024"))
     assert set(frame.change) == {CHANGED}
     assert set(frame.old_quality) == {"measured"} and set(frame.new_quality) == {"estimate"}
+
+
+def test_ward_values_are_compared_ward_by_ward(con, catalog):
+    from sca_metrics.inputs import unit_frame
+    from tests.helpers import fill_wards, full_ward_values
+
+    wb = template(catalog, "UBNDVT", "2026")
+    values = full_ward_values(catalog, wb)
+    ingest_bytes(con, to_bytes(fill_wards(wb, values)), "v1.xlsx", catalog, "t")
+    again = template(catalog, "UBNDVT", "2026")
+    fill_wards(again, {**values, ("HCM-TAMTHANG", "VT.SEC.T1"): 999})
+    frame = changes(check_bytes(to_bytes(again), catalog), unit_frame(con, "2026"))
+    assert len(frame) == 35
+    [changed] = frame[frame.change == CHANGED].itertuples()
+    assert (changed.indicator, changed.unit, changed.new_value) == ("VT.SEC.T1", "HCM-TAMTHANG", 999)

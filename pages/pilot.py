@@ -1,0 +1,128 @@
+"""The Vũng Tàu pilot: headline cards with progress status, series with targets across the
+1 July 2025 unit change, progress to targets, and the wards in either unit system."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from pages import common
+from sca_metrics import figures, model, pilot, progress
+from sca_metrics.units import default_units
+
+BADGES = {"achieved": ("blue", ":material/verified:"), "on_track": ("green", ":material/trending_up:"),
+          "acceleration": ("yellow", ":material/speed:"), "limited": ("orange", ":material/trending_flat:"),
+          "deterioration": ("red", ":material/trending_down:"), "insufficient": ("gray", ":material/help:")}
+
+common.ensure_app_navigation()
+lang = common.lang()
+st.title(common.t("pilot.title"))
+
+by_period = common.scores_or_stop()
+catalog, units = common.catalog(), default_units()
+obs = common.observations(*common.version())
+wards = common.unit_observations(*common.version())
+inds = [i for i in catalog.indicators if i.pilot]
+codes = [i.code for i in inds]
+period = common.period_picker(list(by_period), "pilot")
+province = units.change_for("BRVT")
+st.caption(common.t("pilot.intro", basis=province.basis(lang) if province else ""))
+
+
+def with_unit(x: float, unit: str, decimals: int = 1) -> str:
+    return common.num(x, decimals) + ("" if unit == "%" else " ") + unit
+
+
+def card(container, ind, row) -> None:
+    unit = ind.unit(lang)
+    with container.container(border=True, height="stretch"):
+        st.markdown(f"**{ind.name(lang).split(' (')[0]}** ({unit})", help=f"{ind.code} · {ind.name(lang)}")
+        value = common.t("pilot.missing") if math.isnan(row.value) else common.num(row.value, 1)
+        delta = None if math.isnan(row.change) else (
+            f"{'+' if row.change >= 0 else '−'}{common.num(abs(row.change), 1)} "
+            f"{common.t('pilot.change', period=row.previous_period)}")
+        st.metric(ind.name(lang), value, delta=delta, label_visibility="collapsed",
+                  delta_color="normal" if ind.direction == "higher" else "inverse")
+        colour, icon = BADGES[row.status]
+        st.badge(model.term(model.PROGRESS_STATUSES, row.status).name(lang), color=colour, icon=icon)
+        target = (common.t("pilot.target", year=int(row.target_year), target=with_unit(row.target, unit))
+                  if row.target is not None and not math.isnan(row.target) else common.t("pilot.no_target"))
+        rates = "" if row.ratio is None or math.isnan(row.ratio) else " · " + common.t(
+            "figure.progress_rates", actual=figures.rate_text(row.actual_rate, row.method, unit, lang),
+            required=figures.rate_text(row.required_rate, row.method, unit, lang))
+        st.caption(target + rates)
+
+
+prog = progress.progress_frame(catalog, obs, period, codes)
+heads = pilot.headlines(obs, prog, period)
+st.subheader(common.t("pilot.headlines", period=period))
+rows = list(heads.itertuples())
+for start in range(0, len(rows), 4):  # a row of cards at a time, so each row lines up
+    for column, row in zip(st.columns(4), rows[start:start + 4], strict=False):
+        card(column, catalog.indicator(row.code), row)
+
+change_days = units.pilot_change_dates()
+city = obs[obs.indicator.isin(codes) & (obs.period.astype(int) <= int(period))]
+series, progress_tab, by_ward = st.tabs([common.t("pilot.tab_series"), common.t("pilot.tab_progress"),
+                                         common.t("pilot.tab_wards")])
+with series:
+    common.chart(figures.pilot_multiples(city, prog, catalog, change_days, lang,
+                                         common.t("figure.multiples_title")),
+                 "pilot_series", period, unit=None, container=series)
+with progress_tab:
+    st.caption(common.t("pilot.progress_help"))
+    common.chart(figures.progress_bars(prog, catalog, lang, common.t("figure.progress_title", period=period)),
+                 "pilot_progress", period, unit="progress", container=progress_tab)
+    common.data_table(prog.assign(
+        name=[catalog.indicator(c).name(lang) for c in prog.code],
+        status=[model.term(model.PROGRESS_STATUSES, s).name(lang) for s in prog.status],
+    ).rename(columns={
+        "code": common.t("method.col_code"), "name": common.t("method.col_name"),
+        "status": common.t("pilot.col_status"), "base_period": common.t("pilot.col_base"),
+        "base_value": common.t("pilot.col_base_value"), "latest_value": common.t("pilot.col_value"),
+        "target": common.t("pilot.col_target"), "target_year": common.t("pilot.col_target_year"),
+        "actual_rate": common.t("pilot.col_actual"), "required_rate": common.t("pilot.col_required"),
+        "ratio": common.t("pilot.col_ratio")}).drop(columns=["latest_period", "method"]),
+        f"pilot_progress_{period}", numbers={common.t("pilot.col_ratio"): 3})
+
+with by_ward:
+    left, right = st.columns(2)
+    system = left.radio(common.t("pilot.system"), [pilot.CURRENT, pilot.FORMER], horizontal=True,
+                        key="pilot_system", format_func=lambda s: common.t(f"pilot.system_{s}"))
+    code = common.url_select(common.t("pilot.indicator"), codes, "indicator", "pilot_indicator",
+                             default=codes[0], container=right, format_func=lambda c: catalog.indicator(c).name(lang))
+    ind = catalog.indicator(code)
+    system_name = common.t(f"pilot.system_{system}")
+    st.caption(common.t("pilot.aggregation", how=model.term(model.AGGREGATIONS, ind.aggregation)
+                        .name(lang).lower()) + " " + common.t("pilot.rolled_note"))
+    mine = wards[wards.indicator == code]
+    frame = pilot.in_system(mine, catalog, units, pilot.system_day(units, system))
+    now = frame[frame.period == period]
+    if now.empty and len(mine[mine.period == period]):
+        st.info(common.t("pilot.never_split", period=period), icon=":material/call_split:")
+    elif now.empty:
+        st.info(common.t("pilot.no_ward_data", period=period))
+    else:
+        short = ind.name(lang).split(" (")[0]
+        gaps = now[now.value.isna()]
+        if len(gaps):
+            st.warning(common.t("pilot.incomplete", units=", ".join(
+                units.unit(u).name(lang) for u in gaps.unit)))
+        city_value = city[(city.indicator == code) & (city.period == period)].value
+        common.chart(figures.ward_bars(now, ind, units, lang, common.t(
+            "figure.wards_title", name=short, system=system_name, period=period),
+            city=city_value.iloc[0] if len(city_value) else None),
+            f"pilot_wards_{system}", period, unit=None, container=by_ward)
+        common.data_table(now.assign(unit=[units.unit(u).name(lang) for u in now.unit])[
+            ["unit", "value", "population", "n_sources"]].rename(columns={
+                "unit": common.t("pilot.col_unit"), "value": common.t("pilot.col_value"),
+                "population": common.t("pilot.col_population"),
+                "n_sources": common.t("pilot.col_sources")}),
+            f"pilot_wards_{code}_{period}_{system}", numbers={common.t("pilot.col_value"): 1})
+    history = frame[frame.period.astype(int) <= int(period)]
+    if len(history):
+        common.chart(figures.ward_lines(history, ind, units, change_days, lang, common.t(
+            "figure.ward_series_title", name=ind.name(lang).split(" (")[0], system=system_name)),
+            f"pilot_ward_lines_{system}", period, unit=None, container=by_ward)
+    st.caption(common.t("pilot.no_map"))
