@@ -91,7 +91,8 @@ with by_ward:
     system = left.radio(common.t("pilot.system"), [pilot.CURRENT, pilot.FORMER], horizontal=True,
                         key="pilot_system", format_func=lambda s: common.t(f"pilot.system_{s}"))
     code = common.url_select(common.t("pilot.indicator"), codes, "indicator", "pilot_indicator",
-                             default=codes[0], container=right, format_func=lambda c: catalog.indicator(c).name(lang))
+                             default=codes[0], container=right,
+                             format_func=lambda c: catalog.indicator(c).name(lang))
     ind = catalog.indicator(code)
     system_name = common.t(f"pilot.system_{system}")
     st.caption(common.t("pilot.aggregation", how=model.term(model.AGGREGATIONS, ind.aggregation)
