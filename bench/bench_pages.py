@@ -32,7 +32,7 @@ from sca_metrics.exports import XLSX_MIME  # noqa: E402
 from tests.helpers import valid_return  # noqa: E402
 
 RUNS = 20
-PAGES = ("overview", "domain", "whatif", "submissions", "upload", "exports", "method")
+PAGES = ("overview", "domain", "pilot", "whatif", "submissions", "upload", "exports", "method")
 
 
 def timed(at: AppTest, before=None) -> list[float]:

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import common
-from sca_metrics import figures, i18n, model
+from sca_metrics import figures, i18n, model, progress
 from sca_metrics.selection import domain_param, driver_param
 
 common.ensure_app_navigation()
@@ -90,6 +90,8 @@ def _value(r) -> str:
 
 
 quality = {q.code: q.name(lang) for q in model.QUALITY_FLAGS}
+prog = progress.progress_frame(common.catalog(), common.observations(*common.version()), period,
+                               list(ind.code)).set_index("code")
 table = pd.DataFrame({
     common.t("indicator.code"): ind.code,
     common.t("indicator.name"): ind[f"name_{lang}"],
@@ -101,6 +103,9 @@ table = pd.DataFrame({
     common.t("indicator.target_2025"): ind.target_2025,
     common.t("indicator.gap_2025"): ind.target_score_2025 - ind.score,
     common.t("indicator.gap_share"): ind.gap_contribution,
+    common.t("indicator.progress"): [
+        figures.progress_label(prog.loc[c], unit, lang) if c in prog.index else "–"
+        for c, unit in zip(ind.code, ind[f"unit_{lang}"], strict=True)],
     common.t("indicator.weight"): ind.weight_in_domain,
     common.t("indicator.quality"): [quality.get(q, "") if isinstance(q, str) else "" for q in
                                     ind.get("quality", pd.Series(index=ind.index))],

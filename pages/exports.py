@@ -11,6 +11,7 @@ import streamlit as st
 
 from pages import common
 from sca_metrics import briefing, exports, render
+from sca_metrics.units import default_units
 
 common.ensure_app_navigation()
 lang = common.lang()
@@ -50,7 +51,8 @@ def slides(path: str, version: int, period: str, lang: str) -> tuple[briefing.Co
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def data_sheets(path: str, version: int) -> dict:
-    return exports.data_sheets(common.scores_by_period(path, version), common.submissions(path, version))
+    return exports.data_sheets(common.scores_by_period(path, version), common.submissions(path, version),
+                               common.catalog(), common.unit_observations(path, version), default_units())
 
 
 ctx, deck = slides(path, version, period, lang)

@@ -263,8 +263,9 @@ def _export(args) -> int:
     import time
 
     from sca_metrics import briefing, exports, render
-    from sca_metrics.inputs import observation_frame
+    from sca_metrics.inputs import observation_frame, unit_frame
     from sca_metrics.scoring import score_periods
+    from sca_metrics.units import default_units
 
     formats = [f for f in args.figures.split(",") if f]
     if bad := [f for f in formats if f not in render.FORMATS]:
@@ -274,6 +275,7 @@ def _export(args) -> int:
     con = store.connect(args.db, read_only=args.db.exists())
     try:
         obs, subs, demo = observation_frame(con), store.submissions(con), store.is_demo(con)
+        wards = unit_frame(con)
     finally:
         con.close()
     catalog = default_catalog()
@@ -294,7 +296,7 @@ def _export(args) -> int:
         (args.out / name).write_bytes(data)
         written.append(name)
 
-    sheets = exports.data_sheets(by_period, subs)
+    sheets = exports.data_sheets(by_period, subs, catalog, wards, default_units())
     write("dttm_data.xlsx", exports.xlsx_bytes(sheets))
     for name, frame in sheets.items():
         write(f"dttm_{name}.csv", exports.csv_bytes(frame))

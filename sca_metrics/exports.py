@@ -54,9 +54,13 @@ def xlsx_bytes(sheets: pd.DataFrame | Mapping[str, pd.DataFrame]) -> bytes:
     return buffer.getvalue()
 
 
-def data_sheets(by_period: Mapping, submissions: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def data_sheets(by_period: Mapping, submissions: pd.DataFrame, catalog=None,
+                wards: pd.DataFrame | None = None, units=None) -> dict[str, pd.DataFrame]:
     """The data export: scores (overall, domains, foundations, cells) and indicators of
-    every period, and every submission (current, superseded, withdrawn), one frame each."""
+    every period, every submission (current, superseded, withdrawn), the progress to targets
+    of every period (with a catalog) and the pilot's ward values as reported (with wards),
+    one frame each."""
+    from sca_metrics import progress
     from sca_metrics.scoring import scores_table
 
     tables = [scores_table(s) for s in by_period.values()]
@@ -70,5 +74,15 @@ def data_sheets(by_period: Mapping, submissions: pd.DataFrame) -> dict[str, pd.D
     frames = [s.indicators.assign(period=s.period) for s in by_period.values()]
     indicators = (pd.concat(frames, ignore_index=True).reindex(columns=keep) if frames
                   else pd.DataFrame(columns=keep))
-    return {"scores": scores.reset_index(drop=True), "indicators": indicators,
-            "submissions": submissions.reset_index(drop=True)}
+    out = {"scores": scores.reset_index(drop=True), "indicators": indicators,
+           "submissions": submissions.reset_index(drop=True)}
+    if catalog is not None:
+        values = progress.values_from_scores(by_period)
+        frames = [progress.progress_frame(catalog, values, p).assign(period=p) for p in by_period]
+        out["progress"] = (pd.concat(frames, ignore_index=True) if frames
+                           else pd.DataFrame(columns=["period", *progress.PROGRESS_COLUMNS]))
+    if wards is not None and units is not None:
+        named = wards.assign(unit_name=[units.unit(u).name_vi if units.unit(u) else u for u in wards.unit])
+        out["wards"] = named[["period", "indicator", "unit", "unit_name", "value", "quality",
+                              "evidence", "department"]].reset_index(drop=True)
+    return out

@@ -1,11 +1,12 @@
 """AppTest: the app renders on a demo database and on an empty one, in both languages."""
 
+import json
 import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sca_metrics import store
+from sca_metrics import model, store
 from sca_metrics.catalog import default_catalog
 from sca_metrics.exports import XLSX_MIME as XLSX
 from sca_metrics.paths import ROOT
@@ -128,6 +129,9 @@ def test_domain_page_follows_the_url_and_marks_reversed_indicators(monkeypatch, 
     assert set(rows["Động lực"]) == {"Nguồn lực"}
     assert set(rows["Mã"]) == {i.code for i in default_catalog().indicators
                                if i.domain == "transport" and i.driver == "resources"}
+    # each indicator with a target carries its progress status (Open SDG / Eurostat)
+    statuses = {s.vi for s in model.PROGRESS_STATUSES}
+    assert all(p.split(":")[0] in statuses for p in rows["Tiến độ đến mục tiêu (Open SDG)"] if p != "–")
     reversed_codes = {i.code for i in default_catalog().indicators
                       if i.domain == "transport" and i.direction == "lower"}
     at.segmented_control(key="driver_filter").set_value("all").run()
@@ -288,7 +292,7 @@ def test_upload_of_another_departments_file_is_refused(monkeypatch, own_demo_db)
     assert any("SYT" in m and "SGTVT" in m for m in at.dataframe[-1].value["Nội dung lỗi"])
 
 
-@pytest.mark.parametrize("page", ["domain", "whatif", "submissions"])
+@pytest.mark.parametrize("page", ["domain", "pilot", "whatif", "submissions"])
 def test_score_pages_on_an_empty_database_say_how_to_start(monkeypatch, tmp_path, page):
     at = run_app(monkeypatch, tmp_path / "empty.duckdb", page=f"pages/{page}.py")
     assert "chưa có báo cáo nào" in at.info[0].value
@@ -305,9 +309,10 @@ def test_exports_page_lists_the_pack_and_offers_every_download(monkeypatch, demo
     assert at.title[0].value == "Bộ báo cáo và xuất dữ liệu"
     labels = [b.label for b in at.get("download_button")]
     assert labels[:3] == ["Tải bộ báo cáo (PowerPoint + PDF, .zip)", "Chỉ PowerPoint (.pptx)", "Chỉ PDF"]
-    assert {"PNG", "SVG", "PDF", "Excel (.xlsx, 3 trang tính)", "CSV điểm"} <= set(labels)
+    assert {"PNG", "SVG", "PDF", "Excel (.xlsx, 5 trang tính)", "CSV điểm",
+            "CSV theo phường, xã"} <= set(labels)
     contents = texts(at)
-    assert "Y tế đạt " in contents and "17 trang, 15 biểu đồ" in contents
+    assert "Y tế đạt " in contents and "18 trang, 16 biểu đồ" in contents
     at.selectbox(key="export_figure").set_value("domain_health").run()
     assert not at.exception, at.exception
 
@@ -320,3 +325,42 @@ def test_without_chromium_every_page_works_and_says_how_to_enable_export(monkeyp
     assert all(b.proto.disabled for b in pack_buttons)
     overview = run_app(monkeypatch, demo_db, lang="en")
     assert "SCA_CHROMIUM" in texts(overview)  # in each chart's export popover
+
+
+def test_pilot_page_cards_series_and_wards_in_either_unit_system(monkeypatch, demo_db):
+    from sca_metrics import progress
+    from sca_metrics.inputs import observation_frame
+
+    at = run_app(monkeypatch, demo_db, page="pages/pilot.py")
+    assert at.title[0].value == "Thí điểm TP. Vũng Tàu"
+    assert at.selectbox(key="pilot_period").value == "2026"
+    assert "Nghị quyết số 202/2025/QH15 ngày 12/6/2025" in texts(at)
+    # one card per pilot indicator; its status is the one the method computes
+    catalog = default_catalog()
+    codes = [i.code for i in catalog.indicators if i.pilot]
+    con = store.connect(demo_db, read_only=True)
+    prog = progress.progress_frame(catalog, observation_frame(con), "2026", codes)
+    con.close()
+    assert len(at.metric) == len(codes)
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    for status in prog.status:
+        name = model.term(model.PROGRESS_STATUSES, status).vi
+        assert any(name in b for b in badges), name
+    assert len(at.get("plotly_chart")) == 4  # series, progress, ward bars, ward series
+    # the former wards cannot show 2026: the page says the new wards are never split back
+    at.radio(key="pilot_system").set_value("former").run()
+    assert not at.exception, at.exception
+    assert "không thể chia ngược về phường, xã cũ" in at.info[0].value
+    assert len(at.get("plotly_chart")) == 3
+    # 2024 in the former wards: 17 bars
+    at.selectbox(key="pilot_period").set_value("2024").run()
+    assert not at.info and len(at.get("plotly_chart")) == 4
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    [bars] = [s for s in specs if "so sánh phường, xã cũ" in s["layout"]["title"]["text"]]
+    assert len(bars["data"][0]["y"]) == 17 and "Phường Thắng Nhất" in bars["data"][0]["y"]
+
+
+def test_pilot_page_in_english(monkeypatch, demo_db):
+    at = run_app(monkeypatch, demo_db, lang="en", page="pages/pilot.py")
+    assert at.title[0].value == "Vũng Tàu city pilot"
+    assert "Hồ Chí Minh City" in texts(at) and "1 July 2025" in texts(at)

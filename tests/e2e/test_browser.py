@@ -23,7 +23,7 @@ from sca_metrics.scoring import score_periods
 from tests.e2e.conftest import IDLE, open_page, screenshot
 from tests.helpers import fill, template, to_bytes
 
-PAGES = ("", "domain", "whatif", "submissions", "upload", "exports", "method")
+PAGES = ("", "domain", "pilot", "whatif", "submissions", "upload", "exports", "method")
 
 
 def no_exception(page: Page) -> None:

@@ -59,3 +59,26 @@ def test_data_export_has_scores_indicators_submissions_and_neutralises_formulas(
     column = [c.value for c in book["submissions"][1]].index("uploader")
     assert book["submissions"].cell(2, column + 1).value == "'=HYPERLINK(\"http://x\")"
     assert "'=HYPERLINK" in csv_bytes(sheets["submissions"]).decode("utf-8-sig")
+
+
+def test_data_export_carries_progress_and_the_ward_values(demo_data):
+    from sca_metrics import store
+    from sca_metrics.exports import data_sheets
+    from sca_metrics.inputs import unit_frame
+    from sca_metrics.units import default_units
+
+    path, catalog, by_period, subs = demo_data
+    con = store.connect(path, read_only=True)
+    wards = unit_frame(con)
+    con.close()
+    sheets = data_sheets(by_period, subs, catalog, wards, default_units())
+    assert list(sheets) == ["scores", "indicators", "submissions", "progress", "wards"]
+    progress = sheets["progress"]
+    with_target = {i.code for i in catalog.indicators if i.target_2025 is not None}
+    assert set(progress[progress.period == "2025"].code) == with_target
+    assert set(progress.status) <= {"achieved", "on_track", "acceleration", "limited",
+                                    "deterioration", "insufficient"}
+    ward = sheets["wards"]
+    assert len(ward) == len(wards)
+    assert set(ward[ward.period == "2026"].unit_name) == {
+        "Phường Vũng Tàu", "Phường Tam Thắng", "Phường Rạch Dừa", "Phường Phước Thắng", "Xã Long Sơn"}
