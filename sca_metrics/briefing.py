@@ -67,6 +67,7 @@ class Slide:
     title: str
     sentences: tuple[str, ...]
     figure: go.Figure | None = None  # ready for print (unit and source line on it)
+    beside: bool = False  # the text beside the figure even when short (a tall figure)
 
 
 @dataclass(frozen=True)
@@ -286,15 +287,22 @@ def _pilot_slides(ctx: Context, printed) -> list[Slide]:
                        status=figures.progress_label(row, unit, lang, "; ").lower(),
                        year=row.target_year, target=target))
     units = default_units()
+    at_2025 = values[values.period == "2025"]
+    inds_2025 = [catalog.indicator(c) for c in at_2025.indicator]
+    met = [i for i, v in zip(inds_2025, at_2025.value, strict=True)
+           if i.target_2025 is not None and progress.meets(v, i.target_2025, i.direction)]
+    series = [t("briefing.pilot_series", lang, date=_day(units.pilot_change_dates()[-1], lang))]
+    if len(at_2025):
+        series.append(t("briefing.pilot_met_2025", lang, n=len(met), total=len(at_2025), names="; ".join(
+            i.name(lang).split(" (")[0] for i in met) or "–"))
     return [
         Slide("pilot", t("briefing.pilot_title", lang), tuple(lines), printed(
             figures.progress_bars(prog, catalog, lang, t("figure.progress_title", lang, period=ctx.period)),
             unit=t("figure.unit_progress", lang))),
-        Slide("pilot_series", t("briefing.pilot_series_title", lang),
-              (t("briefing.pilot_series", lang, date=_day(units.pilot_change_dates()[-1], lang)),),
+        Slide("pilot_series", t("briefing.pilot_series_title", lang), tuple(series),
               printed(figures.pilot_multiples(values, prog, catalog, units.pilot_change_dates(), lang,
-                                              t("figure.multiples_title", lang)), unit=None,
-                      period=f"{values.period.min()}–{ctx.period}")),
+                                              t("figure.multiples_title", lang), columns=4), unit=None,
+                      period=f"{values.period.min()}–{ctx.period}"), beside=True),
     ]
 
 
@@ -382,7 +390,7 @@ def _boxes(slide: Slide) -> tuple[tuple, tuple | None]:
     inner_w = W - 2 * MARGIN
     if slide.figure is None:
         return (MARGIN, top, inner_w, bottom - top), None
-    if len(slide.sentences) <= 2:
+    if len(slide.sentences) <= 2 and not slide.beside:
         text_h = 0.45 * len(slide.sentences) + 0.15
         return (MARGIN, top, inner_w, text_h), (MARGIN, top + text_h, inner_w, bottom - top - text_h)
     fig_w = inner_w * 0.64

@@ -393,8 +393,14 @@ def progress_bars(progress: pd.DataFrame, catalog, lang: str, title: str) -> go.
     ticks = [v for v in (-1, 0, 0.6, 0.95, 1.5, 2) if v >= low]
     fig.update_xaxes(range=[low, R_RANGE[1] + 1.7], title=t("figure.progress_axis", lang),
                      tickvals=ticks, gridcolor="#eeeeee", zeroline=False,
-                     ticktext=[("≥ " if v == R_RANGE[1] else "") + fmt_number(v, lang, 2) for v in ticks])
+                     ticktext=[("≥ " if v == R_RANGE[1] else "") + _short_number(v, lang) for v in ticks])
     return _layout(fig, lang, title, max(320, 56 * len(p) + 140))
+
+
+def _short_number(x: float, lang: str) -> str:
+    """0,6 and 0,95 (no padding zeros), in the language's decimal mark."""
+    text = f"{x:g}".replace("-", "−")
+    return text.replace(".", ",") if lang == "vi" else text
 
 
 def period_day(period: object) -> str:
@@ -466,7 +472,8 @@ def pilot_multiples(values: pd.DataFrame, progress: pd.DataFrame, catalog, chang
         fig.update_yaxes(range=[lo, hi * 1.05 if hi > 0 else hi], row=r, col=c)
     _time_axis(fig, [*periods, "2025"], change_days, lang, n_axes=len(codes))
     fig.update_annotations(font_size=12)
-    fig.update_xaxes(tickangle=0)
+    fig.update_xaxes(tickangle=0, dtick="M24", tickfont_size=11)  # small panels: every other year
+    fig.update_yaxes(tickfont_size=11)
     height = row_height * rows + top + bottom
     out = _layout(fig, lang, title, height)
     out.update_layout(margin={"t": top, "b": bottom},
