@@ -26,8 +26,8 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF9DB")
 THIN = Side(style="thin", color="BFBFBF")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WIDTHS = {"code": 12, "name": 58, "domain": 20, "driver": 14, "unit": 16, "kind": 14,
-          "value": 14, "quality": 26, "evidence": 34, "note": 28, "unit_code": 16,
-          "unit_name": 26, "population": 14, "indicator": 20}
+          "value": 14, "quality": 26, "evidence": 34, "note": 28, "unit_code": 20,
+          "unit_name": 26, "population": 18, "indicator": 20}
 
 YES_NO_CHOICES = ("Có (Yes)", "Không (No)")
 LEVEL_CHOICES = ("0", "1", "2", "3", "4")
@@ -193,7 +193,7 @@ def _units(ws, indicators: tuple[Indicator, ...], wards: list[Unit], dept_name: 
     day = reference_date(period).strftime("%d/%m/%Y")
     ws["A1"] = f"Chỉ số thí điểm theo phường, xã — {dept_name} — kỳ {period}"
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = t("template.units_hint", "vi", day=day) + " " + t("template.units_hint", "en", day=day)
+    ws["A2"] = t("template.units_hint", "vi", day=day) + "\n" + t("template.units_hint", "en", day=day)
     ws["A2"].font = Font(italic=True, color="595959")
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[2].height = 45
