@@ -112,6 +112,22 @@ def _parser() -> argparse.ArgumentParser:
                    help="also every figure of the pack in these formats, e.g. png,svg,pdf")
     c.set_defaults(func=_export)
 
+    c = sub.add_parser("progress", parents=[common, db],
+                       help="progress to targets of every indicator with one (Open SDG / Eurostat)")
+    c.add_argument("--period", help="as of this period (default: the latest with data)")
+    c.add_argument("--pilot", action="store_true", help="only the Vũng Tàu pilot indicators")
+    c.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    c.set_defaults(func=_progress)
+
+    c = sub.add_parser("wards", parents=[common, db],
+                       help="the pilot indicators by ward, in the new or the former wards")
+    c.add_argument("--period", help="reporting period (default: the latest with ward data)")
+    c.add_argument("--system", choices=("current", "former"), default="current",
+                   help="current: the wards since 1/7/2025 (older years rolled up); former: the "
+                        "wards until 30/6/2025 (never split back from newer data)")
+    c.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    c.set_defaults(func=_wards)
+
     c = sub.add_parser("withdraw", parents=[common, db],
                        help="withdraw a submission (the previous version becomes current)")
     c.add_argument("id", type=int, help="submission id (see `submissions`)")
@@ -196,18 +212,68 @@ def _catalog(args) -> int:
     return 0
 
 
+def _print_frame(frame, fmt: str, empty: str) -> None:
+    if fmt == "json":
+        print(json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")),
+                         ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+    else:
+        print(frame.to_string(index=False) if len(frame) else empty)
+
+
+def _progress(args) -> int:
+    from sca_metrics import progress
+    from sca_metrics.inputs import observation_frame
+
+    con = store.connect(args.db, read_only=args.db.exists())
+    try:
+        obs = observation_frame(con)
+    finally:
+        con.close()
+    if obs.empty:
+        print(f"error: {args.db} holds no values", file=sys.stderr)
+        return 1
+    period = args.period or max(obs.period.astype(str))
+    catalog = default_catalog()
+    codes = [i.code for i in catalog.indicators if i.pilot] if args.pilot else None
+    _print_frame(progress.progress_frame(catalog, obs, period, codes), args.format, "(no targets)")
+    return 0
+
+
+def _wards(args) -> int:
+    from sca_metrics import pilot
+    from sca_metrics.inputs import unit_frame
+    from sca_metrics.units import default_units
+
+    con = store.connect(args.db, read_only=args.db.exists())
+    try:
+        wards = unit_frame(con)
+    finally:
+        con.close()
+    if wards.empty:
+        print(f"error: {args.db} holds no ward values", file=sys.stderr)
+        return 1
+    period = args.period or max(wards.period.astype(str))
+    units = default_units()
+    frame = pilot.in_system(wards[wards.period.astype(str) == period], default_catalog(), units,
+                            pilot.system_day(units, args.system))
+    if frame.empty:
+        print(f"error: period {period} was reported by the new wards and is never split back "
+              "into the former ones (use --system current)", file=sys.stderr)
+        return 1
+    frame.insert(3, "unit_name", [units.unit(u).name(args.lang) for u in frame.unit])
+    _print_frame(frame, args.format, "(no values)")
+    return 0
+
+
 def _submissions(args) -> int:
     con = store.connect(args.db)
     df = store.submissions(con, args.department, args.period)
-    if args.format == "json":
-        print(json.dumps(json.loads(df.to_json(orient="records", date_format="iso")),
-                         ensure_ascii=False, indent=2))
-    elif args.format == "csv":
-        sys.stdout.write(df.to_csv(index=False, lineterminator="\n"))
-    else:
-        cols = ["id", "department", "period", "version", "status", "n_values", "n_expected",
-                "n_warnings", "received_at", "uploader", "file_name"]
-        print(df[cols].to_string(index=False) if len(df) else "(no submissions)")
+    if args.format == "table":
+        df = df[["id", "department", "period", "version", "status", "n_values", "n_expected",
+                 "n_warnings", "received_at", "uploader", "file_name"]]
+    _print_frame(df, args.format, "(no submissions)")
     return 0
 
 

@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -132,3 +134,26 @@ def test_export_without_chromium_keeps_the_data_and_says_how(tmp_path, demo_data
 def test_export_refuses_an_unknown_period(tmp_path, demo_data):
     out = run("export", "--db", demo_data[0], "--out", tmp_path, "--period", "2031")
     assert out.returncode == 1 and "no data for period '2031'" in out.stderr
+
+
+def test_wards_in_either_unit_system_and_never_split_back(demo_data):
+    db = demo_data[0]
+    out = run("wards", "--db", db, "--period", "2024", "--system", "former", "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert len({r["unit"] for r in rows}) == 17 and len(rows) == 17 * 7
+    rolled = list(csv.DictReader(io.StringIO(run("wards", "--db", db, "--period", "2024",
+                                                 "--format", "csv").stdout)))
+    cameras = sum(float(r["value"]) for r in rolled if r["indicator"] == "VT.SEC.T1")
+    assert cameras == sum(float(r["value"]) for r in rows if r["indicator"] == "VT.SEC.T1")
+    refused = run("wards", "--db", db, "--period", "2026", "--system", "former")
+    assert refused.returncode == 1 and "never split back" in refused.stderr
+
+
+def test_progress_lists_a_status_for_every_pilot_indicator(demo_data):
+    out = run("progress", "--db", demo_data[0], "--pilot", "--period", "2025", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert len(rows) == 7 and {r["target_year"] for r in rows} == {2025}
+    assert all(r["status"] in {"achieved", "on_track", "acceleration", "limited", "deterioration"}
+               for r in rows)
