@@ -222,15 +222,20 @@ def _print_frame(frame, fmt: str, empty: str) -> None:
         print(frame.to_string(index=False) if len(frame) else empty)
 
 
+def _read(db: Path, read):
+    """read(con) on the database opened read-only (when it exists) for as short as possible."""
+    con = store.connect(db, read_only=db.exists())
+    try:
+        return read(con)
+    finally:
+        con.close()
+
+
 def _progress(args) -> int:
     from sca_metrics import progress
     from sca_metrics.inputs import observation_frame
 
-    con = store.connect(args.db, read_only=args.db.exists())
-    try:
-        obs = observation_frame(con)
-    finally:
-        con.close()
+    obs = _read(args.db, observation_frame)
     if obs.empty:
         print(f"error: {args.db} holds no values", file=sys.stderr)
         return 1
@@ -246,11 +251,7 @@ def _wards(args) -> int:
     from sca_metrics.inputs import unit_frame
     from sca_metrics.units import default_units
 
-    con = store.connect(args.db, read_only=args.db.exists())
-    try:
-        wards = unit_frame(con)
-    finally:
-        con.close()
+    wards = _read(args.db, unit_frame)
     if wards.empty:
         print(f"error: {args.db} holds no ward values", file=sys.stderr)
         return 1
@@ -282,8 +283,7 @@ def _scores(args) -> int:
     from sca_metrics.scoring import Options, score_periods, scores_table
     from sca_metrics.uncertainty import uncertainty
 
-    con = store.connect(args.db, read_only=args.db.exists())
-    obs = observation_frame(con)
+    obs = _read(args.db, observation_frame)
     if obs.empty:
         print(f"error: {args.db} holds no values to score", file=sys.stderr)
         return 1
@@ -338,12 +338,8 @@ def _export(args) -> int:
         print(f"error: unknown figure format {', '.join(bad)} (use {', '.join(render.FORMATS)})",
               file=sys.stderr)
         return 2
-    con = store.connect(args.db, read_only=args.db.exists())
-    try:
-        obs, subs, demo = observation_frame(con), store.submissions(con), store.is_demo(con)
-        wards = unit_frame(con)
-    finally:
-        con.close()
+    obs, subs, demo, wards = _read(args.db, lambda con: (
+        observation_frame(con), store.submissions(con), store.is_demo(con), unit_frame(con)))
     catalog = default_catalog()
     by_period = score_periods(catalog, obs) if len(obs) else {}
     if not by_period:

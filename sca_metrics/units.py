@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
-from sca_metrics.catalog import RowCheck, csv_rows
+from sca_metrics.catalog import CatalogError, RowCheck, csv_rows
 from sca_metrics.paths import data_dir
 from sca_metrics.problems import Problem, errors
 from sca_metrics.textnorm import loose_key
@@ -59,10 +59,8 @@ class Change:
         return self.basis_vi if lang == "vi" else self.basis_en
 
 
-class UnitsError(Exception):
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(p.line("en") for p in problems))
+class UnitsError(CatalogError):
+    """The unit files have errors (a data-file error like the catalog's: every problem)."""
 
 
 def reference_date(period: str | int) -> date:
