@@ -364,3 +364,30 @@ def test_pilot_page_in_english(monkeypatch, demo_db):
     at = run_app(monkeypatch, demo_db, lang="en", page="pages/pilot.py")
     assert at.title[0].value == "Vũng Tàu city pilot"
     assert "Hồ Chí Minh City" in texts(at) and "1 July 2025" in texts(at)
+
+
+def test_upload_of_the_pilot_citys_ward_return(monkeypatch, own_demo_db):
+    from tests.helpers import fill_wards, full_ward_values, ward_rows
+
+    catalog = default_catalog()
+    at = upload_page(monkeypatch, own_demo_db, department="UBNDVT", period="2026")
+    wb = template(catalog, "UBNDVT", "2026")
+    fill_wards(wb, full_ward_values(catalog, wb))
+    at.file_uploader[0].set_value(("vt.xlsx", to_bytes(wb), XLSX)).run()
+    assert not at.exception, at.exception
+    assert "Tệp hợp lệ" in at.success[0].value
+    preview = at.dataframe[-1].value
+    assert set(preview["Phường, xã"]) == {"Phường Vũng Tàu", "Phường Tam Thắng", "Phường Rạch Dừa",
+                                          "Phường Phước Thắng", "Xã Long Sơn"}
+    assert len(preview) == 35 and set(preview["Thay đổi"]) == {"Thay đổi"}
+    # the same file with a former ward: the located error names the new ward; nothing stored
+    ws = wb["Theo phường, xã"]
+    ws.cell(ward_rows(wb)["HCM-TAMTHANG"], 1).value = "VT-P07"
+    with store.connect(own_demo_db) as con:
+        counts = store.table_counts(con)
+    at.file_uploader[0].set_value(("vt_old.xlsx", to_bytes(wb), XLSX)).run()
+    problems = at.dataframe[-1].value
+    row = problems[problems["Ô"] == "A6"].iloc[0]
+    assert row["Vị trí"] == "Theo phường, xã!A6" and "Phường Tam Thắng" in row["Nội dung lỗi"]
+    with store.connect(own_demo_db) as con:
+        assert store.table_counts(con) == counts
