@@ -135,7 +135,7 @@ def _former_ward_values(catalog: Catalog, units: Units, department: str, year: i
     before 1 July 2025 — even after they merged, so the series stay continuous: a count is
     shared by population (with a fixed tilt per ward), a rate sits at a fixed offset per ward
     from the city's path."""
-    wards = units.pilot_units(on=units.pilot_change_dates()[0] - pd.Timedelta(days=1))
+    wards = units.pilot_units(on=pilot.system_day(units, pilot.FORMER))
     rows = []
     for ind in (i for i in catalog.for_department(department) if i.pilot):
         p = _progress(ind, year)
@@ -161,7 +161,7 @@ def _fill_wards(ws, catalog: Catalog, department: str, period: str, rng: np.rand
     units = default_units()
     former = _former_ward_values(catalog, units, department, int(period))
     # Roll the former wards up by the real rule, as if it were a period they still existed in.
-    last_former = str(units.pilot_change_dates()[0].year - 1)
+    last_former = str(pilot.system_day(units, pilot.FORMER).year - 1)
     values = pilot.in_system(former.assign(period=last_former), catalog, units,
                              reference_date(period))
     by_cell = {(r.unit, r.indicator): round(r.value, 1) for r in values.itertuples()}
