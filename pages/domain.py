@@ -11,6 +11,7 @@ import streamlit as st
 from pages import common
 from sca_metrics import figures, i18n, model, progress
 from sca_metrics.selection import domain_param, driver_param
+from sca_metrics.units import default_units
 
 common.ensure_app_navigation()
 lang = common.lang()
@@ -47,7 +48,7 @@ left, right = st.columns(2)
 with left:
     common.chart(figures.drivers(scores, domain, lang), key="domain_drivers", period=period)
 with right:
-    common.chart(figures.trend(by_period, domain, lang), key="domain_trend",
+    common.chart(figures.trend(by_period, domain, lang, default_units().change_dates()), key="domain_trend",
                  period=f"{min(by_period)}–{max(by_period)}")
 trend = pd.DataFrame([{
     common.t("figure.period"): p,

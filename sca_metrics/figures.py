@@ -14,6 +14,7 @@ from sca_metrics.scoring import Scores
 
 FONT = "Noto Sans, Arial, sans-serif"
 MISSING = "#d9d9d9"  # grey: no score (the reason is on hover)
+CHANGE_COLOUR = "#A50026"  # a change of administrative units, on every time axis
 
 
 def separators(lang: str) -> str:
@@ -190,8 +191,10 @@ def drivers(scores: Scores, domain: str, lang: str) -> go.Figure:
     return _legend_below_title(_layout(fig, lang, title, 400))
 
 
-def trend(by_period: dict[str, Scores], domain: str, lang: str) -> go.Figure:
-    """A domain's score and its drivers over every period, with the level bands."""
+def trend(by_period: dict[str, Scores], domain: str, lang: str, change_days: tuple = ()) -> go.Figure:
+    """A domain's score and its drivers over every period, with the level bands and each
+    change of administrative units (the province became part of Hồ Chí Minh City on
+    1/7/2025) marked where it falls: halfway between the year-end points around it."""
     periods = list(by_period)
     by_driver = {p: sc.cells[sc.cells.domain == domain].set_index("driver").score
                  for p, sc in by_period.items()}
@@ -216,6 +219,16 @@ def trend(by_period: dict[str, Scores], domain: str, lang: str) -> go.Figure:
     fig.update_xaxes(type="category", title=t("figure.period", lang))
     fig.update_yaxes(range=[0, 100], title=t("overview.score_axis", lang), tickvals=[0, 20, 40, 60,
                                                                                    80, 100])
+    for day in change_days:
+        before, after = str(day.year - 1), str(day.year)
+        if before in periods and after in periods:
+            x = periods.index(before) + (day.timetuple().tm_yday - 1) / 365
+            fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="y domain",
+                          line={"color": CHANGE_COLOUR, "dash": "dash", "width": 1.5})
+            fig.add_trace(go.Scatter(
+                x=[None], y=[None], mode="lines", hoverinfo="skip",
+                line={"color": CHANGE_COLOUR, "dash": "dash", "width": 1.5},
+                name=t("figure.unit_change", lang, date=f"{day.day}/{day.month}/{day.year}")))
     return _legend_below_title(_layout(fig, lang, t("figure.trend_title", lang, domain=name), 400))
 
 
@@ -406,9 +419,6 @@ def _short_number(x: float, lang: str) -> str:
 def period_day(period: object) -> str:
     """Where a period sits on a time axis: its last day, the day it describes."""
     return f"{int(period)}-12-31"
-
-
-CHANGE_COLOUR = "#A50026"
 
 
 def _time_axis(fig: go.Figure, periods: list[str], change_days: list, lang: str,

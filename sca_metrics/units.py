@@ -111,6 +111,10 @@ class Units:
     def change_for(self, code: str) -> Change | None:
         return next((c for c in self.changes if c.old == code), None)
 
+    def change_dates(self) -> list[date]:
+        """The days any unit changed (the province's merger included)."""
+        return sorted({c.effective for c in self.changes})
+
     def pilot_change_dates(self) -> list[date]:
         """The days the pilot area's units changed (1 July 2025): marked on every time axis."""
         pilot = {u.code for u in self.units if u.pilot}

@@ -97,6 +97,20 @@ def test_trend_has_one_line_per_driver_plus_the_domain(catalog):
     assert list(np.round(fig.data[-1].y, 6)) == [20.0, 40.0, 60.0]
 
 
+def test_trend_marks_the_unit_change_between_the_years_around_it(catalog):
+    from datetime import date
+
+    both = pd.concat([values_for(catalog, f).assign(period=p)
+                      for p, f in (("2024", 0.2), ("2025", 0.4), ("2026", 0.6))])
+    fig = figures.trend(score_periods(catalog, both), "egov", "vi", (date(2025, 7, 1),))
+    [line] = fig.layout.shapes[-1:]
+    assert line.x0 == pytest.approx(0.5, abs=0.01)  # 2024 sits at 0, 2025 at 1: 1 July halfway
+    assert fig.data[-1].name == "1/7/2025: sắp xếp đơn vị hành chính"
+    unmarked = figures.trend(score_periods(catalog, both[both.period != "2024"]), "egov", "vi",
+                             (date(2025, 7, 1),))
+    assert unmarked.data[-1].name != "1/7/2025: sắp xếp đơn vị hành chính"
+
+
 def test_whatif_shows_nominal_whatif_and_interval(catalog):
     vals = values_for(catalog)
     nominal = score_period(catalog, vals, "2024")
