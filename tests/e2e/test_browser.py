@@ -91,7 +91,25 @@ def test_a_figure_downloads_as_a_print_size_png(page, app_url):
         button.click()
     image = Image.open(download.value.path())
     assert image.format == "PNG" and image.width >= 2400
-    assert download.value.suggested_filename == "dttm_overview_heatmap_2025.png"
+    assert download.value.suggested_filename == "dttm_overview_heatmap_2026.png"
+
+
+def test_the_pilot_wards_switch_between_unit_systems(page, app_url):
+    open_page(page, f"{app_url}/pilot?period=2024")
+    expect(page.locator("h1").first).to_have_text("Thí điểm TP. Vũng Tàu")
+    expect(page.get_by_test_id("stMetric")).to_have_count(7)
+    page.get_by_role("tab", name="Theo phường, xã").click()
+    chart = page.get_by_test_id("stPlotlyChart")
+    expect(chart.filter(has_text="so sánh phường, xã mới")).to_have_count(1)
+    page.get_by_text("phường, xã cũ (đến 30/6/2025)").click()
+    page.wait_for_selector(IDLE)
+    expect(chart.filter(has_text="so sánh phường, xã cũ")).to_have_count(1)
+    expect(chart.filter(has_text="Phường Thắng Nhất")).not_to_have_count(0)
+    screenshot(page, "pilot_former_wards_2024")
+    choose(page, 0, "2026")
+    expect(page.get_by_test_id("stAlert").filter(
+        has_text="không thể chia ngược về phường, xã cũ")).to_have_count(1)
+    no_exception(page)
 
 
 def expected_sentence(app_db, period: str, domain: str) -> str:
@@ -116,12 +134,12 @@ def test_the_briefing_pack_downloads_as_pptx_pdf_and_zip(page, app_url, app_db):
     reader = PdfReader(pdf.value.path())
     assert len(reader.pages) == 18
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
-    sentence = expected_sentence(app_db, "2025", "health")
+    sentence = expected_sentence(app_db, "2026", "health")
     assert sentence.startswith("Y tế đạt ") and sentence in text
     with page.expect_download(timeout=180_000) as bundle:
         page.get_by_role("button", name="Tải bộ báo cáo (PowerPoint + PDF, .zip)").click()
     names = zipfile.ZipFile(bundle.value.path()).namelist()
-    assert names == ["dttm_briefing_2025_vi.pptx", "dttm_briefing_2025_vi.pdf"]
+    assert names == ["dttm_briefing_2026_vi.pptx", "dttm_briefing_2026_vi.pdf"]
 
 
 def choose(page: Page, index: int, option: str) -> None:
