@@ -64,16 +64,18 @@ for start in range(0, len(rows), 4):  # a row of cards at a time, so each row li
 
 change_days = units.pilot_change_dates()
 city = obs[obs.indicator.isin(codes) & (obs.period.astype(int) <= int(period))]
-series, progress_tab, by_ward = st.tabs([common.t("pilot.tab_series"), common.t("pilot.tab_progress"),
-                                         common.t("pilot.tab_wards")])
-with series:
+
+
+def show_series() -> None:
     common.chart(figures.pilot_multiples(city, prog, catalog, change_days, lang,
                                          common.t("figure.multiples_title")),
-                 "pilot_series", period, unit=None, container=series)
-with progress_tab:
+                 "pilot_series", period, unit=None)
+
+
+def show_progress() -> None:
     st.caption(common.t("pilot.progress_help"))
     common.chart(figures.progress_bars(prog, catalog, lang, common.t("figure.progress_title", period=period)),
-                 "pilot_progress", period, unit="progress", container=progress_tab)
+                 "pilot_progress", period, unit="progress")
     common.data_table(prog.assign(
         name=[catalog.indicator(c).name(lang) for c in prog.code],
         status=[model.term(model.PROGRESS_STATUSES, s).name(lang) for s in prog.status],
@@ -86,7 +88,8 @@ with progress_tab:
         "ratio": common.t("pilot.col_ratio")}).drop(columns=["latest_period", "method"]),
         f"pilot_progress_{period}", numbers={common.t("pilot.col_ratio"): 3})
 
-with by_ward:
+
+def show_wards() -> None:
     left, right = st.columns(2)
     system = left.radio(common.t("pilot.system"), [pilot.CURRENT, pilot.FORMER], horizontal=True,
                         key="pilot_system", format_func=lambda s: common.t(f"pilot.system_{s}"))
@@ -114,7 +117,7 @@ with by_ward:
         common.chart(figures.ward_bars(now, ind, units, lang, common.t(
             "figure.wards_title", name=short, system=system_name, period=period),
             city=city_value.iloc[0] if len(city_value) else None),
-            f"pilot_wards_{system}", period, unit=None, container=by_ward)
+            f"pilot_wards_{system}", period, unit=None)
         common.data_table(now.assign(unit=[units.unit(u).name(lang) for u in now.unit])[
             ["unit", "value", "population", "n_sources"]].rename(columns={
                 "unit": common.t("pilot.col_unit"), "value": common.t("pilot.col_value"),
@@ -125,5 +128,14 @@ with by_ward:
     if len(history):
         common.chart(figures.ward_lines(history, ind, units, change_days, lang, common.t(
             "figure.ward_series_title", name=ind.name(lang).split(" (")[0], system=system_name)),
-            f"pilot_ward_lines_{system}", period, unit=None, container=by_ward)
+            f"pilot_ward_lines_{system}", period, unit=None)
     st.caption(common.t("pilot.no_map"))
+
+
+# the open tab is in the URL (a shareable link) and only its content runs
+tabs = st.tabs([common.t("pilot.tab_series"), common.t("pilot.tab_progress"), common.t("pilot.tab_wards")],
+               key="tab", bind="query-params")
+for tab, show in zip(tabs, (show_series, show_progress, show_wards), strict=True):
+    if tab.open:
+        with tab:
+            show()

@@ -346,15 +346,23 @@ def test_pilot_page_cards_series_and_wards_in_either_unit_system(monkeypatch, de
     for status in prog.status:
         name = model.term(model.PROGRESS_STATUSES, status).vi
         assert any(name in b for b in badges), name
-    assert len(at.get("plotly_chart")) == 4  # series, progress, ward bars, ward series
+    # only the open tab runs: the series first, then progress (chart and table), then wards
+    assert [t.label for t in at.tabs] == ["Diễn biến và mục tiêu", "Tiến độ đến mục tiêu", "Theo phường, xã"]
+    assert len(at.get("plotly_chart")) == 1 and not at.dataframe
+    at.session_state["tab"] = "Tiến độ đến mục tiêu"
+    at.run()
+    assert len(at.get("plotly_chart")) == 1 and list(at.dataframe[0].value["Mã"]) == list(prog.code)
+    at.session_state["tab"] = "Theo phường, xã"
+    at.run()
+    assert len(at.get("plotly_chart")) == 2  # ward bars, ward series
     # the former wards cannot show 2026: the page says the new wards are never split back
     at.radio(key="pilot_system").set_value("former").run()
     assert not at.exception, at.exception
     assert "không thể chia ngược về phường, xã cũ" in at.info[0].value
-    assert len(at.get("plotly_chart")) == 3
+    assert len(at.get("plotly_chart")) == 1
     # 2024 in the former wards: 17 bars
     at.selectbox(key="pilot_period").set_value("2024").run()
-    assert not at.info and len(at.get("plotly_chart")) == 4
+    assert not at.info and len(at.get("plotly_chart")) == 2
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     [bars] = [s for s in specs if "so sánh phường, xã cũ" in s["layout"]["title"]["text"]]
     assert len(bars["data"][0]["y"]) == 17 and "Phường Thắng Nhất" in bars["data"][0]["y"]

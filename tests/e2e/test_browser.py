@@ -98,8 +98,11 @@ def test_the_pilot_wards_switch_between_unit_systems(page, app_url):
     open_page(page, f"{app_url}/pilot?period=2024")
     expect(page.locator("h1").first).to_have_text("Thí điểm TP. Vũng Tàu")
     expect(page.get_by_test_id("stMetric")).to_have_count(7)
-    page.get_by_role("tab", name="Theo phường, xã").click()
     chart = page.get_by_test_id("stPlotlyChart")
+    expect(chart).to_have_count(1)  # only the open tab runs
+    page.get_by_role("tab", name="Theo phường, xã").click()
+    page.wait_for_selector(IDLE)
+    expect(page).to_have_url(re.compile(r"tab=Theo"))  # the open tab is in a shareable link
     expect(chart.filter(has_text="so sánh phường, xã mới")).to_have_count(1)
     page.get_by_text("phường, xã cũ (đến 30/6/2025)").click()
     page.wait_for_selector(IDLE)
