@@ -7,7 +7,8 @@ which executes app.py and the page exactly as the server does, without a browser
 and the worst of the 20 are reported (target: median under 300 ms). Two heavier cases are
 measured too: the upload page holding a valid return (checked and compared with the current
 one at every rerun) and the what-if page with a new weight at every rerun (scores and 1,000
-Monte Carlo runs recomputed, nothing cached). Results also go to bench/results/pages.json.
+Monte Carlo runs recomputed, nothing cached). The pilot page runs only its open tab: its
+other two tabs are timed too. Results also go to bench/results/pages.json.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from tests.helpers import valid_return  # noqa: E402
 
 RUNS = 20
 PAGES = ("overview", "domain", "pilot", "whatif", "submissions", "upload", "exports", "method")
+PILOT_TABS = {"progress": "Tiến độ đến mục tiêu", "wards": "Theo phường, xã"}  # besides the first
 
 
 def timed(at: AppTest, before=None) -> list[float]:
@@ -77,6 +79,12 @@ def main() -> None:
         at.file_uploader[0].set_value(("DTTM_SYT_2024.xlsx", data, XLSX_MIME)).run()
         assert [b for b in at.button if b.key == "up_confirm"], "the valid return was not previewed"
         result["upload_with_valid_return"] = summary(timed(at))
+
+        for name, label in PILOT_TABS.items():
+            at = open_page("pilot")
+            at.session_state["tab"] = label
+            at.run()
+            result[f"pilot_tab_{name}"] = summary(timed(at))
 
         at = open_page("whatif")
 
