@@ -349,7 +349,7 @@ def for_print(fig: go.Figure, lang: str, period: str, source: str, unit: str | N
     line = "<br>".join([unit, *lines] if unit else lines)
     out.update_layout(
         width=width, height=height + bottom - (margin.b or 10), paper_bgcolor="white",
-        font={"size": 16}, title={"font": {"size": 20}},
+        font={"size": 16}, title={"font": {"size": 20}, "pad": {"l": 12}},
         margin={"b": bottom, "l": max(margin.l or 10, 20), "r": max(margin.r or 10, 30)},
         annotations=[*out.layout.annotations, {
             "xref": "paper", "yref": "paper", "x": 0, "y": 0, "xanchor": "left",
@@ -499,9 +499,10 @@ def _ward_name(units, code: str, lang: str) -> str:
 
 def ward_bars(frame: pd.DataFrame, ind, units, lang: str, title: str,
               city: float | None = None) -> go.Figure:
-    """The wards of one indicator and period (frame: unit, value, n_sources), best at the top;
-    rolled-up wards say from how many former wards; the city value as a line except for sums
-    (a total is not comparable to one ward)."""
+    """The wards of one indicator and period (frame: unit, value, n_sources), best at the top,
+    each value inside its bar's end (outside when the bar is too short); rolled-up wards say
+    from how many former wards; the city value as a line except for sums (a total is not
+    comparable to one ward)."""
     f = frame[frame.value.notna()].sort_values("value", ascending=ind.direction == "higher")
     names = [_ward_name(units, u, lang) for u in f.unit]
     rolled = [t("figure.rolled_from", lang, n=int(n)) if n > 1 else "" for n in f.n_sources]
@@ -510,17 +511,21 @@ def ward_bars(frame: pd.DataFrame, ind, units, lang: str, title: str,
     text = [f"{fmt_number(v, lang, 1, fixed=fixed)}{'' if unit == '%' else ' '}{unit}{r}"
             for v, r in zip(f.value, rolled, strict=True)]
     fig = go.Figure(go.Bar(x=f.value, y=names, orientation="h", marker_color="#0072B2", text=text,
-                           textposition="outside", cliponaxis=False,
+                           textposition="auto", insidetextanchor="end", cliponaxis=False,
+                           insidetextfont={"color": "white"}, outsidetextfont={"color": "#333333"},
                            hovertemplate="%{y}: %{text}<extra></extra>"))
     lo, hi = sorted((ind.worst, ind.best))
     top = max(float(f.value.max()) if len(f) else hi, hi if ind.aggregation != "sum" else 0)
     if city is not None and not pd.isna(city) and ind.aggregation != "sum":
-        fig.add_vline(x=city, line={"color": "#D55E00", "dash": "dash", "width": 2})
+        # behind the bars: a label at a bar's end (inside it) is never crossed by the line
+        fig.add_vline(x=city, line={"color": "#D55E00", "dash": "dash", "width": 2}, layer="below")
         fig.add_annotation(x=city, y=1, yref="paper", yanchor="bottom", showarrow=False,
                            text=t("figure.city_line", lang, value=fmt_number(city, lang, 1, fixed=True)
                                   + ("" if unit == "%" else " ") + unit),
                            font={"color": "#D55E00", "size": 12})
-    fig.update_xaxes(range=[min(lo, 0), top * 1.35], title=unit, gridcolor="#eeeeee")
+    # labels sit inside the longest bars, so the axis needs only a little room beyond them
+    fig.update_xaxes(range=[min(lo, 0), top * 1.08], title=unit, gridcolor="#eeeeee")
+    fig.update_yaxes(ticklabelstandoff=6)  # the ward names clear of the bars
     return _layout(fig, lang, title, max(300, 40 * len(f) + 160))
 
 
