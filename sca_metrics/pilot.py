@@ -25,6 +25,7 @@ UNIT_COLUMNS = ["period", "indicator", "unit", "value"]
 SYSTEM_COLUMNS = ["period", "indicator", "unit", "value", "population", "n_sources", "n_expected"]
 CITY_COLUMNS = ["period", "indicator", "value", "n_units", "n_expected"]
 CURRENT, FORMER = "current", "former"
+CITY = "city"  # the one group of city_values
 
 
 def aggregate(values: np.ndarray, weights: np.ndarray, how: str) -> float:
@@ -60,8 +61,6 @@ def city_values(unit_values: pd.DataFrame, catalog: Catalog, units: Units) -> pd
     frame = _combine(unit_values, catalog, units, lambda code: CITY)
     return frame.rename(columns={"n_sources": "n_units"})[CITY_COLUMNS]
 
-
-CITY = "city"
 
 
 def _evidence(refs: pd.Series, shown: int = 3) -> str:
