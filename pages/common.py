@@ -261,6 +261,18 @@ def url_select(label: str, options: list[str], param: str, key: str, default: st
     return value
 
 
+def url_tabs(keys: list[str], prefix: str, param: str = "tab") -> list:
+    """Tabs labelled t(prefix + key) whose open one is in the URL (?tab=label) and is the only
+    one whose content runs (`tab.open`); a label of the other language (a link shared in it,
+    or the language just switched) opens the same tab."""
+    labels = [t(f"{prefix}{k}") for k in keys]
+    chosen = st.session_state.get(param) or st.query_params.get(param)
+    for key, label in zip(keys, labels, strict=True):
+        if chosen != label and chosen in {i18n.t(f"{prefix}{key}", other) for other in i18n.LANGS}:
+            st.session_state[param] = label
+    return st.tabs(labels, key=param, bind="query-params")
+
+
 def scores_or_stop() -> dict:
     """Scores of every period; on an empty database, says how to start and stops the page."""
     by_period = scores_by_period(*version())

@@ -132,9 +132,7 @@ def show_wards() -> None:
     st.caption(common.t("pilot.no_map"))
 
 
-# the open tab is in the URL (a shareable link) and only its content runs
-tabs = st.tabs([common.t("pilot.tab_series"), common.t("pilot.tab_progress"), common.t("pilot.tab_wards")],
-               key="tab", bind="query-params")
+tabs = common.url_tabs(["series", "progress", "wards"], "pilot.tab_")
 for tab, show in zip(tabs, (show_series, show_progress, show_wards), strict=True):
     if tab.open:
         with tab:

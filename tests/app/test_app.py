@@ -372,6 +372,18 @@ def test_pilot_page_in_english(monkeypatch, demo_db):
     at = run_app(monkeypatch, demo_db, lang="en", page="pages/pilot.py")
     assert at.title[0].value == "Vũng Tàu city pilot"
     assert "Hồ Chí Minh City" in texts(at) and "1 July 2025" in texts(at)
+    assert [t.label for t in at.tabs] == ["Series and targets", "Progress to targets", "By ward"]
+
+
+def test_a_pilot_tab_link_made_in_vietnamese_opens_the_same_tab_in_english(monkeypatch, demo_db):
+    monkeypatch.setenv("SCA_DB", str(demo_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(lang="en", tab="Theo phường, xã")
+    at.run()
+    at.switch_page("pages/pilot.py").run()
+    assert not at.exception, at.exception
+    assert at.session_state["tab"] == "By ward"
+    assert at.radio(key="pilot_system").value == "current" and len(at.get("plotly_chart")) == 2
 
 
 def test_upload_of_the_pilot_citys_ward_return(monkeypatch, own_demo_db):

@@ -112,6 +112,11 @@ def test_the_pilot_wards_switch_between_unit_systems(page, app_url):
     choose(page, 0, "2026")
     expect(page.get_by_test_id("stAlert").filter(
         has_text="không thể chia ngược về phường, xã cũ")).to_have_count(1)
+    # switching the language keeps the open tab
+    page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
+    expect(page.locator("h1").first).to_have_text("Vũng Tàu city pilot")
+    expect(page.get_by_role("tab", name="By ward")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(1)  # the ward series, in English
     no_exception(page)
 
 
