@@ -214,6 +214,7 @@ def trend(by_period: dict[str, Scores], domain: str, lang: str, change_days: tup
     fig.add_trace(go.Scatter(x=periods, y=y, name=name, mode="lines+markers+text",
                              line={"color": "#222222", "width": 4}, marker={"size": 9},
                              text=[_label(v, lang) for v in y], textposition="top center",
+                             textfont={"shadow": "auto"},  # legible where a driver's line passes
                              customdata=[domain] * len(periods),
                              hovertemplate="%{x}: %{y:.1f}<extra>" + name + "</extra>"))
     fig.update_xaxes(type="category", title=t("figure.period", lang))
@@ -225,10 +226,12 @@ def trend(by_period: dict[str, Scores], domain: str, lang: str, change_days: tup
             x = periods.index(before) + (day.timetuple().tm_yday - 1) / 365
             fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="y domain",
                           line={"color": CHANGE_COLOUR, "dash": "dash", "width": 1.5})
-            fig.add_trace(go.Scatter(
-                x=[None], y=[None], mode="lines", hoverinfo="skip",
-                line={"color": CHANGE_COLOUR, "dash": "dash", "width": 1.5},
-                name=t("figure.unit_change", lang, date=f"{day.day}/{day.month}/{day.year}")))
+            # named on the line, not in the legend: a long legend entry would stack the legend
+            # one entry per row in a half-width chart, into the title
+            fig.add_annotation(x=x, y=1, yref="y domain", xanchor="right", yanchor="top",
+                               xshift=-4, showarrow=False, font={"color": CHANGE_COLOUR, "size": 12},
+                               text=t("figure.unit_change", lang,
+                                      date=f"{day.day}/{day.month}/{day.year}"))
     return _legend_below_title(_layout(fig, lang, t("figure.trend_title", lang, domain=name), 400))
 
 

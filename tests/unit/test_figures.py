@@ -105,10 +105,11 @@ def test_trend_marks_the_unit_change_between_the_years_around_it(catalog):
     fig = figures.trend(score_periods(catalog, both), "egov", "vi", (date(2025, 7, 1),))
     [line] = fig.layout.shapes[-1:]
     assert line.x0 == pytest.approx(0.5, abs=0.01)  # 2024 sits at 0, 2025 at 1: 1 July halfway
-    assert fig.data[-1].name == "1/7/2025: sắp xếp đơn vị hành chính"
+    [label] = [a for a in fig.layout.annotations if a.text == "1/7/2025: sắp xếp đơn vị hành chính"]
+    assert label.x == line.x0
     unmarked = figures.trend(score_periods(catalog, both[both.period != "2024"]), "egov", "vi",
                              (date(2025, 7, 1),))
-    assert unmarked.data[-1].name != "1/7/2025: sắp xếp đơn vị hành chính"
+    assert not unmarked.layout.annotations and len(unmarked.layout.shapes) == len(fig.layout.shapes) - 1
 
 
 def test_whatif_shows_nominal_whatif_and_interval(catalog):
