@@ -62,7 +62,6 @@ def city_values(unit_values: pd.DataFrame, catalog: Catalog, units: Units) -> pd
     return frame.rename(columns={"n_sources": "n_units"})[CITY_COLUMNS]
 
 
-
 def _evidence(refs: pd.Series, shown: int = 3) -> str:
     """The distinct references of the wards' rows, the first few and how many more."""
     distinct = list(dict.fromkeys(x for x in refs if x))
