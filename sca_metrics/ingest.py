@@ -11,7 +11,7 @@ import duckdb
 from sca_metrics import store
 from sca_metrics.catalog import Catalog
 from sca_metrics.problems import Problem, errors
-from sca_metrics.reader import read_workbook
+from sca_metrics.reader import Limits, read_workbook
 from sca_metrics.validate import CheckedReturn, check_workbook
 
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
@@ -37,7 +37,7 @@ def sha256(data: bytes) -> str:
 def check_bytes(data: bytes, catalog: Catalog, expected_department: str | None = None,
                 expected_period: str | None = None) -> CheckedReturn:
     """Everything that can be said about a file without touching the database."""
-    book, problems = read_workbook(data)
+    book, problems = read_workbook(data, Limits.for_catalog(len(catalog.indicators)))
     if book is None:
         return CheckedReturn(None, None, problems=problems)
     return check_workbook(book, catalog, expected_department, expected_period)

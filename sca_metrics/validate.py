@@ -74,12 +74,12 @@ def check_workbook(
     indicators sheet and its pilot indicators on the ward sheet; the sheets it needs are
     required, a ward sheet is checked whenever present."""
     out = CheckedReturn(None, None)
-    info = book.sheet(layout.SHEET_INFO)
-    sheet = book.sheet(layout.SHEET_INDICATORS)
-    wards = book.sheet(layout.SHEET_UNITS)
-    if info is None:
+    refused = set()
+    info, sheet, wards = (_role_sheet(book, label, out, refused) for label in
+                          (layout.SHEET_INFO, layout.SHEET_INDICATORS, layout.SHEET_UNITS))
+    if info is None and layout.SHEET_INFO not in refused:
         out.problems.append(Problem("sheet_missing", params={"expected": layout.SHEET_INFO.text}))
-    else:
+    elif info is not None:
         _check_info(info, catalog, expected_department, expected_period, out)
     department = out.department or expected_department
     mine = catalog.for_department(department) if department else ()
@@ -87,7 +87,7 @@ def check_workbook(
     needs_indicators = not mine or any(not i.pilot for i in mine)
     for label, found, needed in ((layout.SHEET_INDICATORS, sheet, needs_indicators),
                                  (layout.SHEET_UNITS, wards, needs_wards)):
-        if found is None and needed:
+        if found is None and needed and label not in refused:
             out.problems.append(Problem("sheet_missing", params={"expected": label.text}))
     if sheet is not None:
         _check_indicators(sheet, catalog, department, out)
@@ -97,6 +97,26 @@ def check_workbook(
     if not errors(out.problems) and out.n_values == 0 and (sheet or wards) is not None:
         out.problems.append(Problem("no_values", sheet=(sheet or wards).name))
     return out
+
+
+def _role_sheet(book: RawWorkbook, label: layout.Label, out: CheckedReturn,
+                refused: set[layout.Label]) -> Sheet | None:
+    """The one visible sheet that plays a role. Values count only where the person filling
+    the return can see them: a hidden sheet that could play the role refuses the file, and
+    so do two sheets that could (which one Excel shows first is not what the reader sees)."""
+    found = book.sheets_for(label)
+    for s in found:
+        if s.hidden:
+            out.problems.append(Problem("sheet_hidden", sheet=s.name,
+                                        params={"sheet": s.name, "expected": label.text}))
+    if len(found) > 1:
+        out.problems.append(Problem("sheet_ambiguous", params={
+            "expected": label.text, "sheets": ", ".join(f"«{s.name}»" for s in found)}))
+    if len(found) == 1 and not found[0].hidden:
+        return found[0]
+    if found:
+        refused.add(label)
+    return None
 
 
 def _check_info(info: Sheet, catalog: Catalog, exp_dept: str | None, exp_period: str | None,

@@ -137,3 +137,38 @@ def full_ward_values(catalog: Catalog, wb: Workbook, dept: str = "UBNDVT") -> di
             if ind.pilot:
                 out[unit, ind.code] = 10 * i if ind.aggregation == "sum" else min(ind.best, 2.0 * i)
     return out
+
+
+def sheet_xml(data: bytes, part: str = "xl/worksheets/sheet3.xml") -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return z.read(part).decode()
+
+
+def with_rows(data: bytes, rows_xml: str, part: str = "xl/worksheets/sheet3.xml") -> bytes:
+    """The workbook with raw <row> elements appended to a sheet's data (hostile shapes
+    openpyxl would not write, built without materialising anything)."""
+    xml = sheet_xml(data, part).replace("</sheetData>", rows_xml + "</sheetData>", 1)
+    return rezip(data, replace={part: xml.encode()})
+
+
+def run_limited(code: str, *args: str, memory_bytes: int = 1024 ** 3, timeout: float = 120) -> dict:
+    """Run Python code in a child process whose address space is capped, so a regression
+    that allocates without bound fails there instead of taking the test machine down. The
+    code prints one JSON line; it is returned (with the exit code) for the test to assert."""
+    import json
+    import os
+    import resource
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "OPENBLAS_NUM_THREADS": "1"}
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          timeout=timeout, preexec_fn=cap, env=env, cwd=root)
+    lines = done.stdout.strip().splitlines()
+    out = json.loads(lines[-1]) if done.returncode == 0 and lines else {}
+    return {"returncode": done.returncode, "stderr": done.stderr[-2000:], **out}

@@ -1,12 +1,25 @@
 import io
+import random
+import re
 import zipfile
 
 import msoffcrypto
 import pytest
 
 from sca_metrics.ingest import check_bytes
-from sca_metrics.reader import MAX_RATIO, read_workbook
-from tests.helpers import fill, lie_about_size, rezip, template, to_bytes, valid_return
+from sca_metrics.reader import MAX_RATIO, Limits, read_workbook
+from tests.helpers import (
+    fill,
+    lie_about_size,
+    rezip,
+    row_of,
+    run_limited,
+    sheet_xml,
+    template,
+    to_bytes,
+    valid_return,
+    with_rows,
+)
 
 
 def codes(data, catalog):
@@ -98,3 +111,155 @@ def test_percent_formatted_cells_are_known(catalog):
     sheet = book.sheets[2]
     assert (3, 6) in sheet.percent_cells
     assert (4, 6) not in sheet.percent_cells
+
+
+# ---- hostile shapes: nothing is materialised before it is known to be small ----
+
+CHECK_UNDER_LIMIT = """
+import json, sys
+from pathlib import Path
+from sca_metrics.catalog import default_catalog
+from sca_metrics.ingest import check_bytes
+def peak_rss_mb():  # VmHWM: this process's own peak (ru_maxrss carries the parent's over exec)
+    line = next(l for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+data = Path(sys.argv[1]).read_bytes()
+problems = check_bytes(data, default_catalog()).problems
+print(json.dumps({"problems": [[p.code, p.sheet, p.cell] for p in problems if p.is_error],
+                  "peak_rss_mb": peak_rss_mb()}))
+"""
+
+
+def check_limited(data: bytes, tmp_path) -> dict:
+    path = tmp_path / "hostile.xlsx"
+    path.write_bytes(data)
+    return run_limited(CHECK_UNDER_LIMIT, str(path), memory_bytes=1024 ** 3)
+
+
+@pytest.mark.parametrize("cell", ["XFD1048576", "K1048576", "A2500", "DZ4"])
+def test_a_value_far_away_refuses_the_file_naming_its_cell(catalog, tmp_path, cell):
+    """One value at XFD1048576 used to make the reader allocate 512 GiB (calamine reads a
+    sheet as a dense rectangle). Run under a 1 GiB address-space cap."""
+    wb = fill(template(catalog), {"HLT.T1": 5})
+    wb["Chỉ số"][cell] = 1
+    out = check_limited(to_bytes(wb), tmp_path)
+    assert out["returncode"] == 0, out["stderr"]
+    assert out["problems"] == [["sheet_too_large", "Chỉ số", cell]]
+
+
+def test_a_far_away_cell_without_a_value_costs_nothing(catalog):
+    """A formatted but empty cell (Excel writes them) and a huge declared dimension are fine."""
+    data = valid_return(catalog)
+    xml = sheet_xml(data).replace("<sheetData>", "", 1)
+    xml = (xml.split("<dimension", 1)[0] + '<dimension ref="A1:XFD1048576"/>'
+           + xml.split("/>", 1)[1].split("<sheetData>", 1)[-1]) if "<dimension" in xml else xml
+    data = with_rows(rezip(data, replace={"xl/worksheets/sheet3.xml": sheet_xml(data).encode()}),
+                     '<row r="1048576"><c r="XFD1048576" s="1"/></row>')
+    book, problems = read_workbook(data)
+    assert problems == []
+    assert len(book.sheets[2].rows) < 200
+
+
+def test_a_million_rows_are_refused_while_streaming(catalog, tmp_path):
+    """Rows without an `r` attribute follow the previous one: counted, refused at the first
+    row beyond the limit, under the memory cap (it used to be accepted after 6.6 s, 716 MB)."""
+    values = random.Random(1).choices(range(1000, 10_000), k=1_000_000)  # compresses like data
+    data = with_rows(valid_return(catalog), "".join(f"<row><c><v>{v}</v></c></row>" for v in values))
+    out = check_limited(data, tmp_path)
+    assert out["returncode"] == 0, out["stderr"]
+    [[code, sheet, cell]] = out["problems"]
+    assert (code, sheet) == ("sheet_too_large", "Chỉ số")
+    assert int(cell[1:]) == Limits.for_catalog(len(catalog.indicators)).rows + 1
+
+
+def test_content_far_larger_than_a_return_is_refused_from_the_directory(catalog):
+    padding = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(200, 1_200_000))
+    data = with_rows(valid_return(catalog), padding)
+    problems = check_bytes(data, catalog).problems
+    assert [p.code for p in problems] == ["file_content_too_large"]
+    assert "MB" in problems[0].message("en")
+
+
+def test_a_cell_longer_than_excel_allows_is_refused(catalog):
+    data = with_rows(valid_return(catalog),
+                     f'<row r="150"><c r="B150" t="inlineStr"><is><t>{"x" * 40_000}</t></is></c></row>')
+    problems = check_bytes(data, catalog).problems
+    assert [(p.code, p.sheet, p.cell) for p in problems] == [("cell_too_long", "Chỉ số", "B150")]
+
+
+def test_limits_grow_with_the_catalog():
+    assert Limits.for_catalog(10).rows == 2000
+    assert Limits.for_catalog(1000).rows == 10_000
+
+
+def test_xml_entities_refused_in_a_part_of_any_name(catalog):
+    """The sheet moved to a part whose name does not end in .xml (its relationship points at
+    it, so a reader would parse it), and an extra part of a declared XML type."""
+    data = valid_return(catalog)
+    evil = ('<?xml version="1.0"?><!DOCTYPE w [<!ENTITY e "e">]>'
+            + sheet_xml(data).split("?>", 1)[-1]).encode()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        rels = z.read("xl/_rels/workbook.xml.rels").replace(b"worksheets/sheet3.xml",
+                                                            b"worksheets/sheet3.bin")
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    del parts["xl/worksheets/sheet3.xml"]
+    parts.update({"xl/_rels/workbook.xml.rels": rels, "xl/worksheets/sheet3.bin": evil})
+    moved = io.BytesIO()
+    with zipfile.ZipFile(moved, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in parts.items():
+            z.writestr(name, body)
+    problems = check_bytes(moved.getvalue(), catalog).problems
+    assert [(p.code, p.params.get("part")) for p in problems] == [
+        ("file_xml_entities", "xl/worksheets/sheet3.bin")]
+    extra = rezip(data, add={"customXml/item1.dat": b'<!DOCTYPE x [<!ENTITY a "a">]><x/>'})
+    assert codes(extra, catalog) == ["file_xml_entities"]
+
+
+def _hide(data: bytes, sheet: str, state: str) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        wb = z.read("xl/workbook.xml").decode()
+    wb = re.sub(rf'(name="{sheet}"[^>]*?state=")visible"', rf'\g<1>{state}"', wb, count=1)
+    return rezip(data, replace={"xl/workbook.xml": wb.encode()})
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_sheet_that_could_supply_values_refuses_the_file(catalog, state):
+    """A visible «Chỉ số» says 55; a hidden «Indicators» sheet says 99. Only what the person
+    filling the return sees may count: the file is refused, naming the hidden sheet."""
+    wb = fill(template(catalog), {"HLT.T1": 55})
+    copy = wb.copy_worksheet(wb["Chỉ số"])
+    copy.title = "Indicators"
+    copy.cell(row_of(wb, "HLT.T1"), 7, 99)
+    data = _hide(to_bytes(wb), "Indicators", state)
+    problems = [p for p in check_bytes(data, catalog).problems if p.is_error]
+    assert [(p.code, p.sheet) for p in problems] == [("sheet_hidden", "Indicators"),
+                                                     ("sheet_ambiguous", None)]
+    assert "Indicators" in problems[0].message("en") and "ẩn" in problems[0].message("vi")
+    # The only indicators sheet hidden: refused as hidden, not reported as missing.
+    only = _hide(to_bytes(fill(template(catalog), {"HLT.T1": 55})), "Chỉ số", state)
+    assert codes(only, catalog) == ["sheet_hidden"]
+
+
+def test_two_visible_sheets_for_one_role_are_refused(catalog):
+    wb = fill(template(catalog), {"HLT.T1": 55})
+    wb.copy_worksheet(wb["Chỉ số"]).title = "Indicators"
+    problems = [p for p in check_bytes(to_bytes(wb), catalog).problems if p.is_error]
+    assert [p.code for p in problems] == ["sheet_ambiguous"]
+    assert "«Chỉ số», «Indicators»" in problems[0].message("vi")
+
+
+def test_a_hidden_instructions_sheet_is_harmless(catalog):
+    data = _hide(valid_return(catalog), "Hướng dẫn", "hidden")
+    assert codes(data, catalog) == []
+
+
+def test_the_same_indicator_twice_names_both_cells(catalog):
+    wb = fill(template(catalog), {"HLT.T1": 5})
+    first = row_of(wb, "HLT.T1")
+    ws = wb["Chỉ số"]
+    last = ws.max_row + 1
+    ws.cell(last, 1, "HLT.T1")
+    ws.cell(last, 7, 6)
+    [dup] = [p for p in check_bytes(to_bytes(wb), catalog).problems if p.code == "indicator_duplicate"]
+    assert dup.location() == f"Chỉ số!A{last}"
+    assert f"A{first}" in dup.message("vi") and f"A{first}" in dup.message("en")
