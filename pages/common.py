@@ -6,7 +6,7 @@ Streamlit-side only; the engine (sca_metrics) never imports this.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from sca_metrics import briefing, exports, figures, i18n, model, render, store
 from sca_metrics.catalog import Catalog, default_catalog
 from sca_metrics.paths import default_db
 from sca_metrics.selection import drill_target
+from sca_metrics.textnorm import markdown_literal
 
 # The toolbar's camera button saves a PNG at three times the screen size (print quality).
 CHART_CONFIG = {"displaylogo": False,
@@ -46,6 +47,11 @@ def lang() -> str:
 
 def t(key: str, **params: object) -> str:
     return i18n.t(key, lang(), **params)
+
+
+def literal(text: object) -> str:
+    """Someone's text inside a translated Markdown message, shown exactly as typed."""
+    return markdown_literal(text)
 
 
 def num(x: float | int | None, decimals: int = 1, fixed: bool = False) -> str:
@@ -206,14 +212,16 @@ def table(frame: pd.DataFrame, numbers: dict[str, int] | None = None,
     st.dataframe(styler, width="stretch", **kwargs)
 
 
-def downloads(frame: pd.DataFrame, name: str) -> None:
-    """CSV and XLSX of a chart's data, side by side, safe against formula injection."""
+def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
+    """CSV and XLSX of a chart's data, side by side, safe against formula injection. The
+    frame may be a function that makes it: then it is made only when a button is clicked."""
+    make = frame if callable(frame) else lambda: frame
     left, right = st.columns(2)
     # Callables: the files are built only when clicked, not on every rerun.
-    left.download_button(t("download.csv"), lambda: exports.csv_bytes(frame), file_name=f"{name}.csv",
+    left.download_button(t("download.csv"), lambda: exports.csv_bytes(make()), file_name=f"{name}.csv",
                          mime="text/csv", icon=":material/download:", key=f"{name}_csv",
                          on_click="ignore")
-    right.download_button(t("download.xlsx"), lambda: exports.xlsx_bytes({name: frame}),
+    right.download_button(t("download.xlsx"), lambda: exports.xlsx_bytes({name: make()}),
                           file_name=f"{name}.xlsx", mime=exports.XLSX_MIME,
                           icon=":material/download:", key=f"{name}_xlsx", on_click="ignore")
 

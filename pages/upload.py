@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import common
-from sca_metrics import i18n, ingest, model, preview, store, units
+from sca_metrics import i18n, ingest, model, preview, problems, store, units
 from sca_metrics.problems import errors, warnings
 from sca_metrics.template import template_bytes, template_file_name
 
@@ -81,29 +81,28 @@ if len(same):
 checked = ingest.check_bytes(data, catalog, department, period)
 
 
-def problem_table(problems) -> pd.DataFrame:
-    return pd.DataFrame([{
-        common.t("upload.col_severity"): common.t(f"severity.{p.severity}"),
-        common.t("upload.col_location"): p.location(lang),
-        common.t("upload.col_sheet"): p.sheet or "",
-        common.t("upload.col_cell"): p.cell or "",
-        common.t("upload.col_value"): p.value or "",
-        common.t("upload.col_message"): p.message(lang),
-    } for p in problems])
+def show_problems(found: list, name: str) -> None:
+    """The first problems as a table, the count, and every one of them as CSV/XLSX (built
+    only when clicked): a return with 50,000 bad values stays one page."""
+    listed = problems.ordered(found)
+    if len(listed) > problems.SHOWN:
+        st.caption(common.t("upload.shown_first", shown=common.num(problems.SHOWN),
+                            n=common.num(len(listed))))
+    common.table(problems.table(listed[: problems.SHOWN], lang))
+    common.downloads(lambda: problems.table(listed, lang), name)
 
 
 bad = errors(checked.problems)
 if bad:
-    st.error(common.t("upload.rejected", file=file.name, n=len(bad)), icon=":material/error:")
-    problems = problem_table(bad + warnings(checked.problems))
-    common.table(problems)
-    common.downloads(problems, f"problems_{department}_{period}")
+    st.error(common.t("upload.rejected", file=common.literal(file.name), n=common.num(len(bad))),
+             icon=":material/error:")
+    show_problems(checked.problems, f"problems_{department}_{period}")
     st.stop()
 
 notes = warnings(checked.problems)
 if notes:
-    with st.expander(common.t("upload.warnings", n=len(notes)), icon=":material/warning:"):
-        common.table(problem_table(notes))
+    with st.expander(common.t("upload.warnings", n=common.num(len(notes))), icon=":material/warning:"):
+        show_problems(notes, f"warnings_{department}_{period}")
 
 st.success(common.t("upload.valid", n_values=checked.n_values, n_expected=checked.n_expected),
            icon=":material/fact_check:")
@@ -164,8 +163,9 @@ def save(data: bytes, file_name: str, department: str, period: str, uploader: st
             "upload.duplicate", lang, version=result.version,
             department=common.department_label(department, lang), period=period)
     else:
-        st.session_state["upload_failed"] = i18n.t("upload.rejected", lang, file=file_name,
-                                                   n=len(errors(result.problems)))
+        st.session_state["upload_failed"] = i18n.t(
+            "upload.rejected", lang, file=common.literal(file_name),
+            n=i18n.fmt_number(len(errors(result.problems)), lang))
 
 
 st.button(common.t("upload.confirm"), type="primary", icon=":material/save:", key="up_confirm",

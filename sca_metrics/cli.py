@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from sca_metrics import store
+from sca_metrics import problems, store
 from sca_metrics.catalog import CatalogError, default_catalog, read_catalog
 from sca_metrics.i18n import LANGS
 from sca_metrics.ingest import ACCEPTED, DUPLICATE, ingest_path
 from sca_metrics.paths import default_db
 from sca_metrics.scoring import ARITHMETIC, DEFAULT_THRESHOLD, METHODS
 from sca_metrics.template import write_template
+from sca_metrics.textnorm import printable
 from sca_metrics.uncertainty import MonteCarlo
 from sca_metrics.values import parse_period
 
@@ -75,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--department", help="refuse files of another department")
     c.add_argument("--period", help="refuse files of another period")
     c.add_argument("--uploader", default="cli", help="who is loading (kept in provenance)")
+    c.add_argument("--problems", type=Path, metavar="FILE",
+                   help=f"write every problem of every file to this .csv or .xlsx (the terminal "
+                        f"shows the first {problems.SHOWN} of each file)")
     c.set_defaults(func=_ingest)
 
     c = sub.add_parser("catalog", parents=[common],
@@ -169,29 +173,49 @@ def _template(args) -> int:
 
 
 def _ingest(args) -> int:
+    if args.problems and args.problems.suffix.lower() not in (".csv", ".xlsx"):
+        print(f"error: --problems must name a .csv or .xlsx file, not {args.problems}", file=sys.stderr)
+        return 2
     catalog = default_catalog()
     con = store.connect(args.db)
     rejected = 0
+    found = []
     for path in args.files:
+        name = printable(path.name)
         if not path.is_file():
-            print(f"{path}: rejected: no such file")
+            print(f"{printable(path)}: rejected: no such file")
             rejected += 1
             continue
         r = ingest_path(con, path, catalog, args.uploader,
                         expected_department=args.department, expected_period=args.period)
-        for p in r.problems:
-            print(p.line(args.lang, prefix=path.name))
+        listed = problems.ordered(r.problems)
+        for p in listed[: problems.SHOWN]:
+            print(printable(p.line(args.lang, prefix=path.name)))
+        if len(listed) > problems.SHOWN:
+            more = len(listed) - problems.SHOWN
+            hint = (f"all of them are in {args.problems}" if args.problems
+                    else "write them all with --problems FILE.csv")
+            print(f"{name}: … and {more:,} more problems ({hint})")
+        found.append(problems.table(listed, args.lang, file_name=path.name))
         if r.status == ACCEPTED:
             note = f", supersedes #{r.supersedes}" if r.supersedes else ""
-            print(f"{path.name}: accepted as submission #{r.submission_id} "
+            print(f"{name}: accepted as submission #{r.submission_id} "
                   f"({r.department} {r.period}, version {r.version}{note})")
         elif r.status == DUPLICATE:
-            print(f"{path.name}: identical to current submission #{r.submission_id} "
+            print(f"{name}: identical to current submission #{r.submission_id} "
                   f"({r.department} {r.period}, version {r.version}); nothing changed")
         else:
             rejected += 1
             n = sum(p.is_error for p in r.problems)
-            print(f"{path.name}: rejected ({n} errors); nothing stored")
+            print(f"{name}: rejected ({n:,} errors); nothing stored")
+    if args.problems:
+        from sca_metrics import exports
+
+        table = pd.concat(found, ignore_index=True) if found else problems.table([], args.lang, "")
+        args.problems.parent.mkdir(parents=True, exist_ok=True)
+        args.problems.write_bytes(exports.csv_bytes(table) if args.problems.suffix.lower() == ".csv"
+                                  else exports.xlsx_bytes({"problems": table}))
+        print(f"{len(table):,} problems written to {args.problems}")
     return 1 if rejected else 0
 
 

@@ -8,6 +8,8 @@ from sca_metrics.i18n import LANGS, t
 
 ERROR = "error"
 WARNING = "warning"
+# How many problems a page or a terminal lists; all of them go to the downloadable list.
+SHOWN = 200
 
 
 @dataclass(frozen=True)
@@ -70,3 +72,26 @@ def errors(problems: list[Problem]) -> list[Problem]:
 
 def warnings(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if not p.is_error]
+
+
+def ordered(problems: list[Problem]) -> list[Problem]:
+    """Errors first, then warnings, each in the order they were found."""
+    return errors(problems) + warnings(problems)
+
+
+def table(problems: list[Problem], lang: str = "vi", file_name: str | None = None):
+    """Every problem as rows with translated headers, for a page, a CSV or an XLSX."""
+    import pandas as pd
+
+    columns = ("severity", "location", "sheet", "cell", "value", "message")
+    rows = [{
+        "severity": t(f"severity.{p.severity}", lang), "location": p.location(lang),
+        "sheet": p.sheet or "", "cell": p.cell or "", "value": p.value or "",
+        "message": p.message(lang),
+    } for p in problems]
+    frame = pd.DataFrame(rows, columns=list(columns))
+    if file_name is not None:
+        frame.insert(0, "file", file_name)
+        columns = ("file", *columns)
+    frame.columns = [t(f"upload.col_{c}", lang) for c in columns]
+    return frame

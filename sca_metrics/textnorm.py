@@ -28,3 +28,22 @@ def _loose_key(text: str) -> str:
     s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn")
     s = s.replace("đ", "d")
     return _SPACE.sub(" ", re.sub(r"[^\w%]+", " ", s)).strip()
+
+
+_ASCII_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def markdown_literal(text: object) -> str:
+    """Someone's text (a file name, a name, a note) to put inside a Markdown message so it
+    shows exactly as typed: every ASCII punctuation mark is backslash-escaped (CommonMark
+    lets any be), so no link, image, emphasis, HTML, math or directive can form, and line
+    breaks and control characters become spaces, so no block (a heading, a list) can."""
+    return _ASCII_PUNCTUATION.sub(r"\\\1", nfc(_CONTROL.sub(" ", str(text or ""))))
+
+
+def printable(text: object) -> str:
+    """Text for a terminal or a log line: control characters (an escape sequence could
+    rewrite the screen) are shown as \\xNN instead of being sent."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                        else f"\\u{ord(m.group()):04x}", str(text))

@@ -172,3 +172,11 @@ def run_limited(code: str, *args: str, memory_bytes: int = 1024 ** 3, timeout: f
     lines = done.stdout.strip().splitlines()
     out = json.loads(lines[-1]) if done.returncode == 0 and lines else {}
     return {"returncode": done.returncode, "stderr": done.stderr[-2000:], **out}
+
+
+def flooded_return(catalog: Catalog, first_row: int = 100, last_row: int = 1999) -> bytes:
+    """A return with one unknown indicator code per row, as many rows as a sheet may hold:
+    about 1,900 errors, each in its own cell."""
+    rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>ZZ.{r}</t></is></c>'
+                   f'<c r="G{r}"><v>1</v></c></row>' for r in range(first_row, last_row + 1))
+    return with_rows(valid_return(catalog), rows)

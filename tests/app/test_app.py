@@ -411,3 +411,45 @@ def test_upload_of_the_pilot_citys_ward_return(monkeypatch, own_demo_db):
     assert row["Vị trí"] == "Theo phường, xã!A6" and "Phường Tam Thắng" in row["Nội dung lỗi"]
     with store.connect(own_demo_db) as con:
         assert store.table_counts(con) == counts
+
+
+def test_a_flood_of_problems_shows_the_first_ones_and_offers_them_all(monkeypatch, own_demo_db):
+    """1,900 real errors from the largest sheet a return may have, listed in a capped table."""
+    from sca_metrics.problems import SHOWN
+    from tests.helpers import flooded_return
+
+    at = upload_page(monkeypatch, own_demo_db, lang="en")
+    at.file_uploader[0].set_value(("flood.xlsx", flooded_return(default_catalog()), XLSX)).run()
+    assert not at.exception, at.exception
+    assert "1,900 errors" in at.error[0].value
+    assert f"Showing the first {SHOWN} of 1,900 problems" in texts(at)
+    assert len(at.dataframe[-1].value) == SHOWN
+    labels = {b.label for b in at.get("download_button")}
+    assert {"Download CSV", "Download Excel (.xlsx)"} <= labels
+
+
+def test_fifty_thousand_problems_never_end_in_a_traceback(monkeypatch, own_demo_db):
+    """The checker is made to report 50,000 errors (more than a bounded sheet can hold): the
+    page still lists 200 of them (pandas' Styler limit was the traceback) and counts them all."""
+    from sca_metrics import ingest
+    from sca_metrics.problems import SHOWN, Problem
+    from sca_metrics.validate import CheckedReturn
+
+    flood = [Problem("value_not_number", sheet="Chỉ số", cell=f"G{r}", value="x")
+             for r in range(50_000)]
+    monkeypatch.setattr(ingest, "check_bytes", lambda *a, **k: CheckedReturn(None, None, problems=flood))
+    at = upload_page(monkeypatch, own_demo_db)
+    at.file_uploader[0].set_value(("big.xlsx", b"PK", XLSX)).run()
+    assert not at.exception, at.exception
+    assert "50.000 lỗi" in at.error[0].value
+    assert f"{SHOWN} trên tổng số 50.000" in texts(at)
+    assert len(at.dataframe[-1].value) == SHOWN
+
+
+def test_a_file_name_is_shown_as_typed_never_as_markdown(monkeypatch, own_demo_db):
+    at = upload_page(monkeypatch, own_demo_db)
+    name = "![x](http://127.0.0.1:9/t.png) **b**.xlsx"
+    at.file_uploader[0].set_value((name, b"not a workbook", XLSX)).run()
+    assert not at.exception, at.exception
+    message = at.error[0].value
+    assert r"«\!\[x\]\(http\:\/\/127\.0\.0\.1\:9\/t\.png\) \*\*b\*\*\.xlsx»" in message

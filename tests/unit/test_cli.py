@@ -157,3 +157,31 @@ def test_progress_lists_a_status_for_every_pilot_indicator(demo_data):
     assert len(rows) == 7 and {r["target_year"] for r in rows} == {2025}
     assert all(r["status"] in {"achieved", "on_track", "acceleration", "limited", "deterioration"}
                for r in rows)
+
+
+def test_a_flood_of_problems_is_capped_on_the_terminal_and_complete_in_the_file(tmp_path, catalog):
+    from sca_metrics.problems import SHOWN
+    from tests.helpers import flooded_return
+
+    flood = tmp_path / "flood.xlsx"
+    flood.write_bytes(flooded_return(catalog))
+    out = run("ingest", "--db", tmp_path / "f.duckdb", "--lang", "en", flood)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    lines = out.stdout.splitlines()
+    assert sum("[Error]" in line for line in lines) == SHOWN
+    assert "flood.xlsx: … and 1,700 more problems (write them all with --problems FILE.csv)" in lines
+    assert lines[-1] == "flood.xlsx: rejected (1,900 errors); nothing stored"
+
+    listed = tmp_path / "out" / "problems.csv"
+    out = run("ingest", "--db", tmp_path / "f.duckdb", "--problems", listed, flood)
+    rows = list(csv.DictReader(io.StringIO(listed.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 1900 and rows[0]["Tệp"] == "flood.xlsx"
+    assert rows[-1]["Vị trí"] == "Chỉ số!A1999"
+    assert "1.900 problems written" not in out.stdout and "1,900 problems written" in out.stdout
+
+
+def test_a_file_name_cannot_send_escape_sequences_to_the_terminal(tmp_path, catalog):
+    evil = tmp_path / "a\x1b[2Jb.xlsx"
+    evil.write_bytes(b"not a workbook")
+    out = run("ingest", "--db", tmp_path / "e.duckdb", evil)
+    assert "\x1b" not in out.stdout and "a\\x1b[2Jb.xlsx" in out.stdout
