@@ -30,12 +30,10 @@ st.sidebar.caption(common.t("app.catalog_version", version=common.catalog().vers
 
 common.new_run()
 try:
-    common.data_version()
-except store.StoreError:
-    st.error(common.t("app.db_busy", db=common.db_path()), icon=":material/lock:")
-    st.stop()
-if common.is_demo(*common.version()):
-    st.warning(common.t("app.demo_banner"), icon=":material/info:")
+    if common.is_demo(*common.version()):
+        st.warning(common.t("app.demo_banner"), icon=":material/info:")
+except store.StoreError as exc:
+    common.store_error(exc)
 
 PAGES = (  # pages/<name>.py at /<name>
     ("overview", ":material/grid_view:"),
@@ -52,4 +50,8 @@ page = st.navigation([
             default=name == "overview")
     for name, icon in PAGES
 ])
-page.run()
+try:
+    page.run()
+except store.StoreError as exc:  # the database is busy, damaged, read-only or its disk full
+    common.store_error(exc)
+

@@ -16,6 +16,7 @@ import streamlit as st
 
 from sca_metrics import briefing, exports, figures, i18n, model, render, store
 from sca_metrics.catalog import Catalog, default_catalog
+from sca_metrics.database import SERVER_LINGER, SERVER_WAIT, Database
 from sca_metrics.paths import default_db
 from sca_metrics.selection import drill_target
 from sca_metrics.textnorm import markdown_literal
@@ -62,15 +63,21 @@ def db_path() -> Path:
     return default_db()
 
 
+@st.cache_resource(show_spinner=False)
+def _database(path: str) -> Database:
+    return Database(path, wait=SERVER_WAIT, linger=SERVER_LINGER)
+
+
+def db() -> Database:
+    """This server process's one handle on the database (every session shares it)."""
+    return _database(str(db_path()))
+
+
 @contextmanager
 def database() -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived connection: the file lock is held only while a page reads or writes,
-    so the command line can load returns while the dashboard is open."""
-    con = store.connect(db_path())
-    try:
-        yield con
-    finally:
-        con.close()
+    """A cursor of this session's own on the shared handle, for reading."""
+    with db().cursor() as cur:
+        yield cur
 
 
 @st.cache_resource
@@ -78,14 +85,14 @@ def catalog() -> Catalog:
     return default_catalog()
 
 
-def data_version() -> int:
-    """Changes whenever anything is written, so cached reads refresh after an upload.
-    Read once per run by app.py (one connection per rerun); pages reuse it."""
-    if "data_version" not in _run_state():
-        with database() as con:
-            _run_state()["data_version"] = int(
-                con.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0])
-    return _run_state()["data_version"]
+def data_version() -> str:
+    """Changes whenever the database file changes (from this server or the command line),
+    so cached reads refresh after a write; read from the file's metadata without opening
+    it, once per run (app.py starts each run afresh)."""
+    state = _run_state()
+    if "data_version" not in state:
+        state["data_version"] = db().version()
+    return state["data_version"]
 
 
 def _run_state() -> dict:
@@ -98,14 +105,14 @@ def new_run() -> None:
 
 
 @st.cache_data(show_spinner=False)
-def submissions(path: str, version: int) -> pd.DataFrame:
+def submissions(path: str, version: str) -> pd.DataFrame:
     """Cached per database and data version (the arguments are the cache key)."""
     with database() as con:
         return store.submissions(con)
 
 
 @st.cache_data(show_spinner=False)
-def is_demo(path: str, version: int) -> bool:
+def is_demo(path: str, version: str) -> bool:
     with database() as con:
         return store.is_demo(con)
 
@@ -116,7 +123,7 @@ def department_label(code: str, language: str | None = None) -> str:
 
 
 @st.cache_data(show_spinner=False)
-def observations(path: str, version: int) -> pd.DataFrame:
+def observations(path: str, version: str) -> pd.DataFrame:
     """The scoring input: every current value of every period."""
     from sca_metrics.inputs import observation_frame
 
@@ -125,7 +132,7 @@ def observations(path: str, version: int) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def unit_observations(path: str, version: int) -> pd.DataFrame:
+def unit_observations(path: str, version: str) -> pd.DataFrame:
     """Every current ward value of the pilot indicators."""
     from sca_metrics.inputs import unit_frame
 
@@ -134,7 +141,7 @@ def unit_observations(path: str, version: int) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def scores_by_period(path: str, version: int) -> dict:
+def scores_by_period(path: str, version: str) -> dict:
     """Scores of every period (default method), cached per database and data version."""
     from sca_metrics.scoring import score_periods
 
@@ -142,7 +149,7 @@ def scores_by_period(path: str, version: int) -> dict:
     return score_periods(catalog(), obs) if len(obs) else {}
 
 
-def version() -> tuple[str, int]:
+def version() -> tuple[str, str]:
     """The cache key of every data read: (database path, data version)."""
     return str(db_path()), data_version()
 
@@ -279,6 +286,15 @@ def url_tabs(keys: list[str], prefix: str, param: str = "tab") -> list:
         if chosen != label and chosen in {i18n.t(f"{prefix}{key}", other) for other in i18n.LANGS}:
             st.session_state[param] = label
     return st.tabs(labels, key=param, bind="query-params")
+
+
+def store_error(exc: store.StoreError) -> None:
+    """What the database could not do, what it means and what to do, in place of the page
+    (the traceback goes to the server's log, never to the page)."""
+    icons = {"busy": ":material/hourglass_top:", "read_only": ":material/lock:",
+             "corrupt": ":material/broken_image:", "disk_full": ":material/storage:"}
+    st.error(literal(exc.message(lang())), icon=icons.get(exc.kind, ":material/error:"))
+    st.stop()
 
 
 def scores_or_stop() -> dict:

@@ -23,12 +23,12 @@ period = common.period_picker(list(by_period), "export")
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def pack(path: str, version: int, period: str, lang: str) -> briefing.Pack:
+def pack(path: str, version: str, period: str, lang: str) -> briefing.Pack:
     """Built once per database version, period and language (rendering takes seconds)."""
     return briefing.build(*slides(path, version, period, lang))
 
 
-def pack_file(kind: str, path: str, version: int, period: str, lang: str) -> bytes:
+def pack_file(kind: str, path: str, version: str, period: str, lang: str) -> bytes:
     """Runs when a download is clicked, outside the script run."""
     built = pack(path, version, period, lang)
     if kind != "zip":
@@ -42,7 +42,7 @@ def pack_file(kind: str, path: str, version: int, period: str, lang: str) -> byt
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def slides(path: str, version: int, period: str, lang: str) -> tuple[briefing.Context, list]:
+def slides(path: str, version: str, period: str, lang: str) -> tuple[briefing.Context, list]:
     ctx = briefing.Context(common.catalog(), common.scores_by_period(path, version),
                            common.submissions(path, version), period, lang,
                            common.is_demo(path, version))
@@ -50,7 +50,7 @@ def slides(path: str, version: int, period: str, lang: str) -> tuple[briefing.Co
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def data_sheets(path: str, version: int) -> dict:
+def data_sheets(path: str, version: str) -> dict:
     return exports.data_sheets(common.scores_by_period(path, version), common.submissions(path, version),
                                common.catalog(), common.unit_observations(path, version), default_units())
 

@@ -37,7 +37,7 @@ with right:
 
 
 @st.cache_data(show_spinner=False)
-def audit(path: str, version: int):
+def audit(path: str, version: str):
     obs = common.observations(path, version)
     return diagnose(common.catalog(), obs) if len(obs) else None, obs.period.nunique()
 

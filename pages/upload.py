@@ -143,15 +143,14 @@ if not (shown.unit != "").any():
 common.table(pd.DataFrame(columns))
 
 
-
 def save(data: bytes, file_name: str, department: str, period: str, uploader: str) -> None:
     """Runs as the button's callback, before the rerun that shows its outcome."""
     try:
-        with common.database() as con:
+        with common.db().writing() as con:
             result = ingest.ingest_bytes(con, data, file_name, catalog, uploader.strip() or department,
                                          expected_department=department, expected_period=period)
-    except store.StoreError:
-        st.session_state["upload_failed"] = i18n.t("app.db_busy", lang, db=common.db_path())
+    except store.StoreError as exc:  # busy, read-only, full disk: nothing was saved
+        st.session_state["upload_failed"] = common.literal(exc.message(lang))
         return
     if result.status == ingest.ACCEPTED:
         st.session_state["upload_flash"] = i18n.t(
@@ -168,5 +167,9 @@ def save(data: bytes, file_name: str, department: str, period: str, uploader: st
             n=i18n.fmt_number(len(errors(result.problems)), lang))
 
 
+writable = common.db().can_write()
+if not writable:
+    st.warning(common.literal(store.StoreError("read_only", common.db_path()).message(lang)),
+               icon=":material/lock:")
 st.button(common.t("upload.confirm"), type="primary", icon=":material/save:", key="up_confirm",
-          on_click=save, args=(data, file.name, department, period, uploader))
+          on_click=save, args=(data, file.name, department, period, uploader), disabled=not writable)

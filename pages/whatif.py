@@ -33,7 +33,7 @@ def reset() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def compute(path: str, version: int, period: str, options: Options):
+def compute(path: str, version: str, period: str, options: Options):
     """What-if scores and their Monte Carlo intervals, cached per set of weights."""
     obs = common.observations(path, version)
     values = obs[obs.period.astype(str) == period]

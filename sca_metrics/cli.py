@@ -6,13 +6,15 @@ import argparse
 import csv
 import io
 import json
+import logging
 import sys
 from pathlib import Path
 
 import pandas as pd
 
-from sca_metrics import problems, store
+from sca_metrics import database, problems, store
 from sca_metrics.catalog import CatalogError, default_catalog, read_catalog
+from sca_metrics.database import CLI_WAIT, Database, StoreError
 from sca_metrics.i18n import LANGS
 from sca_metrics.ingest import ACCEPTED, DUPLICATE, ingest_path
 from sca_metrics.paths import default_db
@@ -22,11 +24,14 @@ from sca_metrics.textnorm import printable
 from sca_metrics.uncertainty import MonteCarlo
 from sca_metrics.values import parse_period
 
+log = logging.getLogger(__name__)
+
 
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
+    _configure_logging()
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -38,9 +43,31 @@ def main(argv: list[str] | None = None) -> int:
         for p in exc.problems:
             print(p.line(args.lang), file=sys.stderr)
         return 1
-    except store.StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except StoreError as exc:  # busy, read-only, damaged, disk full: said plainly, logged in full
+        log.debug("store error", exc_info=exc)
+        print(f"error: {printable(exc.message(args.lang))}", file=sys.stderr)
         return 1
+
+
+class _OneLine(logging.Formatter):
+    """Log lines on a terminal: the message, never a traceback (SCA_LOG_LEVEL=DEBUG shows
+    them). The user reads what happened in the command's own error line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(f"{record.levelname.lower()}: {record.getMessage()}")
+
+
+def _configure_logging() -> None:
+    import os
+
+    level = os.environ.get("SCA_LOG_LEVEL", "ERROR").upper()
+    handler = logging.StreamHandler(sys.stderr)
+    if level != "DEBUG":
+        handler.setFormatter(_OneLine())
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(handler)
+    root.setLevel(level if level in logging.getLevelNamesMapping() else "ERROR")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     db = argparse.ArgumentParser(add_help=False)
     db.add_argument("--db", type=Path, default=default_db(),
                     help=f"DuckDB database file (default: $SCA_DB or {default_db()})")
+    db.add_argument("--wait", type=float, default=CLI_WAIT, metavar="SECONDS",
+                    help="how long to wait while the dashboard or another command holds the "
+                         f"database (default {CLI_WAIT:g})")
 
     p = argparse.ArgumentParser(
         prog="python -m sca_metrics",
@@ -132,6 +162,20 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=("table", "json", "csv"), default="table")
     c.set_defaults(func=_wards)
 
+    c = sub.add_parser("backup", parents=[common, db],
+                       help="a consistent copy of the database, also while the dashboard runs")
+    c.add_argument("--out", type=Path, required=True, help="the backup file to write")
+    c.add_argument("--force", action="store_true", help="overwrite an existing backup file")
+    c.set_defaults(func=_backup)
+
+    c = sub.add_parser("restore", parents=[common, db],
+                       help="put a backup in place of the database (the replaced one is kept)")
+    c.add_argument("--from", dest="source", type=Path, required=True, metavar="BACKUP",
+                   help="the backup file (made by `backup`)")
+    c.add_argument("--force", action="store_true",
+                   help="replace an existing database (kept beside it as <name>.replaced-<time>)")
+    c.set_defaults(func=_restore)
+
     c = sub.add_parser("withdraw", parents=[common, db],
                        help="withdraw a submission (the previous version becomes current)")
     c.add_argument("id", type=int, help="submission id (see `submissions`)")
@@ -141,8 +185,16 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _writer(args) -> Database:
+    return Database(args.db, wait=args.wait)
+
+
 def _demo(args) -> int:
-    con = store.connect(args.db)
+    with _writer(args) as db, db.writing() as con:
+        return _demo_into(con, args)
+
+
+def _demo_into(con, args) -> int:
     if not store.is_empty(con):
         if args.if_empty:
             print(f"{args.db}: already holds data; nothing done.")
@@ -177,7 +229,21 @@ def _ingest(args) -> int:
         print(f"error: --problems must name a .csv or .xlsx file, not {args.problems}", file=sys.stderr)
         return 2
     catalog = default_catalog()
-    con = store.connect(args.db)
+    with _writer(args) as db:
+        rejected, found = _ingest_files(db, args, catalog)
+    if args.problems:
+        from sca_metrics import exports
+
+        table = pd.concat(found, ignore_index=True) if found else problems.table([], args.lang, "")
+        args.problems.parent.mkdir(parents=True, exist_ok=True)
+        args.problems.write_bytes(exports.csv_bytes(table) if args.problems.suffix.lower() == ".csv"
+                                  else exports.xlsx_bytes({"problems": table}))
+        print(f"{len(table):,} problems written to {args.problems}")
+    return 1 if rejected else 0
+
+
+def _ingest_files(db: Database, args, catalog) -> tuple[int, list]:
+    """Each file in its own transaction: one bad file rejects only itself."""
     rejected = 0
     found = []
     for path in args.files:
@@ -186,8 +252,9 @@ def _ingest(args) -> int:
             print(f"{printable(path)}: rejected: no such file")
             rejected += 1
             continue
-        r = ingest_path(con, path, catalog, args.uploader,
-                        expected_department=args.department, expected_period=args.period)
+        with db.writing() as con:
+            r = ingest_path(con, path, catalog, args.uploader,
+                            expected_department=args.department, expected_period=args.period)
         listed = problems.ordered(r.problems)
         for p in listed[: problems.SHOWN]:
             print(printable(p.line(args.lang, prefix=path.name)))
@@ -208,15 +275,7 @@ def _ingest(args) -> int:
             rejected += 1
             n = sum(p.is_error for p in r.problems)
             print(f"{name}: rejected ({n:,} errors); nothing stored")
-    if args.problems:
-        from sca_metrics import exports
-
-        table = pd.concat(found, ignore_index=True) if found else problems.table([], args.lang, "")
-        args.problems.parent.mkdir(parents=True, exist_ok=True)
-        args.problems.write_bytes(exports.csv_bytes(table) if args.problems.suffix.lower() == ".csv"
-                                  else exports.xlsx_bytes({"problems": table}))
-        print(f"{len(table):,} problems written to {args.problems}")
-    return 1 if rejected else 0
+    return rejected, found
 
 
 def _catalog(args) -> int:
@@ -246,20 +305,18 @@ def _print_frame(frame, fmt: str, empty: str) -> None:
         print(frame.to_string(index=False) if len(frame) else empty)
 
 
-def _read(db: Path, read):
-    """read(con) on the database opened read-only (when it exists) for as short as possible."""
-    con = store.connect(db, read_only=db.exists())
-    try:
+def _read(args, read):
+    """read(con) on the database, opened read-only when it exists (other commands may read
+    at the same time), for as short as possible."""
+    with Database(args.db, wait=args.wait, read_only=args.db.exists()) as db, db.cursor() as con:
         return read(con)
-    finally:
-        con.close()
 
 
 def _progress(args) -> int:
     from sca_metrics import progress
     from sca_metrics.inputs import observation_frame
 
-    obs = _read(args.db, observation_frame)
+    obs = _read(args, observation_frame)
     if obs.empty:
         print(f"error: {args.db} holds no values", file=sys.stderr)
         return 1
@@ -275,7 +332,7 @@ def _wards(args) -> int:
     from sca_metrics.inputs import unit_frame
     from sca_metrics.units import default_units
 
-    wards = _read(args.db, unit_frame)
+    wards = _read(args, unit_frame)
     if wards.empty:
         print(f"error: {args.db} holds no ward values", file=sys.stderr)
         return 1
@@ -293,8 +350,7 @@ def _wards(args) -> int:
 
 
 def _submissions(args) -> int:
-    con = store.connect(args.db)
-    df = store.submissions(con, args.department, args.period)
+    df = _read(args, lambda con: store.submissions(con, args.department, args.period))
     if args.format == "table":
         df = df[["id", "department", "period", "version", "status", "n_values", "n_expected",
                  "n_warnings", "received_at", "uploader", "file_name"]]
@@ -307,7 +363,7 @@ def _scores(args) -> int:
     from sca_metrics.scoring import Options, score_periods, scores_table
     from sca_metrics.uncertainty import uncertainty
 
-    obs = _read(args.db, observation_frame)
+    obs = _read(args, observation_frame)
     if obs.empty:
         print(f"error: {args.db} holds no values to score", file=sys.stderr)
         return 1
@@ -339,9 +395,30 @@ def _scores(args) -> int:
     return 0
 
 
+def _backup(args) -> int:
+    if not args.db.exists():
+        print(f"error: no database at {printable(args.db)}", file=sys.stderr)
+        return 1
+    with Database(args.db, wait=args.wait, create=False) as db:
+        counts = database.backup(db, args.out, force=args.force)
+    print(f"{printable(args.out)}: backup of {printable(args.db)} "
+          f"({counts['submissions']:,} submissions, {sum(counts.values()):,} rows in "
+          f"{len(counts)} tables)")
+    return 0
+
+
+def _restore(args) -> int:
+    counts, kept = database.restore(args.source, args.db, force=args.force, wait=args.wait)
+    print(f"{printable(args.db)}: restored from {printable(args.source)} "
+          f"({counts['submissions']:,} submissions, {sum(counts.values()):,} rows)")
+    if kept:
+        print(f"the database it replaced is kept as {printable(kept)}")
+    return 0
+
+
 def _withdraw(args) -> int:
-    con = store.connect(args.db)
-    current = store.withdraw(con, args.id, args.by, args.reason)
+    with _writer(args) as db, db.writing() as con:
+        current = store.withdraw(con, args.id, args.by, args.reason)
     after = f"submission #{current} is current again" if current else "no version is current now"
     print(f"submission #{args.id} withdrawn; {after}")
     return 0
@@ -362,7 +439,7 @@ def _export(args) -> int:
         print(f"error: unknown figure format {', '.join(bad)} (use {', '.join(render.FORMATS)})",
               file=sys.stderr)
         return 2
-    obs, subs, demo, wards = _read(args.db, lambda con: (
+    obs, subs, demo, wards = _read(args, lambda con: (
         observation_frame(con), store.submissions(con), store.is_demo(con), unit_frame(con)))
     catalog = default_catalog()
     by_period = score_periods(catalog, obs) if len(obs) else {}

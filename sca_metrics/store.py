@@ -8,6 +8,9 @@ superseded, withdrawn) is derived in views, never stored. Every statement is par
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +18,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from sca_metrics.database import IO, REFUSED, StoreError, classify
 from sca_metrics.validate import CheckedReturn
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 2
 
@@ -118,10 +124,6 @@ MIGRATIONS: dict[int, list[str]] = {
 }
 
 
-class StoreError(Exception):
-    """A write the store refuses (unknown submission, already withdrawn, database locked)."""
-
-
 @dataclass(frozen=True)
 class Saved:
     submission_id: int
@@ -130,14 +132,16 @@ class Saved:
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (and create or migrate) the database file."""
+    """Open (and create or migrate) the database file: a plain connection for tests, the
+    demo builder and the benchmarks. The dashboard and the command line go through
+    `database.Database`, which shares one handle per process and waits for locks."""
     path = Path(path)
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        raise StoreError(f"cannot open database {path}: {exc}") from exc
+    except (duckdb.Error, OSError) as exc:
+        raise classify(exc, path) from exc
     if not read_only:
         migrate(con)
     return con
@@ -147,19 +151,47 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Apply every migration newer than the database's schema version; return the version."""
     con.execute("CREATE TABLE IF NOT EXISTS schema_version "
                 "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)")
-    current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+    current = schema_version(con)
     for version in sorted(v for v in MIGRATIONS if v > current):
-        con.begin()
-        try:
+        with transaction(con):
             for statement in MIGRATIONS[version]:
                 con.execute(statement)
             con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, _now()])
-            con.commit()
-        except Exception:
-            con.rollback()
-            raise
         current = version
     return current
+
+
+def check_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """For a file opened read-only (nothing can be migrated): it must be this version's."""
+    found = con.execute("SELECT count(*) FROM information_schema.tables "
+                        "WHERE table_name = 'schema_version'").fetchone()[0]
+    version = schema_version(con) if found else 0
+    if version < SCHEMA_VERSION:
+        raise StoreError(IO, None, f"schema version {version} < {SCHEMA_VERSION}: open the file "
+                                   "once where it can be written to upgrade it")
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """All or nothing. When the commit itself fails (a full disk), DuckDB has already rolled
+    back and a second rollback would fail too, hiding the real reason: it is not tried."""
+    con.begin()
+    try:
+        yield
+    except BaseException:
+        try:
+            con.rollback()
+        except duckdb.Error:
+            log.warning("rollback after a failed write did not run", exc_info=True)
+        raise
+    try:
+        con.commit()
+    except duckdb.Error:
+        try:
+            con.rollback()
+        except duckdb.Error:
+            pass  # "no transaction is active": the failed commit rolled back already
+        raise
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -190,9 +222,8 @@ def save_return(
 ) -> Saved:
     """Store a valid return in one transaction; the previous current one is superseded."""
     if not checked.ok:
-        raise StoreError("refusing to store a return with errors")
-    con.begin()
-    try:
+        raise StoreError(REFUSED, None, "refusing to store a return with errors")
+    with transaction(con):
         dept, period = checked.department, checked.period
         prev = con.execute(
             "SELECT id FROM current_submissions WHERE department = ? AND period = ?",
@@ -226,10 +257,6 @@ def save_return(
             "supersedes": prev[0] if prev else None, "n_values": checked.n_values,
             "n_warnings": len(checked.problems), "is_demo": is_demo,
         })
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
     return Saved(sid, version, prev[0] if prev else None)
 
 
@@ -260,12 +287,11 @@ def withdraw(con: duckdb.DuckDBPyConnection, submission_id: int, actor: str,
         "SELECT department, period, status FROM submission_status WHERE id = ?",
         [submission_id]).fetchone()
     if row is None:
-        raise StoreError(f"no submission {submission_id}")
+        raise StoreError(REFUSED, None, f"no submission {submission_id}")
     dept, period, status = row
     if status == "withdrawn":
-        raise StoreError(f"submission {submission_id} is already withdrawn")
-    con.begin()
-    try:
+        raise StoreError(REFUSED, None, f"submission {submission_id} is already withdrawn")
+    with transaction(con):
         now = _now()
         con.execute("INSERT INTO withdrawals VALUES (?, ?, ?, ?)",
                     [submission_id, now, actor, reason])
@@ -274,10 +300,6 @@ def withdraw(con: duckdb.DuckDBPyConnection, submission_id: int, actor: str,
             [dept, period]).fetchone()
         _audit(con, now, actor, "withdraw", submission_id, dept, period,
                {"reason": reason, "current_after": current[0] if current else None})
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
     return current[0] if current else None
 
 
@@ -353,13 +375,17 @@ def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
     return con.execute("SELECT count(*) FROM submissions").fetchone()[0] == 0
 
 
+# Every table of the schema (a test checks this against the database itself).
+TABLES = ("schema_version", "submissions", "observations", "unit_observations",
+          "submission_problems", "withdrawals", "audit_log")
+_COUNTS = """SELECT (SELECT count(*) FROM schema_version), (SELECT count(*) FROM submissions),
+                     (SELECT count(*) FROM observations), (SELECT count(*) FROM unit_observations),
+                     (SELECT count(*) FROM submission_problems), (SELECT count(*) FROM withdrawals),
+                     (SELECT count(*) FROM audit_log)"""
+
+
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Row counts of every table: a fingerprint tests use to prove nothing changed."""
-    row = con.execute(
-        """SELECT (SELECT count(*) FROM submissions), (SELECT count(*) FROM observations),
-                  (SELECT count(*) FROM unit_observations),
-                  (SELECT count(*) FROM submission_problems), (SELECT count(*) FROM withdrawals),
-                  (SELECT count(*) FROM audit_log)""").fetchone()
-    names = ("submissions", "observations", "unit_observations", "submission_problems",
-             "withdrawals", "audit_log")
-    return dict(zip(names, row, strict=True))
+    """Row counts of every table: a fingerprint that proves nothing changed (tests) and
+    that a backup holds everything (backup, restore)."""
+    row = con.execute(_COUNTS).fetchone()
+    return dict(zip(TABLES, row, strict=True))

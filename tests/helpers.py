@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
 
@@ -180,3 +181,56 @@ def flooded_return(catalog: Catalog, first_row: int = 100, last_row: int = 1999)
     rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>ZZ.{r}</t></is></c>'
                    f'<c r="G{r}"><v>1</v></c></row>' for r in range(first_row, last_row + 1))
     return with_rows(valid_return(catalog), rows)
+
+
+@contextlib.contextmanager
+def small_disk(tmp_path, size_kb: int = 2048):
+    """A tmpfs of `size_kb` mounted under tmp_path, or None where this machine does not allow
+    mounting one (then the test simulates the I/O error instead, and says so)."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(mount)],
+                          capture_output=True)
+    if done.returncode != 0:
+        yield None
+        return
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+@contextlib.contextmanager
+def read_only_view(folder):
+    """The folder seen through a read-only bind mount (root cannot be kept from writing a
+    file by its mode bits, but a read-only file system stops everyone), or None."""
+    import subprocess
+
+    view = folder.parent / f"{folder.name}-ro"
+    view.mkdir()
+    steps = (["mount", "--bind", str(folder), str(view)],
+             ["mount", "-o", "remount,ro,bind", str(view)])
+    if any(subprocess.run(step, capture_output=True).returncode for step in steps):
+        subprocess.run(["umount", "-l", str(view)], capture_output=True)
+        yield None
+        return
+    try:
+        yield view
+    finally:
+        subprocess.run(["umount", "-l", str(view)], capture_output=True)
+
+
+def fill_disk(folder) -> None:
+    """Fill the file system holding `folder` to the last byte."""
+    import errno
+
+    with open(folder / "filler", "wb", buffering=0) as f:
+        for size in (1 << 20, 1 << 12, 1):
+            try:
+                while True:
+                    f.write(b"\0" * size)
+            except OSError as exc:
+                if exc.errno != errno.ENOSPC:
+                    raise

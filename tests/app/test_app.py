@@ -1,6 +1,7 @@
 """AppTest: the app renders on a demo database and on an empty one, in both languages."""
 
 import json
+import re
 import shutil
 
 import pytest
@@ -29,6 +30,11 @@ def run_app(monkeypatch, db, lang=None, page=None):
         at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
+
+
+def plain(markdown: str) -> str:
+    """A message as it reads on screen: Markdown's backslash escapes removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def texts(at):
@@ -453,3 +459,67 @@ def test_a_file_name_is_shown_as_typed_never_as_markdown(monkeypatch, own_demo_d
     assert not at.exception, at.exception
     message = at.error[0].value
     assert r"«\!\[x\]\(http\:\/\/127\.0\.0\.1\:9\/t\.png\) \*\*b\*\*\.xlsx»" in message
+
+
+# ---- the database fails: every page says what happened, nothing is lost ----
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_damaged_database_is_named_with_how_to_recover(monkeypatch, own_demo_db, damage):
+    data = own_demo_db.read_bytes()
+    own_demo_db.write_bytes(b"not a database" * 1000 if damage == "garbage" else data[: len(data) // 2])
+    shown = []
+    for page in (None, "pages/domain.py", "pages/submissions.py"):
+        shown.append(run_app(monkeypatch, own_demo_db, lang="en", page=page))
+    at = run_app(monkeypatch, own_demo_db, lang="en", page="pages/upload.py")
+    if not at.error:  # a damaged end of the file is met once the page reads, when a file comes
+        at.file_uploader[0].set_value(("r.xlsx", valid_return(default_catalog()), XLSX)).run()
+    shown.append(at)
+    for at in shown:
+        assert not at.exception, at.exception
+        message = plain(at.error[0].value)
+        assert "is damaged" in message and own_demo_db.name in message
+        assert "restore" in message
+
+
+def test_a_read_only_database_shows_every_page_and_refuses_to_save(monkeypatch, own_demo_db):
+    from sca_metrics import database
+    from tests.helpers import read_only_view
+
+    with read_only_view(own_demo_db.parent) as view:
+        if view is None:  # no mounting here: os.access's answer for a read-only file is simulated
+            view = own_demo_db.parent
+            real = database.os.access
+            monkeypatch.setattr(database.os, "access", lambda p, mode: False if mode == database.os.W_OK
+                                else real(p, mode))
+        db = view / own_demo_db.name
+        for page in ("pages/overview.py", "pages/domain.py", "pages/submissions.py"):
+            at = run_app(monkeypatch, db, page=page)
+            assert not at.error and at.metric, page
+        at = upload_page(monkeypatch, db, lang="en")
+        at.file_uploader[0].set_value(("r.xlsx", valid_return(default_catalog(), "SYT", "2024"), XLSX)).run()
+        assert "can only be read here" in plain(at.warning[-1].value)
+        assert at.button(key="up_confirm").disabled
+
+
+def test_a_full_disk_during_an_upload_says_so_and_saves_nothing(monkeypatch, own_demo_db):
+    """The commit fails as DuckDB reports a full disk (simulated: AppTest runs in this
+    process, where a tmpfs would fill for every test; the CLI test fills a real one)."""
+    from sca_metrics import ingest
+
+    with store.connect(own_demo_db) as con:
+        before = store.table_counts(con)
+    at = upload_page(monkeypatch, own_demo_db, lang="en")
+    at.file_uploader[0].set_value(("r.xlsx", valid_return(default_catalog(), "SYT", "2024"), XLSX)).run()
+
+    def full(con, *args, **kwargs):
+        import duckdb
+        raise duckdb.TransactionException(
+            'TransactionContext Error: Failed to commit: Could not write file "x.wal": '
+            "No space left on device")
+
+    monkeypatch.setattr(ingest, "ingest_bytes", full)
+    at.button(key="up_confirm").click().run()
+    assert not at.exception, at.exception
+    assert "disk holding" in plain(at.error[0].value) and "is full" in plain(at.error[0].value)
+    with store.connect(own_demo_db) as con:
+        assert store.table_counts(con) == before

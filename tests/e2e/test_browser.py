@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from sca_metrics import briefing, model, store
 from sca_metrics.catalog import default_catalog
+from sca_metrics.database import Database
 from sca_metrics.inputs import observation_frame
 from sca_metrics.scoring import score_periods
 from tests.e2e.conftest import IDLE, open_page, screenshot
@@ -120,12 +121,15 @@ def test_the_pilot_wards_switch_between_unit_systems(page, app_url):
     no_exception(page)
 
 
+def read(db, fn):
+    """fn(con) on the server's database, waiting while the server holds it (it lets go of
+    the file when idle)."""
+    with Database(db, read_only=True, wait=30) as handle, handle.cursor() as con:
+        return fn(con)
+
+
 def expected_sentence(app_db, period: str, domain: str) -> str:
-    con = store.connect(app_db, read_only=True)
-    try:
-        by_period = score_periods(default_catalog(), observation_frame(con))
-    finally:
-        con.close()
+    by_period = score_periods(default_catalog(), read(app_db, observation_frame))
     row = next(r for r in by_period[period].domains.itertuples() if r.domain == domain)
     return briefing.domain_sentence(row, "vi")
 
@@ -182,9 +186,7 @@ def test_a_valid_upload_changes_the_overview(page, app_url):
 
 def test_an_invalid_upload_lists_located_errors_and_stores_nothing(page, app_url, app_db):
     catalog = default_catalog()
-    con = store.connect(app_db, read_only=True)
-    counts = store.table_counts(con)
-    con.close()
+    counts = read(app_db, store.table_counts)
     bad = to_bytes(fill(template(catalog, "SYT", "2024"), {"HLT.T1": 150, "HLT.P1": "nhiều"}))
     upload(page, app_url, "sai.xlsx", bad)
     alert = page.get_by_test_id("stAlertContentError").first
@@ -195,6 +197,18 @@ def test_an_invalid_upload_lists_located_errors_and_stores_nothing(page, app_url
         page.get_by_role("button", name="Tải CSV").first.click()
     rows = list(csv.DictReader(io.StringIO(open(problems.value.path(), encoding="utf-8-sig").read())))
     assert len(rows) >= 2 and all(re.fullmatch(r"Chỉ số!G\d+", r["Vị trí"]) for r in rows[:2])
-    con = store.connect(app_db, read_only=True)
-    assert store.table_counts(con) == counts
-    con.close()
+    assert read(app_db, store.table_counts) == counts
+
+
+def test_a_file_name_is_shown_as_typed_and_fetches_nothing(page, app_url):
+    """A name that would be an image in Markdown: the browser shows its text and never asks
+    for the image (a tracking pixel would tell a stranger who opened the page)."""
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    name = "![x](probe-image.png) **đậm** <b>x</b>.xlsx"
+    upload(page, app_url, name, b"not a workbook")
+    alert = page.get_by_test_id("stAlertContentError").first
+    expect(alert).to_contain_text(f"Tệp «{name}» chưa được nhận")
+    expect(alert.locator("img, strong, b")).to_have_count(0)
+    screenshot(page, "upload_hostile_name")
+    assert not [u for u in asked if "probe-image" in u]
