@@ -36,7 +36,7 @@ def main() -> None:
     cold = time.perf_counter() - start
     warm = best_of(REPEATS, lambda: briefing.build(ctx))
 
-    deck = [s for s in briefing.slides(ctx) if s.figure is not None]
+    deck = [s for s in briefing.slides(ctx) if s.has_figure]
     jobs = [render.Job(s.figure, "png", briefing._figure_height(s)) for s in deck]
     warm_render = best_of(REPEATS, lambda: render.render_many(jobs))
     start = time.perf_counter()

@@ -178,6 +178,7 @@ async def uploader(base: str, deadline: float, tally: Tally, number: int, catalo
     """Uploads the upload page's default department and period (the first department, the
     last finished year), each file with other values so each is a new version."""
     confirm = i18n.t("upload.confirm", "vi")
+    saved_text = i18n.t("upload.saved", "vi").split("{", 1)[0]  # "Đã lưu báo cáo "
     session = Session(base)
     k = 0
     try:
@@ -196,8 +197,9 @@ async def uploader(base: str, deadline: float, tally: Tally, number: int, catalo
                 tally.errors.append("uploader: no file uploader on the upload page")
                 return
             name = f"{UPLOAD_PREFIX}{number}_{k}.xlsx"
+            # A value of its own (uploader, attempt): every file differs, so none is a duplicate.
             wb = fill(template(catalog, department, period),
-                      {**values, numeric[0]: float(number * 1000 + k) % 100})
+                      {**values, numeric[0]: round(float(values[numeric[0]]) + number + k / 1000, 3)})
             data = to_bytes(wb)
             urls = await session.upload_url(name)
             await session.put(urls.upload_url, name, data)
@@ -215,7 +217,7 @@ async def uploader(base: str, deadline: float, tally: Tally, number: int, catalo
             press = WidgetState(id=button.id, trigger_value=True)
             saved = await session.run("upload", widgets=[state, press])
             tally.page("upload", saved)
-            if any("phiên bản" in a for a in saved.alerts("success")):
+            if any(a.startswith(saved_text) for a in saved.alerts("success")):
                 tally.saved += 1
             else:
                 tally.errors.append(f"uploader: {name} not saved: {saved.alerts('error')[:1]}")
@@ -300,6 +302,10 @@ def main() -> None:
             alone = Tally()
             asyncio.run(lone(alone, args.alone_rounds))
             started = time.monotonic()
+            if os.environ.get("BENCH_PYSPY"):  # a sampling profile of the server under load
+                subprocess.Popen([os.environ["BENCH_PYSPY"], "record", "-p", str(process.pid), "-d",
+                                  str(int(args.seconds * 0.8)), "-f", "speedscope", "-o",
+                                  str(ROOT / "bench" / "results" / "load_profile.json")])
             loaded = asyncio.run(drive(base, args.readers, args.uploaders, args.seconds, catalog))
             elapsed = time.monotonic() - started
         finally:

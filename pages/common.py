@@ -6,12 +6,15 @@ Streamlit-side only; the engine (sca_metrics) never imports this.
 from __future__ import annotations
 
 import functools
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from sca_metrics import briefing, exports, figures, i18n, model, render, store
@@ -85,14 +88,38 @@ def catalog() -> Catalog:
     return default_catalog()
 
 
+# How long the server goes on with a data version before it looks at the file again: a
+# write from the command line shows on the pages within 2 s; a write from this server at once
+# (`wrote`), for every session.
+VERSION_TTL = 2.0
+_versions: dict[str, tuple[float, str]] = {}
+_versions_lock = threading.Lock()
+
+
 def data_version() -> str:
     """Changes whenever the database file changes (from this server or the command line),
     so cached reads refresh after a write; read from the file's metadata without opening
-    it, once per run (app.py starts each run afresh)."""
+    it, once per run (app.py starts each run afresh), at most every VERSION_TTL seconds."""
     state = _run_state()
     if "data_version" not in state:
-        state["data_version"] = db().version()
+        state["data_version"] = _process_version(str(db_path()))
     return state["data_version"]
+
+
+def wrote() -> None:
+    """After a write from this server: every session reads the new version at its next rerun."""
+    _process_version(str(db_path()), fresh=True)
+    _run_state().pop("data_version", None)
+
+
+def _process_version(path: str, fresh: bool = False) -> str:
+    now = time.monotonic()
+    with _versions_lock:
+        seen = _versions.get(path)
+        if fresh or seen is None or now - seen[0] > VERSION_TTL:
+            seen = (now, db().version())
+            _versions[path] = seen
+        return seen[1]
 
 
 def _run_state() -> dict:
@@ -104,14 +131,15 @@ def new_run() -> None:
     st.session_state["_run"] = {}
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def submissions(path: str, version: str) -> pd.DataFrame:
-    """Cached per database and data version (the arguments are the cache key)."""
+    """Cached per database and data version (the arguments are the cache key) and shared by
+    every session, never copied: like every cached frame here, pages never change it in place."""
     with database() as con:
         return store.submissions(con)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def is_demo(path: str, version: str) -> bool:
     with database() as con:
         return store.is_demo(con)
@@ -122,7 +150,7 @@ def department_label(code: str, language: str | None = None) -> str:
     return f"{code} — {dept.name(language or lang())}" if dept else code
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def observations(path: str, version: str) -> pd.DataFrame:
     """The scoring input: every current value of every period."""
     from sca_metrics.inputs import observation_frame
@@ -131,7 +159,7 @@ def observations(path: str, version: str) -> pd.DataFrame:
         return observation_frame(con)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def unit_observations(path: str, version: str) -> pd.DataFrame:
     """Every current ward value of the pilot indicators."""
     from sca_metrics.inputs import unit_frame
@@ -140,7 +168,7 @@ def unit_observations(path: str, version: str) -> pd.DataFrame:
         return unit_frame(con)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def scores_by_period(path: str, version: str) -> dict:
     """Scores of every period (default method), cached per database and data version."""
     from sca_metrics.scoring import score_periods
@@ -154,11 +182,22 @@ def version() -> tuple[str, str]:
     return str(db_path()), data_version()
 
 
-def chart(fig, key: str, period: str, drill: bool = False, unit: str | None = "score",
-          container=st) -> None:
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _figure(key: str, version: tuple[str, str], depends: tuple, _draw: Callable[[], go.Figure]) -> go.Figure:
+    """A figure drawn once per data version and whatever else it depends on (period,
+    language, domain…), then shared by every session: a rerun only sends it."""
+    return _draw()
+
+
+def chart(fig: go.Figure | Callable[[], go.Figure], key: str, period: str, drill: bool = False,
+          unit: str | None = "score", container=st, depends: tuple = ()) -> None:
     """A plotly figure with the print-quality image button and a server-side export (PNG,
     SVG, PDF with the source line). With `drill`, clicking a point that carries a domain opens
-    the Domain page on it (and on the driver of a heatmap cell)."""
+    the Domain page on it (and on the driver of a heatmap cell). `fig` may be a function that
+    draws it: then it is drawn once per data version, `key` and `depends` — which must name
+    everything the drawing reads besides the data: the language, the period, the domain…"""
+    if callable(fig):
+        fig = _figure(key, version(), (lang(), period, *depends), fig)
     if not drill:
         container.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key=key)
     else:
@@ -176,7 +215,11 @@ def chart(fig, key: str, period: str, drill: bool = False, unit: str | None = "s
 def figure_export(fig, name: str, period: str, unit: str | None = "score", container=st) -> None:
     """PNG (2400 px), SVG and PDF of a figure, rendered on the server only when clicked;
     without chromium, says how to enable it."""
-    with container.popover(t("export.figure"), icon=":material/image:"):
+    popover = container.popover(t("export.figure"), icon=":material/image:", key=f"{name}_export",
+                                on_change="rerun")
+    if not popover.open:  # its buttons are made only when someone opens it
+        return
+    with popover:
         if render.available():
             st.caption(t("export.figure_help"))
         language = lang()
@@ -235,10 +278,14 @@ def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> No
 
 def data_table(frame: pd.DataFrame, name: str, numbers: dict[str, int] | None = None,
                percent: tuple[str, ...] = (), expanded: bool = False) -> None:
-    """The data behind a chart: a table in an expander with its CSV/XLSX downloads."""
-    with st.expander(t("download.data_table"), expanded=expanded, icon=":material/table:"):
-        table(frame, numbers, percent)
-        downloads(frame, name)
+    """The data behind a chart: a table in an expander with its CSV/XLSX downloads, made
+    only while the expander is open (most reruns never show it)."""
+    box = st.expander(t("download.data_table"), expanded=expanded, icon=":material/table:",
+                      key=f"{name}_data", on_change="rerun")
+    if box.open:
+        with box:
+            table(frame, numbers, percent)
+            downloads(frame, name)
 
 
 def domain_name(code: str, language: str | None = None) -> str:

@@ -46,9 +46,11 @@ cols[3].metric(common.t("domain.gap_2030"), common.num(row.gap_2030, 1, fixed=Tr
 
 left, right = st.columns(2)
 with left:
-    common.chart(figures.drivers(scores, domain, lang), key="domain_drivers", period=period)
+    common.chart(lambda: figures.drivers(scores, domain, lang), key="domain_drivers", period=period,
+                 depends=(domain,))
 with right:
-    common.chart(figures.trend(by_period, domain, lang, default_units().change_dates()), key="domain_trend",
+    common.chart(lambda: figures.trend(by_period, domain, lang, default_units().change_dates()),
+                 key="domain_trend", depends=(domain,),
                  period=f"{min(by_period)}–{max(by_period)}")
 trend = pd.DataFrame([{
     common.t("figure.period"): p,
@@ -58,7 +60,8 @@ trend = pd.DataFrame([{
 } for p, s in by_period.items()])
 common.data_table(trend, f"trend_{domain}", numbers={c: 1 for c in trend.columns[1:]})
 
-common.chart(figures.gaps(scores, domain, lang), key="domain_gaps", period=period)
+common.chart(lambda: figures.gaps(scores, domain, lang), key="domain_gaps", period=period,
+             depends=(domain,))
 
 st.subheader(common.t("domain.indicators"))
 ALL = "all"

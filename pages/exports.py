@@ -60,7 +60,7 @@ ready = render.available()
 
 st.subheader(common.t("export.pack"))
 st.caption(common.t("export.pack_help", slides=len(deck),
-                    figures=sum(s.figure is not None for s in deck)))
+                    figures=sum(s.has_figure for s in deck)))
 if not ready:
     st.warning(common.t("export.no_browser"), icon=":material/warning:")
 stem = briefing.file_stem(ctx)
@@ -78,7 +78,7 @@ with st.expander(common.t("export.pack_contents"), icon=":material/slideshow:"):
         st.markdown(f"**{number}. {s.title}**\n\n" + "\n".join(f"- {line}" for line in s.sentences))
 
 st.subheader(common.t("export.figures"))
-with_figure = [s for s in deck if s.figure is not None]
+with_figure = [s for s in deck if s.has_figure]
 titles = {s.key: f"{n}. {s.title}" for n, s in enumerate(with_figure, start=1)}
 chosen = st.selectbox(common.t("export.figure_pick"), list(titles), format_func=titles.get,
                       key="export_figure")
@@ -88,12 +88,14 @@ common.format_buttons(functools.partial(render.render, figure), f"dttm_{chosen}_
 
 st.subheader(common.t("export.data"))
 st.caption(common.t("export.data_help"))
-sheets = data_sheets(path, version)
-columns = st.columns([1.5] + [1] * len(sheets))
-columns[0].download_button(common.t("export.data_xlsx"), lambda: exports.xlsx_bytes(sheets),
+# The sheets are made when a button is clicked (outside the script run), not at every rerun.
+columns = st.columns([1.5] + [1] * len(exports.DATA_SHEETS))
+columns[0].download_button(common.t("export.data_xlsx"),
+                           lambda: exports.xlsx_bytes(data_sheets(path, version)),
                            file_name="dttm_data.xlsx", mime=exports.XLSX_MIME,
                            key="data_xlsx", on_click="ignore", icon=":material/download:")
-for column, (name, frame) in zip(columns[1:], sheets.items(), strict=True):
-    column.download_button(common.t(f"export.csv_{name}"), functools.partial(exports.csv_bytes, frame),
+for column, name in zip(columns[1:], exports.DATA_SHEETS, strict=True):
+    column.download_button(common.t(f"export.csv_{name}"),
+                           lambda name=name: exports.csv_bytes(data_sheets(path, version)[name]),
                            file_name=f"dttm_{name}.csv", mime="text/csv", key=f"data_{name}",
                            on_click="ignore", icon=":material/download:")

@@ -40,9 +40,9 @@ metric(cols[1], common.t("overview.foundations"), scores.foundations.iloc[0])
 st.caption(common.t("figure.click_hint"))
 left, right = st.columns([3, 2])
 with left:
-    common.chart(figures.heatmap(scores, lang), key="overview_heatmap", period=period, drill=True)
+    common.chart(lambda: figures.heatmap(scores, lang), key="overview_heatmap", period=period, drill=True)
 with right:
-    common.chart(figures.ranking(scores, lang), key="overview_ranking", period=period, drill=True)
+    common.chart(lambda: figures.ranking(scores, lang), key="overview_ranking", period=period, drill=True)
 
 table = scores.domains.assign(domain=scores.domains.domain.map(common.domain_name),
                               reason=scores.domains.reason.map(
@@ -57,7 +57,8 @@ common.data_table(table, f"overview_{period}", numbers={"score": 1, "target_scor
 
 left, right = st.columns([3, 2])
 with left:
-    common.chart(figures.radar(scores, previous, lang), key="overview_radar", period=period, drill=True)
+    common.chart(lambda: figures.radar(scores, previous, lang), key="overview_radar", period=period,
+                 drill=True)
 with right:
     st.subheader(common.t("overview.foundations"))
     cells = scores.cells[scores.cells.domain == model.FOUNDATIONS]

@@ -67,14 +67,15 @@ city = obs[obs.indicator.isin(codes) & (obs.period.astype(int) <= int(period))]
 
 
 def show_series() -> None:
-    common.chart(figures.pilot_multiples(city, prog, catalog, change_days, lang,
-                                         common.t("figure.multiples_title")),
+    title = common.t("figure.multiples_title")
+    common.chart(lambda: figures.pilot_multiples(city, prog, catalog, change_days, lang, title),
                  "pilot_series", period, unit=None)
 
 
 def show_progress() -> None:
     st.caption(common.t("pilot.progress_help"))
-    common.chart(figures.progress_bars(prog, catalog, lang, common.t("figure.progress_title", period=period)),
+    title = common.t("figure.progress_title", period=period)
+    common.chart(lambda: figures.progress_bars(prog, catalog, lang, title),
                  "pilot_progress", period, unit="progress")
     common.data_table(prog.assign(
         name=[catalog.indicator(c).name(lang) for c in prog.code],
@@ -114,10 +115,10 @@ def show_wards() -> None:
             st.warning(common.t("pilot.incomplete", units=", ".join(
                 units.unit(u).name(lang) for u in gaps.unit)))
         city_value = city[(city.indicator == code) & (city.period == period)].value
-        common.chart(figures.ward_bars(now, ind, units, lang, common.t(
-            "figure.wards_title", name=short, system=system_name, period=period),
-            city=city_value.iloc[0] if len(city_value) else None),
-            f"pilot_wards_{system}", period, unit=None)
+        title = common.t("figure.wards_title", name=short, system=system_name, period=period)
+        whole = city_value.iloc[0] if len(city_value) else None
+        common.chart(lambda: figures.ward_bars(now, ind, units, lang, title, city=whole),
+                     f"pilot_wards_{system}", period, unit=None, depends=(code,))
         common.data_table(now.assign(unit=[units.unit(u).name(lang) for u in now.unit])[
             ["unit", "value", "population", "n_sources"]].rename(columns={
                 "unit": common.t("pilot.col_unit"), "value": common.t("pilot.col_value"),
@@ -126,9 +127,10 @@ def show_wards() -> None:
             f"pilot_wards_{code}_{period}_{system}", numbers={common.t("pilot.col_value"): 1})
     history = frame[frame.period.astype(int) <= int(period)]
     if len(history):
-        common.chart(figures.ward_lines(history, ind, units, change_days, lang, common.t(
-            "figure.ward_series_title", name=ind.name(lang).split(" (")[0], system=system_name)),
-            f"pilot_ward_lines_{system}", period, unit=None)
+        title = common.t("figure.ward_series_title", name=ind.name(lang).split(" (")[0],
+                         system=system_name)
+        common.chart(lambda: figures.ward_lines(history, ind, units, change_days, lang, title),
+                     f"pilot_ward_lines_{system}", period, unit=None, depends=(code,))
     st.caption(common.t("pilot.no_map"))
 
 

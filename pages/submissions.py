@@ -26,7 +26,20 @@ periods = [str(y) for y in range(model.PERIOD_FIRST, model.PERIOD_LAST + 1)]
 # score pages' list of periods with data.
 period = common.url_select(common.t("overview.period"), periods, "period", "submissions_period",
                            default=known[-1])
-status = tracker.period_status(catalog, subs, period)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def period_status(path: str, version: str, period: str) -> pd.DataFrame:
+    return tracker.period_status(common.catalog(), common.submissions(path, version), period)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def coverage_matrix(path: str, version: str) -> pd.DataFrame:
+    subs = common.submissions(path, version)
+    return tracker.coverage_matrix(common.catalog(), subs, sorted(subs.period.astype(str).unique()))
+
+
+status = period_status(path, version, period)
 missing = tracker.missing_departments(status)
 submitted = status[status.state == tracker.SUBMITTED]
 
@@ -64,9 +77,9 @@ st.dataframe(view, hide_index=True, width="stretch", height=35 * (len(view) + 1)
 })
 common.downloads(view, f"submissions_{period}")
 
-matrix = tracker.coverage_matrix(catalog, subs, known)
+matrix = coverage_matrix(path, version)
 labels = [common.department_label(d) for d in matrix.index]
-common.chart(figures.coverage(matrix, labels, lang), key="submissions_coverage",
+common.chart(lambda: figures.coverage(matrix, labels, lang), key="submissions_coverage",
              period=f"{known[0]}–{known[-1]}", unit="completeness")
 common.data_table(matrix.set_axis(labels).rename_axis(common.t("col.department")).reset_index(),
                   "coverage", percent=tuple(known))

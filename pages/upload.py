@@ -47,17 +47,21 @@ left.download_button(
     file_name=template_file_name(department, period), type="primary", icon=":material/download:",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 right.caption(common.t("upload.n_indicators", n=len(indicators)))
-with st.expander(common.t("upload.catalog_table"), icon=":material/list:"):
-    common.table(pd.DataFrame({
-        common.t("method.col_code"): [i.code for i in indicators],
-        common.t("method.col_name"): [i.name(lang) for i in indicators],
-        common.t("method.col_domain"): [common.domain_name(i.domain) for i in indicators],
-        common.t("method.col_driver"): [model.term(model.DRIVERS, i.driver).name(lang)
-                                        for i in indicators],
-        common.t("method.col_unit"): [i.unit(lang) for i in indicators],
-        common.t("method.col_direction"): ["↓" if i.direction == "lower" else "↑" for i in indicators],
-        common.t("method.col_target_2025"): [i.target_2025 for i in indicators],
-    }), numbers={common.t("method.col_target_2025"): 2})
+catalog_box = st.expander(common.t("upload.catalog_table"), icon=":material/list:", key="up_catalog",
+                          on_change="rerun")
+if catalog_box.open:  # the table is made only while the expander is open
+    with catalog_box:
+        common.table(pd.DataFrame({
+            common.t("method.col_code"): [i.code for i in indicators],
+            common.t("method.col_name"): [i.name(lang) for i in indicators],
+            common.t("method.col_domain"): [common.domain_name(i.domain) for i in indicators],
+            common.t("method.col_driver"): [model.term(model.DRIVERS, i.driver).name(lang)
+                                            for i in indicators],
+            common.t("method.col_unit"): [i.unit(lang) for i in indicators],
+            common.t("method.col_direction"): ["↓" if i.direction == "lower" else "↑"
+                                               for i in indicators],
+            common.t("method.col_target_2025"): [i.target_2025 for i in indicators],
+        }), numbers={common.t("method.col_target_2025"): 2})
 
 st.divider()
 uploader = st.text_input(common.t("upload.uploader"),
@@ -152,6 +156,7 @@ def save(data: bytes, file_name: str, department: str, period: str, uploader: st
     except store.StoreError as exc:  # busy, read-only, full disk: nothing was saved
         st.session_state["upload_failed"] = common.literal(exc.message(lang))
         return
+    common.wrote()
     if result.status == ingest.ACCEPTED:
         st.session_state["upload_flash"] = i18n.t(
             "upload.saved", lang, department=common.department_label(department, lang),

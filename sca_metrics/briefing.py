@@ -8,10 +8,13 @@ sca_metrics.render in one shared browser).
 
 from __future__ import annotations
 
+import functools
 import io
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -66,8 +69,18 @@ class Slide:
     key: str  # stable: "heatmap", "domain_health", …
     title: str
     sentences: tuple[str, ...]
-    figure: go.Figure | None = None  # ready for print (unit and source line on it)
+    # Draws the figure, ready for print (unit and source line on it). Drawn when first asked
+    # for: a page that previews the slides' text never pays for sixteen figures.
+    draw: Callable[[], go.Figure] | None = None
     beside: bool = False  # the text beside the figure even when short (a tall figure)
+
+    @property
+    def has_figure(self) -> bool:
+        return self.draw is not None
+
+    @functools.cached_property
+    def figure(self) -> go.Figure | None:
+        return self.draw() if self.draw is not None else None
 
 
 @dataclass(frozen=True)
@@ -128,35 +141,36 @@ def slides(ctx: Context) -> list[Slide]:
     lang, s = ctx.lang, ctx.scores
     score_unit = t("figure.unit_score", lang)
 
-    def printed(fig: go.Figure, unit: str | None = score_unit, period: str | None = None):
-        return figures.for_print(fig, lang, period or ctx.period, ctx.source(), unit)
+    def printed(draw: Callable[[], go.Figure], unit: str | None = score_unit,
+                period: str | None = None) -> Callable[[], go.Figure]:
+        return lambda: figures.for_print(draw(), lang, period or ctx.period, ctx.source(), unit)
 
     out = [_title_slide(ctx)]
     out.append(Slide("heatmap", t("briefing.heatmap_title", lang), _heatmap_sentences(s, lang),
-                     printed(figures.heatmap(s, lang))))
+                     printed(partial(figures.heatmap, s, lang))))
     ranked = _smart(s).sort_values("score", ascending=False, na_position="last")
     out.append(Slide("ranking", t("briefing.ranking_title", lang),
                      tuple(domain_sentence(r, lang) for r in ranked.itertuples()),
-                     printed(figures.ranking(s, lang))))
+                     printed(partial(figures.ranking, s, lang))))
     if ctx.previous is not None:
         out.append(Slide("radar", t("briefing.change_title", lang),
                          _change_sentences(s, ctx.previous, lang),
-                         printed(figures.radar(s, ctx.previous, lang),
+                         printed(partial(figures.radar, s, ctx.previous, lang),
                                  period=f"{ctx.previous.period}, {ctx.period}")))
     out.append(Slide("gaps", t("briefing.gaps_title", lang), _gap_sentences(s, lang),
-                     printed(figures.target_gaps(s, lang))))
+                     printed(partial(figures.target_gaps, s, lang))))
     found = s.foundations.iloc[0]
     out.append(Slide("foundations", t("briefing.foundations_title", lang),
                      (domain_sentence(found, lang), _drivers_sentence(s, model.FOUNDATIONS, lang),
                       _target_sentence(found, lang)),
-                     printed(figures.drivers(s, model.FOUNDATIONS, lang))))
+                     printed(partial(figures.drivers, s, model.FOUNDATIONS, lang))))
     out.append(_submissions_slide(ctx, printed))
     out.extend(_pilot_slides(ctx, printed))
     for row in _smart(s).itertuples():
         out.append(Slide(f"domain_{row.domain}", model.domain_name(row.domain, lang),
                          (domain_sentence(row, lang), _drivers_sentence(s, row.domain, lang),
                           _target_sentence(row, lang)),
-                         printed(figures.drivers(s, row.domain, lang))))
+                         printed(partial(figures.drivers, s, row.domain, lang))))
     out.append(_method_slide(ctx))
     return out
 
@@ -252,8 +266,8 @@ def _submissions_slide(ctx: Context, printed) -> Slide:
     matrix = tracker.coverage_matrix(ctx.catalog, ctx.submissions, periods)
     labels = [ctx.catalog.department(c).name(lang) for c in matrix.index]
     span = f"{periods[0]}–{periods[-1]}" if len(periods) > 1 else periods[0]
-    fig = printed(figures.coverage(matrix, labels, lang), unit=t("figure.unit_completeness", lang),
-                  period=span)
+    fig = printed(partial(figures.coverage, matrix, labels, lang),
+                  unit=t("figure.unit_completeness", lang), period=span)
     return Slide("submissions", t("briefing.submissions_title", lang), tuple(lines), fig)
 
 
@@ -297,11 +311,12 @@ def _pilot_slides(ctx: Context, printed) -> list[Slide]:
             i.name(lang).split(" (")[0] for i in met) or "–"))
     return [
         Slide("pilot", t("briefing.pilot_title", lang), tuple(lines), printed(
-            figures.progress_bars(prog, catalog, lang, t("figure.progress_title", lang, period=ctx.period)),
+            partial(figures.progress_bars, prog, catalog, lang,
+                    t("figure.progress_title", lang, period=ctx.period)),
             unit=t("figure.unit_progress", lang))),
         Slide("pilot_series", t("briefing.pilot_series_title", lang), tuple(series),
-              printed(figures.pilot_multiples(values, prog, catalog, units.pilot_change_dates(), lang,
-                                              t("figure.multiples_title", lang), columns=4), unit=None,
+              printed(partial(figures.pilot_multiples, values, prog, catalog, units.pilot_change_dates(),
+                              lang, t("figure.multiples_title", lang), columns=4), unit=None,
                       period=f"{values.period.min()}–{ctx.period}"), beside=True),
     ]
 
@@ -346,7 +361,7 @@ def build(ctx: Context, deck: list[Slide] | None = None) -> Pack:
     """Render every figure once (one browser), then write the PowerPoint and the PDF.
     `deck`: the slides of `ctx` when the caller already has them."""
     deck = deck if deck is not None else slides(ctx)
-    with_fig = [s for s in deck if s.figure is not None]
+    with_fig = [s for s in deck if s.has_figure]
     pngs = render.render_many(render.Job(s.figure, "png", _figure_height(s)) for s in with_fig)
     images = {s.key: png for s, png in zip(with_fig, pngs, strict=True)}
     return Pack(deck, images, pptx_bytes(deck, images, ctx), pdf_bytes(deck, images, ctx))
@@ -388,7 +403,7 @@ def _boxes(slide: Slide) -> tuple[tuple, tuple | None]:
     figure; three sentences or more beside it."""
     top, bottom = MARGIN + TITLE_H, H - MARGIN - FOOT_H
     inner_w = W - 2 * MARGIN
-    if slide.figure is None:
+    if not slide.has_figure:
         return (MARGIN, top, inner_w, bottom - top), None
     if len(slide.sentences) <= 2 and not slide.beside:
         text_h = 0.45 * len(slide.sentences) + 0.15

@@ -468,7 +468,7 @@ def _export(args) -> int:
         stem = briefing.file_stem(ctx)
         write(f"{stem}.pptx", pack.pptx)
         write(f"{stem}.pdf", pack.pdf)
-        deck = [s for s in pack.slides if s.figure is not None]
+        deck = [s for s in pack.slides if s.has_figure]
         for fmt in formats:
             data = (pack.images[s.key] for s in deck) if fmt == "png" else render.render_many(
                 render.Job(s.figure, fmt) for s in deck)

@@ -14,6 +14,8 @@ import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The sheets of the full data export (with the catalog and the ward values), in order.
+DATA_SHEETS = ("scores", "indicators", "submissions", "progress", "wards")
 
 
 def neutralise(value: object) -> object:
