@@ -131,7 +131,7 @@ def new_run() -> None:
     st.session_state["_run"] = {}
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def submissions(path: str, version: str) -> pd.DataFrame:
     """Cached per database and data version (the arguments are the cache key) and shared by
     every session, never copied: like every cached frame here, pages never change it in place."""
@@ -139,7 +139,7 @@ def submissions(path: str, version: str) -> pd.DataFrame:
         return store.submissions(con)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def is_demo(path: str, version: str) -> bool:
     with database() as con:
         return store.is_demo(con)
@@ -150,7 +150,7 @@ def department_label(code: str, language: str | None = None) -> str:
     return f"{code} — {dept.name(language or lang())}" if dept else code
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def observations(path: str, version: str) -> pd.DataFrame:
     """The scoring input: every current value of every period."""
     from sca_metrics.inputs import observation_frame
@@ -159,7 +159,7 @@ def observations(path: str, version: str) -> pd.DataFrame:
         return observation_frame(con)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def unit_observations(path: str, version: str) -> pd.DataFrame:
     """Every current ward value of the pilot indicators."""
     from sca_metrics.inputs import unit_frame
@@ -168,13 +168,24 @@ def unit_observations(path: str, version: str) -> pd.DataFrame:
         return unit_frame(con)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False)
+def _period_scores_memo() -> dict:
+    """Each period's scores by the content of its values, across data versions: a new
+    return re-scores its own period only."""
+    return {}
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
 def scores_by_period(path: str, version: str) -> dict:
     """Scores of every period (default method), cached per database and data version."""
     from sca_metrics.scoring import score_periods
 
     obs = observations(path, version)
-    return score_periods(catalog(), obs) if len(obs) else {}
+    memo = _period_scores_memo()
+    by_period = score_periods(catalog(), obs, memo=memo) if len(obs) else {}
+    for stale in list(memo)[: max(0, len(memo) - 256)]:  # the oldest go first
+        memo.pop(stale, None)
+    return by_period
 
 
 def version() -> tuple[str, str]:

@@ -36,16 +36,13 @@ with right:
                     unsafe_allow_html=True)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def audit(path: str, version: str):
     obs = common.observations(path, version)
     return diagnose(common.catalog(), obs) if len(obs) else None, obs.period.nunique()
 
 
-path, version = common.version()
-diagnostics, n_periods = audit(path, version)
-if diagnostics is not None:
-    st.subheader(common.t("method.audit"))
+def show_audit(diagnostics, n_periods: int) -> None:
     st.caption(common.t("method.audit_intro", n=n_periods))
     flagged = diagnostics.flagged()
     names = {i.code: i.name(lang) for i in catalog.indicators}
@@ -70,6 +67,18 @@ if diagnostics is not None:
             common.t("method.col_correlation"): pairs.correlation,
             common.t("method.col_flag"): pairs.flag.map(lambda f: common.t(f"method.flag_{f}")),
         }), numbers={common.t("method.col_correlation"): 2})
+
+
+# The audit reads every value of every period: it runs only while its section is open.
+audit_box = st.expander(common.t("method.audit"), icon=":material/troubleshoot:", key="method_audit",
+                        on_change="rerun")
+if audit_box.open:
+    with audit_box:
+        diagnostics, n_periods = audit(*common.version())
+        if diagnostics is None:
+            st.info(common.t("app.empty_db", db=common.db_path()))
+        else:
+            show_audit(diagnostics, n_periods)
 
 st.subheader(common.t("method.catalog"))
 frame = catalog.frame()

@@ -10,7 +10,7 @@ import streamlit as st
 
 from pages import common
 from sca_metrics import figures, i18n, model
-from sca_metrics.scoring import ARITHMETIC, METHODS, Options, score_period
+from sca_metrics.scoring import ARITHMETIC, METHODS, Options, content_key, score_period
 from sca_metrics.uncertainty import MonteCarlo, uncertainty
 
 common.ensure_app_navigation()
@@ -32,13 +32,12 @@ def reset() -> None:
         st.session_state.pop(key, None)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def compute(path: str, version: str, period: str, options: Options):
-    """What-if scores and their Monte Carlo intervals, cached per set of weights."""
-    obs = common.observations(path, version)
-    values = obs[obs.period.astype(str) == period]
-    return (score_period(common.catalog(), values, period, options),
-            uncertainty(common.catalog(), values, period, options, MonteCarlo()))
+@st.cache_resource(show_spinner=False, max_entries=64)
+def compute(content: tuple, period: str, options: Options, _values: pd.DataFrame):
+    """What-if scores and their Monte Carlo intervals, cached per set of weights and by the
+    content of the period's values (a return for another period leaves them as they are)."""
+    return (score_period(common.catalog(), _values, period, options),
+            uncertainty(common.catalog(), _values, period, options, MonteCarlo()))
 
 
 STEPS = [round(0.1 * k, 1) for k in range(31)]  # weights 0–3 by 0,1
@@ -90,7 +89,9 @@ options = Options(method=method, indicator_weights=indicator_w,
 n_changed = (len(indicator_w) + len(options.driver_weights) + len(options.domain_weights)
              + (method != ARITHMETIC))
 nominal = by_period[period]
-changed, spread = compute(path, version, period, options)
+obs = common.observations(path, version)
+values = obs[obs.period.astype(str) == period]
+changed, spread = compute(content_key(values), period, options, values)
 
 with results:
     st.caption(common.t("whatif.changed", n=n_changed) if n_changed else common.t("whatif.unchanged"))

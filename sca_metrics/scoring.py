@@ -8,8 +8,10 @@ version and the options, so it can be regenerated; same inputs and options → s
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -254,30 +256,56 @@ def score_period(catalog: Catalog, values: pd.DataFrame, period: str,
     return _score(tree, catalog.version, values, period, options)
 
 
-def score_periods(catalog: Catalog, values: pd.DataFrame,
-                  options: Options | None = None) -> dict[str, Scores]:
+def score_periods(catalog: Catalog, values: pd.DataFrame, options: Options | None = None,
+                  memo: MutableMapping | None = None) -> dict[str, Scores]:
     """Scores of every period in `values` (columns period, indicator, value), with the change
-    since the previous period at every level."""
+    since the previous period at every level.
+
+    `memo`, a mapping the caller keeps between calls (the dashboard keeps one per process),
+    remembers each period's scores by the exact content of its values: when one return
+    changes, only its period is scored again. Remembered scores are never changed (the change
+    columns go on copies), so the result is the same with or without it."""
     options = options or Options()
     tree = build_tree(catalog, options)
     out: dict[str, Scores] = {}
     previous: Scores | None = None
-    for period in sorted(values.period.astype(str).unique()):
-        s = _score(tree, catalog.version, values[values.period.astype(str) == period], period, options)
-        for name, keys in (("indicators", ["code"]), ("cells", ["domain", "driver"]),
-                           ("domains", ["domain"]), ("overall", [])):
-            frame = getattr(s, name)
-            if previous is None:
-                frame["change"] = np.nan
-                continue
-            prev = getattr(previous, name)
-            if keys:
-                before = frame[keys].merge(prev[[*keys, "score"]], on=keys, how="left").score
-            else:
-                before = prev.score.reset_index(drop=True)
-            frame["change"] = frame.score.to_numpy() - before.to_numpy()
-        out[period] = previous = s
+    for period, group in values.groupby(values.period.astype(str), sort=True):
+        period = str(period)
+        key = ((catalog.version, json.dumps(options.as_dict(), sort_keys=True, default=str), period,
+                content_key(group)) if memo is not None else None)
+        s = memo.get(key) if memo is not None else None
+        if s is None:
+            s = _score(tree, catalog.version, group, period, options)
+            if memo is not None:
+                memo[key] = s
+        out[period] = previous = _with_change(s, previous)
     return out
+
+
+def content_key(frame: pd.DataFrame) -> tuple:
+    """A key that changes with any value, flag, note or column of a period's values."""
+    hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    return tuple(frame.columns), len(frame), int(hashed.sum()), int((hashed * 31).sum())
+
+
+def _with_change(s: Scores, previous: Scores | None) -> Scores:
+    """The scores with their change since the previous period, on copies of the frames."""
+    frames = {}
+    for name, keys in (("indicators", ["code"]), ("cells", ["domain", "driver"]),
+                       ("domains", ["domain"]), ("overall", [])):
+        frame = getattr(s, name)
+        if previous is None:
+            change = np.full(len(frame), np.nan)
+        else:
+            prev = getattr(previous, name)
+            if not keys or (len(prev) == len(frame) and all(
+                    np.array_equal(frame[k].to_numpy(), prev[k].to_numpy()) for k in keys)):
+                before = prev.score.to_numpy()  # the same rows in the same (catalog) order
+            else:
+                before = frame[keys].merge(prev[[*keys, "score"]], on=keys, how="left").score.to_numpy()
+            change = frame.score.to_numpy() - before
+        frames[name] = frame.assign(change=change)
+    return dataclasses.replace(s, **frames)
 
 
 def _score(tree: Tree, catalog_version: str, values: pd.DataFrame, period: str,

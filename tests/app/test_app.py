@@ -207,7 +207,12 @@ def test_method_page_in_english(monkeypatch, demo_db):
     at = run_app(monkeypatch, demo_db, lang="en", page="pages/method.py")
     assert at.title[0].value == "Method and indicator catalog"
     assert "How the readiness scores are computed" in texts(at)
-    assert "Data audit" in [h.value for h in at.subheader]
+    assert "Data audit" in [e.label for e in at.expander]
+    assert "Indicators to review" not in texts(at)  # the audit runs only when opened
+    at.session_state["method_audit"] = True
+    at.run()
+    assert not at.exception, at.exception
+    assert "Indicators to review across 9 periods" in texts(at)
 
 
 def test_overview_shows_the_radar_and_foundations(monkeypatch, demo_db):
