@@ -287,16 +287,19 @@ def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> No
                           icon=":material/download:", key=f"{name}_xlsx", on_click="ignore")
 
 
-def data_table(frame: pd.DataFrame, name: str, numbers: dict[str, int] | None = None,
+def data_table(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
+               numbers: dict[str, int] | Callable[[pd.DataFrame], dict[str, int]] | None = None,
                percent: tuple[str, ...] = (), expanded: bool = False) -> None:
     """The data behind a chart: a table in an expander with its CSV/XLSX downloads, made
-    only while the expander is open (most reruns never show it)."""
+    only while the expander is open (most reruns never show it). `frame` may be a function
+    that makes it, and `numbers` a function of the frame, so nothing is built while closed."""
     box = st.expander(t("download.data_table"), expanded=expanded, icon=":material/table:",
                       key=f"{name}_data", on_change="rerun")
     if box.open:
+        data = frame() if callable(frame) else frame
         with box:
-            table(frame, numbers, percent)
-            downloads(frame, name)
+            table(data, numbers(data) if callable(numbers) else numbers, percent)
+            downloads(data, name)
 
 
 def domain_name(code: str, language: str | None = None) -> str:

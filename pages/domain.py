@@ -52,13 +52,12 @@ with right:
     common.chart(lambda: figures.trend(by_period, domain, lang, default_units().change_dates()),
                  key="domain_trend", depends=(domain,),
                  period=f"{min(by_period)}–{max(by_period)}")
-trend = pd.DataFrame([{
+common.data_table(lambda: pd.DataFrame([{
     common.t("figure.period"): p,
     common.domain_name(domain): s.domains.set_index("domain").score.get(domain),
     **{model.term(model.DRIVERS, c.driver).name(lang): c.score
        for c in s.cells[s.cells.domain == domain].itertuples()},
-} for p, s in by_period.items()])
-common.data_table(trend, f"trend_{domain}", numbers={c: 1 for c in trend.columns[1:]})
+} for p, s in by_period.items()]), f"trend_{domain}", numbers=lambda trend: {c: 1 for c in trend.columns[1:]})
 
 common.chart(lambda: figures.gaps(scores, domain, lang), key="domain_gaps", period=period,
              depends=(domain,))
@@ -93,29 +92,37 @@ def _value(r) -> str:
     return common.num(r.value, 2)
 
 
-quality = {q.code: q.name(lang) for q in model.QUALITY_FLAGS}
-prog = progress.progress_frame(common.catalog(), common.observations(*common.version()), period,
-                               list(ind.code)).set_index("code")
-table = pd.DataFrame({
-    common.t("indicator.code"): ind.code,
-    common.t("indicator.name"): ind[f"name_{lang}"],
-    common.t("indicator.driver"): [model.term(model.DRIVERS, d).name(lang) for d in ind.driver],
-    common.t("indicator.direction"): ["↓" if d == "lower" else "↑" for d in ind.direction],
-    common.t("indicator.value"): [_value(r) + (" ⚠" if r.capped else "") for r in ind.itertuples()],
-    common.t("indicator.unit"): ind[f"unit_{lang}"],
-    common.t("indicator.score"): ind.score,
-    common.t("indicator.target_2025"): ind.target_2025,
-    common.t("indicator.gap_2025"): ind.target_score_2025 - ind.score,
-    common.t("indicator.gap_share"): ind.gap_contribution,
-    common.t("indicator.progress"): [
-        figures.progress_label(prog.loc[c], unit, lang) if c in prog.index else "–"
-        for c, unit in zip(ind.code, ind[f"unit_{lang}"], strict=True)],
-    common.t("indicator.weight"): ind.weight_in_domain,
-    common.t("indicator.quality"): [quality.get(q, "") if isinstance(q, str) else "" for q in
-                                    ind.get("quality", pd.Series(index=ind.index))],
-    common.t("indicator.evidence"): ind.get("evidence", ""),
-    common.t("indicator.department"): ind.department,
-})
+@st.cache_resource(show_spinner=False, max_entries=64)
+def indicator_table(path: str, version: str, period: str, domain: str, driver: str, lang: str,
+                    _ind: pd.DataFrame) -> pd.DataFrame:
+    """The indicators' table, built once per data version, period, domain, driver and language."""
+    ind = _ind
+    quality = {q.code: q.name(lang) for q in model.QUALITY_FLAGS}
+    prog = progress.progress_frame(common.catalog(), common.observations(path, version), period,
+                                   list(ind.code)).set_index("code")
+    return pd.DataFrame({
+        common.t("indicator.code"): ind.code,
+        common.t("indicator.name"): ind[f"name_{lang}"],
+        common.t("indicator.driver"): [model.term(model.DRIVERS, d).name(lang) for d in ind.driver],
+        common.t("indicator.direction"): ["↓" if d == "lower" else "↑" for d in ind.direction],
+        common.t("indicator.value"): [_value(r) + (" ⚠" if r.capped else "") for r in ind.itertuples()],
+        common.t("indicator.unit"): ind[f"unit_{lang}"],
+        common.t("indicator.score"): ind.score,
+        common.t("indicator.target_2025"): ind.target_2025,
+        common.t("indicator.gap_2025"): ind.target_score_2025 - ind.score,
+        common.t("indicator.gap_share"): ind.gap_contribution,
+        common.t("indicator.progress"): [
+            figures.progress_label(prog.loc[c], unit, lang) if c in prog.index else "–"
+            for c, unit in zip(ind.code, ind[f"unit_{lang}"], strict=True)],
+        common.t("indicator.weight"): ind.weight_in_domain,
+        common.t("indicator.quality"): [quality.get(q, "") if isinstance(q, str) else "" for q in
+                                        ind.get("quality", pd.Series(index=ind.index))],
+        common.t("indicator.evidence"): ind.get("evidence", ""),
+        common.t("indicator.department"): ind.department,
+    })
+
+
+table = indicator_table(*common.version(), period, domain, driver, lang, ind)
 common.table(table, numbers={common.t("indicator.score"): 1, common.t("indicator.target_2025"): 2,
                              common.t("indicator.gap_2025"): 1, common.t("indicator.gap_share"): 2},
              percent=(common.t("indicator.weight"),))

@@ -33,7 +33,7 @@ def pack_file(kind: str, path: str, version: str, period: str, lang: str) -> byt
     built = pack(path, version, period, lang)
     if kind != "zip":
         return getattr(built, kind)
-    stem = briefing.file_stem(slides(path, version, period, lang)[0])
+    stem = briefing.stem(period, lang)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{stem}.pptx", built.pptx)
@@ -55,15 +55,13 @@ def data_sheets(path: str, version: str) -> dict:
                                common.catalog(), common.unit_observations(path, version), default_units())
 
 
-ctx, deck = slides(path, version, period, lang)
 ready = render.available()
 
 st.subheader(common.t("export.pack"))
-st.caption(common.t("export.pack_help", slides=len(deck),
-                    figures=sum(s.has_figure for s in deck)))
+st.caption(common.t("export.pack_help"))
 if not ready:
     st.warning(common.t("export.no_browser"), icon=":material/warning:")
-stem = briefing.file_stem(ctx)
+stem = briefing.stem(period, lang)
 files = (("zip", "export.pack_zip", "application/zip", "zip"),
          ("pptx", "export.pack_pptx",
           "application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
@@ -73,18 +71,31 @@ for column, (kind, label, mime, ext) in zip(st.columns(3), files, strict=True):
                            file_name=f"{stem}.{ext}", mime=mime, key=f"pack_{kind}", disabled=not ready,
                            on_click="ignore", icon=":material/download:", type="primary" if kind == "zip"
                            else "secondary")
-with st.expander(common.t("export.pack_contents"), icon=":material/slideshow:"):
-    for number, s in enumerate(deck, start=1):
-        st.markdown(f"**{number}. {s.title}**\n\n" + "\n".join(f"- {line}" for line in s.sentences))
 
-st.subheader(common.t("export.figures"))
-with_figure = [s for s in deck if s.has_figure]
-titles = {s.key: f"{n}. {s.title}" for n, s in enumerate(with_figure, start=1)}
-chosen = st.selectbox(common.t("export.figure_pick"), list(titles), format_func=titles.get,
-                      key="export_figure")
-figure = next(s.figure for s in with_figure if s.key == chosen)
-st.plotly_chart(figure, width="stretch", config=common.CHART_CONFIG, key="export_preview")
-common.format_buttons(functools.partial(render.render, figure), f"dttm_{chosen}_{period}", "export")
+# The slides are worked out only when one of these sections is opened (each new data version
+# would otherwise cost every visit of this page the whole deck).
+contents = st.expander(common.t("export.pack_contents"), icon=":material/slideshow:",
+                       key="export_contents", on_change="rerun")
+if contents.open:
+    with contents:
+        _, deck = slides(path, version, period, lang)
+        st.caption(common.t("export.pack_count", slides=len(deck),
+                            figures=sum(s.has_figure for s in deck)))
+        for number, s in enumerate(deck, start=1):
+            st.markdown(f"**{number}. {s.title}**\n\n" + "\n".join(f"- {line}" for line in s.sentences))
+
+single = st.expander(common.t("export.figures"), icon=":material/image:", key="export_figures",
+                     on_change="rerun")
+if single.open:
+    with single:
+        _, deck = slides(path, version, period, lang)
+        with_figure = [s for s in deck if s.has_figure]
+        titles = {s.key: f"{n}. {s.title}" for n, s in enumerate(with_figure, start=1)}
+        chosen = st.selectbox(common.t("export.figure_pick"), list(titles), format_func=titles.get,
+                              key="export_figure")
+        figure = next(s.figure for s in with_figure if s.key == chosen)
+        st.plotly_chart(figure, width="stretch", config=common.CHART_CONFIG, key="export_preview")
+        common.format_buttons(functools.partial(render.render, figure), f"dttm_{chosen}_{period}", "export")
 
 st.subheader(common.t("export.data"))
 st.caption(common.t("export.data_help"))

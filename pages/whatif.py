@@ -3,6 +3,7 @@ and levels move beside the catalog ones, with Monte Carlo intervals."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
@@ -102,8 +103,9 @@ with results:
                    delta=None if not n_changed or math.isnan(new_overall) or math.isnan(old_overall)
                    else common.num(new_overall - old_overall, 1, fixed=True))
     cols[1].metric(common.t("whatif.rank_shift"), common.num(spread.mean_abs_rank_shift, 2, fixed=True))
-    common.chart(figures.whatif(nominal, changed, spread.domains, lang), key="whatif_chart",
-                 period=period, drill=True)
+    common.chart(lambda: figures.whatif(nominal, changed, spread.domains, lang), key="whatif_chart",
+                 period=period, drill=True,
+                 depends=(json.dumps(options.as_dict(), sort_keys=True, default=str),))
 
 st.subheader(common.t("whatif.table"))
 nom = nominal.domains.set_index("domain")

@@ -368,7 +368,12 @@ def build(ctx: Context, deck: list[Slide] | None = None) -> Pack:
 
 
 def file_stem(ctx: Context) -> str:
-    return f"dttm_briefing_{ctx.period}_{ctx.lang}"
+    return stem(ctx.period, ctx.lang)
+
+
+def stem(period: str, lang: str) -> str:
+    """The pack's file name without its extension."""
+    return f"dttm_briefing_{period}_{lang}"
 
 
 def _footer(ctx: Context, number: int, total: int) -> str:
