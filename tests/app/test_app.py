@@ -538,3 +538,26 @@ def test_a_full_disk_during_an_upload_says_so_and_saves_nothing(monkeypatch, own
     assert "disk holding" in plain(at.error[0].value) and "is full" in plain(at.error[0].value)
     with store.connect(own_demo_db) as con:
         assert store.table_counts(con) == before
+
+
+def test_a_database_held_by_another_program_says_busy_and_try_again(monkeypatch, own_demo_db):
+    """Another process (a long command-line batch) holds the file: the page waits its bounded
+    time (1 s here), then says the database is busy, without a traceback."""
+    import subprocess
+    import sys
+
+    from pages import common
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+         "print('held', flush=True); time.sleep(60)", str(own_demo_db)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setattr(common, "SERVER_WAIT", 1.0)
+        at = run_app(monkeypatch, own_demo_db, lang="en")
+        assert "is in use by another program" in plain(at.error[0].value)
+        assert "Try again" in plain(at.error[0].value)
+    finally:
+        holder.kill()
+        holder.wait()
