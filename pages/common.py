@@ -89,8 +89,8 @@ def catalog() -> Catalog:
 
 
 # How long the server goes on with a data version before it looks at the file again: a
-# write from the command line shows on the pages within 2 s; a write from this server at once
-# (`wrote`), for every session.
+# write from the command line shows on the pages within about 2 s; a write from this server
+# at once (`wrote`), for every session.
 VERSION_TTL = 2.0
 _versions: dict[str, tuple[float, str]] = {}
 _versions_lock = threading.Lock()
@@ -107,19 +107,30 @@ def data_version() -> str:
 
 
 def wrote() -> None:
-    """After a write from this server: every session reads the new version at its next rerun."""
+    """After a write from this server: every session reads the new version at its next rerun
+    (this one makes its scores first, while the others go on with the previous version)."""
     _process_version(str(db_path()), fresh=True)
     _run_state().pop("data_version", None)
 
 
 def _process_version(path: str, fresh: bool = False) -> str:
+    """The data version every session reads. A new version is published once its data and
+    scores are loaded: the session that finds it (or that wrote it) loads them, and the others
+    go on with the previous version meanwhile, instead of all waiting in line for them."""
     now = time.monotonic()
     with _versions_lock:
         seen = _versions.get(path)
-        if fresh or seen is None or now - seen[0] > VERSION_TTL:
-            seen = (now, db().version())
-            _versions[path] = seen
-        return seen[1]
+        if seen is not None and not fresh and now - seen[0] <= VERSION_TTL:
+            return seen[1]
+        if seen is not None:  # this session looks; until it is done the others keep seen[1]
+            _versions[path] = (now, seen[1])
+    current = db().version()
+    if seen is None or current != seen[1]:
+        for load in (is_demo, submissions, unit_observations, scores_by_period):
+            load(path, current)
+    with _versions_lock:
+        _versions[path] = (time.monotonic(), current)
+    return current
 
 
 def _run_state() -> dict:
