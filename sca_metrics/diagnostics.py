@@ -1,4 +1,4 @@
-"""Statistical audit across periods (METHOD.md §5), COINr-style: availability, collinear or
+"""Statistical audit across periods (docs/METHOD.md §5), COINr-style: availability, collinear or
 conflicting pairs within a cell, outliers (skew and kurtosis), values capped by goalposts."""
 
 from __future__ import annotations

@@ -236,7 +236,7 @@ def trend(by_period: dict[str, Scores], domain: str, lang: str, change_days: tup
 
 
 def gaps(scores: Scores, domain: str, lang: str) -> go.Figure:
-    """What the domain misses, 100 − S, split by indicator (METHOD.md §3): the biggest share
+    """What the domain misses, 100 − S, split by indicator (docs/METHOD.md §3): the biggest share
     first, coloured by driver."""
     ind = scores.indicators[(scores.indicators.domain == domain)
                             & scores.indicators.gap_contribution.notna()]
@@ -388,7 +388,7 @@ def progress_label(row, unit: str, lang: str, sep: str = ": ") -> str:
 
 
 def progress_bars(progress: pd.DataFrame, catalog, lang: str, title: str) -> go.Figure:
-    """Each indicator's progress ratio R = actual / required rate (METHOD.md §6), coloured by
+    """Each indicator's progress ratio R = actual / required rate (docs/METHOD.md §6), coloured by
     status, the band edges 0 · 0,6 · 0,95 marked; achieved targets run to the right edge,
     indicators without enough data sit at 0. The status and both rates written beside."""
     p = progress.assign(order=progress.status.map(

@@ -79,7 +79,7 @@ AGGREGATIONS: tuple[Term, ...] = (
     Term("max", "Cao nhất", "Maximum"),
 )
 
-# Progress to a target (METHOD.md §6, Open SDG / Eurostat), best first. Colours run from green
+# Progress to a target (docs/METHOD.md §6, Open SDG / Eurostat), best first. Colours run from green
 # to red; the name is always shown beside the colour.
 PROGRESS_STATUSES: tuple[Term, ...] = (
     Term("achieved", "Đã đạt mục tiêu", "Target achieved", "#1B7837"),
@@ -127,7 +127,7 @@ AGGREGATION_CODES = codes(AGGREGATIONS)
 PERIOD_FIRST = 2018
 PERIOD_LAST = 2030
 
-# Maturity levels 1–5 (METHOD.md §3): level = 1 + min(4, ⌊score / 20⌋). One colour scale for
+# Maturity levels 1–5 (docs/METHOD.md §3): level = 1 + min(4, ⌊score / 20⌋). One colour scale for
 # levels everywhere: viridis steps, readable with the common colour-vision deficiencies.
 LEVELS: tuple[Term, ...] = (
     Term("1", "Khởi đầu", "Initial", "#fde725"),

@@ -1,4 +1,4 @@
-"""Progress to targets (METHOD.md §6): the Open SDG / Eurostat method. Pure.
+"""Progress to targets (docs/METHOD.md §6): the Open SDG / Eurostat method. Pure.
 
 For an indicator with a base value x0 (period t0), a latest value xt (period t) and a target
 x* for year T: actual rate CAGR_a = (xt/x0)^(1/(t−t0)) − 1, required rate
@@ -59,7 +59,7 @@ def meets(value: float, target: float, direction: str) -> bool:
 
 def assess(x0: float, t0: int, xt: float, t: int, target: float, target_year: int,
            direction: str) -> Progress:
-    """The status of one series from its base and latest values (METHOD.md §6)."""
+    """The status of one series from its base and latest values (docs/METHOD.md §6)."""
     known = {"base_period": t0, "base_value": x0, "latest_period": t, "latest_value": xt,
              "target_year": target_year, "target": target}
     if meets(xt, target, direction):

@@ -1,4 +1,4 @@
-"""Composite readiness scores (METHOD.md): pure functions over numpy arrays and frames.
+"""Composite readiness scores (docs/METHOD.md): pure functions over numpy arrays and frames.
 
 indicator (0–100, goalposts) → cell (domain × driver) → domain → overall, by a
 missing-aware weighted mean with a coverage threshold. No database and no streamlit here:
@@ -31,7 +31,7 @@ _EPS = 1e-12
 
 @dataclass(frozen=True)
 class Options:
-    """Every choice of the method; the defaults are METHOD.md's."""
+    """Every choice of the method; the defaults are docs/METHOD.md's."""
 
     method: str = ARITHMETIC
     threshold: float = DEFAULT_THRESHOLD
@@ -53,7 +53,7 @@ class Options:
         return {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in asdict(self).items()}
 
 
-# ---- the formulas (METHOD.md §1–3), on plain arrays ----
+# ---- the formulas (docs/METHOD.md §1–3), on plain arrays ----
 
 def normalise(x, worst, best, log: bool | np.ndarray = False) -> np.ndarray:
     """y = 100 · clip((x − a)/(b − a), 0, 1); one formula for both directions; NaN stays NaN."""

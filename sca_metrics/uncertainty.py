@@ -1,4 +1,4 @@
-"""Monte Carlo uncertainty of the scores (METHOD.md §4), vectorised over runs.
+"""Monte Carlo uncertainty of the scores (docs/METHOD.md §4), vectorised over runs.
 
 Each weight w becomes w · (1 + noise · (2U − 1)), U ~ Uniform(0, 1), independently per weight
 and per run; optionally each run also switches arithmetic ↔ geometric with probability ½.

@@ -1,4 +1,4 @@
-"""Progress to targets (METHOD.md §6) with worked numbers, one per status band."""
+"""Progress to targets (docs/METHOD.md §6) with worked numbers, one per status band."""
 
 import pandas as pd
 import pytest

@@ -1,4 +1,4 @@
-"""METHOD.md's worked examples (E1–E4) to 1e-6, properties, and the Monte Carlo."""
+"""docs/METHOD.md's worked examples (E1–E4) to 1e-6, properties, and the Monte Carlo."""
 
 import numpy as np
 import pandas as pd
