@@ -8,6 +8,7 @@ from pages import common
 from sca_metrics import i18n, store
 
 common.ensure_app_navigation()
+common.server_logging()
 st.set_page_config(page_title="ĐTTM — Smart-city readiness", page_icon=":material/location_city:",
                    layout="wide")
 

@@ -6,6 +6,8 @@ Streamlit-side only; the engine (sca_metrics) never imports this.
 from __future__ import annotations
 
 import functools
+import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -64,6 +66,21 @@ def num(x: float | int | None, decimals: int = 1, fixed: bool = False) -> str:
 
 def db_path() -> Path:
     return default_db()
+
+
+@st.cache_resource(show_spinner=False)
+def server_logging() -> None:
+    """Once per server process: the engine's log lines (every write, export and failure, with
+    its duration and, for a failure, its traceback) go to the server's log, at SCA_LOG_LEVEL
+    (default INFO)."""
+    logger = logging.getLogger("sca_metrics")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        level = os.environ.get("SCA_LOG_LEVEL", "INFO").upper()
+        logger.setLevel(level if level in logging.getLevelNamesMapping() else "INFO")
+        logger.propagate = False
 
 
 @st.cache_resource(show_spinner=False)

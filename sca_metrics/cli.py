@@ -475,6 +475,7 @@ def _export(args) -> int:
             for number, (s, content) in enumerate(zip(deck, data, strict=True), start=1):
                 write(f"figure_{number:02d}_{s.key}.{fmt}", content)
     except render.ExportUnavailable as exc:
+        log.warning("export of %s incomplete", args.out, exc_info=True)
         print("\n".join(f"{args.out / n}" for n in written))
         print(f"error: figures need chromium and the Noto fonts ({exc}); the data files were "
               "written. Install them with: apt-get install chromium fonts-noto-core", file=sys.stderr)

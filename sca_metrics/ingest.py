@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from sca_metrics.reader import Limits, read_workbook
 from sca_metrics.validate import CheckedReturn, check_workbook
 
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -53,12 +56,25 @@ def ingest_bytes(
     expected_period: str | None = None,
     is_demo: bool = False,
 ) -> IngestResult:
+    started = time.perf_counter()
     digest = sha256(data)
     same = store.find_current_by_sha(con, digest)
     if same is not None:
         sid, dept, period, version = same
-        return IngestResult(file_name, DUPLICATE, digest, department=dept, period=period,
-                            submission_id=sid, version=version)
+        result = IngestResult(file_name, DUPLICATE, digest, department=dept, period=period,
+                              submission_id=sid, version=version)
+    else:
+        result = _check_and_save(con, data, digest, file_name, catalog, uploader,
+                                 expected_department, expected_period, is_demo)
+    log.info("ingest %r by %r: %s (%s %s, %d problems) in %.3f s", file_name, uploader,
+             result.status, result.department, result.period, len(result.problems),
+             time.perf_counter() - started)
+    return result
+
+
+def _check_and_save(con: duckdb.DuckDBPyConnection, data: bytes, digest: str, file_name: str,
+                    catalog: Catalog, uploader: str, expected_department: str | None,
+                    expected_period: str | None, is_demo: bool) -> IngestResult:
     checked = check_bytes(data, catalog, expected_department, expected_period)
     result = IngestResult(file_name, REJECTED, digest, checked.problems,
                           checked.department, checked.period)

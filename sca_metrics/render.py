@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import logging
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+log = logging.getLogger(__name__)
 FORMATS = ("png", "svg", "pdf")
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 WIDTH = 1200  # layout pixels; PNG is rendered at SCALE × this: 2400 px, print quality
@@ -137,14 +140,20 @@ def shutdown() -> None:
 def render_many(jobs: Iterable[Job]) -> list[bytes]:
     """Render figures in the shared browser (started on first use), in order."""
     jobs = list(jobs)
+    started = time.perf_counter()
     with _lock:
         try:
-            return _shared_browser().render(jobs)
+            out = _shared_browser().render(jobs)
         except ExportUnavailable:
+            log.warning("figure export unavailable", exc_info=True)
             raise
         except Exception as error:
+            log.exception("figure export failed; the browser is restarted for the next one")
             shutdown()  # a fresh browser next time
             raise ExportUnavailable(f"{type(error).__name__}: {error}") from error
+    log.info("rendered %d figure(s) (%s) in %.2f s", len(jobs),
+             ", ".join(sorted({j.fmt for j in jobs})), time.perf_counter() - started)
+    return out
 
 
 def render(figure: go.Figure, fmt: str = "png", height: int | None = None) -> bytes:
