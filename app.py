@@ -55,4 +55,3 @@ try:
     page.run()
 except store.StoreError as exc:  # the database is busy, damaged, read-only or its disk full
     common.store_error(exc)
-

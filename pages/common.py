@@ -24,7 +24,7 @@ from sca_metrics.catalog import Catalog, default_catalog
 from sca_metrics.database import SERVER_LINGER, SERVER_WAIT, Database
 from sca_metrics.paths import default_db
 from sca_metrics.selection import drill_target
-from sca_metrics.textnorm import markdown_literal
+from sca_metrics.textnorm import markdown_literal as literal  # someone's text in a message
 
 # The toolbar's camera button saves a PNG at three times the screen size (print quality).
 CHART_CONFIG = {"displaylogo": False,
@@ -53,11 +53,6 @@ def lang() -> str:
 
 def t(key: str, **params: object) -> str:
     return i18n.t(key, lang(), **params)
-
-
-def literal(text: object) -> str:
-    """Someone's text inside a translated Markdown message, shown exactly as typed."""
-    return markdown_literal(text)
 
 
 def num(x: float | int | None, decimals: int = 1, fixed: bool = False) -> str:
@@ -315,15 +310,21 @@ def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> No
                           icon=":material/download:", key=f"{name}_xlsx", on_click="ignore")
 
 
+def opened(label: str, key: str, icon: str, expanded: bool = False):
+    """An expander whose content is made only while it is open: the container to fill, or
+    None while it is closed (opening or closing it reruns the page)."""
+    box = st.expander(label, expanded=expanded, icon=icon, key=key, on_change="rerun")
+    return box if box.open else None
+
+
 def data_table(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
                numbers: dict[str, int] | Callable[[pd.DataFrame], dict[str, int]] | None = None,
                percent: tuple[str, ...] = (), expanded: bool = False) -> None:
     """The data behind a chart: a table in an expander with its CSV/XLSX downloads, made
     only while the expander is open (most reruns never show it). `frame` may be a function
     that makes it, and `numbers` a function of the frame, so nothing is built while closed."""
-    box = st.expander(t("download.data_table"), expanded=expanded, icon=":material/table:",
-                      key=f"{name}_data", on_change="rerun")
-    if box.open:
+    box = opened(t("download.data_table"), f"{name}_data", ":material/table:", expanded)
+    if box is not None:
         data = frame() if callable(frame) else frame
         with box:
             table(data, numbers(data) if callable(numbers) else numbers, percent)

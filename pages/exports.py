@@ -74,9 +74,8 @@ for column, (kind, label, mime, ext) in zip(st.columns(3), files, strict=True):
 
 # The slides are worked out only when one of these sections is opened (each new data version
 # would otherwise cost every visit of this page the whole deck).
-contents = st.expander(common.t("export.pack_contents"), icon=":material/slideshow:",
-                       key="export_contents", on_change="rerun")
-if contents.open:
+contents = common.opened(common.t("export.pack_contents"), "export_contents", ":material/slideshow:")
+if contents is not None:
     with contents:
         _, deck = slides(path, version, period, lang)
         st.caption(common.t("export.pack_count", slides=len(deck),
@@ -84,9 +83,8 @@ if contents.open:
         for number, s in enumerate(deck, start=1):
             st.markdown(f"**{number}. {s.title}**\n\n" + "\n".join(f"- {line}" for line in s.sentences))
 
-single = st.expander(common.t("export.figures"), icon=":material/image:", key="export_figures",
-                     on_change="rerun")
-if single.open:
+single = common.opened(common.t("export.figures"), "export_figures", ":material/image:")
+if single is not None:
     with single:
         _, deck = slides(path, version, period, lang)
         with_figure = [s for s in deck if s.has_figure]

@@ -70,9 +70,8 @@ def show_audit(diagnostics, n_periods: int) -> None:
 
 
 # The audit reads every value of every period: it runs only while its section is open.
-audit_box = st.expander(common.t("method.audit"), icon=":material/troubleshoot:", key="method_audit",
-                        on_change="rerun")
-if audit_box.open:
+audit_box = common.opened(common.t("method.audit"), "method_audit", ":material/troubleshoot:")
+if audit_box is not None:
     with audit_box:
         diagnostics, n_periods = audit(*common.version())
         if diagnostics is None:

@@ -47,9 +47,8 @@ left.download_button(
     file_name=template_file_name(department, period), type="primary", icon=":material/download:",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 right.caption(common.t("upload.n_indicators", n=len(indicators)))
-catalog_box = st.expander(common.t("upload.catalog_table"), icon=":material/list:", key="up_catalog",
-                          on_change="rerun")
-if catalog_box.open:  # the table is made only while the expander is open
+catalog_box = common.opened(common.t("upload.catalog_table"), "up_catalog", ":material/list:")
+if catalog_box is not None:
     with catalog_box:
         common.table(pd.DataFrame({
             common.t("method.col_code"): [i.code for i in indicators],

@@ -184,42 +184,34 @@ def flooded_return(catalog: Catalog, first_row: int = 100, last_row: int = 1999)
 
 
 @contextlib.contextmanager
-def small_disk(tmp_path, size_kb: int = 2048):
-    """A tmpfs of `size_kb` mounted under tmp_path, or None where this machine does not allow
-    mounting one (then the test simulates the I/O error instead, and says so)."""
+def _mounted(point, *steps: list[str]):
+    """`point` after running the mount commands `steps`, unmounted afterwards; None where
+    this machine does not allow mounting (then the test simulates the error, and says so)."""
     import subprocess
 
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(mount)],
-                          capture_output=True)
-    if done.returncode != 0:
+    point.mkdir()
+    if any(subprocess.run(step, capture_output=True).returncode for step in steps):
+        subprocess.run(["umount", "-l", str(point)], capture_output=True)
         yield None
         return
     try:
-        yield mount
+        yield point
     finally:
-        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+        subprocess.run(["umount", "-l", str(point)], capture_output=True)
 
 
-@contextlib.contextmanager
+def small_disk(tmp_path, size_kb: int = 2048):
+    """A tmpfs of `size_kb` mounted under tmp_path, or None."""
+    disk = tmp_path / "disk"
+    return _mounted(disk, ["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(disk)])
+
+
 def read_only_view(folder):
     """The folder seen through a read-only bind mount (root cannot be kept from writing a
     file by its mode bits, but a read-only file system stops everyone), or None."""
-    import subprocess
-
     view = folder.parent / f"{folder.name}-ro"
-    view.mkdir()
-    steps = (["mount", "--bind", str(folder), str(view)],
-             ["mount", "-o", "remount,ro,bind", str(view)])
-    if any(subprocess.run(step, capture_output=True).returncode for step in steps):
-        subprocess.run(["umount", "-l", str(view)], capture_output=True)
-        yield None
-        return
-    try:
-        yield view
-    finally:
-        subprocess.run(["umount", "-l", str(view)], capture_output=True)
+    return _mounted(view, ["mount", "--bind", str(folder), str(view)],
+                    ["mount", "-o", "remount,ro,bind", str(view)])
 
 
 def fill_disk(folder) -> None:
