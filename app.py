@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import common
-from sca_metrics import i18n, store
+from sca_metrics.reference import i18n
+from sca_metrics.store.errors import StoreError
+from views import cached, session, widgets
 
-common.ensure_app_navigation()
-common.server_logging()
+cached.server_logging()
 st.set_page_config(page_title="ĐTTM — Smart-city readiness", page_icon=":material/location_city:",
                    layout="wide")
 
@@ -16,9 +16,9 @@ LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 
 def _language_picker() -> None:
-    current = common.lang()
+    current = session.lang()
     choice = st.sidebar.radio(
-        common.t("app.language"), i18n.LANGS, index=i18n.LANGS.index(current),
+        session.t("app.language"), i18n.LANGS, index=i18n.LANGS.index(current),
         format_func=LANG_NAMES.get, horizontal=True, key="lang_picker")
     if choice != current:
         st.query_params["lang"] = choice
@@ -26,17 +26,17 @@ def _language_picker() -> None:
 
 
 _language_picker()
-st.sidebar.caption(common.t("app.db_path", db=common.db_path()))
-st.sidebar.caption(common.t("app.catalog_version", version=common.catalog().version))
+st.sidebar.caption(session.t("app.db_path", db=cached.db_path()))
+st.sidebar.caption(session.t("app.catalog_version", version=cached.catalog().version))
 
-common.new_run()
+session.new_run()
 try:
-    if common.is_demo(*common.version()):
-        st.warning(common.t("app.demo_banner"), icon=":material/info:")
-except store.StoreError as exc:
-    common.store_error(exc)
+    if cached.is_demo(*cached.version()):
+        st.warning(session.t("app.demo_banner"), icon=":material/info:")
+except StoreError as exc:
+    widgets.store_error(exc)
 
-PAGES = (  # pages/<name>.py at /<name>
+PAGES = (  # views/<name>.py at /<name>
     ("overview", ":material/grid_view:"),
     ("domain", ":material/zoom_in:"),
     ("pilot", ":material/location_on:"),
@@ -47,11 +47,11 @@ PAGES = (  # pages/<name>.py at /<name>
     ("method", ":material/menu_book:"),
 )
 page = st.navigation([
-    st.Page(f"pages/{name}.py", title=common.t(f"nav.{name}"), icon=icon, url_path=name,
+    st.Page(f"views/{name}.py", title=session.t(f"nav.{name}"), icon=icon, url_path=name,
             default=name == "overview")
     for name, icon in PAGES
 ])
 try:
     page.run()
-except store.StoreError as exc:  # the database is busy, damaged, read-only or its disk full
-    common.store_error(exc)
+except StoreError as exc:  # the database is busy, damaged, read-only or its disk full
+    widgets.store_error(exc)

@@ -20,8 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.timing import best_of, demo_inputs, report  # noqa: E402
-from sca_metrics import briefing, render  # noqa: E402
-from sca_metrics.scoring import score_periods  # noqa: E402
+from sca_metrics.method.scoring import score_periods  # noqa: E402
+from sca_metrics.outputs import briefing, render  # noqa: E402
 
 REPEATS = 3
 

@@ -23,14 +23,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.timing import report  # noqa: E402
-from sca_metrics.catalog import default_catalog  # noqa: E402
+from sca_metrics.reference.catalog import default_catalog  # noqa: E402
 from tests.helpers import fill, rezip, template, to_bytes, valid_return, with_rows  # noqa: E402
 
 CHILD = """
 import json, sys, time
 from pathlib import Path
-from sca_metrics.catalog import default_catalog
-from sca_metrics.ingest import check_bytes
+from sca_metrics.reference.catalog import default_catalog
+from sca_metrics.intake.ingest import check_bytes
 def peak_rss_mb():  # VmHWM: this process's own peak (ru_maxrss carries the parent's over exec)
     line = next(l for l in open("/proc/self/status") if l.startswith("VmHWM:"))
     return int(line.split()[1]) / 1024

@@ -19,11 +19,11 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.timing import best_of, report  # noqa: E402
-from sca_metrics import store  # noqa: E402
-from sca_metrics.catalog import default_catalog  # noqa: E402
 from sca_metrics.demo import demo_returns  # noqa: E402
-from sca_metrics.ingest import ACCEPTED, ingest_path  # noqa: E402
-from sca_metrics.reader import read_workbook  # noqa: E402
+from sca_metrics.intake.ingest import ACCEPTED, ingest_path  # noqa: E402
+from sca_metrics.intake.reader import read_workbook  # noqa: E402
+from sca_metrics.reference.catalog import default_catalog  # noqa: E402
+from sca_metrics.store import schema
 
 
 def main() -> None:
@@ -41,7 +41,7 @@ def main() -> None:
 
         def ingest_all() -> None:
             db = tmp / f"bench-{time.perf_counter_ns()}.duckdb"
-            con = store.connect(db)
+            con = schema.connect(db)
             results = [ingest_path(con, p, catalog, "bench") for p in files]
             assert all(r.status == ACCEPTED for r in results)
             con.close()

@@ -43,9 +43,10 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates  # noqa: E402
 
 from bench.timing import report  # noqa: E402
-from sca_metrics import i18n, store  # noqa: E402
-from sca_metrics.catalog import default_catalog  # noqa: E402
 from sca_metrics.demo import build_demo  # noqa: E402
+from sca_metrics.reference import i18n  # noqa: E402
+from sca_metrics.reference.catalog import default_catalog  # noqa: E402
+from sca_metrics.store import schema  # noqa: E402
 from tests.helpers import fill, full_values, template, to_bytes  # noqa: E402
 
 PAGES = ("", "domain", "pilot", "whatif", "submissions", "upload", "exports", "method")
@@ -284,9 +285,9 @@ def main() -> None:
     catalog = default_catalog()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "load.duckdb"
-        con = store.connect(db)
+        con = schema.connect(db)
         build_demo(con, catalog)
-        before = store.table_counts(con)["submissions"]
+        before = schema.table_counts(con)["submissions"]
         con.close()
         process, base = start_server(db, Path(tmp) / "server.log")
         try:
@@ -311,10 +312,10 @@ def main() -> None:
         finally:
             process.terminate()
             process.wait(30)
-        with store.connect(db, read_only=True) as con:
+        with schema.connect(db, read_only=True) as con:
             found = con.execute("SELECT count(*) FROM submissions WHERE file_name LIKE ?",
                                 [UPLOAD_PREFIX + "%"]).fetchone()[0]
-            after = store.table_counts(con)["submissions"]
+            after = schema.table_counts(con)["submissions"]
         server_log = (Path(tmp) / "server.log").read_text(errors="replace")
     result = {
         "readers": args.readers, "uploaders": args.uploaders, "seconds": round(elapsed, 1),

@@ -26,10 +26,11 @@ sys.path.insert(0, str(ROOT))
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from bench.timing import report  # noqa: E402
-from sca_metrics import i18n, store  # noqa: E402
-from sca_metrics.catalog import default_catalog  # noqa: E402
 from sca_metrics.demo import build_demo  # noqa: E402
-from sca_metrics.exports import XLSX_MIME  # noqa: E402
+from sca_metrics.outputs.exports import XLSX_MIME  # noqa: E402
+from sca_metrics.reference import i18n  # noqa: E402
+from sca_metrics.reference.catalog import default_catalog  # noqa: E402
+from sca_metrics.store import schema  # noqa: E402
 from tests.helpers import valid_return  # noqa: E402
 
 RUNS = 20
@@ -51,7 +52,7 @@ def timed(at: AppTest, before=None) -> list[float]:
 
 def open_page(page: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"views/{page}.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -64,7 +65,7 @@ def summary(times: list[float]) -> dict:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "demo.duckdb"
-        con = store.connect(db)
+        con = schema.connect(db)
         build_demo(con, default_catalog())
         con.close()
         os.environ["SCA_DB"] = str(db)

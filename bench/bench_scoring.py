@@ -22,8 +22,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.timing import best_of, demo_inputs, report  # noqa: E402
-from sca_metrics.scoring import Options, build_tree, indicator_scores, score_periods  # noqa: E402
-from sca_metrics.uncertainty import MonteCarlo, simulate, summarise, uncertainty  # noqa: E402
+from sca_metrics.method.scoring import Options, build_tree, indicator_scores, score_periods  # noqa: E402
+from sca_metrics.method.uncertainty import MonteCarlo, simulate, summarise, uncertainty  # noqa: E402
 
 PROVINCES = 34
 

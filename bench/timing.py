@@ -20,16 +20,16 @@ def demo_inputs():
     import tempfile
     from pathlib import Path
 
-    from sca_metrics import store
-    from sca_metrics.catalog import default_catalog
     from sca_metrics.demo import build_demo
-    from sca_metrics.inputs import observation_frame
+    from sca_metrics.reference.catalog import default_catalog
+    from sca_metrics.snapshot import observation_frame
+    from sca_metrics.store import queries, schema
 
     catalog = default_catalog()
     with tempfile.TemporaryDirectory() as tmp:
-        con = store.connect(Path(tmp) / "demo.duckdb")
+        con = schema.connect(Path(tmp) / "demo.duckdb")
         build_demo(con, catalog)
-        obs, subs = observation_frame(con), store.submissions(con)
+        obs, subs = observation_frame(con), queries.submissions(con)
         con.close()
     return catalog, obs, subs
 

@@ -12,17 +12,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from sca_metrics import database, problems, store
-from sca_metrics.catalog import CatalogError, default_catalog, read_catalog
-from sca_metrics.database import CLI_WAIT, Database, StoreError
-from sca_metrics.i18n import LANGS
-from sca_metrics.ingest import ACCEPTED, DUPLICATE, ingest_path
-from sca_metrics.paths import default_db
-from sca_metrics.scoring import ARITHMETIC, DEFAULT_THRESHOLD, METHODS
-from sca_metrics.template import write_template
-from sca_metrics.textnorm import printable
-from sca_metrics.uncertainty import MonteCarlo
-from sca_metrics.values import parse_period
+from sca_metrics import snapshot
+from sca_metrics.intake.ingest import ACCEPTED, DUPLICATE, ingest_path
+from sca_metrics.intake.template import write_template
+from sca_metrics.intake.values import parse_period
+from sca_metrics.method.scoring import ARITHMETIC, DEFAULT_THRESHOLD, METHODS
+from sca_metrics.method.uncertainty import MonteCarlo
+from sca_metrics.reference import problems
+from sca_metrics.reference.catalog import CatalogError, default_catalog, read_catalog
+from sca_metrics.reference.i18n import LANGS
+from sca_metrics.reference.textnorm import printable
+from sca_metrics.settings import default_db
+from sca_metrics.store import database, queries
+from sca_metrics.store.database import CLI_WAIT, Database
+from sca_metrics.store.errors import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +198,7 @@ def _demo(args) -> int:
 
 
 def _demo_into(con, args) -> int:
-    if not store.is_empty(con):
+    if not queries.is_empty(con):
         if args.if_empty:
             print(f"{args.db}: already holds data; nothing done.")
             return 0
@@ -232,7 +235,7 @@ def _ingest(args) -> int:
     with _writer(args) as db:
         rejected, found = _ingest_files(db, args, catalog)
     if args.problems:
-        from sca_metrics import exports
+        from sca_metrics.outputs import exports
 
         table = pd.concat(found, ignore_index=True) if found else problems.table([], args.lang, "")
         args.problems.parent.mkdir(parents=True, exist_ok=True)
@@ -313,10 +316,9 @@ def _read(args, read):
 
 
 def _progress(args) -> int:
-    from sca_metrics import progress
-    from sca_metrics.inputs import observation_frame
+    from sca_metrics.method import progress
 
-    obs = _read(args, observation_frame)
+    obs = _read(args, snapshot.observation_frame)
     if obs.empty:
         print(f"error: {args.db} holds no values", file=sys.stderr)
         return 1
@@ -328,11 +330,10 @@ def _progress(args) -> int:
 
 
 def _wards(args) -> int:
-    from sca_metrics import pilot
-    from sca_metrics.inputs import unit_frame
-    from sca_metrics.units import default_units
+    from sca_metrics.method import pilot
+    from sca_metrics.reference.units import default_units
 
-    wards = _read(args, unit_frame)
+    wards = _read(args, snapshot.unit_frame)
     if wards.empty:
         print(f"error: {args.db} holds no ward values", file=sys.stderr)
         return 1
@@ -350,7 +351,7 @@ def _wards(args) -> int:
 
 
 def _submissions(args) -> int:
-    df = _read(args, lambda con: store.submissions(con, args.department, args.period))
+    df = _read(args, lambda con: queries.submissions(con, args.department, args.period))
     if args.format == "table":
         df = df[["id", "department", "period", "version", "status", "n_values", "n_expected",
                  "n_warnings", "received_at", "uploader", "file_name"]]
@@ -359,26 +360,17 @@ def _submissions(args) -> int:
 
 
 def _scores(args) -> int:
-    from sca_metrics.inputs import observation_frame
-    from sca_metrics.scoring import Options, score_periods, scores_table
-    from sca_metrics.uncertainty import uncertainty
+    from sca_metrics.method.scoring import Options, scores_table
+    from sca_metrics.method.uncertainty import uncertainty
 
-    obs = _read(args, observation_frame)
-    if obs.empty:
-        print(f"error: {args.db} holds no values to score", file=sys.stderr)
-        return 1
     options = Options(method=args.method, threshold=args.threshold)
-    catalog = default_catalog()
-    by_period = score_periods(catalog, obs, options)
-    if args.all_periods:
-        chosen = list(by_period)
-    else:
-        period = args.period or max(by_period)
-        if period not in by_period:
-            print(f"error: no data for period {period!r} (have: {', '.join(by_period)})",
-                  file=sys.stderr)
-            return 1
-        chosen = [period]
+    snap = _read(args, lambda con: snapshot.read(con, options=options))
+    try:
+        chosen = list(snap.by_period) if args.all_periods and snap.by_period else [snap.period(args.period)]
+    except snapshot.NoData as exc:
+        print(f"error: {_no_data(args, exc, 'to score')}", file=sys.stderr)
+        return 1
+    by_period, catalog, obs = snap.by_period, snap.catalog, snap.observations
     if args.format == "csv":
         table = pd.concat([scores_table(by_period[p]) for p in chosen], ignore_index=True)
         sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
@@ -393,6 +385,10 @@ def _scores(args) -> int:
     out = {"periods": docs} if args.all_periods else docs[0]
     print(json.dumps(out, ensure_ascii=False, indent=2, allow_nan=False))
     return 0
+
+
+def _no_data(args, exc: snapshot.NoData, what: str) -> str:
+    return str(exc) if exc.period else f"{args.db} holds no values {what}"
 
 
 def _backup(args) -> int:
@@ -418,7 +414,7 @@ def _restore(args) -> int:
 
 def _withdraw(args) -> int:
     with _writer(args) as db, db.writing() as con:
-        current = store.withdraw(con, args.id, args.by, args.reason)
+        current = queries.withdraw(con, args.id, args.by, args.reason)
     after = f"submission #{current} is current again" if current else "no version is current now"
     print(f"submission #{args.id} withdrawn; {after}")
     return 0
@@ -429,29 +425,23 @@ def _export(args) -> int:
     """Everything a briefing needs, in one folder; figures rendered in one browser."""
     import time
 
-    from sca_metrics import briefing, exports, render
-    from sca_metrics.inputs import observation_frame, unit_frame
-    from sca_metrics.scoring import score_periods
-    from sca_metrics.units import default_units
+    from sca_metrics.outputs import briefing, exports, render
+    from sca_metrics.reference.units import default_units
 
     formats = [f for f in args.figures.split(",") if f]
     if bad := [f for f in formats if f not in render.FORMATS]:
         print(f"error: unknown figure format {', '.join(bad)} (use {', '.join(render.FORMATS)})",
               file=sys.stderr)
         return 2
-    obs, subs, demo, wards = _read(args, lambda con: (
-        observation_frame(con), store.submissions(con), store.is_demo(con), unit_frame(con)))
-    catalog = default_catalog()
-    by_period = score_periods(catalog, obs) if len(obs) else {}
-    if not by_period:
-        print(f"error: {args.db} holds no values to export", file=sys.stderr)
+    snap = _read(args, snapshot.read)
+    try:
+        period = snap.period(args.period)
+    except snapshot.NoData as exc:
+        print(f"error: {_no_data(args, exc, 'to export')}", file=sys.stderr)
         return 1
-    period = args.period or max(by_period)
-    if period not in by_period:
-        print(f"error: no data for period {period!r} (have: {', '.join(by_period)})", file=sys.stderr)
-        return 1
+    catalog, by_period, subs = snap.catalog, snap.by_period, snap.submissions
     args.out.mkdir(parents=True, exist_ok=True)
-    ctx = briefing.Context(catalog, by_period, subs, period, args.lang, demo)
+    ctx = briefing.Context(catalog, by_period, subs, period, args.lang, snap.is_demo)
     started = time.perf_counter()
     written = []
 
@@ -459,7 +449,7 @@ def _export(args) -> int:
         (args.out / name).write_bytes(data)
         written.append(name)
 
-    sheets = exports.data_sheets(by_period, subs, catalog, wards, default_units())
+    sheets = exports.data_sheets(by_period, subs, catalog, snap.wards, default_units())
     write("dttm_data.xlsx", exports.xlsx_bytes(sheets))
     for name, frame in sheets.items():
         write(f"dttm_{name}.csv", exports.csv_bytes(frame))

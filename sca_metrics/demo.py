@@ -18,12 +18,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from sca_metrics import layout, model, pilot
-from sca_metrics.catalog import Catalog, Indicator
-from sca_metrics.i18n import fmt_number
-from sca_metrics.ingest import IngestResult, ingest_bytes
-from sca_metrics.template import build_template, template_file_name
-from sca_metrics.units import Units, default_units, reference_date
+from sca_metrics.intake import layout
+from sca_metrics.intake.ingest import IngestResult, ingest_bytes
+from sca_metrics.intake.template import build_template, template_file_name
+from sca_metrics.method import pilot
+from sca_metrics.reference import vocabulary
+from sca_metrics.reference.catalog import Catalog, Indicator
+from sca_metrics.reference.i18n import fmt_number
+from sca_metrics.reference.units import Units, default_units, reference_date
 
 DEMO_PERIODS = tuple(str(y) for y in range(2018, 2027))
 DEMO_UPLOADER = "demo"
@@ -119,7 +121,8 @@ def _return(catalog: Catalog, department: str, period: str, corrected: bool = Fa
         if not corrected and (department, period) == CORRECTED and ind.kind == "number" and not typo_done:
             typed, typo_done = x * 10, True  # a slipped decimal point, fixed in version 2
         ws.cell(r, cols["value"], typed)
-        ws.cell(r, cols["quality"], model.term(model.QUALITY_FLAGS, rng.choice(flags, p=weights)).vi)
+        flag = rng.choice(flags, p=weights)
+        ws.cell(r, cols["quality"], vocabulary.term(vocabulary.QUALITY_FLAGS, flag).vi)
         if rng.random() < 0.9:
             ws.cell(r, cols["evidence"], _evidence(department, year, rng))
     return _saved(wb, department, period, corrected)
@@ -178,7 +181,8 @@ def _fill_wards(ws, catalog: Catalog, department: str, period: str, rng: np.rand
                 ws.cell(r, c, _typed(ind, by_cell[unit, code], rng))
                 filled = True
         if filled:
-            ws.cell(r, tail["quality"], model.term(model.QUALITY_FLAGS, rng.choice(flags, p=weights)).vi)
+            flag = rng.choice(flags, p=weights)
+            ws.cell(r, tail["quality"], vocabulary.term(vocabulary.QUALITY_FLAGS, flag).vi)
             ws.cell(r, tail["evidence"], _evidence(department, int(period), rng))
 
 

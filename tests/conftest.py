@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from sca_metrics import store
-from sca_metrics.catalog import Catalog, default_catalog
+from sca_metrics.reference.catalog import Catalog, default_catalog
+from sca_metrics.store import queries, schema
 
 
 @pytest.fixture
@@ -14,7 +14,7 @@ def catalog() -> Catalog:
 @pytest.fixture
 def con(tmp_path):
     """A fresh, migrated database in this test's own folder."""
-    c = store.connect(tmp_path / "test.duckdb")
+    c = schema.connect(tmp_path / "test.duckdb")
     yield c
     c.close()
 
@@ -23,13 +23,13 @@ def con(tmp_path):
 def demo_data(tmp_path_factory):
     """The illustrative demo database, built once: (path, catalog, scores by period, submissions)."""
     from sca_metrics.demo import build_demo
-    from sca_metrics.inputs import observation_frame
-    from sca_metrics.scoring import score_periods
+    from sca_metrics.method.scoring import score_periods
+    from sca_metrics.snapshot import observation_frame
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     cat = default_catalog()
-    c = store.connect(path)
+    c = schema.connect(path)
     build_demo(c, cat)
-    by_period, subs = score_periods(cat, observation_frame(c)), store.submissions(c)
+    by_period, subs = score_periods(cat, observation_frame(c)), queries.submissions(c)
     c.close()
     return path, cat, by_period, subs

@@ -8,9 +8,9 @@ import zipfile
 
 from openpyxl import Workbook
 
-from sca_metrics import layout
-from sca_metrics.catalog import Catalog
-from sca_metrics.template import build_template
+from sca_metrics.intake import layout
+from sca_metrics.intake.template import build_template
+from sca_metrics.reference.catalog import Catalog
 
 COLS = {c.key: i for i, c in enumerate(layout.INDICATOR_COLUMNS, start=1)}
 VALUE_COL = "G"

@@ -7,10 +7,11 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sca_metrics import model, store
-from sca_metrics.catalog import default_catalog
-from sca_metrics.exports import XLSX_MIME as XLSX
-from sca_metrics.paths import ROOT
+from sca_metrics.outputs.exports import XLSX_MIME as XLSX
+from sca_metrics.reference import vocabulary
+from sca_metrics.reference.catalog import default_catalog
+from sca_metrics.settings import ROOT
+from sca_metrics.store import queries, schema
 from tests.helpers import fill, row_of, template, to_bytes, valid_return
 
 
@@ -44,7 +45,7 @@ def texts(at):
 
 
 def test_submissions_page_on_demo_data_vi(monkeypatch, demo_db):
-    at = run_app(monkeypatch, demo_db, page="pages/submissions.py")
+    at = run_app(monkeypatch, demo_db, page="views/submissions.py")
     assert at.title[0].value == "Tình hình nộp báo cáo"
     assert "Dữ liệu minh hoạ — không phải số liệu chính thức" in at.warning[0].value
     assert at.selectbox(key="submissions_period").value == "2026"
@@ -61,7 +62,7 @@ def test_submissions_page_names_who_is_missing(monkeypatch, demo_db):
     monkeypatch.setenv("SCA_DB", str(demo_db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["period"] = "2027"
-    at.switch_page("pages/submissions.py").run()
+    at.switch_page("views/submissions.py").run()
     assert not at.exception, at.exception
     assert at.metric[0].value == "0/11" and at.metric[1].value == "11"
     missing = [w.value for w in at.warning if "Chưa nộp kỳ 2027" in w.value]
@@ -69,7 +70,7 @@ def test_submissions_page_names_who_is_missing(monkeypatch, demo_db):
 
 
 def test_english_via_query_parameter(monkeypatch, demo_db):
-    at = run_app(monkeypatch, demo_db, lang="en", page="pages/submissions.py")
+    at = run_app(monkeypatch, demo_db, lang="en", page="views/submissions.py")
     assert at.title[0].value == "Submissions"
     assert "Illustrative demo data" in at.warning[0].value
     assert "Current" in set(at.dataframe[-1].value["Status"])
@@ -95,7 +96,7 @@ def test_overview_on_demo_data_with_period_in_the_url(monkeypatch, demo_db):
     at.query_params["period"] = "2024"
     at.run()
     assert not at.exception, at.exception
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Tổng quan mức độ sẵn sàng"
     assert at.selectbox(key="overview_period").value == "2024"
@@ -108,7 +109,7 @@ def test_overview_on_demo_data_with_period_in_the_url(monkeypatch, demo_db):
 
 
 def test_overview_in_english(monkeypatch, demo_db):
-    at = run_app(monkeypatch, demo_db, lang="en", page="pages/overview.py")
+    at = run_app(monkeypatch, demo_db, lang="en", page="views/overview.py")
     assert at.title[0].value == "Readiness overview"
     assert at.metric[0].label == "Overall score" and "." in at.metric[0].value
 
@@ -123,7 +124,7 @@ def test_domain_page_follows_the_url_and_marks_reversed_indicators(monkeypatch, 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params.update({"period": "2024", "domain": "transport", "driver": "resources"})
     at.run()
-    at.switch_page("pages/domain.py").run()
+    at.switch_page("views/domain.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Chi tiết lĩnh vực"
     assert at.selectbox(key="domain_picker").value == "transport"
@@ -136,7 +137,7 @@ def test_domain_page_follows_the_url_and_marks_reversed_indicators(monkeypatch, 
     assert set(rows["Mã"]) == {i.code for i in default_catalog().indicators
                                if i.domain == "transport" and i.driver == "resources"}
     # each indicator with a target carries its progress status (Open SDG / Eurostat)
-    statuses = {s.vi for s in model.PROGRESS_STATUSES}
+    statuses = {s.vi for s in vocabulary.PROGRESS_STATUSES}
     assert all(p.split(":")[0] in statuses for p in rows["Tiến độ đến mục tiêu (Open SDG)"] if p != "–")
     reversed_codes = {i.code for i in default_catalog().indicators
                       if i.domain == "transport" and i.direction == "lower"}
@@ -153,13 +154,13 @@ def test_domain_page_rejects_an_unknown_domain_in_the_url(monkeypatch, demo_db):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["domain"] = "<script>"
     at.run()
-    at.switch_page("pages/domain.py").run()
+    at.switch_page("views/domain.py").run()
     assert not at.exception, at.exception
     assert at.selectbox(key="domain_picker").value == "egov"
 
 
 def test_whatif_weights_move_scores_and_reset_restores_them(monkeypatch, demo_db):
-    at = run_app(monkeypatch, demo_db, page="pages/whatif.py")
+    at = run_app(monkeypatch, demo_db, page="views/whatif.py")
     assert at.title[0].value == "Trọng số giả định và độ bất định"
     nominal = at.dataframe[-1].value
     assert at.selectbox(key="whatif_period").value == "2026"
@@ -180,7 +181,7 @@ def test_whatif_weights_move_scores_and_reset_restores_them(monkeypatch, demo_db
 
 
 def test_whatif_geometric_mean_is_an_explicit_choice(monkeypatch, demo_db):
-    at = run_app(monkeypatch, demo_db, lang="en", page="pages/whatif.py")
+    at = run_app(monkeypatch, demo_db, lang="en", page="views/whatif.py")
     at.radio(key="whatif_method").set_value("geometric").run()
     table = at.dataframe[-1].value
     assert (table["Difference"] <= 1e-9).all()  # a geometric mean never exceeds the arithmetic
@@ -188,7 +189,7 @@ def test_whatif_geometric_mean_is_an_explicit_choice(monkeypatch, demo_db):
 
 
 def test_method_page_explains_and_filters_the_catalog(monkeypatch, demo_db):
-    at = run_app(monkeypatch, demo_db, page="pages/method.py")
+    at = run_app(monkeypatch, demo_db, page="views/method.py")
     assert at.title[0].value == "Phương pháp và danh mục chỉ số"
     assert "Cách tính điểm sẵn sàng" in texts(at)
     total = len(default_catalog().indicators)
@@ -204,7 +205,7 @@ def test_method_page_explains_and_filters_the_catalog(monkeypatch, demo_db):
 
 
 def test_method_page_in_english(monkeypatch, demo_db):
-    at = run_app(monkeypatch, demo_db, lang="en", page="pages/method.py")
+    at = run_app(monkeypatch, demo_db, lang="en", page="views/method.py")
     assert at.title[0].value == "Method and indicator catalog"
     assert "How the readiness scores are computed" in texts(at)
     assert "Data audit" in [e.label for e in at.expander]
@@ -216,7 +217,7 @@ def test_method_page_in_english(monkeypatch, demo_db):
 
 
 def test_overview_shows_the_radar_and_foundations(monkeypatch, demo_db):
-    at = run_app(monkeypatch, demo_db, page="pages/overview.py")
+    at = run_app(monkeypatch, demo_db, page="views/overview.py")
     assert len(at.get("plotly_chart")) == 3
     assert "Nền tảng" in [h.value for h in at.subheader]
     assert at.button[0].label == "Xem chi tiết nền tảng"
@@ -232,7 +233,7 @@ def own_demo_db(demo_db, tmp_path):
 
 
 def upload_page(monkeypatch, db, department="SYT", period="2024", lang=None):
-    at = run_app(monkeypatch, db, lang=lang, page="pages/upload.py")
+    at = run_app(monkeypatch, db, lang=lang, page="views/upload.py")
     at.selectbox(key="up_department").set_value(department)
     at.selectbox(key="up_period").set_value(period).run()
     assert not at.exception, at.exception
@@ -243,7 +244,7 @@ def domain_score(monkeypatch, db, domain, period):
     monkeypatch.setenv("SCA_DB", str(db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params.update({"period": period, "domain": domain})
-    at.switch_page("pages/domain.py").run()
+    at.switch_page("views/domain.py").run()
     assert not at.exception, at.exception
     return at.metric[0].value
 
@@ -263,15 +264,15 @@ def test_upload_a_valid_return_previews_changes_then_saves_and_every_page_update
     assert "phiên bản 2" in texts(at)  # the current demo version it will supersede
     preview = at.dataframe[-1].value
     assert set(preview["Thay đổi"]) <= {"Thay đổi", "Bị xoá", "Mới"} and len(preview)
-    with store.connect(own_demo_db) as con:
-        counts = store.table_counts(con)
+    with schema.connect(own_demo_db) as con:
+        counts = schema.table_counts(con)
     at.button(key="up_confirm").click().run()
     assert not at.exception, at.exception
     assert "phiên bản 3" in at.success[0].value
     assert not at.file_uploader[0].value  # a fresh uploader for the next file
-    with store.connect(own_demo_db) as con:
-        assert store.table_counts(con)["submissions"] == counts["submissions"] + 1
-        current = store.submissions(con, "SYT", "2024")
+    with schema.connect(own_demo_db) as con:
+        assert schema.table_counts(con)["submissions"] == counts["submissions"] + 1
+        current = queries.submissions(con, "SYT", "2024")
     assert list(current.status) == ["superseded", "superseded", "current"]
     assert domain_score(monkeypatch, own_demo_db, "health", "2024") != before
 
@@ -280,8 +281,8 @@ def test_upload_an_invalid_return_lists_located_errors_and_stores_nothing(monkey
     catalog = default_catalog()
     wb = fill(template(catalog, "SYT", "2024"), {"HLT.T1": "nhiều", "HLT.R1": 12})
     bad_cell = f"G{row_of(wb, 'HLT.T1')}"
-    with store.connect(own_demo_db) as con:
-        counts = store.table_counts(con)
+    with schema.connect(own_demo_db) as con:
+        counts = schema.table_counts(con)
     at = upload_page(monkeypatch, own_demo_db, lang="en")
     at.file_uploader[0].set_value(("syt.xlsx", to_bytes(wb), XLSX)).run()
     assert not at.exception, at.exception
@@ -291,8 +292,8 @@ def test_upload_an_invalid_return_lists_located_errors_and_stores_nothing(monkey
     assert row["Value in the file"] == "nhiều" and "not a number" in row["Problem"]
     assert row["Location"].endswith(f"!{bad_cell}")
     assert not [b for b in at.button if b.key == "up_confirm"]
-    with store.connect(own_demo_db) as con:
-        assert store.table_counts(con) == counts
+    with schema.connect(own_demo_db) as con:
+        assert schema.table_counts(con) == counts
 
 
 def test_upload_of_another_departments_file_is_refused(monkeypatch, own_demo_db):
@@ -305,18 +306,18 @@ def test_upload_of_another_departments_file_is_refused(monkeypatch, own_demo_db)
 
 @pytest.mark.parametrize("page", ["domain", "pilot", "whatif", "submissions"])
 def test_score_pages_on_an_empty_database_say_how_to_start(monkeypatch, tmp_path, page):
-    at = run_app(monkeypatch, tmp_path / "empty.duckdb", page=f"pages/{page}.py")
+    at = run_app(monkeypatch, tmp_path / "empty.duckdb", page=f"views/{page}.py")
     assert "chưa có báo cáo nào" in at.info[0].value
 
 
 @pytest.mark.parametrize("page", ["upload", "method"])
 def test_upload_and_method_work_on_an_empty_database(monkeypatch, tmp_path, page):
-    at = run_app(monkeypatch, tmp_path / "empty.duckdb", page=f"pages/{page}.py")
+    at = run_app(monkeypatch, tmp_path / "empty.duckdb", page=f"views/{page}.py")
     assert at.title[0].value and not at.info
 
 
 def test_exports_page_lists_the_pack_and_offers_every_download(monkeypatch, demo_db):
-    at = run_app(monkeypatch, demo_db, page="pages/exports.py")
+    at = run_app(monkeypatch, demo_db, page="views/exports.py")
     assert at.title[0].value == "Bộ báo cáo và xuất dữ liệu"
     labels = [b.label for b in at.get("download_button")]
     assert labels[:3] == ["Tải bộ báo cáo (PowerPoint + PDF, .zip)", "Chỉ PowerPoint (.pptx)", "Chỉ PDF"]
@@ -334,7 +335,7 @@ def test_exports_page_lists_the_pack_and_offers_every_download(monkeypatch, demo
 
 def test_without_chromium_every_page_works_and_says_how_to_enable_export(monkeypatch, demo_db):
     monkeypatch.setenv("SCA_CHROMIUM", "/nonexistent/chromium")
-    at = run_app(monkeypatch, demo_db, lang="en", page="pages/exports.py")
+    at = run_app(monkeypatch, demo_db, lang="en", page="views/exports.py")
     assert "apt-get install chromium fonts-noto-core" in at.warning[-1].value
     pack_buttons = at.get("download_button")[:3]
     assert all(b.proto.disabled for b in pack_buttons)
@@ -346,23 +347,23 @@ def test_without_chromium_every_page_works_and_says_how_to_enable_export(monkeyp
 
 
 def test_pilot_page_cards_series_and_wards_in_either_unit_system(monkeypatch, demo_db):
-    from sca_metrics import progress
-    from sca_metrics.inputs import observation_frame
+    from sca_metrics.method import progress
+    from sca_metrics.snapshot import observation_frame
 
-    at = run_app(monkeypatch, demo_db, page="pages/pilot.py")
+    at = run_app(monkeypatch, demo_db, page="views/pilot.py")
     assert at.title[0].value == "Thí điểm TP. Vũng Tàu"
     assert at.selectbox(key="pilot_period").value == "2026"
     assert "Nghị quyết số 202/2025/QH15 ngày 12/6/2025" in texts(at)
     # one card per pilot indicator; its status is the one the method computes
     catalog = default_catalog()
     codes = [i.code for i in catalog.indicators if i.pilot]
-    con = store.connect(demo_db)  # the app holds it read-write in this process: the same handle
+    con = schema.connect(demo_db)  # the app holds it read-write in this process: the same handle
     prog = progress.progress_frame(catalog, observation_frame(con), "2026", codes)
     con.close()
     assert len(at.metric) == len(codes)
     badges = [m.value for m in at.markdown if "-badge[" in m.value]
     for status in prog.status:
-        name = model.term(model.PROGRESS_STATUSES, status).vi
+        name = vocabulary.term(vocabulary.PROGRESS_STATUSES, status).vi
         assert any(name in b for b in badges), name
     # only the open tab runs: the series first, then progress (chart and table), then wards
     assert [t.label for t in at.tabs] == ["Diễn biến và mục tiêu", "Tiến độ đến mục tiêu", "Theo phường, xã"]
@@ -390,7 +391,7 @@ def test_pilot_page_cards_series_and_wards_in_either_unit_system(monkeypatch, de
 
 
 def test_pilot_page_in_english(monkeypatch, demo_db):
-    at = run_app(monkeypatch, demo_db, lang="en", page="pages/pilot.py")
+    at = run_app(monkeypatch, demo_db, lang="en", page="views/pilot.py")
     assert at.title[0].value == "Vũng Tàu city pilot"
     assert "Hồ Chí Minh City" in texts(at) and "1 July 2025" in texts(at)
     assert [t.label for t in at.tabs] == ["Series and targets", "Progress to targets", "By ward"]
@@ -401,7 +402,7 @@ def test_a_pilot_tab_link_made_in_vietnamese_opens_the_same_tab_in_english(monke
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params.update(lang="en", tab="Theo phường, xã")
     at.run()
-    at.switch_page("pages/pilot.py").run()
+    at.switch_page("views/pilot.py").run()
     assert not at.exception, at.exception
     assert at.session_state["tab"] == "By ward"
     assert at.radio(key="pilot_system").value == "current" and len(at.get("plotly_chart")) == 2
@@ -424,19 +425,19 @@ def test_upload_of_the_pilot_citys_ward_return(monkeypatch, own_demo_db):
     # the same file with a former ward: the located error names the new ward; nothing stored
     ws = wb["Theo phường, xã"]
     ws.cell(ward_rows(wb)["HCM-TAMTHANG"], 1).value = "VT-P07"
-    with store.connect(own_demo_db) as con:
-        counts = store.table_counts(con)
+    with schema.connect(own_demo_db) as con:
+        counts = schema.table_counts(con)
     at.file_uploader[0].set_value(("vt_old.xlsx", to_bytes(wb), XLSX)).run()
     problems = at.dataframe[-1].value
     row = problems[problems["Ô"] == "A6"].iloc[0]
     assert row["Vị trí"] == "Theo phường, xã!A6" and "Phường Tam Thắng" in row["Nội dung lỗi"]
-    with store.connect(own_demo_db) as con:
-        assert store.table_counts(con) == counts
+    with schema.connect(own_demo_db) as con:
+        assert schema.table_counts(con) == counts
 
 
 def test_a_flood_of_problems_shows_the_first_ones_and_offers_them_all(monkeypatch, own_demo_db):
     """1,900 real errors from the largest sheet a return may have, listed in a capped table."""
-    from sca_metrics.problems import SHOWN
+    from sca_metrics.reference.problems import SHOWN
     from tests.helpers import flooded_return
 
     at = upload_page(monkeypatch, own_demo_db, lang="en")
@@ -452,9 +453,9 @@ def test_a_flood_of_problems_shows_the_first_ones_and_offers_them_all(monkeypatc
 def test_fifty_thousand_problems_never_end_in_a_traceback(monkeypatch, own_demo_db):
     """The checker is made to report 50,000 errors (more than a bounded sheet can hold): the
     page still lists 200 of them (pandas' Styler limit was the traceback) and counts them all."""
-    from sca_metrics import ingest
-    from sca_metrics.problems import SHOWN, Problem
-    from sca_metrics.validate import CheckedReturn
+    from sca_metrics.intake import ingest
+    from sca_metrics.reference.problems import SHOWN, Problem
+    from sca_metrics.store.records import CheckedReturn
 
     flood = [Problem("value_not_number", sheet="Chỉ số", cell=f"G{r}", value="x")
              for r in range(50_000)]
@@ -483,9 +484,9 @@ def test_a_damaged_database_is_named_with_how_to_recover(monkeypatch, own_demo_d
     data = own_demo_db.read_bytes()
     own_demo_db.write_bytes(b"not a database" * 1000 if damage == "garbage" else data[: len(data) // 2])
     shown = []
-    for page in (None, "pages/domain.py", "pages/submissions.py"):
+    for page in (None, "views/domain.py", "views/submissions.py"):
         shown.append(run_app(monkeypatch, own_demo_db, lang="en", page=page))
-    at = run_app(monkeypatch, own_demo_db, lang="en", page="pages/upload.py")
+    at = run_app(monkeypatch, own_demo_db, lang="en", page="views/upload.py")
     if not at.error:  # a damaged end of the file is met once the page reads, when a file comes
         at.file_uploader[0].set_value(("r.xlsx", valid_return(default_catalog()), XLSX)).run()
     shown.append(at)
@@ -497,7 +498,7 @@ def test_a_damaged_database_is_named_with_how_to_recover(monkeypatch, own_demo_d
 
 
 def test_a_read_only_database_shows_every_page_and_refuses_to_save(monkeypatch, own_demo_db):
-    from sca_metrics import database
+    from sca_metrics.store import database
     from tests.helpers import read_only_view
 
     with read_only_view(own_demo_db.parent) as view:
@@ -507,7 +508,7 @@ def test_a_read_only_database_shows_every_page_and_refuses_to_save(monkeypatch, 
             monkeypatch.setattr(database.os, "access", lambda p, mode: False if mode == database.os.W_OK
                                 else real(p, mode))
         db = view / own_demo_db.name
-        for page in ("pages/overview.py", "pages/domain.py", "pages/submissions.py"):
+        for page in ("views/overview.py", "views/domain.py", "views/submissions.py"):
             at = run_app(monkeypatch, db, page=page)
             assert not at.error and at.metric, page
         at = upload_page(monkeypatch, db, lang="en")
@@ -519,10 +520,10 @@ def test_a_read_only_database_shows_every_page_and_refuses_to_save(monkeypatch, 
 def test_a_full_disk_during_an_upload_says_so_and_saves_nothing(monkeypatch, own_demo_db):
     """The commit fails as DuckDB reports a full disk (simulated: AppTest runs in this
     process, where a tmpfs would fill for every test; the CLI test fills a real one)."""
-    from sca_metrics import ingest
+    from sca_metrics.intake import ingest
 
-    with store.connect(own_demo_db) as con:
-        before = store.table_counts(con)
+    with schema.connect(own_demo_db) as con:
+        before = schema.table_counts(con)
     at = upload_page(monkeypatch, own_demo_db, lang="en")
     at.file_uploader[0].set_value(("r.xlsx", valid_return(default_catalog(), "SYT", "2024"), XLSX)).run()
 
@@ -536,8 +537,8 @@ def test_a_full_disk_during_an_upload_says_so_and_saves_nothing(monkeypatch, own
     at.button(key="up_confirm").click().run()
     assert not at.exception, at.exception
     assert "disk holding" in plain(at.error[0].value) and "is full" in plain(at.error[0].value)
-    with store.connect(own_demo_db) as con:
-        assert store.table_counts(con) == before
+    with schema.connect(own_demo_db) as con:
+        assert schema.table_counts(con) == before
 
 
 def test_a_database_held_by_another_program_says_busy_and_try_again(monkeypatch, own_demo_db):
@@ -546,7 +547,7 @@ def test_a_database_held_by_another_program_says_busy_and_try_again(monkeypatch,
     import subprocess
     import sys
 
-    from pages import common
+    from views import cached
 
     holder = subprocess.Popen(
         [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
@@ -554,7 +555,7 @@ def test_a_database_held_by_another_program_says_busy_and_try_again(monkeypatch,
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
-        monkeypatch.setattr(common, "SERVER_WAIT", 1.0)
+        monkeypatch.setattr(cached, "SERVER_WAIT", 1.0)
         at = run_app(monkeypatch, own_demo_db, lang="en")
         assert "is in use by another program" in plain(at.error[0].value)
         assert "Try again" in plain(at.error[0].value)

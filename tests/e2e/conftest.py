@@ -10,12 +10,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from sca_metrics.paths import ROOT
+from sca_metrics.settings import ROOT
 
 SCREENSHOTS = ROOT / "screenshots" / "e2e"  # git-ignored
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -52,11 +54,11 @@ def app_db(demo_data, tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def app_url(app_db, tmp_path_factory):
+@contextmanager
+def serve(db: Path, log: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a free port of 127.0.0.1, serving `db`; yields its URL."""
     port = free_port()
-    log = tmp_path_factory.mktemp("e2e_log") / "streamlit.log"
-    env = {**os.environ, "SCA_DB": str(app_db), "SCA_DEMO": "0"}
+    env = {**os.environ, "SCA_DB": str(db), "SCA_DEMO": "0"}
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
@@ -72,6 +74,12 @@ def app_url(app_db, tmp_path_factory):
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(app_db, tmp_path_factory):
+    with serve(app_db, tmp_path_factory.mktemp("e2e_log") / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

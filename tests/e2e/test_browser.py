@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import zipfile
 
 from PIL import Image
@@ -16,12 +17,14 @@ from playwright.sync_api import Page, expect
 from pptx import Presentation
 from pypdf import PdfReader
 
-from sca_metrics import briefing, model, store
-from sca_metrics.catalog import default_catalog
-from sca_metrics.database import Database
-from sca_metrics.inputs import observation_frame
-from sca_metrics.scoring import score_periods
-from tests.e2e.conftest import IDLE, open_page, screenshot
+from sca_metrics.method.scoring import score_periods
+from sca_metrics.outputs import briefing
+from sca_metrics.reference import vocabulary
+from sca_metrics.reference.catalog import default_catalog
+from sca_metrics.snapshot import observation_frame
+from sca_metrics.store import schema
+from sca_metrics.store.database import Database
+from tests.e2e.conftest import IDLE, open_page, screenshot, serve
 from tests.helpers import fill, template, to_bytes
 
 PAGES = ("", "domain", "pilot", "whatif", "submissions", "upload", "exports", "method")
@@ -41,6 +44,20 @@ def test_every_page_opens_without_error_and_is_captured(page, app_url):
         expect(page.locator("h1").first).to_be_visible()
         no_exception(page)
         screenshot(page, f"page_{name or 'overview'}_vi")
+
+
+def test_a_deep_link_as_the_first_request_after_a_start_runs_through_the_app(page, demo_data, tmp_path):
+    """The page files live in views/, not pages/: with a pages/ folder beside app.py,
+    Streamlit would run /domain alone (no language picker, no menu) until app.py had run once."""
+    db = tmp_path / "demo.duckdb"
+    shutil.copy(demo_data[0], db)
+    with serve(db, tmp_path / "streamlit.log") as url:
+        open_page(page, f"{url}/domain?lang=en")
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_text("English", exact=True)).to_be_visible()  # app.py's picker
+        expect(page.get_by_test_id("stSidebarNav")).to_contain_text("Overview")
+        expect(page.locator("h1").first).not_to_have_text("")
+        no_exception(page)
 
 
 def test_overview_shows_the_scores_heatmap_and_demo_notice(page, app_url):
@@ -70,9 +87,9 @@ def test_clicking_a_heatmap_cell_opens_that_domain_and_driver(page, app_url):
     plot = heatmap.locator(".nsewdrag").first
     expect(plot).to_be_visible()
     box = plot.bounding_box()
-    row = list(model.SMART_DOMAIN_CODES).index("health")  # rows top to bottom, 3 driver columns
-    col = list(model.DRIVER_CODES).index("policy")
-    n_rows = len(model.SMART_DOMAIN_CODES)
+    row = list(vocabulary.SMART_DOMAIN_CODES).index("health")  # rows top to bottom, 3 driver columns
+    col = list(vocabulary.DRIVER_CODES).index("policy")
+    n_rows = len(vocabulary.SMART_DOMAIN_CODES)
     page.mouse.click(box["x"] + box["width"] * (col + 0.5) / 3,
                      box["y"] + box["height"] * (row + 0.5) / n_rows)
     expect(page).to_have_url(re.compile(r"/domain\?.*domain=health"))
@@ -186,7 +203,7 @@ def test_a_valid_upload_changes_the_overview(page, app_url):
 
 def test_an_invalid_upload_lists_located_errors_and_stores_nothing(page, app_url, app_db):
     catalog = default_catalog()
-    counts = read(app_db, store.table_counts)
+    counts = read(app_db, schema.table_counts)
     bad = to_bytes(fill(template(catalog, "SYT", "2024"), {"HLT.T1": 150, "HLT.P1": "nhiều"}))
     upload(page, app_url, "sai.xlsx", bad)
     alert = page.get_by_test_id("stAlertContentError").first
@@ -197,7 +214,7 @@ def test_an_invalid_upload_lists_located_errors_and_stores_nothing(page, app_url
         page.get_by_role("button", name="Tải CSV").first.click()
     rows = list(csv.DictReader(io.StringIO(open(problems.value.path(), encoding="utf-8-sig").read())))
     assert len(rows) >= 2 and all(re.fullmatch(r"Chỉ số!G\d+", r["Vị trí"]) for r in rows[:2])
-    assert read(app_db, store.table_counts) == counts
+    assert read(app_db, schema.table_counts) == counts
 
 
 def test_a_file_name_is_shown_as_typed_and_fetches_nothing(page, app_url):

@@ -10,8 +10,8 @@ import shutil
 import subprocess
 import sys
 
-from sca_metrics import store
-from sca_metrics.paths import ROOT
+from sca_metrics.settings import ROOT
+from sca_metrics.store import schema
 from tests.e2e.conftest import free_port, wait_healthy
 
 DEPLOY = ROOT / "deploy"
@@ -68,8 +68,8 @@ def test_the_backup_unit_makes_a_dated_backup(tmp_path, demo_data):
                           text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
     [backup] = (tmp_path / "backups").glob("sca-*.duckdb")
-    con = store.connect(backup, read_only=True)
-    assert store.table_counts(con)["submissions"] == 100
+    con = schema.connect(backup, read_only=True)
+    assert schema.table_counts(con)["submissions"] == 100
     con.close()
     timer = unit("sca-backup.timer")["Timer"]
     assert timer["OnCalendar"] and timer["Persistent"] == ["true"]

@@ -11,8 +11,9 @@ from PIL import Image
 from pptx import Presentation
 from pypdf import PdfReader
 
-from sca_metrics import briefing, i18n, model
-from sca_metrics.i18n import fmt_number
+from sca_metrics.outputs import briefing
+from sca_metrics.reference import i18n, vocabulary
+from sca_metrics.reference.i18n import fmt_number
 
 
 def context(demo_data, period="2025", lang="vi", demo=True):
@@ -39,7 +40,7 @@ def test_slides_cover_the_brief_in_order(demo_data):
     keys = [s.key for s in deck]
     assert keys[:7] == ["title", "heatmap", "ranking", "radar", "gaps", "foundations", "submissions"]
     assert keys[7:9] == ["pilot", "pilot_series"]  # the demo has pilot values
-    assert keys[9:17] == [f"domain_{d}" for d in model.SMART_DOMAIN_CODES]
+    assert keys[9:17] == [f"domain_{d}" for d in vocabulary.SMART_DOMAIN_CODES]
     assert keys[-1] == "method"
     assert sum(s.figure is not None for s in deck) == 16
     assert all(s.sentences for s in deck)
@@ -57,7 +58,7 @@ def test_ranking_sentences_state_the_numbers_the_figure_plots(demo_data):
     for sentence in slide.sentences:
         name = sentence.split(" đạt ")[0]
         assert f" đạt {plotted[name]} điểm, mức " in sentence
-    best = ctx.scores.domains[ctx.scores.domains.domain != model.FOUNDATIONS].sort_values(
+    best = ctx.scores.domains[ctx.scores.domains.domain != vocabulary.FOUNDATIONS].sort_values(
         "score").iloc[-1]
     assert slide.sentences[0] == briefing.domain_sentence(best, "vi")
 
@@ -66,8 +67,8 @@ def test_gap_and_submission_sentences_follow_the_data(demo_data):
     ctx = context(demo_data, period="2025")
     deck = {s.key: s for s in briefing.slides(ctx)}
     domains = ctx.scores.domains.set_index("domain")
-    worst = domains.drop(model.FOUNDATIONS).gap_2025.idxmax()
-    name = model.term(model.DOMAINS, worst).name("vi")
+    worst = domains.drop(vocabulary.FOUNDATIONS).gap_2025.idxmax()
+    name = vocabulary.term(vocabulary.DOMAINS, worst).name("vi")
     gap = fmt_number(domains.gap_2025[worst], "vi", 1, fixed=True)
     assert f"{name} còn thiếu {gap} điểm" in deck["gaps"].sentences[0]
     assert deck["submissions"].sentences[0] == "Kỳ 2025: 11/11 đơn vị đã nộp báo cáo."
@@ -140,7 +141,7 @@ def test_without_the_fonts_the_pdf_says_what_to_install(demo_data, monkeypatch):
 
 
 def test_pilot_slide_states_each_indicators_progress(demo_data):
-    from sca_metrics import progress
+    from sca_metrics.method import progress
 
     ctx = context(demo_data)
     slide = next(s for s in briefing.slides(ctx) if s.key == "pilot")
@@ -150,7 +151,7 @@ def test_pilot_slide_states_each_indicators_progress(demo_data):
     assert slide.sentences[0].startswith("Kỳ 2025, 7 chỉ tiêu thí điểm: ")
     for code, sentence in zip(codes, slide.sentences[1:], strict=True):
         ind = ctx.catalog.indicator(code)
-        status = model.term(model.PROGRESS_STATUSES, prog.status[code]).name("vi").lower()
+        status = vocabulary.term(vocabulary.PROGRESS_STATUSES, prog.status[code]).name("vi").lower()
         assert sentence.startswith(ind.name("vi").split(" (")[0] + ": ")
         assert f" — {status}" in sentence and "mục tiêu 2025: " in sentence
     assert len(slide.figure.data[0].y) == 7

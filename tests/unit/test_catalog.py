@@ -3,9 +3,9 @@ import io
 
 import pytest
 
-from sca_metrics import model
-from sca_metrics.catalog import CatalogError, load_catalog, read_catalog
-from sca_metrics.paths import data_dir
+from sca_metrics.reference import vocabulary
+from sca_metrics.reference.catalog import CatalogError, load_catalog, read_catalog
+from sca_metrics.settings import data_dir
 
 SEED_DEPARTMENTS = {  # named in the 2018 article, plus Environment and the pilot city
     "STTTT", "VPUBND", "STC", "SXD", "SYT", "SGTVT", "SGDDT", "SDL", "CAT", "STNMT", "UBNDVT",
@@ -19,8 +19,8 @@ def test_shipped_catalog_loads_without_problems(catalog):
 
 
 def test_every_domain_and_driver_cell_has_at_least_three_indicators(catalog):
-    for domain in model.DOMAIN_CODES:
-        for driver in model.DRIVER_CODES:
+    for domain in vocabulary.DOMAIN_CODES:
+        for driver in vocabulary.DRIVER_CODES:
             n = sum(i.domain == domain and i.driver == driver and not i.pilot
                     for i in catalog.indicators)
             assert n >= 3, (domain, driver)

@@ -77,7 +77,7 @@ def test_missing_file_counts_as_rejected(tmp_path):
 
 
 def test_scores_json_is_complete_enough_to_recompute(tmp_path, catalog):
-    from sca_metrics.scoring import normalise
+    from sca_metrics.method.scoring import normalise
 
     db = tmp_path / "s.duckdb"
     f = tmp_path / "syt.xlsx"
@@ -160,7 +160,7 @@ def test_progress_lists_a_status_for_every_pilot_indicator(demo_data):
 
 
 def test_a_flood_of_problems_is_capped_on_the_terminal_and_complete_in_the_file(tmp_path, catalog):
-    from sca_metrics.problems import SHOWN
+    from sca_metrics.reference.problems import SHOWN
     from tests.helpers import flooded_return
 
     flood = tmp_path / "flood.xlsx"

@@ -16,10 +16,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from sca_metrics import database, store
 from sca_metrics.cli import main
-from sca_metrics.database import Database, StoreError
-from sca_metrics.ingest import ACCEPTED, ingest_bytes
+from sca_metrics.intake.ingest import ACCEPTED, ingest_bytes
+from sca_metrics.store import database, queries, schema
+from sca_metrics.store.database import Database
+from sca_metrics.store.errors import StoreError
 from tests.helpers import fill, fill_disk, read_only_view, small_disk, template, to_bytes, valid_return
 
 
@@ -35,7 +36,7 @@ def demo_copy(demo_data, tmp_path):
 def counts(path) -> dict[str, int]:
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return store.table_counts(con)
+        return schema.table_counts(con)
     finally:
         con.close()
 
@@ -44,7 +45,7 @@ def tables(path) -> dict[str, pd.DataFrame]:
     """Every table's whole content, in a stable order."""
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").df() for t in store.TABLES}  # noqa: S608
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").df() for t in schema.TABLES}  # noqa: S608
     finally:
         con.close()
 
@@ -67,11 +68,11 @@ def a_return(catalog, dept="SYT", period="2024", value=None) -> bytes:
 
 
 def test_every_table_of_the_schema_is_listed(tmp_path):
-    con = store.connect(tmp_path / "s.duckdb")
+    con = schema.connect(tmp_path / "s.duckdb")
     found = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
                                        "WHERE table_type = 'BASE TABLE'").fetchall()}
     con.close()
-    assert found == set(store.TABLES)
+    assert found == set(schema.TABLES)
 
 
 # ---- backups ----
@@ -85,7 +86,7 @@ def test_backup_and_restore_round_trip_every_table(demo_copy, tmp_path, capsys, 
     # Work goes on after the backup: a new version and a withdrawal.
     with Database(demo_copy) as db, db.writing() as con:
         assert ingest_bytes(con, a_return(catalog, value=77), "new.xlsx", catalog, "t").status == ACCEPTED
-        store.withdraw(con, 1, "admin", "test")
+        queries.withdraw(con, 1, "admin", "test")
     changed = tables(demo_copy)
     assert len(changed["submissions"]) == len(before["submissions"]) + 1
 
@@ -96,7 +97,7 @@ def test_backup_and_restore_round_trip_every_table(demo_copy, tmp_path, capsys, 
     code, out, _ = cli(capsys, "restore", "--from", backup, "--db", demo_copy, "--force")
     assert code == 0
     restored = tables(demo_copy)
-    for name in store.TABLES:
+    for name in schema.TABLES:
         pd.testing.assert_frame_equal(restored[name], before[name], check_dtype=False)
     [kept] = demo_copy.parent.glob("demo.duckdb.replaced-*")
     assert str(kept) in out
@@ -132,7 +133,7 @@ def test_backup_waits_for_a_running_dashboard(demo_copy, tmp_path):
     meanwhile waits for it instead of failing."""
     server = Database(demo_copy, linger=1.5)
     with server.cursor() as con:
-        store.table_counts(con)  # the handle stays open 1.5 s after this
+        schema.table_counts(con)  # the handle stays open 1.5 s after this
     done = run_cli("backup", "--db", demo_copy, "--out", tmp_path / "b.duckdb", "--wait", "30")
     server.close()
     assert done.returncode == 0, done.stderr
@@ -172,18 +173,18 @@ def test_a_lock_held_too_long_says_busy_and_loses_nothing(demo_copy, tmp_path, c
 
 def test_the_schema_is_checked_once_per_process_and_file(demo_copy, monkeypatch):
     calls = []
-    real = store.migrate
-    monkeypatch.setattr(store, "migrate", lambda con: calls.append(1) or real(con))
+    real = schema.migrate
+    monkeypatch.setattr(schema, "migrate", lambda con: calls.append(1) or real(con))
     monkeypatch.setattr(Database, "_schema_checked", set())
     db = Database(demo_copy, linger=0)
     for _ in range(5):
         with db.cursor() as con:
-            store.table_counts(con)
+            schema.table_counts(con)
     assert calls == [1]
     shutil.copy(demo_copy, demo_copy.with_name("other"))
     os.replace(demo_copy.with_name("other"), demo_copy)  # a restore replaces the file
     with db.cursor() as con:
-        store.table_counts(con)
+        schema.table_counts(con)
     assert calls == [1, 1]
 
 
@@ -214,8 +215,8 @@ def test_many_threads_read_while_others_write_and_every_write_is_kept(demo_copy,
         try:
             while not stop.is_set():
                 with db.cursor() as con:
-                    store.submissions(con)
-                    store.current_observations(con, "2024")
+                    queries.submissions(con)
+                    queries.current_observations(con, "2024")
         except BaseException as exc:  # noqa: BLE001 - any failure fails the test
             failures.append(exc)
 

@@ -1,16 +1,16 @@
 import pytest
 
-from sca_metrics import store
 from sca_metrics.demo import CORRECTED, DEMO_PERIODS, build_demo, demo_returns
-from sca_metrics.inputs import observation_frame, unit_frame
-from sca_metrics.units import default_units
+from sca_metrics.reference.units import default_units
+from sca_metrics.snapshot import observation_frame, unit_frame
+from sca_metrics.store import queries, schema
 
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
-    from sca_metrics.catalog import default_catalog
+    from sca_metrics.reference.catalog import default_catalog
 
-    con = store.connect(tmp_path_factory.mktemp("demo") / "demo.duckdb")
+    con = schema.connect(tmp_path_factory.mktemp("demo") / "demo.duckdb")
     results = build_demo(con, default_catalog())
     yield con, results
     con.close()
@@ -19,17 +19,17 @@ def demo_db(tmp_path_factory):
 def test_every_department_has_a_current_return_each_year(demo_db, catalog):
     con, results = demo_db
     assert {r.status for r in results} == {"accepted"}
-    current = store.submissions(con).query("status == 'current'")
+    current = queries.submissions(con).query("status == 'current'")
     assert len(current) == len(catalog.departments) * len(DEMO_PERIODS)
     assert set(current.period) == set(DEMO_PERIODS) == {str(y) for y in range(2018, 2027)}
 
 
 def test_demo_has_one_superseded_return_and_is_labelled(demo_db):
     con, _ = demo_db
-    subs = store.submissions(con)
+    subs = queries.submissions(con)
     superseded = subs.query("status == 'superseded'")
     assert list(zip(superseded.department, superseded.period, strict=True)) == [CORRECTED]
-    assert subs.is_demo.all() and store.is_demo(con)
+    assert subs.is_demo.all() and queries.is_demo(con)
 
 
 def test_demo_has_missing_values_and_progress(demo_db, catalog):
@@ -64,7 +64,7 @@ def test_demo_is_deterministic(catalog):
     a = [(f.file_name, f.department) for f in demo_returns(catalog, ("2020",))]
     b = list(demo_returns(catalog, ("2020",)))
     assert a == [(f.file_name, f.department) for f in b]
-    from sca_metrics.ingest import check_bytes
+    from sca_metrics.intake.ingest import check_bytes
 
     first = [check_bytes(f.data, catalog).records for f in b]
     second = [check_bytes(f.data, catalog).records for f in demo_returns(catalog, ("2020",))]
@@ -75,7 +75,7 @@ def test_demo_command_refuses_a_database_with_data(tmp_path):
     from sca_metrics.cli import main
 
     db = tmp_path / "d.duckdb"
-    con = store.connect(db)
+    con = schema.connect(db)
     con.close()
     assert main(["demo", "--db", str(db), "--if-empty"]) == 0  # empty → builds
     assert main(["demo", "--db", str(db), "--if-empty"]) == 0  # already filled → no-op

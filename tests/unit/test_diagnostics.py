@@ -1,6 +1,6 @@
 import pandas as pd
 
-from sca_metrics.diagnostics import diagnose
+from sca_metrics.method.diagnostics import diagnose
 from tests.unit.test_scoring import catalog_of, ind
 
 

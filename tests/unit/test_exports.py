@@ -5,7 +5,7 @@ import io
 import pandas as pd
 from openpyxl import load_workbook
 
-from sca_metrics.exports import csv_bytes, neutralise, safe_frame, xlsx_bytes
+from sca_metrics.outputs.exports import csv_bytes, neutralise, safe_frame, xlsx_bytes
 
 HOSTILE = pd.DataFrame({
     "name": ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "Y tế", None],
@@ -45,7 +45,7 @@ def test_data_export_has_scores_indicators_submissions_and_neutralises_formulas(
 
     import openpyxl
 
-    from sca_metrics.exports import csv_bytes, data_sheets, xlsx_bytes
+    from sca_metrics.outputs.exports import csv_bytes, data_sheets, xlsx_bytes
 
     _, _, by_period, subs = demo_data
     subs = subs.copy()
@@ -62,13 +62,13 @@ def test_data_export_has_scores_indicators_submissions_and_neutralises_formulas(
 
 
 def test_data_export_carries_progress_and_the_ward_values(demo_data):
-    from sca_metrics import store
-    from sca_metrics.exports import data_sheets
-    from sca_metrics.inputs import unit_frame
-    from sca_metrics.units import default_units
+    from sca_metrics.outputs.exports import data_sheets
+    from sca_metrics.reference.units import default_units
+    from sca_metrics.snapshot import unit_frame
+    from sca_metrics.store import schema
 
     path, catalog, by_period, subs = demo_data
-    con = store.connect(path, read_only=True)
+    con = schema.connect(path, read_only=True)
     wards = unit_frame(con)
     con.close()
     sheets = data_sheets(by_period, subs, catalog, wards, default_units())

@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sca_metrics import figures, model
-from sca_metrics.scoring import Options, score_period, score_periods
-from sca_metrics.selection import Drill, drill_target
-from sca_metrics.uncertainty import MonteCarlo, uncertainty
+from sca_metrics.method.scoring import Options, score_period, score_periods
+from sca_metrics.method.uncertainty import MonteCarlo, uncertainty
+from sca_metrics.outputs import figure_style, pilot_figures, score_figures
+from sca_metrics.outputs.selection import Drill, drill_target
+from sca_metrics.reference import vocabulary
 
 
 def values_for(catalog, fraction=0.6, skip=()):
@@ -29,12 +30,12 @@ def scores(catalog):
 
 
 def test_heatmap_greys_missing_cells_with_the_reason_and_keeps_click_targets(scores):
-    fig = figures.heatmap(scores, "vi")
+    fig = score_figures.heatmap(scores, "vi")
     grey, levels, cells = fig.data
     i = list(levels.y).index("Y tế")
     j = list(levels.x).index("Công nghệ")
     assert math.isnan(levels.z[i][j]) and grey.z[i][j] == 1.0
-    assert grey.colorscale[0][1] == figures.MISSING
+    assert grey.colorscale[0][1] == figure_style.MISSING
     # Heatmaps are not selectable: an invisible marker per cell carries the click and hover.
     k = list(zip(cells.y, cells.x, strict=True)).index(("Y tế", "Công nghệ"))
     assert cells.text[k] == "Chưa có số liệu" and cells.marker.opacity == 0
@@ -45,46 +46,46 @@ def test_heatmap_greys_missing_cells_with_the_reason_and_keeps_click_targets(sco
 
 
 def test_heatmap_without_missing_cells_has_one_trace_and_english_numbers(catalog):
-    fig = figures.heatmap(score_period(catalog, values_for(catalog), "2024"), "en")
+    fig = score_figures.heatmap(score_period(catalog, values_for(catalog), "2024"), "en")
     assert [tr.type for tr in fig.data] == ["heatmap", "scatter"] and fig.layout.separators == ".,"
     assert "60.0" in {a.text for a in fig.layout.annotations}
 
 
 def test_ranking_lists_a_missing_domain_with_its_reason(catalog):
     skip = {i.code for i in catalog.indicators if i.domain == "tourism"}
-    fig = figures.ranking(score_period(catalog, values_for(catalog, 0.7, skip=skip), "2024"), "en")
+    fig = score_figures.ranking(score_period(catalog, values_for(catalog, 0.7, skip=skip), "2024"), "en")
     bar = fig.data[0]
     k = list(bar.y).index("Tourism")
-    assert bar.text[k] == "No data yet" and bar.marker.color[k] == figures.MISSING
+    assert bar.text[k] == "No data yet" and bar.marker.color[k] == figure_style.MISSING
     assert bar.customdata[k] == "tourism"
     health = list(bar.y).index("Health")  # 70.0 → level 1 + ⌊70/20⌋ = 4
-    assert bar.marker.color[health] == model.LEVELS[3].colour and bar.text[health] == "70.0 · Level 4"
+    assert bar.marker.color[health] == vocabulary.LEVELS[3].colour and bar.text[health] == "70.0 · Level 4"
 
 
 def test_radar_compares_with_the_previous_period_and_the_target(catalog):
     both = pd.concat([values_for(catalog, 0.4).assign(period="2023"),
                       values_for(catalog, 0.6).assign(period="2024")])
     by = score_periods(catalog, both)
-    fig = figures.radar(by["2024"], by["2023"], "vi")
+    fig = score_figures.radar(by["2024"], by["2023"], "vi")
     names = [t.name for t in fig.data]
     assert names == ["Điểm mục tiêu 2025", "Kỳ 2023", "Kỳ 2024"]
     current = fig.data[-1]
     assert list(current.r)[0] == list(current.r)[-1]  # closed polygon
-    assert current.customdata[0] in model.SMART_DOMAIN_CODES
+    assert current.customdata[0] in vocabulary.SMART_DOMAIN_CODES
 
 
 def test_gap_bars_add_up_to_what_the_domain_misses(scores):
-    fig = figures.gaps(scores, "education", "en")
+    fig = score_figures.gaps(scores, "education", "en")
     total = sum(sum(tr.x) for tr in fig.data)
     domain = scores.domains.set_index("domain").score["education"]
     assert total == pytest.approx(100 - domain)
-    assert [tr.marker.color for tr in fig.data] == [d.colour for d in model.DRIVERS]
+    assert [tr.marker.color for tr in fig.data] == [d.colour for d in vocabulary.DRIVERS]
 
 
 def test_drivers_chart_uses_driver_colours_and_target_markers(scores):
-    fig = figures.drivers(scores, "health", "vi")
+    fig = score_figures.drivers(scores, "health", "vi")
     bars = fig.data[0]
-    assert list(bars.marker.color) == [d.colour for d in model.DRIVERS]
+    assert list(bars.marker.color) == [d.colour for d in vocabulary.DRIVERS]
     assert bars.text[0] == "Chưa có số liệu"
     assert [tr.name for tr in fig.data[1:]] == ["Điểm mục tiêu 2025", "Điểm mục tiêu 2030"]
 
@@ -92,7 +93,7 @@ def test_drivers_chart_uses_driver_colours_and_target_markers(scores):
 def test_trend_has_one_line_per_driver_plus_the_domain(catalog):
     both = pd.concat([values_for(catalog, f).assign(period=p)
                       for p, f in (("2022", 0.2), ("2023", 0.4), ("2024", 0.6))])
-    fig = figures.trend(score_periods(catalog, both), "egov", "en")
+    fig = score_figures.trend(score_periods(catalog, both), "egov", "en")
     assert len(fig.data) == 4 and list(fig.data[-1].x) == ["2022", "2023", "2024"]
     assert list(np.round(fig.data[-1].y, 6)) == [20.0, 40.0, 60.0]
 
@@ -102,12 +103,12 @@ def test_trend_marks_the_unit_change_between_the_years_around_it(catalog):
 
     both = pd.concat([values_for(catalog, f).assign(period=p)
                       for p, f in (("2024", 0.2), ("2025", 0.4), ("2026", 0.6))])
-    fig = figures.trend(score_periods(catalog, both), "egov", "vi", (date(2025, 7, 1),))
+    fig = score_figures.trend(score_periods(catalog, both), "egov", "vi", (date(2025, 7, 1),))
     [line] = fig.layout.shapes[-1:]
     assert line.x0 == pytest.approx(0.5, abs=0.01)  # 2024 sits at 0, 2025 at 1: 1 July halfway
     [label] = [a for a in fig.layout.annotations if a.text == "1/7/2025: sắp xếp đơn vị hành chính"]
     assert label.x == line.x0
-    unmarked = figures.trend(score_periods(catalog, both[both.period != "2024"]), "egov", "vi",
+    unmarked = score_figures.trend(score_periods(catalog, both[both.period != "2024"]), "egov", "vi",
                              (date(2025, 7, 1),))
     assert not unmarked.layout.annotations and len(unmarked.layout.shapes) == len(fig.layout.shapes) - 1
 
@@ -118,27 +119,27 @@ def test_whatif_shows_nominal_whatif_and_interval(catalog):
     opts = Options(domain_weights={"health": 3.0})
     changed = score_period(catalog, vals, "2024", opts)
     spread = uncertainty(catalog, vals, "2024", opts, MonteCarlo(runs=50))
-    fig = figures.whatif(nominal, changed, spread.domains, "en")
+    fig = score_figures.whatif(nominal, changed, spread.domains, "en")
     interval, nom, new = fig.data
-    assert len(nom.x) == len(model.SMART_DOMAIN_CODES) + 1 and nom.y[-1] == "Overall score"
+    assert len(nom.x) == len(vocabulary.SMART_DOMAIN_CODES) + 1 and nom.y[-1] == "Overall score"
     assert interval.mode == "lines" and None in interval.x
-    assert list(new.customdata[:-1]) == list(model.SMART_DOMAIN_CODES)
+    assert list(new.customdata[:-1]) == list(vocabulary.SMART_DOMAIN_CODES)
 
 
 def test_coverage_matrix_writes_percentages_and_leaves_missing_blank():
     m = pd.DataFrame([[1.0, np.nan], [0.5, 0.75]], index=["A", "B"], columns=["2023", "2024"])
-    fig = figures.coverage(m, ["A", "B"], "vi")
+    fig = score_figures.coverage(m, ["A", "B"], "vi")
     assert fig.data[0].text == (("100%", ""), ("50%", "75%")) or \
         [list(r) for r in fig.data[0].text] == [["100%", ""], ["50%", "75%"]]
 
 
 def test_target_gaps_puts_the_biggest_shortfall_on_top_and_says_met(demo_data):
-    from sca_metrics import figures, model
+    from sca_metrics.reference import vocabulary
 
     scores = demo_data[2]["2025"]
-    fig = figures.target_gaps(scores, "vi")
-    d = scores.domains[scores.domains.domain != model.FOUNDATIONS]
-    worst = model.term(model.DOMAINS, d.set_index("domain").gap_2025.idxmax()).name("vi")
+    fig = score_figures.target_gaps(scores, "vi")
+    d = scores.domains[scores.domains.domain != vocabulary.FOUNDATIONS]
+    worst = vocabulary.term(vocabulary.DOMAINS, d.set_index("domain").gap_2025.idxmax()).name("vi")
     assert fig.data[0].y[-1] == worst  # horizontal bars: the last category is drawn on top
     labels = list(fig.data[2].text)
     assert labels.count("đã đạt") == int((d.gap_2025 <= 0).sum())
@@ -146,26 +147,26 @@ def test_target_gaps_puts_the_biggest_shortfall_on_top_and_says_met(demo_data):
 
 
 def test_progress_bars_colour_by_status_and_state_both_rates(catalog):
-    from sca_metrics import figures, progress
+    from sca_metrics.method import progress
 
     values = pd.DataFrame({"period": ["2018", "2023"] * 3,
                            "indicator": ["VT.FND.T1"] * 2 + ["VT.SEC.T1"] * 2 + ["VT.TOU.T1"] * 2,
                            "value": [20.0, 45.0, 600.0, 500.0, 10.0, 160.0]})
     prog = progress.progress_frame(catalog, values, "2023", ["VT.FND.T1", "VT.SEC.T1", "VT.TOU.T1"])
-    fig = figures.progress_bars(prog, catalog, "vi", "t")
+    fig = pilot_figures.progress_bars(prog, catalog, "vi", "t")
     bars = fig.data[0]
     colours = dict(zip(bars.customdata, bars.marker.color, strict=True))
-    assert colours["VT.TOU.T1"] == model.term(model.PROGRESS_STATUSES, "achieved").colour
-    assert colours["VT.SEC.T1"] == model.term(model.PROGRESS_STATUSES, "deterioration").colour
+    assert colours["VT.TOU.T1"] == vocabulary.term(vocabulary.PROGRESS_STATUSES, "achieved").colour
+    assert colours["VT.SEC.T1"] == vocabulary.term(vocabulary.PROGRESS_STATUSES, "deterioration").colour
     text = dict(zip(bars.customdata, bars.text, strict=True))
     # 20 → 45 % in 5 years against 85 % by 2025: (45/20)^(1/5) − 1 and (85/20)^(1/7) − 1
     assert text["VT.FND.T1"] == "Cần tăng tốc<br>thực tế +17,6%/năm · cần +23,0%/năm"
-    assert bars.x[list(bars.customdata).index("VT.TOU.T1")] == figures.R_RANGE[1]
+    assert bars.x[list(bars.customdata).index("VT.TOU.T1")] == pilot_figures.R_RANGE[1]
 
 
 def test_pilot_multiples_mark_the_unit_change_on_every_axis(demo_data):
-    from sca_metrics import figures, progress
-    from sca_metrics.units import default_units
+    from sca_metrics.method import progress
+    from sca_metrics.reference.units import default_units
 
     _, catalog, by_period, _ = demo_data
     codes = [i.code for i in catalog.indicators if i.pilot]
@@ -173,7 +174,7 @@ def test_pilot_multiples_mark_the_unit_change_on_every_axis(demo_data):
     values = values[values.indicator.isin(codes)]
     prog = progress.progress_frame(catalog, values, "2026", codes)
     days = default_units().pilot_change_dates()
-    fig = figures.pilot_multiples(values, prog, catalog, days, "vi", "t")
+    fig = pilot_figures.pilot_multiples(values, prog, catalog, days, "vi", "t")
     lines = [s for s in fig.layout.shapes if s.x0 == "2025-07-01"]
     assert len(lines) == len(codes)  # one per small chart
     assert "1/7/2025: sắp xếp đơn vị hành chính" in [tr.name for tr in fig.data]
@@ -183,16 +184,15 @@ def test_pilot_multiples_mark_the_unit_change_on_every_axis(demo_data):
 
 
 def test_ward_bars_rank_the_wards_and_skip_the_city_line_for_sums(catalog):
-    from sca_metrics import figures
-    from sca_metrics.units import default_units
+    from sca_metrics.reference.units import default_units
 
     units = default_units()
     frame = pd.DataFrame({"unit": ["HCM-VUNGTAU", "HCM-TAMTHANG", "HCM-LONGSON"],
                           "value": [40.0, 55.5, 20.0], "n_sources": [7, 4, 1]})
-    rate = figures.ward_bars(frame, catalog.indicator("VT.FND.T1"), units, "vi", "t", city=45.0)
+    rate = pilot_figures.ward_bars(frame, catalog.indicator("VT.FND.T1"), units, "vi", "t", city=45.0)
     assert list(rate.data[0].y) == ["Xã Long Sơn", "Phường Vũng Tàu", "Phường Tam Thắng"]  # best on top
     assert rate.data[0].text[2] == "55,5% (gộp 4 phường, xã cũ)"
     assert rate.data[0].text[0] == "20,0%"
     assert any("Toàn địa bàn: 45,0%" in a.text for a in rate.layout.annotations)
-    count = figures.ward_bars(frame, catalog.indicator("VT.SEC.T1"), units, "vi", "t", city=115.5)
+    count = pilot_figures.ward_bars(frame, catalog.indicator("VT.SEC.T1"), units, "vi", "t", city=115.5)
     assert not count.layout.shapes and not count.layout.annotations

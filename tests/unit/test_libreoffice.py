@@ -7,7 +7,7 @@ test fails loudly rather than skipping.
 import shutil
 import subprocess
 
-from sca_metrics.ingest import check_bytes
+from sca_metrics.intake.ingest import check_bytes
 from tests.helpers import fill, row_of, template, to_bytes
 
 

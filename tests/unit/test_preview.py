@@ -2,15 +2,15 @@
 
 import pandas as pd
 
-from sca_metrics import store
-from sca_metrics.ingest import check_bytes, ingest_bytes
-from sca_metrics.preview import CHANGED, NEW, REMOVED, UNCHANGED, changes, summary
+from sca_metrics.intake.ingest import check_bytes, ingest_bytes
+from sca_metrics.intake.preview import CHANGED, NEW, REMOVED, UNCHANGED, changes, summary
+from sca_metrics.store import queries
 from tests.helpers import fill, full_values, template, to_bytes
 
 
 def test_first_return_is_all_new(con, catalog):
     checked = check_bytes(to_bytes(fill(template(catalog), full_values(catalog, "SYT"))), catalog)
-    frame = changes(checked, store.current_observations(con, "2024"))
+    frame = changes(checked, queries.current_observations(con, "2024"))
     assert set(frame.change) == {NEW}
     assert summary(frame)[NEW] == len(catalog.for_department("SYT"))
 
@@ -19,7 +19,7 @@ def test_new_changed_removed_and_unchanged_against_the_current_return(con, catal
     values = full_values(catalog, "SYT")
     values.pop("HLT.T2")
     ingest_bytes(con, to_bytes(fill(template(catalog), values)), "v1.xlsx", catalog, "t")
-    current = store.current_observations(con, "2024")
+    current = queries.current_observations(con, "2024")
 
     update = dict(values, **{"HLT.T1": 77.5, "HLT.T2": 12})  # one changed, one new
     update.pop("HLT.R1")  # one removed (left empty)
@@ -42,13 +42,13 @@ def test_a_different_quality_flag_is_a_change(con, catalog):
     ingest_bytes(con, to_bytes(fill(template(catalog), values)), "v1.xlsx", catalog, "t")
     checked = check_bytes(to_bytes(fill(template(catalog), values, quality="Ước tính (Estimate)")),
                           catalog)
-    frame = changes(checked, store.current_observations(con, "2024"))
+    frame = changes(checked, queries.current_observations(con, "2024"))
     assert set(frame.change) == {CHANGED}
     assert set(frame.old_quality) == {"measured"} and set(frame.new_quality) == {"estimate"}
 
 
 def test_ward_values_are_compared_ward_by_ward(con, catalog):
-    from sca_metrics.inputs import unit_frame
+    from sca_metrics.snapshot import unit_frame
     from tests.helpers import fill_wards, full_ward_values
 
     wb = template(catalog, "UBNDVT", "2026")

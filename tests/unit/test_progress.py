@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from sca_metrics import progress
-from sca_metrics.catalog import Indicator
-from sca_metrics.progress import assess, indicator_progress, progress_frame
+from sca_metrics.method import progress
+from sca_metrics.method.progress import assess, indicator_progress, progress_frame
+from sca_metrics.reference.catalog import Indicator
 
 TOL = 1e-6
 

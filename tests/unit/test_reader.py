@@ -6,8 +6,8 @@ import zipfile
 import msoffcrypto
 import pytest
 
-from sca_metrics.ingest import check_bytes
-from sca_metrics.reader import MAX_RATIO, Limits, read_workbook
+from sca_metrics.intake.ingest import check_bytes
+from sca_metrics.intake.reader import MAX_RATIO, Limits, read_workbook
 from tests.helpers import (
     fill,
     lie_about_size,
@@ -118,8 +118,8 @@ def test_percent_formatted_cells_are_known(catalog):
 CHECK_UNDER_LIMIT = """
 import json, sys
 from pathlib import Path
-from sca_metrics.catalog import default_catalog
-from sca_metrics.ingest import check_bytes
+from sca_metrics.reference.catalog import default_catalog
+from sca_metrics.intake.ingest import check_bytes
 def peak_rss_mb():  # VmHWM: this process's own peak (ru_maxrss carries the parent's over exec)
     line = next(l for l in open("/proc/self/status") if l.startswith("VmHWM:"))
     return int(line.split()[1]) / 1024

@@ -7,14 +7,15 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
-from sca_metrics import figures, render
+from sca_metrics.outputs import figure_style, render
+from sca_metrics.reference import i18n
 
 
 @pytest.fixture(scope="module")
 def figure():
     fig = go.Figure(go.Bar(x=["Y tế", "Giáo dục"], y=[64.7, 51.1]))
     fig.update_layout(title="Điểm — kỳ 2025", height=400)
-    return figures.for_print(fig, "vi", "2025", "Sở TT&TT", figures.t("figure.unit_score", "vi"))
+    return figure_style.for_print(fig, "vi", "2025", "Sở TT&TT", i18n.t("figure.unit_score", "vi"))
 
 
 def test_png_is_print_size_and_svg_pdf_are_what_they_say(figure):

@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sca_metrics.catalog import Catalog, Department, Indicator
-from sca_metrics.scoring import (
+from sca_metrics.method.scoring import (
     GEOMETRIC,
     Options,
     aggregate,
@@ -19,7 +18,8 @@ from sca_metrics.scoring import (
     score_period,
     score_periods,
 )
-from sca_metrics.uncertainty import MonteCarlo, uncertainty
+from sca_metrics.method.uncertainty import MonteCarlo, uncertainty
+from sca_metrics.reference.catalog import Catalog, Department, Indicator
 
 TOL = 1e-6
 

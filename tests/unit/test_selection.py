@@ -2,7 +2,7 @@
 
 import pytest
 
-from sca_metrics.selection import Drill, domain_param, drill_target, driver_param
+from sca_metrics.outputs.selection import Drill, domain_param, drill_target, driver_param
 
 
 def test_heatmap_cell_carries_domain_and_driver():

@@ -2,8 +2,9 @@ import json
 
 import pytest
 
-from sca_metrics import store
-from sca_metrics.ingest import ACCEPTED, DUPLICATE, REJECTED, ingest_bytes
+from sca_metrics.intake.ingest import ACCEPTED, DUPLICATE, REJECTED, ingest_bytes
+from sca_metrics.store import queries, schema
+from sca_metrics.store.errors import StoreError
 from tests.helpers import fill, full_values, template, to_bytes, valid_return
 
 
@@ -14,35 +15,35 @@ def ingest(con, catalog, data, name="r.xlsx", **kw):
 def snapshot(con):
     """Everything the database holds, to prove a failed ingest changed nothing."""
     return {
-        "counts": store.table_counts(con),
-        "submissions": store.submissions(con).to_json(date_format="iso"),
-        "observations": store.current_observations(con).to_json(date_format="iso"),
-        "audit": store.audit_log(con).to_json(date_format="iso"),
+        "counts": schema.table_counts(con),
+        "submissions": queries.submissions(con).to_json(date_format="iso"),
+        "observations": queries.current_observations(con).to_json(date_format="iso"),
+        "audit": queries.audit_log(con).to_json(date_format="iso"),
     }
 
 
 def test_schema_is_created_and_versioned(tmp_path):
     path = tmp_path / "a.duckdb"
-    con = store.connect(path)
-    assert store.schema_version(con) == store.SCHEMA_VERSION
+    con = schema.connect(path)
+    assert schema.schema_version(con) == schema.SCHEMA_VERSION
     con.close()
-    con = store.connect(path)  # opening again migrates nothing and keeps one version row
-    assert con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == store.SCHEMA_VERSION
+    con = schema.connect(path)  # opening again migrates nothing and keeps one version row
+    assert con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == schema.SCHEMA_VERSION
 
 
 def test_template_round_trip_keeps_every_value(con, catalog):
     values = full_values(catalog, "SYT")
     result = ingest(con, catalog, to_bytes(fill(template(catalog), values)), "DTTM_SYT_2024.xlsx")
     assert result.status == ACCEPTED
-    stored = store.current_observations(con, "2024")
+    stored = queries.current_observations(con, "2024")
     assert set(stored.department) == {"SYT"}
     expected = {code: 1.0 if v == "Có" else float(v) for code, v in values.items()}
     assert dict(zip(stored.indicator, stored.value, strict=True)) == expected
-    sub = store.submissions(con).iloc[0]
+    sub = queries.submissions(con).iloc[0]
     assert (sub.file_name, sub.uploader, sub.status, sub.version) == (
         "DTTM_SYT_2024.xlsx", "tester", "current", 1)
     assert len(sub.sha256) == 64 and sub.catalog_version == catalog.version
-    assert not sub.is_demo and not store.is_demo(con)
+    assert not sub.is_demo and not queries.is_demo(con)
 
 
 def test_identical_file_again_is_a_no_op(con, catalog):
@@ -58,22 +59,22 @@ def test_newer_return_supersedes_and_withdraw_restores(con, catalog):
     v1 = ingest(con, catalog, to_bytes(fill(template(catalog), {"HLT.T1": 40})), "v1.xlsx")
     v2 = ingest(con, catalog, to_bytes(fill(template(catalog), {"HLT.T1": 55})), "v2.xlsx")
     assert (v2.status, v2.version, v2.supersedes) == (ACCEPTED, 2, v1.submission_id)
-    subs = store.submissions(con, "SYT", "2024")
+    subs = queries.submissions(con, "SYT", "2024")
     assert list(subs.status) == ["superseded", "current"]
-    assert store.current_observations(con).value.tolist() == [55]
+    assert queries.current_observations(con).value.tolist() == [55]
 
-    restored = store.withdraw(con, v2.submission_id, "analyst", "sai số liệu")
+    restored = queries.withdraw(con, v2.submission_id, "analyst", "sai số liệu")
     assert restored == v1.submission_id
-    subs = store.submissions(con, "SYT", "2024")
+    subs = queries.submissions(con, "SYT", "2024")
     assert list(subs.status) == ["current", "withdrawn"]
     assert subs.iloc[1].withdraw_reason == "sai số liệu"
-    assert store.current_observations(con).value.tolist() == [40]
+    assert queries.current_observations(con).value.tolist() == [40]
     # history is never deleted: both versions' values are still there
-    assert len(store.observations(con, v2.submission_id)) == 1
-    with pytest.raises(store.StoreError):
-        store.withdraw(con, v2.submission_id, "analyst")
-    assert store.withdraw(con, v1.submission_id, "analyst") is None
-    assert store.current_observations(con).empty
+    assert len(queries.observations(con, v2.submission_id)) == 1
+    with pytest.raises(StoreError):
+        queries.withdraw(con, v2.submission_id, "analyst")
+    assert queries.withdraw(con, v1.submission_id, "analyst") is None
+    assert queries.current_observations(con).empty
 
 
 def test_a_failing_ingest_leaves_the_database_unchanged(con, catalog):
@@ -91,7 +92,7 @@ def test_an_error_during_the_write_rolls_everything_back(con, catalog, monkeypat
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store, "_audit", boom)  # the last statement of the transaction fails
+    monkeypatch.setattr(queries, "_audit", boom)  # the last statement of the transaction fails
     with pytest.raises(RuntimeError):
         ingest(con, catalog, valid_return(catalog))
     assert snapshot(con) == before
@@ -99,19 +100,19 @@ def test_an_error_during_the_write_rolls_everything_back(con, catalog, monkeypat
 
 def test_warnings_and_audit_log_are_kept(con, catalog):
     result = ingest(con, catalog, to_bytes(fill(template(catalog), {"HLT.T1": 50})))
-    problems = store.submission_problems(con, result.submission_id)
+    problems = queries.submission_problems(con, result.submission_id)
     assert set(problems.severity) == {"warning"} and problems.message_vi.str.len().min() > 0
-    audit = store.audit_log(con)
+    audit = queries.audit_log(con)
     assert list(audit.action) == ["ingest"]
     detail = json.loads(audit.detail[0])
     assert detail["sha256"] == result.sha256 and detail["n_values"] == 1
-    store.withdraw(con, result.submission_id, "analyst", "test")
-    assert list(store.audit_log(con).action) == ["ingest", "withdraw"]
+    queries.withdraw(con, result.submission_id, "analyst", "test")
+    assert list(queries.audit_log(con).action) == ["ingest", "withdraw"]
 
 
 def test_departments_and_periods_are_independent(con, catalog):
     ingest(con, catalog, valid_return(catalog, "SYT", "2024"))
     ingest(con, catalog, valid_return(catalog, "SYT", "2025"))
     ingest(con, catalog, valid_return(catalog, "SGTVT", "2024"))
-    subs = store.submissions(con)
+    subs = queries.submissions(con)
     assert list(subs.status) == ["current"] * 3 and list(subs.version) == [1, 1, 1]

@@ -1,7 +1,7 @@
 from openpyxl import load_workbook
 
-from sca_metrics import layout
-from sca_metrics.template import write_template
+from sca_metrics.intake import layout
+from sca_metrics.intake.template import write_template
 
 
 def test_template_has_bilingual_sheets_and_one_row_per_indicator(catalog, tmp_path):

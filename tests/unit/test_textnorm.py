@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from sca_metrics.textnorm import markdown_literal, nfc, printable
+from sca_metrics.reference.textnorm import markdown_literal, nfc, printable
 
 HOSTILE = [
     "![x](http://127.0.0.1:9/track.png).xlsx",

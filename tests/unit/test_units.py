@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sca_metrics import pilot
-from sca_metrics.paths import data_dir
-from sca_metrics.units import UnitsError, default_units, load_units, read_units
+from sca_metrics.method import pilot
+from sca_metrics.reference.units import UnitsError, default_units, load_units, read_units
+from sca_metrics.settings import data_dir
 
 FORMER_WARDS = ["Phường 1", "Phường 2", "Phường 3", "Phường 4", "Phường 5", "Phường 7", "Phường 8",
                 "Phường 9", "Phường 10", "Phường 11", "Phường 12", "Phường Thắng Nhất",

@@ -2,8 +2,8 @@ import unicodedata
 
 import pytest
 
-from sca_metrics import layout
-from sca_metrics.ingest import check_bytes
+from sca_metrics.intake import layout
+from sca_metrics.intake.ingest import check_bytes
 from tests.helpers import fill, full_values, row_of, set_info, template, to_bytes, valid_return
 
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from sca_metrics import values
+from sca_metrics.intake import values
 
 
 @pytest.mark.parametrize(
@@ -78,7 +78,7 @@ def test_periods():
 
 
 def test_number_formats_by_language():
-    from sca_metrics.i18n import fmt_number
+    from sca_metrics.reference.i18n import fmt_number
 
     assert fmt_number(1234.5, "vi") == "1.234,5" and fmt_number(1234.5, "en") == "1,234.5"
     assert fmt_number(59.0, "vi") == "59" and fmt_number(59.0, "vi", fixed=True) == "59,0"

@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from sca_metrics import layout, store
-from sca_metrics.ingest import ACCEPTED, REJECTED, check_bytes, ingest_bytes
-from sca_metrics.inputs import observation_frame, unit_frame
-from sca_metrics.units import default_units
+from sca_metrics.intake import layout
+from sca_metrics.intake.ingest import ACCEPTED, REJECTED, check_bytes, ingest_bytes
+from sca_metrics.reference.units import default_units
+from sca_metrics.snapshot import observation_frame, unit_frame
+from sca_metrics.store import queries, schema
 from tests.helpers import (
     fill_wards,
     full_ward_values,
@@ -59,7 +60,7 @@ def test_a_full_ward_return_is_accepted_and_makes_the_city_values(con, catalog):
     assert city.loc["VT.FND.T1", "value"] == pytest.approx(expected)
     assert city.loc["VT.GOV.P1", "value"] == 2  # the weakest ward
     assert city.loc["VT.SEC.T1", "quality"] == "administrative"
-    sub = store.submissions(con).iloc[0]
+    sub = queries.submissions(con).iloc[0]
     assert (sub.n_values, sub.n_expected) == (35, 35)
 
 
@@ -69,7 +70,7 @@ def test_a_former_ward_in_a_2026_return_names_its_new_ward(con, catalog):
         r = ward_rows(wb)["HCM-TAMTHANG"]
         ws.cell(r, 1).value = None
         ws.cell(r, 2, "Phường 7")
-    before = store.table_counts(con)
+    before = schema.table_counts(con)
     result = ingest_bytes(con, _return(catalog, "2026", old_ward), "vt.xlsx", catalog, "test")
     assert result.status == REJECTED
     [err] = [p for p in result.problems if p.is_error]
@@ -77,7 +78,7 @@ def test_a_former_ward_in_a_2026_return_names_its_new_ward(con, catalog):
     message = err.message("vi")
     assert "Phường 7" in message and "Phường Tam Thắng" in message and "30/06/2025" in message
     assert "Ward" not in message and "Tam Thắng" in err.message("en")
-    assert store.table_counts(con) == before  # nothing stored
+    assert schema.table_counts(con) == before  # nothing stored
 
 
 def test_a_new_ward_in_a_2024_return_names_the_former_wards(catalog):

@@ -1,0 +1,77 @@
+"""The survey workbook's layout, shared by the template writer and the reader.
+
+Headers are written bilingually ("Giá trị / Value"); the reader finds a column by either
+language, in any order, case, spacing or Unicode form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from sca_metrics.reference.textnorm import loose_key
+
+
+@dataclass(frozen=True)
+class Label:
+    key: str
+    vi: str
+    en: str
+    required: bool = True
+
+    @property
+    def text(self) -> str:
+        return f"{self.vi} / {self.en}"
+
+    def matches(self, text: object) -> bool:
+        k = loose_key(text)
+        return bool(k) and k in _keys(self)
+
+
+@cache
+def _keys(label: Label) -> frozenset[str]:
+    return frozenset({loose_key(label.vi), loose_key(label.en), loose_key(label.text)})
+
+
+SHEET_INSTRUCTIONS = Label("instructions", "Hướng dẫn", "Instructions", required=False)
+SHEET_INFO = Label("info", "Thông tin", "Information")
+SHEET_INDICATORS = Label("indicators", "Chỉ số", "Indicators")
+SHEET_UNITS = Label("units", "Theo phường, xã", "By ward")
+
+INFO_DEPARTMENT = Label("department", "Mã đơn vị", "Department code")
+INFO_DEPARTMENT_NAME = Label("department_name", "Tên đơn vị", "Department", required=False)
+INFO_PERIOD = Label("period", "Kỳ báo cáo", "Reporting period")
+INFO_PREPARER = Label("preparer", "Người lập", "Prepared by", required=False)
+INFO_DATE = Label("date", "Ngày lập (dd/mm/yyyy)", "Date (dd/mm/yyyy)", required=False)
+INFO_CATALOG = Label("catalog_version", "Phiên bản danh mục", "Catalog version", required=False)
+INFO_FIELDS = (INFO_DEPARTMENT, INFO_DEPARTMENT_NAME, INFO_PERIOD, INFO_PREPARER, INFO_DATE,
+               INFO_CATALOG)
+
+COL_CODE = Label("code", "Mã chỉ số", "Code")
+COL_NAME = Label("name", "Tên chỉ số", "Indicator", required=False)
+COL_DOMAIN = Label("domain", "Lĩnh vực", "Domain", required=False)
+COL_DRIVER = Label("driver", "Động lực", "Driver", required=False)
+COL_UNIT = Label("unit", "Đơn vị tính", "Unit", required=False)
+COL_KIND = Label("kind", "Loại", "Kind", required=False)
+COL_VALUE = Label("value", "Giá trị", "Value")
+COL_QUALITY = Label("quality", "Chất lượng dữ liệu", "Data quality")
+COL_EVIDENCE = Label("evidence", "Minh chứng", "Evidence")
+COL_NOTE = Label("note", "Ghi chú", "Note", required=False)
+INDICATOR_COLUMNS = (COL_CODE, COL_NAME, COL_DOMAIN, COL_DRIVER, COL_UNIT, COL_KIND,
+                     COL_VALUE, COL_QUALITY, COL_EVIDENCE, COL_NOTE)
+FILL_COLUMNS = (COL_VALUE, COL_QUALITY, COL_EVIDENCE, COL_NOTE)
+
+# Rows of the indicators sheet: a title, a hint, then the header.
+HEADER_ROW = 3
+INFO_FIRST_ROW = 3
+
+# The ward-level sheet of the pilot indicators: one row per ward or commune valid on the
+# period's last day, one column per pilot indicator (headed by its code), then the row's
+# data quality, evidence and note. Above the header, a row names each indicator.
+COL_UNIT_CODE = Label("unit_code", "Mã đơn vị hành chính", "Unit code")
+COL_UNIT_NAME = Label("unit_name", "Phường, xã", "Ward or commune", required=False)
+COL_POPULATION = Label("population", "Dân số (trọng số)", "Population (weight)", required=False)
+UNIT_LEAD_COLUMNS = (COL_UNIT_CODE, COL_UNIT_NAME, COL_POPULATION)
+UNIT_TAIL_COLUMNS = (COL_QUALITY, COL_EVIDENCE, COL_NOTE)
+UNITS_NAMES_ROW = 3
+UNITS_HEADER_ROW = 4

@@ -1,0 +1,286 @@
+"""Department survey workbooks generated from the catalog (openpyxl writes; it never reads).
+
+Prefilled columns are locked; the cells to fill carry drop-downs or numeric validation
+and a prompt with the indicator's range, direction and 2025 target.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from sca_metrics.intake import layout
+from sca_metrics.reference import vocabulary
+from sca_metrics.reference.catalog import Catalog, Indicator
+from sca_metrics.reference.i18n import fmt_number, t
+from sca_metrics.reference.units import Unit, Units, default_units, reference_date
+
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
+INPUT_FILL = PatternFill("solid", fgColor="FFF9DB")
+THIN = Side(style="thin", color="BFBFBF")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WIDTHS = {"code": 12, "name": 58, "domain": 20, "driver": 14, "unit": 16, "kind": 14,
+          "value": 14, "quality": 26, "evidence": 34, "note": 28, "unit_code": 20,
+          "unit_name": 26, "population": 18, "indicator": 20}
+
+YES_NO_CHOICES = ("Có (Yes)", "Không (No)")
+LEVEL_CHOICES = ("0", "1", "2", "3", "4")
+
+
+INSTRUCTION_KEYS = tuple(f"template.instructions_{i}" for i in range(9))
+UNIT_INSTRUCTION_KEYS = tuple(f"template.units_instructions_{i}" for i in range(3))
+
+
+def build_template(catalog: Catalog, department: str, period: str,
+                   units: Units | None = None) -> Workbook:
+    """The return workbook of one department for one period, ready to save or fill: the
+    indicators sheet for its provincial indicators, the ward sheet for its pilot ones."""
+    dept = catalog.department(department)
+    if dept is None:
+        raise KeyError(f"unknown department {department!r}")
+    indicators = catalog.for_department(department)
+    regular = tuple(i for i in indicators if not i.pilot)
+    pilot = tuple(i for i in indicators if i.pilot)
+    wb = Workbook()
+    _instructions(wb.active, UNIT_INSTRUCTION_KEYS if pilot else ())
+    _info(wb.create_sheet(layout.SHEET_INFO.vi), dept.code, dept.name_vi, dept.name_en,
+          period, catalog.version)
+    if regular or not pilot:
+        _indicators(wb.create_sheet(layout.SHEET_INDICATORS.vi), regular, dept.name_vi, period)
+    if pilot:
+        wards = (units or default_units()).pilot_units(period)
+        _units(wb.create_sheet(layout.SHEET_UNITS.vi), pilot, wards, dept.name_vi, period)
+    wb.active = 2
+    wb.properties.title = f"ĐTTM {dept.code} {period}"
+    wb.properties.creator = "sca_metrics"
+    return wb
+
+
+def template_bytes(catalog: Catalog, department: str, period: str) -> bytes:
+    buf = io.BytesIO()
+    build_template(catalog, department, period).save(buf)
+    return buf.getvalue()
+
+
+def write_template(catalog: Catalog, department: str, period: str, out: Path) -> Path:
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    build_template(catalog, department, period).save(out)
+    return out
+
+
+def template_file_name(department: str, period: str) -> str:
+    return f"DTTM_{department}_{period}.xlsx"
+
+
+def _instructions(ws, extra: tuple[str, ...] = ()) -> None:
+    ws.title = layout.SHEET_INSTRUCTIONS.vi
+    ws.column_dimensions["A"].width = 90
+    ws.column_dimensions["B"].width = 90
+    for r, key in enumerate(INSTRUCTION_KEYS + extra, start=1):
+        vi, en = t(key, "vi"), t(key, "en")
+        ws.cell(r, 1, vi).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(r, 2, en).alignment = Alignment(wrap_text=True, vertical="top")
+        _fit_height(ws, r, [(vi, 90), (en, 90)], line=18 if r == 1 else 15)
+    ws["A1"].font = ws["B1"].font = Font(bold=True, size=14)
+    ws.protection.sheet = True
+    _print_setup(ws)
+
+
+def _info(ws, code: str, name_vi: str, name_en: str, period: str, version: str) -> None:
+    ws["A1"] = "Thông tin báo cáo / Return information"
+    ws["A1"].font = Font(bold=True, size=14)
+    values = {
+        "department": code, "department_name": f"{name_vi} / {name_en}", "period": str(period),
+        "preparer": None, "date": None, "catalog_version": version,
+    }
+    for offset, label in enumerate(layout.INFO_FIELDS):
+        row = layout.INFO_FIRST_ROW + offset
+        head = ws.cell(row, 1, label.text)
+        head.font = Font(bold=True)
+        head.fill, head.border = LOCKED_FILL, BORDER
+        cell = ws.cell(row, 2, values[label.key])
+        cell.border = BORDER
+        cell.number_format = "@"
+        editable = label.key in {"preparer", "date"}
+        cell.fill = INPUT_FILL if editable else LOCKED_FILL
+        cell.protection = Protection(locked=not editable)
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 60
+    ws.protection.sheet = True
+    _print_setup(ws)
+
+
+def _indicators(ws, indicators: tuple[Indicator, ...], dept_name: str, period: str) -> None:
+    cols = {c.key: i for i, c in enumerate(layout.INDICATOR_COLUMNS, start=1)}
+    last = get_column_letter(len(cols))
+    ws["A1"] = f"Chỉ số đô thị thông minh — {dept_name} — kỳ {period}"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = ("Điền các cột nền vàng; để trống nếu chưa có số liệu. "
+                "Fill the yellow columns; leave empty when not available.")
+    ws["A2"].font = Font(italic=True, color="595959")
+    ws.merge_cells(f"A1:{last}1")
+    ws.merge_cells(f"A2:{last}2")
+    for col in layout.INDICATOR_COLUMNS:
+        c = ws.cell(layout.HEADER_ROW, cols[col.key], col.text)
+        c.font = Font(bold=True, color="FFFFFF")
+        c.fill, c.border = HEADER_FILL, BORDER
+        c.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[get_column_letter(cols[col.key])].width = WIDTHS[col.key]
+    ws.row_dimensions[layout.HEADER_ROW].height = 32
+
+    yes_no = _list_validation(YES_NO_CHOICES)
+    levels = _list_validation(LEVEL_CHOICES)
+    quality = _list_validation(vocabulary.quality_choices())
+    for dv in (yes_no, levels, quality):
+        ws.add_data_validation(dv)
+    for r, ind in enumerate(indicators, start=layout.HEADER_ROW + 1):
+        fixed = {
+            "code": ind.code, "name": ind.name_vi,
+            "domain": vocabulary.term(vocabulary.DOMAINS, ind.domain).vi,
+            "driver": vocabulary.term(vocabulary.DRIVERS, ind.driver).vi, "unit": ind.unit_vi,
+            "kind": vocabulary.term(vocabulary.KINDS, ind.kind).vi,
+        }
+        for key, value in fixed.items():
+            c = ws.cell(r, cols[key], value)
+            c.fill, c.border = LOCKED_FILL, BORDER
+            c.alignment = Alignment(wrap_text=key == "name", vertical="top")
+        _fit_height(ws, r, [(ind.name_vi, WIDTHS["name"]), (ind.unit_vi, WIDTHS["unit"])])
+        for col in layout.FILL_COLUMNS:
+            c = ws.cell(r, cols[col.key])
+            c.fill, c.border = INPUT_FILL, BORDER
+            c.protection = Protection(locked=False)
+            c.alignment = Alignment(wrap_text=col.key in {"evidence", "note"}, vertical="top")
+        _value_validation(ws, ind, f"{get_column_letter(cols['value'])}{r}", yes_no, levels)
+        quality.add(f"{get_column_letter(cols['quality'])}{r}")
+    ws.freeze_panes = ws.cell(layout.HEADER_ROW + 1, cols["value"])
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # officers may widen columns
+    ws.protection.formatRows = False
+    _print_setup(ws, f"{layout.HEADER_ROW}:{layout.HEADER_ROW}")
+
+
+def _value_validation(ws, ind: Indicator, ref: str, yes_no: DataValidation,
+                      levels: DataValidation) -> None:
+    if ind.kind == "yesno":
+        yes_no.add(ref)
+    elif ind.kind == "level":
+        levels.add(ref)
+    else:
+        ws.add_data_validation(_number_validation(ind, ref))
+
+
+def _header(ws, row: int, col: int, text: str, width: float) -> None:
+    c = ws.cell(row, col, text)
+    c.font = Font(bold=True, color="FFFFFF")
+    c.fill, c.border = HEADER_FILL, BORDER
+    c.alignment = Alignment(wrap_text=True, vertical="center")
+    ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def _units(ws, indicators: tuple[Indicator, ...], wards: list[Unit], dept_name: str,
+           period: str) -> None:
+    """The ward sheet: one row per ward or commune valid on the period's last day."""
+    lead, tail = layout.UNIT_LEAD_COLUMNS, layout.UNIT_TAIL_COLUMNS
+    first_ind = len(lead) + 1
+    first_tail = first_ind + len(indicators)
+    last = get_column_letter(first_tail + len(tail) - 1)
+    day = reference_date(period).strftime("%d/%m/%Y")
+    ws["A1"] = f"Chỉ số thí điểm theo phường, xã — {dept_name} — kỳ {period}"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = t("template.units_hint", "vi", day=day) + "\n" + t("template.units_hint", "en", day=day)
+    ws["A2"].font = Font(italic=True, color="595959")
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[2].height = 45
+    ws.merge_cells(f"A1:{last}1")
+    ws.merge_cells(f"A2:{last}2")
+    for i, col in enumerate(lead, start=1):
+        _header(ws, layout.UNITS_HEADER_ROW, i, col.text, WIDTHS[col.key])
+    for i, col in enumerate(tail, start=first_tail):
+        _header(ws, layout.UNITS_HEADER_ROW, i, col.text, WIDTHS[col.key])
+    for i, ind in enumerate(indicators, start=first_ind):
+        _header(ws, layout.UNITS_HEADER_ROW, i, ind.code, WIDTHS["indicator"])
+        how = vocabulary.term(vocabulary.AGGREGATIONS, ind.aggregation).vi.lower()
+        c = ws.cell(layout.UNITS_NAMES_ROW, i, f"{ind.name_vi} ({ind.unit_vi}) — toàn thành phố: {how}")
+        c.fill, c.border = LOCKED_FILL, BORDER
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        c.font = Font(size=9)
+    ws.row_dimensions[layout.UNITS_NAMES_ROW].height = 110
+    ws.row_dimensions[layout.UNITS_HEADER_ROW].height = 32
+
+    yes_no, levels = _list_validation(YES_NO_CHOICES), _list_validation(LEVEL_CHOICES)
+    quality = _list_validation(vocabulary.quality_choices())
+    for dv in (yes_no, levels, quality):
+        ws.add_data_validation(dv)
+    for r, unit in enumerate(wards, start=layout.UNITS_HEADER_ROW + 1):
+        for col, value in enumerate((unit.code, unit.name_vi, unit.population), start=1):
+            c = ws.cell(r, col, value)
+            c.fill, c.border = LOCKED_FILL, BORDER
+        ws.cell(r, 3).number_format = "#,##0"
+        for col in range(first_ind, first_tail + len(tail)):
+            c = ws.cell(r, col)
+            c.fill, c.border = INPUT_FILL, BORDER
+            c.protection = Protection(locked=False)
+            c.alignment = Alignment(wrap_text=col >= first_tail + 1, vertical="top")
+        for i, ind in enumerate(indicators, start=first_ind):
+            _value_validation(ws, ind, f"{get_column_letter(i)}{r}", yes_no, levels)
+        quality.add(f"{get_column_letter(first_tail)}{r}")
+    ws.freeze_panes = ws.cell(layout.UNITS_HEADER_ROW + 1, first_ind)
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    _print_setup(ws, f"{layout.UNITS_NAMES_ROW}:{layout.UNITS_HEADER_ROW}")
+
+
+def _fit_height(ws, row: int, texts: list[tuple[str, float]], line: float = 15.0) -> None:
+    """Row height for wrapped text (openpyxl cannot autofit): lines ≈ characters / width."""
+    lines = max((math.ceil(len(text) * 1.1 / width) for text, width in texts if text), default=1)
+    ws.row_dimensions[row].height = line * max(1, lines)
+
+
+def _print_setup(ws, repeat_rows: str | None = None) -> None:
+    """A4 landscape, one page wide, so a printed return stays readable."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if repeat_rows:
+        ws.print_title_rows = repeat_rows
+
+
+def _list_validation(choices: tuple[str, ...]) -> DataValidation:
+    dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
+    dv.error = "Chọn một giá trị trong danh sách / Choose a value from the list"
+    dv.errorTitle = "Giá trị không hợp lệ / Invalid value"
+    dv.showErrorMessage = True
+    return dv
+
+
+def _number_validation(ind: Indicator, ref: str) -> DataValidation:
+    """Decimal validation (0–100 for percents, ≥ 0 where negatives make no sense) with a prompt."""
+    if ind.kind == "percent":
+        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="100")
+    elif min(ind.worst, ind.best) >= 0:
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
+    else:
+        dv = DataValidation(type="decimal")
+    dv.allow_blank = True
+    dv.showErrorMessage = True
+    dv.errorTitle = "Giá trị không hợp lệ / Invalid value"
+    dv.error = "Nhập một số hợp lệ / Enter a valid number"
+    arrow = "↑" if ind.direction == "higher" else "↓"
+    target = fmt_number(ind.target_2025, "vi", 2) if ind.target_2025 is not None else "–"
+    dv.promptTitle = ind.code
+    dv.prompt = (f"{arrow} {vocabulary.term(vocabulary.DIRECTIONS, ind.direction).vi}. "
+                 f"Mục tiêu 2025: {target} {ind.unit_vi}")[:255]
+    dv.showInputMessage = True
+    dv.add(ref)
+    return dv

@@ -1,0 +1,413 @@
+"""Composite readiness scores (docs/METHOD.md): pure functions over numpy arrays and frames.
+
+indicator (0–100, goalposts) → cell (domain × driver) → domain → overall, by a
+missing-aware weighted mean with a coverage threshold. No database and no streamlit here:
+`sca_metrics.snapshot` turns the store into the input frame. Every result carries the method
+version and the options, so it can be regenerated; same inputs and options → same output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from collections.abc import Mapping, MutableMapping
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sca_metrics.reference import vocabulary
+from sca_metrics.reference.catalog import Catalog
+
+METHOD_VERSION = "1.0"
+ARITHMETIC, GEOMETRIC = "arithmetic", "geometric"
+METHODS = (ARITHMETIC, GEOMETRIC)
+DEFAULT_THRESHOLD = 0.66
+TARGET_YEARS = (2025, 2030)
+NO_DATA, INSUFFICIENT = "no_data", "insufficient_coverage"
+_EPS = 1e-12
+
+
+@dataclass(frozen=True)
+class Options:
+    """Every choice of the method; the defaults are docs/METHOD.md's."""
+
+    method: str = ARITHMETIC
+    threshold: float = DEFAULT_THRESHOLD
+    indicator_weights: Mapping[str, float] = field(default_factory=dict)  # code → w (else catalog)
+    driver_weights: Mapping[str, float] = field(default_factory=dict)  # driver → w (else 1)
+    domain_weights: Mapping[str, float] = field(default_factory=dict)  # domain → w (else 1)
+    foundations_in_overall: bool = False
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, not {self.method!r}")
+        if not 0 <= self.threshold <= 1:
+            raise ValueError("threshold must be within 0–1")
+        for group in (self.indicator_weights, self.driver_weights, self.domain_weights):
+            if any(w < 0 or not math.isfinite(w) for w in group.values()):
+                raise ValueError("weights must be finite and ≥ 0")
+
+    def as_dict(self) -> dict:
+        return {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in asdict(self).items()}
+
+
+# ---- the formulas (docs/METHOD.md §1–3), on plain arrays ----
+
+def normalise(x, worst, best, log: bool | np.ndarray = False) -> np.ndarray:
+    """y = 100 · clip((x − a)/(b − a), 0, 1); one formula for both directions; NaN stays NaN."""
+    x, a, b = (np.asarray(v, dtype=float) for v in (x, worst, best))
+    log = np.asarray(log, dtype=bool)
+    if log.any():
+        tiny = np.minimum(a, b) * 1e-9
+        x = np.where(log, np.log(np.maximum(x, tiny)), x)
+        a = np.where(log, np.log(a), a)
+        b = np.where(log, np.log(b), b)
+    with np.errstate(invalid="ignore"):
+        return 100.0 * np.clip((x - a) / (b - a), 0.0, 1.0)
+
+
+def is_capped(x, worst, best) -> np.ndarray:
+    x, a, b = (np.asarray(v, dtype=float) for v in (x, worst, best))
+    with np.errstate(invalid="ignore"):
+        return (x < np.minimum(a, b)) | (x > np.maximum(a, b))
+
+
+def combine(y: np.ndarray, w: np.ndarray, member: np.ndarray, method: str = ARITHMETIC,
+            threshold: float = DEFAULT_THRESHOLD) -> tuple[np.ndarray, np.ndarray]:
+    """Children → parents: weighted mean over the available children, weights rescaled.
+
+    y, w: (..., K) child scores (NaN = missing) and weights, with any leading batch axes
+    (Monte Carlo runs); member: (P, K) 0/1, which children belong to which parent.
+    Returns parent scores (..., P), NaN where coverage (by count) is below the threshold,
+    and the coverage (..., P).
+    """
+    avail = ~np.isnan(y)
+    member = np.asarray(member, dtype=float)
+    coverage = (avail.astype(float) @ member.T) / np.maximum(member.sum(axis=1), 1)
+    wa = np.where(avail, w, 0.0)
+    den = wa @ member.T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if method == GEOMETRIC:
+            logs = np.log(np.maximum(np.where(avail, y, 1.0), 1.0))
+            score = np.exp((logs * wa) @ member.T / den)
+        else:
+            score = (np.where(avail, y, 0.0) * wa) @ member.T / den
+    ok = (coverage >= threshold - _EPS) & (den > 0)
+    return np.where(ok, score, np.nan), coverage
+
+
+def aggregate(scores, weights=None, method: str = ARITHMETIC,
+              threshold: float = DEFAULT_THRESHOLD) -> tuple[float, float]:
+    """One parent from its children's scores (None/NaN = missing): (score or NaN, coverage)."""
+    y = np.array([np.nan if s is None else s for s in scores], dtype=float)
+    w = np.ones_like(y) if weights is None else np.asarray(weights, dtype=float)
+    s, c = combine(y, w, np.ones((1, len(y))), method, threshold)
+    return float(s[0]), float(c[0])
+
+
+def level(score) -> np.ndarray | int | None:
+    """Maturity level 1–5: 1 + min(4, ⌊S/20⌋); None/NaN for a missing score."""
+    s = np.asarray(score, dtype=float)
+    with np.errstate(invalid="ignore"):
+        out = np.where(np.isnan(s), np.nan, 1 + np.minimum(4, np.floor(s / 20)))
+    return None if np.ndim(out) == 0 and np.isnan(out) else (int(out) if np.ndim(out) == 0 else out)
+
+
+def points_to_next(score) -> np.ndarray:
+    """20·L − S; NaN at level 5 and for a missing score."""
+    s = np.asarray(score, dtype=float)
+    lv = 1 + np.minimum(4, np.floor(s / 20))
+    return np.where(lv >= 5, np.nan, 20 * lv - s)
+
+
+def level_name(lv: int | None, lang: str) -> str:
+    return "" if lv is None else vocabulary.LEVELS[int(lv) - 1].name(lang)
+
+
+def ranks(scores: np.ndarray, tolerance: float = 1e-9) -> np.ndarray:
+    """Rank 1 = best along the last axis; ties (within rounding) share the better rank; NaN
+    stays unranked."""
+    filled = np.where(np.isnan(scores), -np.inf, scores)
+    r = (filled[..., None, :] > filled[..., :, None] + tolerance).sum(axis=-1) + 1.0
+    return np.where(np.isnan(scores), np.nan, r)
+
+
+def gap_decomposition(scores, weights) -> np.ndarray:
+    """Each child's share of what is missing: w̃_i (100 − y_i), summing to 100 − S."""
+    y = np.asarray(scores, dtype=float)
+    w = np.where(np.isnan(y), 0.0, np.asarray(weights, dtype=float))
+    return np.where(np.isnan(y), np.nan, w / w.sum() * (100 - y))
+
+
+# ---- the hierarchy, as membership matrices built once per catalog and options ----
+
+@dataclass(frozen=True)
+class Tree:
+    indicators: pd.DataFrame  # catalog rows in scoring order
+    cells: pd.DataFrame  # domain, driver
+    domains: list[str]
+    overall_domains: list[str]
+    ind_w: np.ndarray  # (I,)
+    cell_w: np.ndarray  # (C,) driver weights
+    dom_w: np.ndarray  # (M,) domain weights (overall)
+    to_cell: np.ndarray  # (C, I) indicator → cell membership
+    to_domain: np.ndarray  # (M, C) cell → domain
+    to_overall: np.ndarray  # (1, M) domain → overall
+
+
+def build_tree(catalog: Catalog, options: Options) -> Tree:
+    ind = catalog.frame().reset_index(drop=True)
+    cells = (ind[["domain", "driver"]].drop_duplicates()
+             .assign(d=lambda f: f.domain.map(vocabulary.DOMAIN_CODES.index),
+                     r=lambda f: f.driver.map(vocabulary.DRIVER_CODES.index))
+             .sort_values(["d", "r"])[["domain", "driver"]].reset_index(drop=True))
+    domains = [d for d in vocabulary.DOMAIN_CODES if d in set(cells.domain)]
+    overall = [d for d in domains if options.foundations_in_overall or d != vocabulary.FOUNDATIONS]
+    cell_key = list(zip(cells.domain, cells.driver, strict=True))
+    to_cell = np.zeros((len(cells), len(ind)))
+    for i, key in enumerate(zip(ind.domain, ind.driver, strict=True)):
+        to_cell[cell_key.index(key), i] = 1
+    to_domain = np.array([[float(dom == d) for d in cells.domain] for dom in domains])
+    to_overall = np.array([[float(d in overall) for d in domains]])
+    ind_w = np.array([options.indicator_weights.get(c, w) for c, w in zip(ind.code, ind.weight,
+                                                                          strict=True)])
+    cell_w = np.array([options.driver_weights.get(d, 1.0) for d in cells.driver])
+    dom_w = np.array([options.domain_weights.get(d, 1.0) for d in domains])
+    return Tree(ind, cells, domains, overall, ind_w, cell_w, dom_w, to_cell, to_domain, to_overall)
+
+
+def indicator_scores(tree: Tree, values: np.ndarray) -> np.ndarray:
+    t = tree.indicators
+    return normalise(values, t.worst.to_numpy(), t.best.to_numpy(), t.log_transform.to_numpy())
+
+
+def target_scores(tree: Tree, y: np.ndarray, year: int) -> np.ndarray:
+    """Target values scored the same way, only where the indicator has a value; an
+    indicator without a target keeps its own score (it adds no gap)."""
+    t = tree.indicators
+    target = t[f"target_{year}"].to_numpy(dtype=float)
+    ty = normalise(target, t.worst.to_numpy(), t.best.to_numpy(), t.log_transform.to_numpy())
+    ty = np.where(np.isnan(target), y, ty)
+    return np.where(np.isnan(y), np.nan, ty)
+
+
+def roll_up(tree: Tree, y: np.ndarray, ind_w: np.ndarray, cell_w: np.ndarray, dom_w: np.ndarray,
+            method: str, threshold: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Indicator scores (..., I) → cells, domains, overall: {level: (scores, coverage)}."""
+    cell, cell_cov = combine(y, ind_w, tree.to_cell, method, threshold)
+    dom, dom_cov = combine(cell, cell_w, tree.to_domain, method, threshold)
+    ovr, ovr_cov = combine(dom, dom_w, tree.to_overall, method, threshold)
+    return {"cell": (cell, cell_cov), "domain": (dom, dom_cov), "overall": (ovr, ovr_cov)}
+
+
+# ---- one period, as frames ----
+
+@dataclass
+class Scores:
+    period: str
+    options: Options
+    catalog_version: str
+    indicators: pd.DataFrame
+    cells: pd.DataFrame
+    domains: pd.DataFrame  # foundations included (domain == "foundations"), ranked apart
+    overall: pd.DataFrame  # one row
+    method_version: str = METHOD_VERSION
+
+    @property
+    def foundations(self) -> pd.DataFrame:
+        return self.domains[self.domains.domain == vocabulary.FOUNDATIONS]
+
+    def to_dict(self) -> dict:
+        def records(df: pd.DataFrame) -> list[dict]:
+            return [{k: _json_value(v) for k, v in row.items()} for row in df.to_dict("records")]
+
+        return {
+            "period": self.period,
+            "method_version": self.method_version,
+            "catalog_version": self.catalog_version,
+            "options": self.options.as_dict(),
+            "indicators": records(self.indicators),
+            "cells": records(self.cells),
+            "domains": records(self.domains[self.domains.domain != vocabulary.FOUNDATIONS]),
+            "foundations": records(self.foundations)[0] if len(self.foundations) else None,
+            "overall": records(self.overall)[0],
+        }
+
+
+def _json_value(v):
+    if isinstance(v, (np.floating, float)):
+        return None if math.isnan(v) else float(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.bool_):
+        return bool(v)
+    if v is pd.NA or v is None:
+        return None
+    return v
+
+
+def score_period(catalog: Catalog, values: pd.DataFrame, period: str,
+                 options: Options | None = None) -> Scores:
+    """Scores of one period. `values`: columns indicator, value (others are carried along)."""
+    options = options or Options()
+    tree = build_tree(catalog, options)
+    return _score(tree, catalog.version, values, period, options)
+
+
+def score_periods(catalog: Catalog, values: pd.DataFrame, options: Options | None = None,
+                  memo: MutableMapping | None = None) -> dict[str, Scores]:
+    """Scores of every period in `values` (columns period, indicator, value), with the change
+    since the previous period at every level.
+
+    `memo`, a mapping the caller keeps between calls (the dashboard keeps one per process),
+    remembers each period's scores by the exact content of its values: when one return
+    changes, only its period is scored again. Remembered scores are never changed (the change
+    columns go on copies), so the result is the same with or without it."""
+    options = options or Options()
+    tree = build_tree(catalog, options)
+    out: dict[str, Scores] = {}
+    previous: Scores | None = None
+    for period, group in values.groupby(values.period.astype(str), sort=True):
+        period = str(period)
+        key = ((catalog.version, json.dumps(options.as_dict(), sort_keys=True, default=str), period,
+                content_key(group)) if memo is not None else None)
+        s = memo.get(key) if memo is not None else None
+        if s is None:
+            s = _score(tree, catalog.version, group, period, options)
+            if memo is not None:
+                memo[key] = s
+        out[period] = previous = _with_change(s, previous)
+    return out
+
+
+def content_key(frame: pd.DataFrame) -> tuple:
+    """A key that changes with any value, flag, note or column of a period's values."""
+    hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    return tuple(frame.columns), len(frame), int(hashed.sum()), int((hashed * 31).sum())
+
+
+def _with_change(s: Scores, previous: Scores | None) -> Scores:
+    """The scores with their change since the previous period, on copies of the frames."""
+    frames = {}
+    for name, keys in (("indicators", ["code"]), ("cells", ["domain", "driver"]),
+                       ("domains", ["domain"]), ("overall", [])):
+        frame = getattr(s, name)
+        if previous is None:
+            change = np.full(len(frame), np.nan)
+        else:
+            prev = getattr(previous, name)
+            if not keys or (len(prev) == len(frame) and all(
+                    np.array_equal(frame[k].to_numpy(), prev[k].to_numpy()) for k in keys)):
+                before = prev.score.to_numpy()  # the same rows in the same (catalog) order
+            else:
+                before = frame[keys].merge(prev[[*keys, "score"]], on=keys, how="left").score.to_numpy()
+            change = frame.score.to_numpy() - before
+        frames[name] = frame.assign(change=change)
+    return dataclasses.replace(s, **frames)
+
+
+def _score(tree: Tree, catalog_version: str, values: pd.DataFrame, period: str,
+           options: Options) -> Scores:
+    by_code = dict(zip(values.indicator, values.value, strict=True))
+    x = np.array([by_code.get(c, np.nan) for c in tree.indicators.code], dtype=float)
+    x = np.where(pd.isna(x), np.nan, x)
+    y = indicator_scores(tree, x)
+    nominal = roll_up(tree, y, tree.ind_w, tree.cell_w, tree.dom_w, options.method, options.threshold)
+    targets = {yr: roll_up(tree, target_scores(tree, y, yr), tree.ind_w, tree.cell_w, tree.dom_w,
+                           options.method, options.threshold) for yr in TARGET_YEARS}
+
+    ind = tree.indicators.copy()
+    ind["value"] = x
+    ind["weight"] = tree.ind_w
+    ind["score"] = y
+    ind["capped"] = is_capped(x, ind.worst, ind.best)
+    for yr in TARGET_YEARS:
+        ind[f"target_score_{yr}"] = target_scores(tree, y, yr)
+    _effective_weights(tree, ind, nominal)
+    extra = [c for c in values.columns if c not in ("indicator", "value", "period", *ind.columns)]
+    if extra:
+        ind = ind.merge(values[["indicator", *extra]].rename(columns={"indicator": "code"}),
+                        on="code", how="left")
+
+    has_value = (~np.isnan(y)).astype(float)
+    values_in = {"cell": has_value @ tree.to_cell.T}  # indicators with a value below each node
+    values_in["domain"] = values_in["cell"] @ tree.to_domain.T
+    values_in["overall"] = values_in["domain"] @ tree.to_overall.T
+    cells = _level_frame(tree.cells.copy(), tree.cell_w, nominal["cell"], targets, "cell",
+                         tree.to_cell, has_value, values_in["cell"])
+    domains = _level_frame(pd.DataFrame({"domain": tree.domains}), tree.dom_w, nominal["domain"],
+                           targets, "domain", tree.to_domain, ~np.isnan(nominal["cell"][0]),
+                           values_in["domain"])
+    domains["rank"] = ranks(domains.score.where(domains.domain != vocabulary.FOUNDATIONS).to_numpy())
+    overall = _level_frame(pd.DataFrame({"name": ["overall"]}), np.ones(1), nominal["overall"],
+                           targets, "overall", tree.to_overall, ~np.isnan(nominal["domain"][0]),
+                           values_in["overall"])
+    return Scores(str(period), options, catalog_version, ind, cells, domains, overall)
+
+
+def _level_frame(frame: pd.DataFrame, weights, nominal, targets, key: str, member: np.ndarray,
+                 child_available: np.ndarray, values_below: np.ndarray) -> pd.DataFrame:
+    """One tier's frame; a missing score says why: no value anywhere below it (no_data), or
+    too few of its children have a score (insufficient_coverage)."""
+    score, coverage = nominal
+    frame["weight"] = weights
+    frame["score"] = score
+    frame["coverage"] = coverage
+    frame["n_children"] = member.sum(axis=1).astype(int)
+    frame["n_available"] = (child_available.astype(float) @ member.T).astype(int)
+    frame["reason"] = np.where(~np.isnan(score), None,
+                               np.where(values_below == 0, NO_DATA, INSUFFICIENT))
+    frame["level"] = pd.array(level(score) if np.ndim(score) else [level(score)], dtype="Int64")
+    frame["level_vi"] = [level_name(lv, "vi") if pd.notna(lv) else None for lv in frame.level]
+    frame["level_en"] = [level_name(lv, "en") if pd.notna(lv) else None for lv in frame.level]
+    frame["points_to_next_level"] = points_to_next(score)
+    for yr in TARGET_YEARS:
+        frame[f"target_score_{yr}"] = targets[yr][key][0]
+        frame[f"gap_{yr}"] = frame[f"target_score_{yr}"] - frame.score
+    return frame
+
+
+def _effective_weights(tree: Tree, ind: pd.DataFrame, nominal) -> None:
+    """Normalised weights down the tree over the available children at each level:
+    weight_in_cell, weight_in_domain and effective_weight (in the overall), plus each
+    indicator's share of what its domain misses (gap_contribution, sums to 100 − S)."""
+    y = ind.score.to_numpy()
+    cell_s, dom_s = nominal["cell"][0], nominal["domain"][0]
+
+    def rescaled(w, avail, member):
+        """Each child's weight over its available siblings; 0 outside any parent."""
+        wa = np.where(avail & (member.sum(axis=0) > 0), w, 0.0)
+        den = member.T @ (member @ wa)
+        return np.where(den > 0, wa / np.where(den > 0, den, 1.0), 0.0)
+
+    cell_ok, dom_ok = ~np.isnan(cell_s), ~np.isnan(dom_s)
+    in_cell = rescaled(tree.ind_w, ~np.isnan(y), tree.to_cell) * (tree.to_cell.T @ cell_ok)
+    cell_in_dom = rescaled(tree.cell_w, cell_ok, tree.to_domain) * (tree.to_domain.T @ dom_ok)
+    dom_in_ovr = rescaled(tree.dom_w, dom_ok, tree.to_overall)
+    ind["weight_in_cell"] = in_cell
+    ind["weight_in_domain"] = ind.weight_in_cell * (tree.to_cell.T @ cell_in_dom)
+    ind["effective_weight"] = ind.weight_in_domain * (tree.to_cell.T @ (tree.to_domain.T @ dom_in_ovr))
+    ind["gap_contribution"] = np.where(np.isnan(y), np.nan, ind.weight_in_domain * (100 - y))
+
+
+def scores_table(s: Scores) -> pd.DataFrame:
+    """Every tier of one period in one flat table (for CSV): tier = indicator, cell, domain,
+    foundations or overall."""
+    ind = s.indicators.assign(tier="indicator")
+    cells = s.cells.assign(tier="cell")
+    doms = s.domains.assign(tier=np.where(s.domains.domain == vocabulary.FOUNDATIONS, "foundations",
+                                          "domain"))
+    ovr = s.overall.drop(columns="name").assign(tier="overall")
+    columns = ["tier", "domain", "driver", "code", "value", "worst", "best", "direction", "weight",
+               "score", "coverage", "level", "level_vi", "level_en", "reason", "rank",
+               "points_to_next_level",
+               "target_score_2025", "gap_2025", "target_score_2030", "gap_2030",
+               "effective_weight", "gap_contribution", "change"]
+    table = pd.concat([ind, cells, doms, ovr], ignore_index=True)
+    table = table.reindex(columns=[c for c in columns if c in table.columns])
+    table.insert(0, "period", s.period)
+    table.insert(1, "method", s.options.method)
+    table.insert(2, "method_version", s.method_version)
+    return table

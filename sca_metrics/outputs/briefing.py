@@ -1,0 +1,535 @@
+"""The briefing pack: the key figures of one period as PowerPoint and PDF slides.
+
+Each slide states its key numbers in sentences built from the same scores as its figure
+("Y tế đạt 64,7 điểm, mức 4 — Quản lý"), so a leader can read the pack without the charts
+and an analyst can check every number. Pure: data in, bytes out (figures are rendered by
+sca_metrics.outputs.render in one shared browser).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from sca_metrics.method import pilot, progress, tracker
+from sca_metrics.method.scoring import Scores, level_name
+from sca_metrics.outputs import figure_style, pilot_figures, render, score_figures
+from sca_metrics.reference import vocabulary
+from sca_metrics.reference.catalog import Catalog
+from sca_metrics.reference.i18n import fmt_number, t
+from sca_metrics.reference.units import default_units
+
+FONT_FILES = {"": "NotoSans-Regular.ttf", "B": "NotoSans-Bold.ttf"}
+FONT_DIRS = ("/usr/share/fonts/truetype/noto", "/usr/share/fonts/noto", "/usr/local/share/fonts",
+             "/usr/share/fonts/opentype/noto", str(Path.home() / ".fonts"))
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a pack is made from."""
+
+    catalog: Catalog
+    by_period: dict[str, Scores]
+    submissions: pd.DataFrame
+    period: str
+    lang: str = "vi"
+    demo: bool = False
+    generated: datetime = field(default_factory=datetime.now)
+
+    @property
+    def scores(self) -> Scores:
+        return self.by_period[self.period]
+
+    @property
+    def previous(self) -> Scores | None:
+        periods = list(self.by_period)
+        i = periods.index(self.period)
+        return self.by_period[periods[i - 1]] if i else None
+
+    def source(self) -> str:
+        return source_text(self.lang, self.demo)
+
+
+def source_text(lang: str, demo: bool) -> str:
+    """Who the figures come from, for the source line; says so when the data are the demo's."""
+    text = t("briefing.source", lang)
+    return f"{text} ({t('briefing.illustrative', lang)})" if demo else text
+
+
+@dataclass(frozen=True)
+class Slide:
+    key: str  # stable: "heatmap", "domain_health", …
+    title: str
+    sentences: tuple[str, ...]
+    # Draws the figure, ready for print (unit and source line on it). Drawn when first asked
+    # for: a page that previews the slides' text never pays for sixteen figures.
+    draw: Callable[[], go.Figure] | None = None
+    beside: bool = False  # the text beside the figure even when short (a tall figure)
+
+    @property
+    def has_figure(self) -> bool:
+        return self.draw is not None
+
+    @functools.cached_property
+    def figure(self) -> go.Figure | None:
+        return self.draw() if self.draw is not None else None
+
+
+@dataclass(frozen=True)
+class Pack:
+    slides: list[Slide]
+    images: dict[str, bytes]  # slide key → PNG
+    pptx: bytes
+    pdf: bytes
+
+    @property
+    def n_figures(self) -> int:
+        return len(self.images)
+
+
+# ---- sentences ----
+
+def _n(x: float, lang: str, decimals: int = 1) -> str:
+    return fmt_number(x, lang, decimals, fixed=True)
+
+
+def domain_sentence(row, lang: str) -> str:
+    """"Y tế đạt 64,7 điểm, mức 4 — Quản lý", or why a domain has no score."""
+    name = vocabulary.domain_name(row.domain, lang)
+    if pd.isna(row.score):
+        return t("briefing.domain_missing", lang, domain=name,
+                 reason=t(f"reason.{row.reason or 'no_data'}", lang))
+    lv = int(row.level)
+    return t("briefing.domain_reached", lang, domain=name, score=_n(row.score, lang), level=lv,
+             level_name=level_name(lv, lang))
+
+
+def _drivers_sentence(scores: Scores, domain: str, lang: str) -> str:
+    cells = scores.cells[scores.cells.domain == domain].set_index("driver")
+    parts = [f"{drv.name(lang).lower()} {_n(cells.score.get(drv.code, np.nan), lang)}"
+             for drv in vocabulary.DRIVERS]
+    return t("briefing.drivers", lang, parts=" · ".join(parts))
+
+
+def _target_sentence(row, lang: str) -> str:
+    if pd.isna(row.target_score_2025) or pd.isna(row.score):
+        return t("briefing.no_target", lang)
+    if row.gap_2025 <= 0:
+        return t("briefing.target_met", lang, target=_n(row.target_score_2025, lang))
+    return t("briefing.target_gap", lang, target=_n(row.target_score_2025, lang),
+             gap=_n(row.gap_2025, lang))
+
+
+def _smart(scores: Scores) -> pd.DataFrame:
+    return scores.domains[scores.domains.domain != vocabulary.FOUNDATIONS]
+
+
+# ---- the slides ----
+
+def slides(ctx: Context) -> list[Slide]:
+    """Title, overview heatmap, ranking, change since the previous period, gaps to the 2025
+    target, foundations, submissions, the pilot (when it has values), one slide per smart
+    domain, and the method note."""
+    lang, s = ctx.lang, ctx.scores
+    score_unit = t("figure.unit_score", lang)
+
+    def printed(draw: Callable[[], go.Figure], unit: str | None = score_unit,
+                period: str | None = None) -> Callable[[], go.Figure]:
+        return lambda: figure_style.for_print(draw(), lang, period or ctx.period, ctx.source(), unit)
+
+    out = [_title_slide(ctx)]
+    out.append(Slide("heatmap", t("briefing.heatmap_title", lang), _heatmap_sentences(s, lang),
+                     printed(partial(score_figures.heatmap, s, lang))))
+    ranked = _smart(s).sort_values("score", ascending=False, na_position="last")
+    out.append(Slide("ranking", t("briefing.ranking_title", lang),
+                     tuple(domain_sentence(r, lang) for r in ranked.itertuples()),
+                     printed(partial(score_figures.ranking, s, lang))))
+    if ctx.previous is not None:
+        out.append(Slide("radar", t("briefing.change_title", lang),
+                         _change_sentences(s, ctx.previous, lang),
+                         printed(partial(score_figures.radar, s, ctx.previous, lang),
+                                 period=f"{ctx.previous.period}, {ctx.period}")))
+    out.append(Slide("gaps", t("briefing.gaps_title", lang), _gap_sentences(s, lang),
+                     printed(partial(score_figures.target_gaps, s, lang))))
+    found = s.foundations.iloc[0]
+    out.append(Slide("foundations", t("briefing.foundations_title", lang),
+                     (domain_sentence(found, lang), _drivers_sentence(s, vocabulary.FOUNDATIONS, lang),
+                      _target_sentence(found, lang)),
+                     printed(partial(score_figures.drivers, s, vocabulary.FOUNDATIONS, lang))))
+    out.append(_submissions_slide(ctx, printed))
+    out.extend(_pilot_slides(ctx, printed))
+    for row in _smart(s).itertuples():
+        out.append(Slide(f"domain_{row.domain}", vocabulary.domain_name(row.domain, lang),
+                         (domain_sentence(row, lang), _drivers_sentence(s, row.domain, lang),
+                          _target_sentence(row, lang)),
+                         printed(partial(score_figures.drivers, s, row.domain, lang))))
+    out.append(_method_slide(ctx))
+    return out
+
+
+def _title_slide(ctx: Context) -> Slide:
+    lang, overall = ctx.lang, ctx.scores.overall.iloc[0]
+    lines = [t("briefing.subtitle", lang, period=ctx.period,
+               date=ctx.generated.strftime("%d/%m/%Y" if lang == "vi" else "%Y-%m-%d"))]
+    if pd.isna(overall.score):
+        lines.append(t("briefing.overall_missing", lang, period=ctx.period))
+    else:
+        lv = int(overall.level)
+        lines.append(t("briefing.overall", lang, period=ctx.period, score=_n(overall.score, lang),
+                       level=lv, level_name=level_name(lv, lang)))
+        if not pd.isna(overall.change):
+            key = "briefing.overall_up" if overall.change >= 0 else "briefing.overall_down"
+            lines.append(t(key, lang, change=_n(abs(overall.change), lang),
+                           previous=ctx.previous.period if ctx.previous else ""))
+    if ctx.demo:
+        lines.append(t("app.demo_banner", lang))
+    return Slide("title", t("briefing.title", lang), tuple(lines))
+
+
+def _heatmap_sentences(s: Scores, lang: str) -> tuple[str, ...]:
+    cells = s.cells[s.cells.domain != vocabulary.FOUNDATIONS]
+    scored = cells[cells.score.notna()]
+    out = []
+    if len(scored):
+        hi, lo = scored.loc[scored.score.idxmax()], scored.loc[scored.score.idxmin()]
+        for key, row in (("briefing.cell_high", hi), ("briefing.cell_low", lo)):
+            out.append(t(key, lang, domain=vocabulary.domain_name(row.domain, lang),
+                         driver=vocabulary.term(vocabulary.DRIVERS, row.driver).name(lang),
+                         score=_n(row.score, lang), level=int(row.level)))
+        levels = scored.level.astype(int).value_counts()
+        out.append(t("briefing.cells_by_level", lang, n=len(scored), parts=", ".join(
+            t("briefing.level_count", lang, count=int(levels[lv]), level=lv)
+            for lv in sorted(levels.index, reverse=True))))
+    if n_missing := len(cells) - len(scored):
+        out.append(t("briefing.cells_missing", lang, n=n_missing))
+    return tuple(out)
+
+
+def _change_sentences(s: Scores, previous: Scores, lang: str) -> tuple[str, ...]:
+    d = _smart(s)[["domain", "score"]].merge(
+        _smart(previous)[["domain", "score"]], on="domain", suffixes=("", "_prev"))
+    d = d.assign(change=d.score - d.score_prev).dropna(subset=["change"])
+    if d.empty:
+        return (t("briefing.no_change", lang, previous=previous.period),)
+    up, down = int((d.change > 0).sum()), int((d.change < 0).sum())
+    best = d.loc[d.change.idxmax()]
+    out = [t("briefing.change_counts", lang, previous=previous.period, up=up, down=down),
+           t("briefing.change_best", lang, domain=vocabulary.domain_name(best.domain, lang),
+             change=("+" if best.change >= 0 else "−") + _n(abs(best.change), lang))]
+    if down:
+        worst = d.loc[d.change.idxmin()]
+        out.append(t("briefing.change_worst", lang, domain=vocabulary.domain_name(worst.domain, lang),
+                     change=_n(abs(worst.change), lang)))
+    return tuple(out)
+
+
+def _gap_sentences(s: Scores, lang: str) -> tuple[str, ...]:
+    d = _smart(s).dropna(subset=["gap_2025"]).sort_values("gap_2025", ascending=False)
+    behind, met = d[d.gap_2025 > 0], d[d.gap_2025 <= 0]
+    out = []
+    if len(behind):
+        out.append(t("briefing.gaps_top", lang, parts="; ".join(
+            t("briefing.gap_part", lang, domain=vocabulary.domain_name(r.domain, lang),
+              gap=_n(r.gap_2025, lang),
+              score=_n(r.score, lang), target=_n(r.target_score_2025, lang))
+            for r in behind.head(3).itertuples())))
+    if len(met):
+        out.append(t("briefing.gaps_met", lang, n=len(met),
+                     names=", ".join(vocabulary.domain_name(c, lang) for c in met.domain)))
+    else:
+        out.append(t("briefing.gaps_none_met", lang))
+    return tuple(out)
+
+
+def _submissions_slide(ctx: Context, printed) -> Slide:
+    lang = ctx.lang
+    status = tracker.period_status(ctx.catalog, ctx.submissions, ctx.period)
+    missing = tracker.missing_departments(status)
+    n = len(status)
+    lines = [t("briefing.submitted", lang, period=ctx.period, done=n - len(missing), n=n)]
+    if missing:
+        lines.append(t("briefing.missing", lang, names="; ".join(
+            ctx.catalog.department(c).name(lang) for c in missing)))
+    else:
+        lines.append(t("briefing.all_submitted", lang))
+    done = status[status.state == tracker.SUBMITTED]
+    if len(done):
+        lines.append(t("briefing.completeness", lang, share=_n(100 * done.coverage.mean(), lang, 0)))
+    periods = list(ctx.by_period)
+    matrix = tracker.coverage_matrix(ctx.catalog, ctx.submissions, periods)
+    labels = [ctx.catalog.department(c).name(lang) for c in matrix.index]
+    span = f"{periods[0]}–{periods[-1]}" if len(periods) > 1 else periods[0]
+    fig = printed(partial(score_figures.coverage, matrix, labels, lang),
+                  unit=t("figure.unit_completeness", lang), period=span)
+    return Slide("submissions", t("briefing.submissions_title", lang), tuple(lines), fig)
+
+
+def _with_unit(x: float, unit: str, lang: str) -> str:
+    """37,7% but 210 điểm."""
+    return fmt_number(x, lang, 1) + ("" if unit == "%" or not unit else " ") + (unit or "")
+
+
+def _pilot_slides(ctx: Context, printed) -> list[Slide]:
+    """The pilot's progress to its targets (status, actual and required rates) and its series
+    across the 1 July 2025 unit change; none when the pilot has no values yet."""
+    lang, catalog = ctx.lang, ctx.catalog
+    codes = [i.code for i in catalog.indicators if i.pilot]
+    values = progress.values_from_scores(ctx.by_period)
+    values = values[values.indicator.isin(codes) & (values.period.astype(int) <= int(ctx.period))]
+    if values.empty:
+        return []
+    prog = progress.progress_frame(catalog, values, ctx.period, codes)
+    heads = pilot.headlines(values, prog, ctx.period)
+    counts = prog.status.value_counts()
+    lines = [t("briefing.pilot_summary", lang, n=len(prog), period=ctx.period, parts=", ".join(
+        f"{int(counts[s.code])} {s.name(lang).lower()}" for s in vocabulary.PROGRESS_STATUSES
+        if s.code in counts))]
+    for row in heads.itertuples():
+        ind = catalog.indicator(row.code)
+        unit = ind.unit(lang)
+        target = (_with_unit(row.target, unit, lang) if row.target is not None and not pd.isna(row.target)
+                  else "–")
+        lines.append(t("briefing.pilot_item", lang, name=ind.name(lang).split(" (")[0],
+                       value=_with_unit(row.value, unit, lang) if not pd.isna(row.value) else "–",
+                       status=pilot_figures.progress_label(row, unit, lang, "; ").lower(),
+                       year=row.target_year, target=target))
+    units = default_units()
+    at_2025 = values[values.period == "2025"]
+    inds_2025 = [catalog.indicator(c) for c in at_2025.indicator]
+    met = [i for i, v in zip(inds_2025, at_2025.value, strict=True)
+           if i.target_2025 is not None and progress.meets(v, i.target_2025, i.direction)]
+    series = [t("briefing.pilot_series", lang, date=_day(units.pilot_change_dates()[-1], lang))]
+    if len(at_2025):
+        series.append(t("briefing.pilot_met_2025", lang, n=len(met), total=len(at_2025), names="; ".join(
+            i.name(lang).split(" (")[0] for i in met) or "–"))
+    return [
+        Slide("pilot", t("briefing.pilot_title", lang), tuple(lines), printed(
+            partial(pilot_figures.progress_bars, prog, catalog, lang,
+                    t("figure.progress_title", lang, period=ctx.period)),
+            unit=t("figure.unit_progress", lang))),
+        Slide("pilot_series", t("briefing.pilot_series_title", lang), tuple(series),
+              printed(partial(pilot_figures.pilot_multiples, values, prog, catalog,
+                              units.pilot_change_dates(),
+                              lang, t("figure.multiples_title", lang), columns=4), unit=None,
+                      period=f"{values.period.min()}–{ctx.period}"), beside=True),
+    ]
+
+
+def _day(day, lang: str) -> str:
+    return f"{day.day}/{day.month}/{day.year}" if lang == "vi" else day.strftime("%-d %B %Y")
+
+
+def _method_slide(ctx: Context) -> Slide:
+    lang, s = ctx.lang, ctx.scores
+    n = len(ctx.catalog.indicators)
+    have = int(s.indicators.value.notna().sum())
+    return Slide("method", t("briefing.method_title", lang), (
+        t("briefing.method_scale", lang),
+        t("briefing.method_aggregate", lang, threshold=_n(100 * s.options.threshold, lang, 0)),
+        t("briefing.method_levels", lang),
+        t("briefing.method_data", lang, n=n, have=have, period=ctx.period,
+          share=_n(100 * have / n if n else 0, lang, 0)),
+        t("briefing.method_versions", lang, catalog=s.catalog_version, method=s.method_version),
+    ))
+
+
+# ---- files ----
+
+def font_files() -> dict[str, Path]:
+    """Noto Sans regular and bold ($SCA_FONT_DIR first); embedded in the PDF so every
+    diacritic prints the same on any machine."""
+    dirs = [os.environ["SCA_FONT_DIR"]] if os.environ.get("SCA_FONT_DIR") else []
+    found = {}
+    for style, name in FONT_FILES.items():
+        for d in [*dirs, *FONT_DIRS]:
+            if (p := Path(d) / name).is_file():
+                found[style] = p
+                break
+        else:
+            raise render.ExportUnavailable(
+                f"font {name} not found (install Debian's fonts-noto-core, or set SCA_FONT_DIR)")
+    return found
+
+
+def build(ctx: Context, deck: list[Slide] | None = None) -> Pack:
+    """Render every figure once (one browser), then write the PowerPoint and the PDF.
+    `deck`: the slides of `ctx` when the caller already has them."""
+    deck = deck if deck is not None else slides(ctx)
+    with_fig = [s for s in deck if s.has_figure]
+    pngs = render.render_many(render.Job(s.figure, "png", _figure_height(s)) for s in with_fig)
+    images = {s.key: png for s, png in zip(with_fig, pngs, strict=True)}
+    return Pack(deck, images, pptx_bytes(deck, images, ctx), pdf_bytes(deck, images, ctx))
+
+
+def file_stem(ctx: Context) -> str:
+    return stem(ctx.period, ctx.lang)
+
+
+def stem(period: str, lang: str) -> str:
+    """The pack's file name without its extension."""
+    return f"dttm_briefing_{period}_{lang}"
+
+
+def _footer(ctx: Context, number: int, total: int) -> str:
+    return t("briefing.footer", ctx.lang, source=ctx.source(), period=ctx.period, page=number,
+             total=total)
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from the PNG header (no image library needed)."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def _figure_height(slide: Slide) -> int:
+    """Render each figure in the shape of the box it fills on the slide."""
+    _, (_, _, w, h) = _boxes(slide)
+    return int(min(1000, max(420, render.WIDTH * h / w)))
+
+
+def _fit(png: bytes, box_w: float, box_h: float) -> tuple[float, float]:
+    w, h = _png_size(png)
+    scale = min(box_w / w, box_h / h)
+    return w * scale, h * scale
+
+
+# Slide geometry (inches, 16:9) shared by both files: the PDF uses the same boxes in mm.
+W, H = 13.333, 7.5
+MARGIN, TITLE_H, FOOT_H = 0.5, 0.9, 0.4
+
+
+def _boxes(slide: Slide) -> tuple[tuple, tuple | None]:
+    """(text box, image box) as (left, top, width, height): short text above a full-width
+    figure; three sentences or more beside it."""
+    top, bottom = MARGIN + TITLE_H, H - MARGIN - FOOT_H
+    inner_w = W - 2 * MARGIN
+    if not slide.has_figure:
+        return (MARGIN, top, inner_w, bottom - top), None
+    if len(slide.sentences) <= 2 and not slide.beside:
+        text_h = 0.45 * len(slide.sentences) + 0.15
+        return (MARGIN, top, inner_w, text_h), (MARGIN, top + text_h, inner_w, bottom - top - text_h)
+    fig_w = inner_w * 0.64
+    return (MARGIN + fig_w + 0.25, top, inner_w - fig_w - 0.25, bottom - top), (MARGIN, top, fig_w,
+                                                                                bottom - top)
+
+
+@dataclass(frozen=True)
+class _Text:
+    box: tuple[float, float, float, float]  # left, top, width, height (inches)
+    lines: tuple[str, ...]
+    role: str  # a key of TEXT_STYLES
+    bullets: bool = False
+
+
+@dataclass(frozen=True)
+class _Picture:
+    box: tuple[float, float, float, float]  # already fitted to the PNG's aspect
+    png: bytes
+
+
+# role → (PowerPoint size, PDF size, bold, grey); the PDF sizes are smaller for the same look.
+TEXT_STYLES = {"cover_title": (34, 28, True, False), "cover_text": (18, 15, False, False),
+               "title": (26, 22, True, False), "body": (16, 13, False, False),
+               "body_small": (14, 11, False, False), "footer": (10, 8, False, True)}
+
+
+def _placements(slide: Slide, number: int, total: int, ctx: Context,
+                images: dict[str, bytes]) -> list[_Text | _Picture]:
+    """What goes where on one slide: the single layout both files draw."""
+    full = W - 2 * MARGIN
+    if slide.key == "title":
+        out = [_Text((MARGIN, 2.0, full, 1.4), (slide.title,), "cover_title"),
+               _Text((MARGIN, 3.6, full, 3.0), slide.sentences, "cover_text")]
+    else:
+        text_box, image_box = _boxes(slide)
+        out = [_Text((MARGIN, MARGIN, full, TITLE_H), (slide.title,), "title")]
+        if image_box and slide.key in images:
+            w, h = _fit(images[slide.key], image_box[2], image_box[3])
+            out.append(_Picture((image_box[0], image_box[1], w, h), images[slide.key]))
+        out.append(_Text(text_box, slide.sentences, "body_small" if len(slide.sentences) > 4 else "body",
+                         bullets=len(slide.sentences) > 1))
+    out.append(_Text((MARGIN, H - MARGIN - FOOT_H + 0.1, full, FOOT_H),
+                     (_footer(ctx, number, total),), "footer"))
+    return out
+
+
+def _bullet(text: _Text, line: str) -> str:
+    return ("• " if text.bullets else "") + line
+
+
+def pptx_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> bytes:
+    from pptx import Presentation
+    from pptx.dml.color import RGBColor
+    from pptx.util import Inches, Pt
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(W), Inches(H)
+    blank = prs.slide_layouts[6]
+    dark, grey = RGBColor(0x22, 0x22, 0x22), RGBColor(0x55, 0x55, 0x55)
+
+    def draw_text(slide, text: _Text) -> None:
+        size, _, bold, is_grey = TEXT_STYLES[text.role]
+        frame = slide.shapes.add_textbox(*(Inches(v) for v in text.box)).text_frame
+        frame.word_wrap = True
+        for i, line in enumerate(text.lines):
+            para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            para.text = _bullet(text, line)
+            para.space_after = Pt(6)
+            para.font.size, para.font.bold, para.font.name = Pt(size), bold, "Noto Sans"
+            para.font.color.rgb = grey if is_grey else dark
+
+    for number, s in enumerate(deck, start=1):
+        slide = prs.slides.add_slide(blank)
+        for item in _placements(s, number, len(deck), ctx, images):
+            if isinstance(item, _Picture):
+                slide.shapes.add_picture(io.BytesIO(item.png), *(Inches(v) for v in item.box))
+            else:
+                draw_text(slide, item)
+        slide.notes_slide.notes_text_frame.text = "\n".join(s.sentences)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return buffer.getvalue()
+
+
+def pdf_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> bytes:
+    from fpdf import FPDF
+
+    mm = 25.4  # the slide geometry in inches → mm, so both files look alike
+    pdf = FPDF(orientation="L", unit="mm", format=(H * mm, W * mm))
+    pdf.set_auto_page_break(False)
+    for style, path in font_files().items():
+        pdf.add_font("Noto", style, str(path))
+    pdf.set_title(deck[0].title)
+    pdf.set_creator("sca_metrics")
+    pdf.set_lang(ctx.lang)
+
+    def draw_text(text: _Text) -> None:
+        _, size, bold, is_grey = TEXT_STYLES[text.role]
+        left, top, width, _height = (v * mm for v in text.box)
+        pdf.set_font("Noto", "B" if bold else "", size)
+        pdf.set_text_color(*((85, 85, 85) if is_grey else (34, 34, 34)))
+        pdf.set_xy(left, top)
+        for line in text.lines:
+            pdf.set_x(left)
+            pdf.multi_cell(width, size * 0.5, _bullet(text, line), align="L",
+                           new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(size * 0.18)
+
+    for number, s in enumerate(deck, start=1):
+        pdf.add_page()
+        for item in _placements(s, number, len(deck), ctx, images):
+            if isinstance(item, _Picture):
+                x, y, w, h = (v * mm for v in item.box)
+                pdf.image(io.BytesIO(item.png), x=x, y=y, w=w, h=h)
+            else:
+                draw_text(item)
+    return bytes(pdf.output())

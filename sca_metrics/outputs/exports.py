@@ -1,0 +1,90 @@
+"""Data downloads (CSV, XLSX) that are safe to open in a spreadsheet.
+
+A cell whose text starts with = + - @ (or a tab / carriage return) would be run as a
+formula by Excel or LibreOffice: such text is prefixed with an apostrophe, so it shows
+as typed and never executes. Numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+
+import pandas as pd
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The sheets of the full data export (with the catalog and the ward values), in order.
+DATA_SHEETS = ("scores", "indicators", "submissions", "progress", "wards")
+
+
+def neutralise(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every text cell (and column name) neutralised."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise)
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel shows Vietnamese diacritics correctly."""
+    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def xlsx_bytes(sheets: pd.DataFrame | Mapping[str, pd.DataFrame]) -> bytes:
+    """One sheet per frame (names cut to Excel's 31 characters), header row frozen."""
+    if isinstance(sheets, pd.DataFrame):
+        sheets = {"data": sheets}
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            sheet = str(name)[:31]
+            safe_frame(frame).to_excel(writer, sheet_name=sheet, index=False)
+            ws = writer.sheets[sheet]
+            ws.freeze_panes = "A2"
+            for column in ws.columns:
+                width = max(len(str(c.value)) if c.value is not None else 0 for c in column)
+                ws.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
+    return buffer.getvalue()
+
+
+def data_sheets(by_period: Mapping, submissions: pd.DataFrame, catalog=None,
+                wards: pd.DataFrame | None = None, units=None) -> dict[str, pd.DataFrame]:
+    """The data export: scores (overall, domains, foundations, cells) and indicators of
+    every period, every submission (current, superseded, withdrawn), the progress to targets
+    of every period (with a catalog) and the pilot's ward values as reported (with wards),
+    one frame each."""
+    from sca_metrics.method import progress
+    from sca_metrics.method.scoring import scores_table
+
+    tables = [scores_table(s) for s in by_period.values()]
+    table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=["tier"])
+    scores = table[table.tier != "indicator"].drop(columns=["code", "value", "worst", "best",
+                                                            "direction"], errors="ignore")
+    keep = ["period", "code", "domain", "driver", "department", "name_vi", "name_en", "unit_vi",
+            "unit_en", "direction", "value", "quality", "evidence", "score", "capped",
+            "target_2025", "target_2030", "target_score_2025", "target_score_2030", "weight",
+            "effective_weight", "gap_contribution", "change", "pilot", "source", "source_ref"]
+    frames = [s.indicators.assign(period=s.period) for s in by_period.values()]
+    indicators = (pd.concat(frames, ignore_index=True).reindex(columns=keep) if frames
+                  else pd.DataFrame(columns=keep))
+    out = {"scores": scores.reset_index(drop=True), "indicators": indicators,
+           "submissions": submissions.reset_index(drop=True)}
+    if catalog is not None:
+        values = progress.values_from_scores(by_period)
+        frames = [progress.progress_frame(catalog, values, p).assign(period=p) for p in by_period]
+        out["progress"] = (pd.concat(frames, ignore_index=True) if frames
+                           else pd.DataFrame(columns=["period", *progress.PROGRESS_COLUMNS]))
+    if wards is not None and units is not None:
+        named = wards.assign(unit_name=[units.unit(u).name_vi if units.unit(u) else u for u in wards.unit])
+        out["wards"] = named[["period", "indicator", "unit", "unit_name", "value", "quality",
+                              "evidence", "department"]].reset_index(drop=True)
+    return out

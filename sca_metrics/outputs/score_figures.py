@@ -1,0 +1,312 @@
+"""Plotly figures of the readiness scores: pure functions of scores and a language (no state,
+no streamlit)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from sca_metrics.method.scoring import Scores
+from sca_metrics.outputs.figure_style import CHANGE_COLOUR, MISSING, layout, legend_below_title, short
+from sca_metrics.reference import vocabulary
+from sca_metrics.reference.i18n import fmt_number, t
+
+
+def _level_colorscale() -> list[list]:
+    """Discrete bands of 20 points, one colour per maturity level."""
+    scale = []
+    for k, lv in enumerate(vocabulary.LEVELS):
+        scale += [[k / 5, lv.colour], [(k + 1) / 5, lv.colour]]
+    return scale
+
+
+def _label(score: float, lang: str) -> str:
+    return fmt_number(score, lang, 1, fixed=True)  # "–" when missing
+
+
+def _level(score: float) -> int:
+    return 1 + min(4, int(score // 20))
+
+
+def _level_colour(score: float) -> str:
+    return MISSING if score is None or np.isnan(score) else vocabulary.LEVELS[_level(score) - 1].colour
+
+
+def _reason(reason: object, lang: str) -> str:
+    return t(f"reason.{reason}", lang) if isinstance(reason, str) else t("reason.no_data", lang)
+
+
+def heatmap(scores: Scores, lang: str) -> go.Figure:
+    """Smart domains × drivers, coloured by maturity level, the score written in each cell.
+    A cell without a score is grey and says why on hover. Each cell carries its
+    [domain, driver] codes, so a click can drill down to it."""
+    cells = scores.cells[scores.cells.domain != vocabulary.FOUNDATIONS]
+    domains = [d for d in vocabulary.SMART_DOMAIN_CODES if d in set(cells.domain)]
+    drivers = list(vocabulary.DRIVER_CODES)
+    grid = cells.pivot(index="domain", columns="driver", values="score").reindex(
+        index=domains, columns=drivers)
+    why = cells.pivot(index="domain", columns="driver", values="reason").reindex(
+        index=domains, columns=drivers)
+    z = grid.to_numpy(dtype=float)
+    x = [vocabulary.term(vocabulary.DRIVERS, d).name(lang) for d in drivers]
+    y = [vocabulary.domain_name(d, lang) for d in domains]
+    codes = np.array([[[dom, drv] for drv in drivers] for dom in domains], dtype=object)
+    missing = np.isnan(z)
+    fig = go.Figure()
+    if missing.any():
+        fig.add_trace(go.Heatmap(
+            z=np.where(missing, 1.0, np.nan), x=x, y=y, colorscale=[[0, MISSING], [1, MISSING]],
+            showscale=False, xgap=2, ygap=2, hoverinfo="skip"))
+    fig.add_trace(go.Heatmap(
+        z=z, x=x, y=y, zmin=0, zmax=100, colorscale=_level_colorscale(), xgap=2, ygap=2,
+        hoverinfo="skip",
+        colorbar={"title": {"text": t("overview.level", lang)}, "tickvals": [10, 30, 50, 70, 90],
+                  "ticktext": [f"{lv.code} {lv.name(lang)}" for lv in vocabulary.LEVELS]},
+    ))
+    # Heatmaps cannot be selected in plotly; an invisible marker on every cell makes a click
+    # select that cell (domain and driver in customdata), and carries the hover text.
+    grid_x, grid_y = np.meshgrid(x, y)
+    hover = [[_reason(why.iat[i, j], lang) if missing[i, j] else _label(z[i, j], lang)
+              for j in range(len(drivers))] for i in range(len(domains))]
+    fig.add_trace(go.Scatter(
+        x=grid_x.ravel(), y=grid_y.ravel(), mode="markers", showlegend=False,
+        marker={"symbol": "square", "size": 34, "opacity": 0},
+        selected={"marker": {"opacity": 0}}, unselected={"marker": {"opacity": 0}},
+        customdata=codes.reshape(-1, 2), text=np.array(hover, dtype=object).ravel(),
+        hovertemplate="%{y} · %{x}: %{text}<extra></extra>"))
+    fig.update_layout(hovermode="closest", hoverdistance=80, clickmode="event+select")
+    light = {int(lv.code) for lv in vocabulary.LEVELS if lv.code in vocabulary.LIGHT_LEVELS}
+    # One layout update for all labels: add_annotation per cell validates the figure each time.
+    fig.update_layout(annotations=[
+        {"x": j, "y": i, "text": _label(v, lang), "showarrow": False,
+         "font": {"color": "#222222" if np.isnan(v) or _level(v) in light else "white", "size": 14}}
+        for i, row in enumerate(z) for j, v in enumerate(row)])
+    fig.update_yaxes(autorange="reversed")
+    return layout(fig, lang, t("overview.heatmap_title", lang, period=scores.period), 420)
+
+
+def ranking(scores: Scores, lang: str) -> go.Figure:
+    """Smart domains ranked by score, bars coloured by level, with score and level written;
+    a domain without a score is listed last with its reason."""
+    d = scores.domains[scores.domains.domain != vocabulary.FOUNDATIONS].sort_values(
+        "score", ascending=True, na_position="first")
+    names = [vocabulary.domain_name(c, lang) for c in d.domain]
+    labels = [_reason(r, lang) if np.isnan(s) else
+              f"{_label(s, lang)} · {t('overview.level', lang)} {_level(s)}"
+              for s, r in zip(d.score, d.reason, strict=True)]
+    fig = go.Figure(go.Bar(x=d.score.fillna(0), y=names, orientation="h",
+                           marker_color=[_level_colour(s) for s in d.score], text=labels,
+                           textposition="outside", cliponaxis=False, customdata=d.domain,
+                           hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.update_xaxes(range=[0, 115], title=t("overview.score_axis", lang), gridcolor="#eeeeee")
+    return layout(fig, lang, t("overview.ranking_title", lang, period=scores.period), 420)
+
+
+def radar(current: Scores, previous: Scores | None, lang: str) -> go.Figure:
+    """The smart domains' scores this period against the previous period and the 2025 target
+    score; each point carries its domain code, so a click drills down."""
+    d = current.domains[current.domains.domain != vocabulary.FOUNDATIONS]
+    names = [vocabulary.domain_name(c, lang) for c in d.domain]
+    close = names[:1]  # close the polygon
+
+    def trace(values, name, colour, dash="solid", fill=None):
+        v = list(values)
+        return go.Scatterpolar(r=v + v[:1], theta=names + close, name=name, mode="lines+markers",
+                               line={"color": colour, "dash": dash, "width": 2.5}, fill=fill,
+                               customdata=list(d.domain) + list(d.domain[:1]),
+                               hovertemplate="%{theta}: %{r:.1f}<extra>" + name + "</extra>")
+
+    fig = go.Figure()
+    fig.add_trace(trace(d.target_score_2025, t("figure.target_2025", lang), "#999999", "dot"))
+    if previous is not None:
+        prev = d[["domain"]].merge(previous.domains[["domain", "score"]], how="left").score
+        fig.add_trace(trace(prev, t("figure.period_name", lang, period=previous.period), "#E69F00",
+                            "dash"))
+    fig.add_trace(trace(d.score, t("figure.period_name", lang, period=current.period), "#0072B2",
+                        fill="toself"))
+    fig.update_traces(fillcolor="rgba(0,114,178,0.12)", selector={"fill": "toself"})
+    fig.update_layout(polar={"radialaxis": {"range": [0, 100], "tickvals": [20, 40, 60, 80, 100],
+                                            "gridcolor": "#dddddd"},
+                             "angularaxis": {"gridcolor": "#dddddd"}, "bgcolor": "white"},
+                      legend={"orientation": "h", "y": -0.08, "x": 0.5, "xanchor": "center"})
+    fig = layout(fig, lang, t("figure.radar_title", lang, period=current.period), 460)
+    fig.update_layout(margin={"l": 60, "r": 60, "t": 60, "b": 40})
+    return fig
+
+
+def drivers(scores: Scores, domain: str, lang: str) -> go.Figure:
+    """One domain's three drivers: bars in the driver colours, the 2025 and 2030 target
+    scores as markers; a driver without a score says why."""
+    c = scores.cells[scores.cells.domain == domain].set_index("driver").reindex(
+        list(vocabulary.DRIVER_CODES))
+    names = [vocabulary.term(vocabulary.DRIVERS, d).name(lang) for d in c.index]
+    text = ["<br>".join(textwrap.wrap(_reason(r, lang), 20)) if np.isnan(s) else
+            f"{_label(s, lang)} · {t('overview.level', lang)} {_level(s)}"
+            for s, r in zip(c.score, c.reason, strict=True)]
+    fig = go.Figure(go.Bar(
+        # Scores written at the foot of the bar, so the target markers never cover them.
+        x=names, y=c.score.fillna(0), text=text, cliponaxis=False, insidetextanchor="start",
+        textposition=["outside" if np.isnan(v) else "inside" for v in c.score],
+        textfont={"color": ["#444444" if np.isnan(v) else "white" for v in c.score]},
+        constraintext="none",
+        marker_color=[vocabulary.term(vocabulary.DRIVERS, d).colour for d in c.index],
+        customdata=[[domain, d] for d in c.index], name=t("figure.score", lang),
+        hovertemplate="%{x}: %{text}<extra></extra>"))
+    for year, symbol in ((2025, "diamond"), (2030, "star")):
+        fig.add_trace(go.Scatter(
+            x=names, y=c[f"target_score_{year}"], mode="markers",
+            marker={"symbol": symbol, "size": 13, "color": "#222222", "line": {"width": 1,
+                                                                             "color": "white"}},
+            name=t(f"figure.target_{year}", lang),
+            hovertemplate="%{x}: %{y:.1f}<extra>" + t(f"figure.target_{year}", lang) + "</extra>"))
+    fig.update_yaxes(range=[0, 112], title=t("overview.score_axis", lang), gridcolor="#eeeeee")
+    title = t("figure.drivers_title", lang, domain=vocabulary.domain_name(domain, lang), period=scores.period)
+    return legend_below_title(layout(fig, lang, title, 400))
+
+
+def trend(by_period: dict[str, Scores], domain: str, lang: str, change_days: tuple = ()) -> go.Figure:
+    """A domain's score and its drivers over every period, with the level bands and each
+    change of administrative units (the province became part of Hồ Chí Minh City on
+    1/7/2025) marked where it falls: halfway between the year-end points around it."""
+    periods = list(by_period)
+    by_driver = {p: sc.cells[sc.cells.domain == domain].set_index("driver").score
+                 for p, sc in by_period.items()}
+    fig = go.Figure()
+    fig.update_layout(shapes=[  # the level bands, in one update
+        {"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "y0": 20 * k, "y1": 20 * (k + 1),
+         "fillcolor": lv.colour, "opacity": 0.08, "line": {"width": 0}, "layer": "below"}
+        for k, lv in enumerate(vocabulary.LEVELS)])
+    for drv in vocabulary.DRIVERS:
+        y = [by_driver[p].get(drv.code, np.nan) for p in periods]
+        fig.add_trace(go.Scatter(x=periods, y=y, name=drv.name(lang), mode="lines+markers",
+                                 line={"color": drv.colour, "width": 2}, customdata=[
+                                     [domain, drv.code]] * len(periods),
+                                 hovertemplate="%{x}: %{y:.1f}<extra>" + drv.name(lang) + "</extra>"))
+    y = [sc.domains.set_index("domain").score.get(domain, np.nan) for sc in by_period.values()]
+    name = vocabulary.domain_name(domain, lang)
+    fig.add_trace(go.Scatter(x=periods, y=y, name=name, mode="lines+markers+text",
+                             line={"color": "#222222", "width": 4}, marker={"size": 9},
+                             text=[_label(v, lang) for v in y], textposition="top center",
+                             textfont={"shadow": "auto"},  # legible where a driver's line passes
+                             customdata=[domain] * len(periods),
+                             hovertemplate="%{x}: %{y:.1f}<extra>" + name + "</extra>"))
+    fig.update_xaxes(type="category", title=t("figure.period", lang))
+    fig.update_yaxes(range=[0, 100], title=t("overview.score_axis", lang), tickvals=[0, 20, 40, 60,
+                                                                                   80, 100])
+    for day in change_days:
+        before, after = str(day.year - 1), str(day.year)
+        if before in periods and after in periods:
+            x = periods.index(before) + (day.timetuple().tm_yday - 1) / 365
+            fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="y domain",
+                          line={"color": CHANGE_COLOUR, "dash": "dash", "width": 1.5})
+            # named on the line, not in the legend: a long legend entry would stack the legend
+            # one entry per row in a half-width chart, into the title
+            fig.add_annotation(x=x, y=1, yref="y domain", xanchor="right", yanchor="top",
+                               xshift=-4, showarrow=False, font={"color": CHANGE_COLOUR, "size": 12},
+                               text=t("figure.unit_change", lang,
+                                      date=f"{day.day}/{day.month}/{day.year}"))
+    return legend_below_title(layout(fig, lang, t("figure.trend_title", lang, domain=name), 400))
+
+
+def gaps(scores: Scores, domain: str, lang: str) -> go.Figure:
+    """What the domain misses, 100 − S, split by indicator (docs/METHOD.md §3): the biggest share
+    first, coloured by driver."""
+    ind = scores.indicators[(scores.indicators.domain == domain)
+                            & scores.indicators.gap_contribution.notna()]
+    ind = ind.sort_values("gap_contribution", ascending=True)
+    labels = [f"{c} · {short(n)}" for c, n in zip(ind.code, ind[f"name_{lang}"], strict=True)]
+    fig = go.Figure()
+    for drv in vocabulary.DRIVERS:
+        mine = ind.driver == drv.code
+        fig.add_trace(go.Bar(
+            x=ind.gap_contribution[mine], y=[lab for lab, m in zip(labels, mine, strict=True) if m],
+            orientation="h", name=drv.name(lang), marker_color=drv.colour,
+            text=[_label(v, lang) for v in ind.gap_contribution[mine]], textposition="outside",
+            cliponaxis=False, customdata=[[domain, drv.code]] * int(mine.sum()),
+            hovertemplate="%{y}: %{x:.2f}<extra>" + drv.name(lang) + "</extra>"))
+    fig.update_yaxes(categoryorder="array", categoryarray=labels)
+    total = float(ind.gap_contribution.sum()) if len(ind) else np.nan
+    fig.update_xaxes(title=t("figure.gap_axis", lang), gridcolor="#eeeeee",
+                     range=[0, max(5.0, float(ind.gap_contribution.max()) * 1.25) if len(ind) else 5])
+    title = t("figure.gaps_title", lang, domain=vocabulary.domain_name(domain, lang),
+              total=_label(total, lang),
+              period=scores.period)
+    return legend_below_title(layout(fig, lang, title, max(340, 28 * len(ind) + 170)))
+
+
+def whatif(nominal: Scores, changed: Scores, intervals: pd.DataFrame, lang: str) -> go.Figure:
+    """Each smart domain (and the overall): nominal score (hollow), what-if score (filled,
+    level colour) and the Monte Carlo 5–95 % interval of the what-if weights."""
+    order = [d for d in vocabulary.SMART_DOMAIN_CODES if d in set(nominal.domains.domain)]
+    nom = nominal.domains.set_index("domain").score
+    new = changed.domains.set_index("domain").score
+    iv = intervals.set_index("domain")
+    keys = [*order, "overall"]
+    names = [vocabulary.domain_name(d, lang) for d in order] + [t("overview.overall", lang)]
+    n_vals = [*nom.reindex(order), float(nominal.overall.score.iloc[0])]
+    w_vals = [*new.reindex(order), float(changed.overall.score.iloc[0])]
+    fig = go.Figure()
+    xs, ys = [], []
+    for name, lo, hi in zip(names, iv.p05.reindex(keys), iv.p95.reindex(keys), strict=True):
+        xs += [lo, hi, None]
+        ys += [name, name, None]
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=t("figure.interval", lang),
+                             line={"color": "rgba(120,120,120,0.45)", "width": 12},
+                             hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=n_vals, y=names, mode="markers", name=t("figure.nominal", lang),
+                             marker={"symbol": "circle-open", "size": 14, "color": "#222222",
+                                     "line": {"width": 2}},
+                             hovertemplate="%{y}: %{x:.1f}<extra>" + t("figure.nominal", lang)
+                             + "</extra>", customdata=keys))
+    fig.add_trace(go.Scatter(x=w_vals, y=names, mode="markers+text", name=t("figure.whatif", lang),
+                             marker={"size": 12, "color": [_level_colour(v) for v in w_vals],
+                                     "line": {"width": 1, "color": "#222222"}},
+                             text=[_label(v, lang) for v in w_vals], textposition="top center",
+                             hovertemplate="%{y}: %{x:.1f}<extra>" + t("figure.whatif", lang)
+                             + "</extra>", customdata=keys))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(range=[0, 100], title=t("overview.score_axis", lang), gridcolor="#eeeeee",
+                     tickvals=[0, 20, 40, 60, 80, 100])
+    return legend_below_title(layout(fig, lang, t("figure.whatif_title", lang, period=changed.period), 480))
+
+
+def coverage(matrix: pd.DataFrame, labels: list[str], lang: str) -> go.Figure:
+    """Department × period completeness of the current returns; blank = not submitted."""
+    z = matrix.to_numpy(dtype=float) * 100
+    text = [["" if np.isnan(v) else f"{fmt_number(v, lang, 0, fixed=True)}%" for v in row] for row in z]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=list(matrix.columns), y=labels, zmin=0, zmax=100, colorscale="Blues", xgap=2, ygap=2,
+        text=text, texttemplate="%{text}", hoverongaps=False,
+        hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+        colorbar={"title": {"text": t("figure.completeness", lang)}, "ticksuffix": "%"}))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(type="category")
+    return layout(fig, lang, t("figure.coverage_title", lang), 60 + 34 * len(labels) + 60)
+
+
+def target_gaps(scores: Scores, lang: str) -> go.Figure:
+    """Each smart domain's score (bar, level colour) against its 2025 target score
+    (diamond), the biggest shortfall at the top; the shortfall written beside the bar."""
+    d = scores.domains[(scores.domains.domain != vocabulary.FOUNDATIONS) & scores.domains.score.notna()]
+    d = d.sort_values("gap_2025", ascending=True, na_position="first")
+    names = [vocabulary.domain_name(c, lang) for c in d.domain]
+    text = [t("figure.gap_short", lang, gap=_label(g, lang)) if g > 0 else t("figure.target_met", lang)
+            for g in d.gap_2025]
+    fig = go.Figure(go.Bar(x=d.score, y=names, orientation="h", name=t("figure.score", lang),
+                           marker_color=[_level_colour(s) for s in d.score], customdata=d.domain,
+                           hovertemplate="%{y}: %{x:.1f}<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=d.target_score_2025, y=names, mode="markers", name=t("figure.target_2025", lang),
+        marker={"symbol": "diamond", "size": 14, "color": "#222222", "line": {"width": 1, "color": "white"}},
+        customdata=d.domain, hovertemplate="%{y}: %{x:.1f}<extra>" + t("figure.target_2025", lang)
+        + "</extra>"))
+    fig.add_trace(go.Scatter(  # the shortfall, written past whichever ends further right
+        x=np.fmax(d.score, d.target_score_2025) + 2, y=names, mode="text", text=text,
+        textposition="middle right", cliponaxis=False, showlegend=False, hoverinfo="skip"))
+    fig.update_xaxes(range=[0, 125], title=t("overview.score_axis", lang), gridcolor="#eeeeee",
+                     tickvals=[0, 20, 40, 60, 80, 100])
+    title = t("figure.target_gaps_title", lang, period=scores.period)
+    return legend_below_title(layout(fig, lang, title, 440))

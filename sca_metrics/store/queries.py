@@ -1,0 +1,196 @@
+"""Every read and write of the store's data: submissions with provenance, observations,
+warnings and the audit log, as frames for the pages, the command line and scoring. Every
+statement is parameterised.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from sca_metrics.store.errors import REFUSED, StoreError
+from sca_metrics.store.records import CheckedReturn
+from sca_metrics.store.schema import transaction, utc_now
+
+
+@dataclass(frozen=True)
+class Saved:
+    submission_id: int
+    version: int
+    supersedes: int | None
+
+
+def find_current_by_sha(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple | None:
+    """The current submission with exactly this content: re-sending it changes nothing."""
+    return con.execute(
+        "SELECT id, department, period, version FROM current_submissions WHERE sha256 = ?",
+        [sha256],
+    ).fetchone()
+
+
+def save_return(
+    con: duckdb.DuckDBPyConnection,
+    checked: CheckedReturn,
+    *,
+    file_name: str,
+    sha256: str,
+    uploader: str,
+    catalog_version: str,
+    is_demo: bool = False,
+) -> Saved:
+    """Store a valid return in one transaction; the previous current one is superseded."""
+    if not checked.ok:
+        raise StoreError(REFUSED, None, "refusing to store a return with errors")
+    with transaction(con):
+        dept, period = checked.department, checked.period
+        prev = con.execute(
+            "SELECT id FROM current_submissions WHERE department = ? AND period = ?",
+            [dept, period]).fetchone()
+        version = con.execute(
+            "SELECT coalesce(max(version), 0) + 1 FROM submissions "
+            "WHERE department = ? AND period = ?", [dept, period]).fetchone()[0]
+        now = utc_now()
+        sid = con.execute(
+            """INSERT INTO submissions (department, period, version, file_name, sha256,
+                   received_at, uploader, preparer, prepared_on, catalog_version,
+                   n_expected, n_values, is_demo)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+            [dept, period, version, file_name, sha256, now, uploader, checked.preparer,
+             checked.prepared_on, catalog_version, checked.n_expected, checked.n_values, is_demo],
+        ).fetchone()[0]
+        if checked.records:
+            _insert_columns(con, _INSERT_OBSERVATIONS, sid, [
+                [r.indicator, r.value, r.raw, r.quality, r.evidence, r.note, r.cell]
+                for r in checked.records])
+        if checked.unit_records:
+            _insert_columns(con, _INSERT_UNIT_OBSERVATIONS, sid, [
+                [r.indicator, r.unit, r.value, r.raw, r.quality, r.evidence, r.note, r.cell]
+                for r in checked.unit_records])
+        if checked.problems:
+            _insert_columns(con, _INSERT_PROBLEMS, sid, [
+                [p.severity, p.code, p.sheet, p.cell, p.value, p.message("vi"), p.message("en")]
+                for p in checked.problems])
+        _audit(con, now, uploader, "ingest", sid, dept, period, {
+            "file_name": file_name, "sha256": sha256, "version": version,
+            "supersedes": prev[0] if prev else None, "n_values": checked.n_values,
+            "n_warnings": len(checked.problems), "is_demo": is_demo,
+        })
+    return Saved(sid, version, prev[0] if prev else None)
+
+
+# One statement per table and return: the rows travel as list parameters (columns) and are
+# unnested in SQL, which is much faster in DuckDB than executemany and still parameterised.
+_INSERT_OBSERVATIONS = """
+    INSERT INTO observations
+    SELECT ?, unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), unnest(?::VARCHAR[]),
+           unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])"""
+_INSERT_UNIT_OBSERVATIONS = """
+    INSERT INTO unit_observations
+    SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), unnest(?::VARCHAR[]),
+           unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])"""
+_INSERT_PROBLEMS = """
+    INSERT INTO submission_problems
+    SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
+           unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])"""
+
+
+def _insert_columns(con: duckdb.DuckDBPyConnection, sql: str, sid: int, rows: list[list]) -> None:
+    con.execute(sql, [sid, *(list(col) for col in zip(*rows, strict=True))])
+
+
+def withdraw(con: duckdb.DuckDBPyConnection, submission_id: int, actor: str,
+             reason: str = "") -> int | None:
+    """Withdraw a submission; the one before it (if any) becomes current again. Returns it."""
+    row = con.execute(
+        "SELECT department, period, status FROM submission_status WHERE id = ?",
+        [submission_id]).fetchone()
+    if row is None:
+        raise StoreError(REFUSED, None, f"no submission {submission_id}")
+    dept, period, status = row
+    if status == "withdrawn":
+        raise StoreError(REFUSED, None, f"submission {submission_id} is already withdrawn")
+    with transaction(con):
+        now = utc_now()
+        con.execute("INSERT INTO withdrawals VALUES (?, ?, ?, ?)",
+                    [submission_id, now, actor, reason])
+        current = con.execute(
+            "SELECT id FROM current_submissions WHERE department = ? AND period = ?",
+            [dept, period]).fetchone()
+        _audit(con, now, actor, "withdraw", submission_id, dept, period,
+               {"reason": reason, "current_after": current[0] if current else None})
+    return current[0] if current else None
+
+
+def _audit(con, logged_at, actor, action, submission_id, dept, period, detail: dict) -> None:
+    con.execute(
+        "INSERT INTO audit_log (logged_at, actor, action, submission_id, department, period, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [logged_at, actor, action, submission_id, dept, period,
+         json.dumps(detail, ensure_ascii=False, default=str)])
+
+
+# ---- queries (frames for pages, the CLI and scoring) ----
+
+def submissions(con: duckdb.DuckDBPyConnection, department: str | None = None,
+                period: str | None = None) -> pd.DataFrame:
+    return con.execute(
+        """SELECT id, department, period, version, status, file_name, sha256, received_at,
+                  uploader, preparer, prepared_on, n_values, n_expected, n_warnings, is_demo,
+                  withdrawn_at, withdrawn_by, withdraw_reason, catalog_version
+           FROM submission_status
+           WHERE (? IS NULL OR department = ?) AND (? IS NULL OR period = ?)
+           ORDER BY department, period, version""",
+        [department, department, period, period]).df()
+
+
+def current_observations(con: duckdb.DuckDBPyConnection, period: str | None = None) -> pd.DataFrame:
+    return con.execute(
+        """SELECT department, period, submission_id, indicator, value, raw, quality, evidence,
+                  note, cell
+           FROM current_observations WHERE (? IS NULL OR period = ?)
+           ORDER BY period, department, indicator""", [period, period]).df()
+
+
+def current_unit_observations(con: duckdb.DuckDBPyConnection,
+                              period: str | None = None) -> pd.DataFrame:
+    """Every current ward-level value (pilot indicators), by period, indicator and unit."""
+    return con.execute(
+        """SELECT department, period, submission_id, indicator, unit, value, raw, quality,
+                  evidence, note, cell
+           FROM current_unit_observations WHERE (? IS NULL OR period = ?)
+           ORDER BY period, indicator, unit""", [period, period]).df()
+
+
+def unit_observations(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFrame:
+    return con.execute(
+        "SELECT indicator, unit, value, raw, quality, evidence, note, cell FROM unit_observations "
+        "WHERE submission_id = ? ORDER BY indicator, unit", [submission_id]).df()
+
+
+def observations(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFrame:
+    return con.execute(
+        "SELECT indicator, value, raw, quality, evidence, note, cell FROM observations "
+        "WHERE submission_id = ? ORDER BY indicator", [submission_id]).df()
+
+
+def submission_problems(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFrame:
+    return con.execute(
+        "SELECT severity, code, sheet, cell, value, message_vi, message_en "
+        "FROM submission_problems WHERE submission_id = ?", [submission_id]).df()
+
+
+def audit_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT * FROM audit_log ORDER BY id").df()
+
+
+def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when any current return is illustrative demo data (then every view says so)."""
+    return bool(con.execute(
+        "SELECT coalesce(bool_or(is_demo), FALSE) FROM current_submissions").fetchone()[0])
+
+
+def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute("SELECT count(*) FROM submissions").fetchone()[0] == 0

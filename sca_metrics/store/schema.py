@@ -1,0 +1,207 @@
+"""The DuckDB schema: its migrations, the connection that applies them, transactions.
+
+Every table is append-only: a newer return supersedes by having a higher version, and a
+withdrawal is a row of its own, so history is never rewritten. Status (current,
+superseded, withdrawn) is derived in views, never stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from sca_metrics.store.errors import IO, StoreError, classify
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
+
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        "CREATE SEQUENCE submission_id_seq START 1",
+        """CREATE TABLE submissions (
+            id INTEGER PRIMARY KEY DEFAULT nextval('submission_id_seq'),
+            department VARCHAR NOT NULL,
+            period VARCHAR NOT NULL,
+            version INTEGER NOT NULL,
+            file_name VARCHAR NOT NULL,
+            sha256 VARCHAR NOT NULL,
+            received_at TIMESTAMP NOT NULL,
+            uploader VARCHAR NOT NULL,
+            preparer VARCHAR,
+            prepared_on DATE,
+            catalog_version VARCHAR,
+            n_expected INTEGER NOT NULL,
+            n_values INTEGER NOT NULL,
+            is_demo BOOLEAN NOT NULL DEFAULT FALSE,
+            UNIQUE (department, period, version)
+        )""",
+        """CREATE TABLE observations (
+            submission_id INTEGER NOT NULL REFERENCES submissions (id),
+            indicator VARCHAR NOT NULL,
+            value DOUBLE,
+            raw VARCHAR,
+            quality VARCHAR NOT NULL,
+            evidence VARCHAR,
+            note VARCHAR,
+            cell VARCHAR,
+            PRIMARY KEY (submission_id, indicator)
+        )""",
+        """CREATE TABLE submission_problems (
+            submission_id INTEGER NOT NULL REFERENCES submissions (id),
+            severity VARCHAR NOT NULL,
+            code VARCHAR NOT NULL,
+            sheet VARCHAR,
+            cell VARCHAR,
+            value VARCHAR,
+            message_vi VARCHAR,
+            message_en VARCHAR
+        )""",
+        """CREATE TABLE withdrawals (
+            submission_id INTEGER PRIMARY KEY REFERENCES submissions (id),
+            withdrawn_at TIMESTAMP NOT NULL,
+            withdrawn_by VARCHAR NOT NULL,
+            reason VARCHAR
+        )""",
+        "CREATE SEQUENCE audit_id_seq START 1",
+        """CREATE TABLE audit_log (
+            id BIGINT PRIMARY KEY DEFAULT nextval('audit_id_seq'),
+            logged_at TIMESTAMP NOT NULL,
+            actor VARCHAR NOT NULL,
+            action VARCHAR NOT NULL,
+            submission_id INTEGER,
+            department VARCHAR,
+            period VARCHAR,
+            detail VARCHAR
+        )""",
+        """CREATE VIEW current_submissions AS
+            SELECT s.* FROM submissions s
+            WHERE s.id NOT IN (SELECT submission_id FROM withdrawals)
+            QUALIFY row_number() OVER (PARTITION BY s.department, s.period
+                                       ORDER BY s.version DESC) = 1""",
+        """CREATE VIEW submission_status AS
+            SELECT s.*,
+                   CASE WHEN w.submission_id IS NOT NULL THEN 'withdrawn'
+                        WHEN c.id IS NOT NULL THEN 'current'
+                        ELSE 'superseded' END AS status,
+                   w.withdrawn_at, w.withdrawn_by, w.reason AS withdraw_reason,
+                   (SELECT count(*) FROM submission_problems p
+                     WHERE p.submission_id = s.id AND p.severity = 'warning') AS n_warnings
+            FROM submissions s
+            LEFT JOIN withdrawals w ON w.submission_id = s.id
+            LEFT JOIN current_submissions c ON c.id = s.id""",
+        """CREATE VIEW current_observations AS
+            SELECT c.department, c.period, o.*
+            FROM observations o JOIN current_submissions c ON c.id = o.submission_id""",
+    ],
+    # Pilot indicators per ward or commune (the ward sheet); the city value is derived.
+    2: [
+        """CREATE TABLE unit_observations (
+            submission_id INTEGER NOT NULL REFERENCES submissions (id),
+            indicator VARCHAR NOT NULL,
+            unit VARCHAR NOT NULL,
+            value DOUBLE,
+            raw VARCHAR,
+            quality VARCHAR NOT NULL,
+            evidence VARCHAR,
+            note VARCHAR,
+            cell VARCHAR,
+            PRIMARY KEY (submission_id, indicator, unit)
+        )""",
+        """CREATE VIEW current_unit_observations AS
+            SELECT c.department, c.period, u.*
+            FROM unit_observations u JOIN current_submissions c ON c.id = u.submission_id""",
+    ],
+}
+
+
+def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and create or migrate) the database file: a plain connection for tests, the
+    demo builder and the benchmarks. The dashboard and the command line go through
+    `database.Database`, which shares one handle per process and waits for locks."""
+    path = Path(path)
+    try:
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path), read_only=read_only)
+    except (duckdb.Error, OSError) as exc:
+        raise classify(exc, path) from exc
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply every migration newer than the database's schema version; return the version."""
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version "
+                "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)")
+    current = schema_version(con)
+    for version in sorted(v for v in MIGRATIONS if v > current):
+        with transaction(con):
+            for statement in MIGRATIONS[version]:
+                con.execute(statement)
+            con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, utc_now()])
+        current = version
+    return current
+
+
+def check_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """For a file opened read-only (nothing can be migrated): it must be this version's."""
+    found = con.execute("SELECT count(*) FROM information_schema.tables "
+                        "WHERE table_name = 'schema_version'").fetchone()[0]
+    version = schema_version(con) if found else 0
+    if version < SCHEMA_VERSION:
+        raise StoreError(IO, None, f"schema version {version} < {SCHEMA_VERSION}: open the file "
+                                   "once where it can be written to upgrade it")
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """All or nothing. When the commit itself fails (a full disk), DuckDB has already rolled
+    back and a second rollback would fail too, hiding the real reason: it is not tried."""
+    con.begin()
+    try:
+        yield
+    except BaseException:
+        try:
+            con.rollback()
+        except duckdb.Error:
+            log.warning("rollback after a failed write did not run", exc_info=True)
+        raise
+    try:
+        con.commit()
+    except duckdb.Error:
+        try:
+            con.rollback()
+        except duckdb.Error:
+            pass  # "no transaction is active": the failed commit rolled back already
+        raise
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+# Every table of the schema (a test checks this against the database itself).
+TABLES = ("schema_version", "submissions", "observations", "unit_observations",
+          "submission_problems", "withdrawals", "audit_log")
+_COUNTS = """SELECT (SELECT count(*) FROM schema_version), (SELECT count(*) FROM submissions),
+                     (SELECT count(*) FROM observations), (SELECT count(*) FROM unit_observations),
+                     (SELECT count(*) FROM submission_problems), (SELECT count(*) FROM withdrawals),
+                     (SELECT count(*) FROM audit_log)"""
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row counts of every table: a fingerprint that proves nothing changed (tests) and
+    that a backup holds everything (backup, restore)."""
+    row = con.execute(_COUNTS).fetchone()
+    return dict(zip(TABLES, row, strict=True))

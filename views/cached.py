@@ -1,0 +1,162 @@
+"""Cached data access: the database handle, the data version, and the frames and scores every
+session shares (cached per database and data version, never copied: pages never change them).
+
+Streamlit-side only; the engine (sca_metrics) never imports this.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from sca_metrics import snapshot
+from sca_metrics.reference.catalog import Catalog, default_catalog
+from sca_metrics.settings import default_db
+from sca_metrics.store import queries
+from sca_metrics.store.database import SERVER_LINGER, SERVER_WAIT, Database
+from views.session import run_state
+
+
+def db_path() -> Path:
+    return default_db()
+
+
+@st.cache_resource(show_spinner=False)
+def server_logging() -> None:
+    """Once per server process: the engine's log lines (every write, export and failure, with
+    its duration and, for a failure, its traceback) go to the server's log, at SCA_LOG_LEVEL
+    (default INFO)."""
+    logger = logging.getLogger("sca_metrics")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        level = os.environ.get("SCA_LOG_LEVEL", "INFO").upper()
+        logger.setLevel(level if level in logging.getLevelNamesMapping() else "INFO")
+        logger.propagate = False
+
+
+@st.cache_resource(show_spinner=False)
+def _database(path: str) -> Database:
+    return Database(path, wait=SERVER_WAIT, linger=SERVER_LINGER)
+
+
+def db() -> Database:
+    """This server process's one handle on the database (every session shares it)."""
+    return _database(str(db_path()))
+
+
+@contextmanager
+def database() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor of this session's own on the shared handle, for reading."""
+    with db().cursor() as cur:
+        yield cur
+
+
+@st.cache_resource
+def catalog() -> Catalog:
+    return default_catalog()
+
+
+# How long the server goes on with a data version before it looks at the file again: a
+# write from the command line shows on the pages within about 2 s; a write from this server
+# at once (`wrote`), for every session.
+VERSION_TTL = 2.0
+_versions: dict[str, tuple[float, str]] = {}
+_versions_lock = threading.Lock()
+
+
+def data_version() -> str:
+    """Changes whenever the database file changes (from this server or the command line),
+    so cached reads refresh after a write; read from the file's metadata without opening
+    it, once per run (app.py starts each run afresh), at most every VERSION_TTL seconds."""
+    state = run_state()
+    if "data_version" not in state:
+        state["data_version"] = _process_version(str(db_path()))
+    return state["data_version"]
+
+
+def wrote() -> None:
+    """After a write from this server: every session reads the new version at its next rerun
+    (this one makes its scores first, while the others go on with the previous version)."""
+    _process_version(str(db_path()), fresh=True)
+    run_state().pop("data_version", None)
+
+
+def _process_version(path: str, fresh: bool = False) -> str:
+    """The data version every session reads. A new version is published once its data and
+    scores are loaded: the session that finds it (or that wrote it) loads them, and the others
+    go on with the previous version meanwhile, instead of all waiting in line for them."""
+    now = time.monotonic()
+    with _versions_lock:
+        seen = _versions.get(path)
+        if seen is not None and not fresh and now - seen[0] <= VERSION_TTL:
+            return seen[1]
+        if seen is not None:  # this session looks; until it is done the others keep seen[1]
+            _versions[path] = (now, seen[1])
+    current = db().version()
+    if seen is None or current != seen[1]:
+        for load in (is_demo, submissions, unit_observations, scores_by_period):
+            load(path, current)
+    with _versions_lock:
+        _versions[path] = (time.monotonic(), current)
+    return current
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def submissions(path: str, version: str) -> pd.DataFrame:
+    """Cached per database and data version (the arguments are the cache key) and shared by
+    every session, never copied: like every cached frame here, pages never change it in place."""
+    with database() as con:
+        return queries.submissions(con)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def is_demo(path: str, version: str) -> bool:
+    with database() as con:
+        return queries.is_demo(con)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def observations(path: str, version: str) -> pd.DataFrame:
+    """The scoring input: every current value of every period."""
+    with database() as con:
+        return snapshot.observation_frame(con, catalog=catalog())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def unit_observations(path: str, version: str) -> pd.DataFrame:
+    """Every current ward value of the pilot indicators."""
+    with database() as con:
+        return snapshot.unit_frame(con)
+
+
+@st.cache_resource(show_spinner=False)
+def _period_scores_memo() -> dict:
+    """Each period's scores by the content of its values, across data versions: a new
+    return re-scores its own period only."""
+    return {}
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def scores_by_period(path: str, version: str) -> dict:
+    """Scores of every period (default method), cached per database and data version."""
+    memo = _period_scores_memo()
+    by_period = snapshot.scores(catalog(), observations(path, version), memo=memo)
+    for stale in list(memo)[: max(0, len(memo) - 256)]:  # the oldest go first
+        memo.pop(stale, None)
+    return by_period
+
+
+def version() -> tuple[str, str]:
+    """The cache key of every data read: (database path, data version)."""
+    return str(db_path()), data_version()

@@ -1,0 +1,132 @@
+"""One domain: its drivers, indicators (values, scores, targets, gaps, quality, evidence),
+trend over the periods and what it misses, indicator by indicator."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from sca_metrics.method import progress
+from sca_metrics.outputs import pilot_figures, score_figures
+from sca_metrics.outputs.selection import domain_param, driver_param
+from sca_metrics.reference import i18n, vocabulary
+from sca_metrics.reference.units import default_units
+from views import cached, session, widgets
+
+lang = session.lang()
+catalog = cached.catalog()
+st.title(session.t("domain.title"))
+
+by_period = widgets.scores_or_stop()
+
+left, mid = st.columns(2)
+period = session.period_picker(list(by_period), "domain", container=left)
+domain = session.url_select(session.t("domain.picker"), list(vocabulary.DOMAIN_CODES), "domain",
+                           "domain_picker", default=domain_param(st.query_params.get("domain")),
+                           container=mid, format_func=session.labels(session.domain_name, lang))
+scores = by_period[period]
+row = scores.domains[scores.domains.domain == domain].iloc[0]
+cols = st.columns(4)
+if math.isnan(row.score):
+    cols[0].metric(session.t("domain.score"), session.t("overview.missing"))
+    cols[0].caption(session.t("domain.reason", reason=session.t(f"reason.{row.reason}")))
+else:
+    change = row.get("change")
+    cols[0].metric(session.t("domain.score"), session.num(row.score, 1, fixed=True),
+                   delta=None if change is None or math.isnan(change) else
+                   f"{session.num(change, 1, fixed=True)} {session.t('overview.change')}")
+    to_next = row.points_to_next_level
+    cols[0].caption(f"{session.t('overview.level')} {int(row.level)} — {row[f'level_{lang}']} · " + (
+        session.t("domain.top_level") if math.isnan(to_next) else
+        session.t("domain.to_next", points=session.num(to_next, 1, fixed=True), level=int(row.level) + 1)))
+cols[1].metric(session.t("domain.coverage"), f"{session.num(100 * row.coverage, 0)}%")
+cols[2].metric(session.t("domain.gap_2025"), session.num(row.gap_2025, 1, fixed=True))
+cols[3].metric(session.t("domain.gap_2030"), session.num(row.gap_2030, 1, fixed=True))
+
+left, right = st.columns(2)
+with left:
+    widgets.chart(lambda: score_figures.drivers(scores, domain, lang), key="domain_drivers", period=period,
+                 depends=(domain,))
+with right:
+    widgets.chart(lambda: score_figures.trend(by_period, domain, lang, default_units().change_dates()),
+                 key="domain_trend", depends=(domain,),
+                 period=f"{min(by_period)}–{max(by_period)}")
+widgets.data_table(lambda: pd.DataFrame([{
+    session.t("figure.period"): p,
+    session.domain_name(domain): s.domains.set_index("domain").score.get(domain),
+    **{vocabulary.term(vocabulary.DRIVERS, c.driver).name(lang): c.score
+       for c in s.cells[s.cells.domain == domain].itertuples()},
+} for p, s in by_period.items()]), f"trend_{domain}", numbers=lambda trend: {c: 1 for c in trend.columns[1:]})
+
+widgets.chart(lambda: score_figures.gaps(scores, domain, lang), key="domain_gaps", period=period,
+             depends=(domain,))
+
+st.subheader(session.t("domain.indicators"))
+ALL = "all"
+driver = st.segmented_control(
+    session.t("domain.driver_filter"), [ALL, *vocabulary.DRIVER_CODES], key="driver_filter",
+    default=driver_param(st.query_params.get("driver")) or ALL,
+    format_func=lambda d, lang=lang: i18n.t("domain.all_drivers", lang) if d == ALL else
+    vocabulary.term(vocabulary.DRIVERS, d).name(lang)) or ALL
+if driver == ALL:
+    st.query_params.pop("driver", None)
+elif st.query_params.get("driver") != driver:
+    st.query_params["driver"] = driver
+
+ind = scores.indicators[scores.indicators.domain == domain]
+if driver != ALL:
+    ind = ind[ind.driver == driver]
+    st.caption(session.t("domain.from_heatmap", domain=session.domain_name(domain),
+                        driver=vocabulary.term(vocabulary.DRIVERS, driver).name(lang)))
+if ind.empty:
+    st.info(session.t("domain.no_indicators"))
+    st.stop()
+
+
+def _value(r) -> str:
+    if pd.isna(r.value):
+        return "–"
+    if r.kind == "yesno":
+        return session.t("indicator.yes") if r.value >= 0.5 else session.t("indicator.no")
+    return session.num(r.value, 2)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def indicator_table(path: str, version: str, period: str, domain: str, driver: str, lang: str,
+                    _ind: pd.DataFrame) -> pd.DataFrame:
+    """The indicators' table, built once per data version, period, domain, driver and language."""
+    ind = _ind
+    quality = {q.code: q.name(lang) for q in vocabulary.QUALITY_FLAGS}
+    prog = progress.progress_frame(cached.catalog(), cached.observations(path, version), period,
+                                   list(ind.code)).set_index("code")
+    return pd.DataFrame({
+        session.t("indicator.code"): ind.code,
+        session.t("indicator.name"): ind[f"name_{lang}"],
+        session.t("indicator.driver"): [vocabulary.term(vocabulary.DRIVERS, d).name(lang)
+                                        for d in ind.driver],
+        session.t("indicator.direction"): ["↓" if d == "lower" else "↑" for d in ind.direction],
+        session.t("indicator.value"): [_value(r) + (" ⚠" if r.capped else "") for r in ind.itertuples()],
+        session.t("indicator.unit"): ind[f"unit_{lang}"],
+        session.t("indicator.score"): ind.score,
+        session.t("indicator.target_2025"): ind.target_2025,
+        session.t("indicator.gap_2025"): ind.target_score_2025 - ind.score,
+        session.t("indicator.gap_share"): ind.gap_contribution,
+        session.t("indicator.progress"): [
+            pilot_figures.progress_label(prog.loc[c], unit, lang) if c in prog.index else "–"
+            for c, unit in zip(ind.code, ind[f"unit_{lang}"], strict=True)],
+        session.t("indicator.weight"): ind.weight_in_domain,
+        session.t("indicator.quality"): [quality.get(q, "") if isinstance(q, str) else "" for q in
+                                        ind.get("quality", pd.Series(index=ind.index))],
+        session.t("indicator.evidence"): ind.get("evidence", ""),
+        session.t("indicator.department"): ind.department,
+    })
+
+
+table = indicator_table(*cached.version(), period, domain, driver, lang, ind)
+widgets.table(table, numbers={session.t("indicator.score"): 1, session.t("indicator.target_2025"): 2,
+                             session.t("indicator.gap_2025"): 1, session.t("indicator.gap_share"): 2},
+             percent=(session.t("indicator.weight"),))
+st.caption(session.t("domain.reversed_note") + "  \n" + session.t("domain.capped_note"))
+widgets.downloads(table, f"indicators_{domain}_{period}")

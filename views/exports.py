@@ -1,0 +1,109 @@
+"""Briefing exports: the briefing pack (PowerPoint + PDF), any figure as PNG/SVG/PDF, the data
+as XLSX/CSV. Files are built on the server only when a download is clicked."""
+
+from __future__ import annotations
+
+import functools
+import io
+import zipfile
+
+import streamlit as st
+
+from sca_metrics.outputs import briefing, exports, render
+from sca_metrics.reference.units import default_units
+from views import cached, session, widgets
+
+lang = session.lang()
+st.title(session.t("export.title"))
+
+by_period = widgets.scores_or_stop()
+path, version = cached.version()
+period = session.period_picker(list(by_period), "export")
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def pack(path: str, version: str, period: str, lang: str) -> briefing.Pack:
+    """Built once per database version, period and language (rendering takes seconds)."""
+    return briefing.build(*slides(path, version, period, lang))
+
+
+def pack_file(kind: str, path: str, version: str, period: str, lang: str) -> bytes:
+    """Runs when a download is clicked, outside the script run."""
+    built = pack(path, version, period, lang)
+    if kind != "zip":
+        return getattr(built, kind)
+    stem = briefing.stem(period, lang)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{stem}.pptx", built.pptx)
+        archive.writestr(f"{stem}.pdf", built.pdf)
+    return buffer.getvalue()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def slides(path: str, version: str, period: str, lang: str) -> tuple[briefing.Context, list]:
+    ctx = briefing.Context(cached.catalog(), cached.scores_by_period(path, version),
+                           cached.submissions(path, version), period, lang,
+                           cached.is_demo(path, version))
+    return ctx, briefing.slides(ctx)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def data_sheets(path: str, version: str) -> dict:
+    return exports.data_sheets(cached.scores_by_period(path, version), cached.submissions(path, version),
+                               cached.catalog(), cached.unit_observations(path, version), default_units())
+
+
+ready = render.available()
+
+st.subheader(session.t("export.pack"))
+st.caption(session.t("export.pack_help"))
+if not ready:
+    st.warning(session.t("export.no_browser"), icon=":material/warning:")
+stem = briefing.stem(period, lang)
+files = (("zip", "export.pack_zip", "application/zip", "zip"),
+         ("pptx", "export.pack_pptx",
+          "application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
+         ("pdf", "export.pack_pdf", "application/pdf", "pdf"))
+for column, (kind, label, mime, ext) in zip(st.columns(3), files, strict=True):
+    column.download_button(session.t(label), functools.partial(pack_file, kind, path, version, period, lang),
+                           file_name=f"{stem}.{ext}", mime=mime, key=f"pack_{kind}", disabled=not ready,
+                           on_click="ignore", icon=":material/download:", type="primary" if kind == "zip"
+                           else "secondary")
+
+# The slides are worked out only when one of these sections is opened (each new data version
+# would otherwise cost every visit of this page the whole deck).
+contents = widgets.opened(session.t("export.pack_contents"), "export_contents", ":material/slideshow:")
+if contents is not None:
+    with contents:
+        _, deck = slides(path, version, period, lang)
+        st.caption(session.t("export.pack_count", slides=len(deck),
+                            figures=sum(s.has_figure for s in deck)))
+        for number, s in enumerate(deck, start=1):
+            st.markdown(f"**{number}. {s.title}**\n\n" + "\n".join(f"- {line}" for line in s.sentences))
+
+single = widgets.opened(session.t("export.figures"), "export_figures", ":material/image:")
+if single is not None:
+    with single:
+        _, deck = slides(path, version, period, lang)
+        with_figure = [s for s in deck if s.has_figure]
+        titles = {s.key: f"{n}. {s.title}" for n, s in enumerate(with_figure, start=1)}
+        chosen = st.selectbox(session.t("export.figure_pick"), list(titles), format_func=titles.get,
+                              key="export_figure")
+        figure = next(s.figure for s in with_figure if s.key == chosen)
+        st.plotly_chart(figure, width="stretch", config=widgets.CHART_CONFIG, key="export_preview")
+        widgets.format_buttons(functools.partial(render.render, figure), f"dttm_{chosen}_{period}", "export")
+
+st.subheader(session.t("export.data"))
+st.caption(session.t("export.data_help"))
+# The sheets are made when a button is clicked (outside the script run), not at every rerun.
+columns = st.columns([1.5] + [1] * len(exports.DATA_SHEETS))
+columns[0].download_button(session.t("export.data_xlsx"),
+                           lambda: exports.xlsx_bytes(data_sheets(path, version)),
+                           file_name="dttm_data.xlsx", mime=exports.XLSX_MIME,
+                           key="data_xlsx", on_click="ignore", icon=":material/download:")
+for column, name in zip(columns[1:], exports.DATA_SHEETS, strict=True):
+    column.download_button(session.t(f"export.csv_{name}"),
+                           lambda name=name: exports.csv_bytes(data_sheets(path, version)[name]),
+                           file_name=f"dttm_{name}.csv", mime="text/csv", key=f"data_{name}",
+                           on_click="ignore", icon=":material/download:")

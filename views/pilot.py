@@ -1,0 +1,143 @@
+"""The Vũng Tàu pilot: headline cards with progress status, series with targets across the
+1 July 2025 unit change, progress to targets, and the wards in either unit system."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from sca_metrics.method import pilot, progress
+from sca_metrics.outputs import pilot_figures
+from sca_metrics.reference import vocabulary
+from sca_metrics.reference.units import default_units
+from views import cached, session, widgets
+
+BADGES = {"achieved": ("blue", ":material/verified:"), "on_track": ("green", ":material/trending_up:"),
+          "acceleration": ("yellow", ":material/speed:"), "limited": ("orange", ":material/trending_flat:"),
+          "deterioration": ("red", ":material/trending_down:"), "insufficient": ("gray", ":material/help:")}
+
+lang = session.lang()
+st.title(session.t("pilot.title"))
+
+by_period = widgets.scores_or_stop()
+catalog, units = cached.catalog(), default_units()
+obs = cached.observations(*cached.version())
+wards = cached.unit_observations(*cached.version())
+inds = [i for i in catalog.indicators if i.pilot]
+codes = [i.code for i in inds]
+period = session.period_picker(list(by_period), "pilot")
+province = units.change_for("BRVT")
+st.caption(session.t("pilot.intro", basis=province.basis(lang) if province else ""))
+
+
+def with_unit(x: float, unit: str, decimals: int = 1) -> str:
+    return session.num(x, decimals) + ("" if unit == "%" else " ") + unit
+
+
+def card(container, ind, row) -> None:
+    unit = ind.unit(lang)
+    with container.container(border=True, height="stretch"):
+        st.markdown(f"**{ind.name(lang).split(' (')[0]}** ({unit})", help=f"{ind.code} · {ind.name(lang)}")
+        value = session.t("pilot.missing") if math.isnan(row.value) else session.num(row.value, 1)
+        delta = None if math.isnan(row.change) else (
+            f"{'+' if row.change >= 0 else '−'}{session.num(abs(row.change), 1)} "
+            f"{session.t('pilot.change', period=row.previous_period)}")
+        st.metric(ind.name(lang), value, delta=delta, label_visibility="collapsed",
+                  delta_color="normal" if ind.direction == "higher" else "inverse")
+        colour, icon = BADGES[row.status]
+        st.badge(vocabulary.term(vocabulary.PROGRESS_STATUSES, row.status).name(lang), color=colour,
+                 icon=icon)
+        target = (session.t("pilot.target", year=int(row.target_year), target=with_unit(row.target, unit))
+                  if row.target is not None and not math.isnan(row.target) else session.t("pilot.no_target"))
+        rates = "" if row.ratio is None or math.isnan(row.ratio) else " · " + session.t(
+            "figure.progress_rates", actual=pilot_figures.rate_text(row.actual_rate, row.method, unit, lang),
+            required=pilot_figures.rate_text(row.required_rate, row.method, unit, lang))
+        st.caption(target + rates)
+
+
+prog = progress.progress_frame(catalog, obs, period, codes)
+heads = pilot.headlines(obs, prog, period)
+st.subheader(session.t("pilot.headlines", period=period))
+rows = list(heads.itertuples())
+for start in range(0, len(rows), 4):  # a row of cards at a time, so each row lines up
+    for column, row in zip(st.columns(4), rows[start:start + 4], strict=False):
+        card(column, catalog.indicator(row.code), row)
+
+change_days = units.pilot_change_dates()
+city = obs[obs.indicator.isin(codes) & (obs.period.astype(int) <= int(period))]
+
+
+def show_series() -> None:
+    title = session.t("figure.multiples_title")
+    widgets.chart(lambda: pilot_figures.pilot_multiples(city, prog, catalog, change_days, lang, title),
+                 "pilot_series", period, unit=None)
+
+
+def show_progress() -> None:
+    st.caption(session.t("pilot.progress_help"))
+    title = session.t("figure.progress_title", period=period)
+    widgets.chart(lambda: pilot_figures.progress_bars(prog, catalog, lang, title),
+                 "pilot_progress", period, unit="progress")
+    widgets.data_table(prog.assign(
+        name=[catalog.indicator(c).name(lang) for c in prog.code],
+        status=[vocabulary.term(vocabulary.PROGRESS_STATUSES, s).name(lang) for s in prog.status],
+    ).rename(columns={
+        "code": session.t("method.col_code"), "name": session.t("method.col_name"),
+        "status": session.t("pilot.col_status"), "base_period": session.t("pilot.col_base"),
+        "base_value": session.t("pilot.col_base_value"), "latest_value": session.t("pilot.col_value"),
+        "target": session.t("pilot.col_target"), "target_year": session.t("pilot.col_target_year"),
+        "actual_rate": session.t("pilot.col_actual"), "required_rate": session.t("pilot.col_required"),
+        "ratio": session.t("pilot.col_ratio")}).drop(columns=["latest_period", "method"]),
+        f"pilot_progress_{period}", numbers={session.t("pilot.col_ratio"): 3})
+
+
+def show_wards() -> None:
+    left, right = st.columns(2)
+    system = left.radio(session.t("pilot.system"), [pilot.CURRENT, pilot.FORMER], horizontal=True,
+                        key="pilot_system", format_func=lambda s: session.t(f"pilot.system_{s}"))
+    code = session.url_select(session.t("pilot.indicator"), codes, "indicator", "pilot_indicator",
+                             default=codes[0], container=right,
+                             format_func=lambda c: catalog.indicator(c).name(lang))
+    ind = catalog.indicator(code)
+    system_name = session.t(f"pilot.system_{system}")
+    st.caption(session.t("pilot.aggregation", how=vocabulary.term(vocabulary.AGGREGATIONS, ind.aggregation)
+                        .name(lang).lower()) + " " + session.t("pilot.rolled_note"))
+    mine = wards[wards.indicator == code]
+    frame = pilot.in_system(mine, catalog, units, pilot.system_day(units, system))
+    now = frame[frame.period == period]
+    if now.empty and len(mine[mine.period == period]):
+        st.info(session.t("pilot.never_split", period=period), icon=":material/call_split:")
+    elif now.empty:
+        st.info(session.t("pilot.no_ward_data", period=period))
+    else:
+        short = ind.name(lang).split(" (")[0]
+        gaps = now[now.value.isna()]
+        if len(gaps):
+            st.warning(session.t("pilot.incomplete", units=", ".join(
+                units.unit(u).name(lang) for u in gaps.unit)))
+        city_value = city[(city.indicator == code) & (city.period == period)].value
+        title = session.t("figure.wards_title", name=short, system=system_name, period=period)
+        whole = city_value.iloc[0] if len(city_value) else None
+        widgets.chart(lambda: pilot_figures.ward_bars(now, ind, units, lang, title, city=whole),
+                     f"pilot_wards_{system}", period, unit=None, depends=(code,))
+        widgets.data_table(now.assign(unit=[units.unit(u).name(lang) for u in now.unit])[
+            ["unit", "value", "population", "n_sources"]].rename(columns={
+                "unit": session.t("pilot.col_unit"), "value": session.t("pilot.col_value"),
+                "population": session.t("pilot.col_population"),
+                "n_sources": session.t("pilot.col_sources")}),
+            f"pilot_wards_{code}_{period}_{system}", numbers={session.t("pilot.col_value"): 1})
+    history = frame[frame.period.astype(int) <= int(period)]
+    if len(history):
+        title = session.t("figure.ward_series_title", name=ind.name(lang).split(" (")[0],
+                         system=system_name)
+        widgets.chart(lambda: pilot_figures.ward_lines(history, ind, units, change_days, lang, title),
+                     f"pilot_ward_lines_{system}", period, unit=None, depends=(code,))
+    st.caption(session.t("pilot.no_map"))
+
+
+tabs = session.url_tabs(["series", "progress", "wards"], "pilot.tab_")
+for tab, show in zip(tabs, (show_series, show_progress, show_wards), strict=True):
+    if tab.open:
+        with tab:
+            show()

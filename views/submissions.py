@@ -1,0 +1,104 @@
+"""Who has submitted what: per department and period, completeness, warnings, versions."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from sca_metrics.method import tracker
+from sca_metrics.outputs import score_figures
+from sca_metrics.reference import i18n, vocabulary
+from views import cached, session, widgets
+
+lang = session.lang()
+catalog = cached.catalog()
+st.title(session.t("submissions.title"))
+st.write(session.t("submissions.intro"))
+
+path, version = cached.version()
+subs = cached.submissions(path, version)
+if subs.empty:
+    st.info(session.t("app.empty_db", db=cached.db_path()))
+    st.stop()
+
+known = sorted(subs.period.astype(str).unique())
+periods = [str(y) for y in range(vocabulary.PERIOD_FIRST, vocabulary.PERIOD_LAST + 1)]
+# Its own key: the list runs to 2030 (who is missing for a coming period), unlike the
+# score pages' list of periods with data.
+period = session.url_select(session.t("overview.period"), periods, "period", "submissions_period",
+                           default=known[-1])
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def period_status(path: str, version: str, period: str) -> pd.DataFrame:
+    return tracker.period_status(cached.catalog(), cached.submissions(path, version), period)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def coverage_matrix(path: str, version: str) -> pd.DataFrame:
+    subs = cached.submissions(path, version)
+    return tracker.coverage_matrix(cached.catalog(), subs, sorted(subs.period.astype(str).unique()))
+
+
+status = period_status(path, version, period)
+missing = tracker.missing_departments(status)
+submitted = status[status.state == tracker.SUBMITTED]
+
+cols = st.columns(4)
+cols[0].metric(session.t("submissions.submitted"), f"{len(submitted)}/{len(status)}")
+cols[1].metric(session.t("submissions.missing"), session.num(len(missing), 0))
+cols[2].metric(session.t("submissions.coverage"),
+               f"{session.num(100 * submitted.coverage.mean(), 0)}%" if len(submitted) else "–")
+cols[3].metric(session.t("submissions.warnings"), session.num(int(submitted.n_warnings.sum()), 0))
+if missing:
+    st.warning(session.t("submissions.missing_list", period=period,
+                        departments=", ".join(widgets.department_label(d) for d in missing)),
+               icon=":material/pending_actions:")
+else:
+    st.success(session.t("submissions.all_in", period=period), icon=":material/task_alt:")
+
+view = pd.DataFrame({
+    session.t("col.department"): status.department.map(widgets.department_label),
+    session.t("submissions.col_state"): status.state.map(lambda s: session.t(f"submissions.state_{s}")),
+    session.t("col.version"): status.version,
+    session.t("submissions.col_versions"): status.n_versions,
+    session.t("col.received_at"): status.received_at,
+    session.t("col.uploader"): status.uploader,
+    session.t("col.preparer"): status.preparer,
+    session.t("col.n_values"): status.n_values,
+    session.t("col.n_expected"): status.n_expected,
+    session.t("submissions.col_coverage"): status.coverage,
+    session.t("col.n_warnings"): status.n_warnings,
+    session.t("col.file_name"): status.file_name,
+})
+st.dataframe(view, hide_index=True, width="stretch", height=35 * (len(view) + 1) + 3, column_config={
+    session.t("submissions.col_coverage"): st.column_config.ProgressColumn(
+        min_value=0.0, max_value=1.0, format="percent"),
+    session.t("col.received_at"): st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
+})
+widgets.downloads(view, f"submissions_{period}")
+
+matrix = coverage_matrix(path, version)
+labels = [widgets.department_label(d) for d in matrix.index]
+widgets.chart(lambda: score_figures.coverage(matrix, labels, lang), key="submissions_coverage",
+             period=f"{known[0]}–{known[-1]}", unit="completeness")
+widgets.data_table(matrix.set_axis(labels).rename_axis(session.t("col.department")).reset_index(),
+                  "coverage", percent=tuple(known))
+
+st.subheader(session.t("submissions.history"))
+codes = [d.code for d in catalog.departments]
+only = st.selectbox(session.t("submissions.history_filter"), [None, *codes], key="history_department",
+                    format_func=lambda c, lang=lang: i18n.t("submissions.all_departments", lang)
+                    if c is None else widgets.department_label(c, lang))
+history = subs if only is None else subs[subs.department == only]
+history = history.assign(
+    status=history.status.map(lambda s: session.t(f"status.{s}")),
+    department=history.department.map(widgets.department_label),
+)[["id", "department", "period", "version", "status", "n_values", "n_expected", "n_warnings",
+   "received_at", "uploader", "preparer", "file_name", "withdrawn_at", "withdrawn_by",
+   "withdraw_reason", "sha256"]]
+history = history.rename(columns={c: session.t(f"col.{c}") for c in history.columns})
+st.dataframe(history, width="stretch", hide_index=True, column_config={
+    session.t(f"col.{c}"): st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")
+    for c in ("received_at", "withdrawn_at")})
+widgets.downloads(history, "submission_history")

@@ -1,0 +1,180 @@
+"""Upload a return (check → preview of the changes → confirm) and download templates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from sca_metrics.intake import ingest, preview
+from sca_metrics.intake.template import template_bytes, template_file_name
+from sca_metrics.reference import i18n, problems, units, vocabulary
+from sca_metrics.reference.problems import errors, warnings
+from sca_metrics.store.errors import StoreError
+from views import cached, session, widgets
+
+lang = session.lang()
+catalog = cached.catalog()
+st.title(session.t("upload.title"))
+st.write(session.t("upload.intro"))
+
+flash = st.session_state.pop("upload_flash", None)
+if flash:
+    st.success(flash, icon=":material/check_circle:")
+failed = st.session_state.pop("upload_failed", None)
+if failed:
+    st.error(failed, icon=":material/error:")
+
+codes = [d.code for d in catalog.departments]
+left, right = st.columns(2)
+department = left.selectbox(session.t("upload.department"), codes,
+                            format_func=session.labels(widgets.department_label, lang), key="up_department")
+periods = [str(y) for y in range(vocabulary.PERIOD_FIRST, vocabulary.PERIOD_LAST + 1)]
+this_year = str(min(max(date.today().year - 1, vocabulary.PERIOD_FIRST), vocabulary.PERIOD_LAST))
+period = right.selectbox(session.t("upload.period"), periods, index=periods.index(this_year),
+                         key="up_period")
+
+
+@st.cache_data(show_spinner=False)
+def _template(department: str, period: str, version: str) -> bytes:
+    return template_bytes(cached.catalog(), department, period)
+
+
+indicators = catalog.for_department(department)
+left, right = st.columns([1, 2])
+left.download_button(
+    session.t("upload.download"), _template(department, period, catalog.version),
+    file_name=template_file_name(department, period), type="primary", icon=":material/download:",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+right.caption(session.t("upload.n_indicators", n=len(indicators)))
+catalog_box = widgets.opened(session.t("upload.catalog_table"), "up_catalog", ":material/list:")
+if catalog_box is not None:
+    with catalog_box:
+        widgets.table(pd.DataFrame({
+            session.t("method.col_code"): [i.code for i in indicators],
+            session.t("method.col_name"): [i.name(lang) for i in indicators],
+            session.t("method.col_domain"): [session.domain_name(i.domain) for i in indicators],
+            session.t("method.col_driver"): [vocabulary.term(vocabulary.DRIVERS, i.driver).name(lang)
+                                            for i in indicators],
+            session.t("method.col_unit"): [i.unit(lang) for i in indicators],
+            session.t("method.col_direction"): ["↓" if i.direction == "lower" else "↑"
+                                               for i in indicators],
+            session.t("method.col_target_2025"): [i.target_2025 for i in indicators],
+        }), numbers={session.t("method.col_target_2025"): 2})
+
+st.divider()
+uploader = st.text_input(session.t("upload.uploader"),
+                         value=session.t("upload.uploader_default", department=department),
+                         key=f"up_uploader_{department}", max_chars=120)
+attempt = st.session_state.setdefault("upload_attempt", 0)
+file = st.file_uploader(session.t("upload.file"), type=["xlsx"], key=f"upload_file_{attempt}")
+if file is None:
+    st.stop()
+
+data = file.getvalue()
+subs = cached.submissions(*cached.version())
+same = subs[(subs.sha256 == ingest.sha256(data)) & (subs.status == "current")]
+if len(same):
+    same = same.iloc[0]
+    st.info(session.t("upload.duplicate", version=same.version,
+                     department=widgets.department_label(same.department), period=same.period),
+            icon=":material/content_copy:")
+    st.stop()
+
+checked = ingest.check_bytes(data, catalog, department, period)
+
+
+def show_problems(found: list, name: str) -> None:
+    """The first problems as a table, the count, and every one of them as CSV/XLSX (built
+    only when clicked): a return with 50,000 bad values stays one page."""
+    listed = problems.ordered(found)
+    if len(listed) > problems.SHOWN:
+        st.caption(session.t("upload.shown_first", shown=session.num(problems.SHOWN),
+                            n=session.num(len(listed))))
+    widgets.table(problems.table(listed[: problems.SHOWN], lang))
+    widgets.downloads(lambda: problems.table(listed, lang), name)
+
+
+bad = errors(checked.problems)
+if bad:
+    st.error(session.t("upload.rejected", file=widgets.literal(file.name), n=session.num(len(bad))),
+             icon=":material/error:")
+    show_problems(checked.problems, f"problems_{department}_{period}")
+    st.stop()
+
+notes = warnings(checked.problems)
+if notes:
+    with st.expander(session.t("upload.warnings", n=session.num(len(notes))), icon=":material/warning:"):
+        show_problems(notes, f"warnings_{department}_{period}")
+
+st.success(session.t("upload.valid", n_values=checked.n_values, n_expected=checked.n_expected),
+           icon=":material/fact_check:")
+obs = cached.observations(*cached.version())
+wards = cached.unit_observations(*cached.version())
+pilot_codes = {i.code for i in indicators if i.pilot}
+current = pd.concat([
+    obs[(obs.department == department) & (obs.period.astype(str) == period)
+        & ~obs.indicator.isin(pilot_codes)].assign(unit=""),  # city values derive from wards
+    wards[(wards.department == department) & (wards.period.astype(str) == period)],
+], ignore_index=True)
+previous = subs[(subs.department == department) & (subs.period.astype(str) == period)
+                & (subs.status == "current")]
+st.caption(session.t("upload.replaces", version=int(previous.version.iloc[0])) if len(previous)
+           else session.t("upload.first"))
+
+diff = preview.changes(checked, current)
+st.markdown(session.t("upload.summary", **preview.summary(diff)))
+show_all = st.toggle(session.t("upload.show_unchanged"), key="up_show_unchanged")
+shown = diff if show_all else diff[diff.change != preview.UNCHANGED]
+names = {i.code: i.name(lang) for i in indicators}
+quality = {q.code: q.name(lang) for q in vocabulary.QUALITY_FLAGS}
+unit_names = {u.code: u.name(lang) for u in units.default_units().units}
+columns = {
+    session.t("method.col_code"): shown.indicator,
+    session.t("method.col_name"): shown.indicator.map(names),
+    session.t("pilot.col_unit"): shown.unit.map(unit_names),
+    session.t("upload.col_change"): shown.change.map(lambda c: session.t(f"upload.change_{c}")),
+    session.t("upload.col_old"): [session.num(v, 2) for v in shown.old_value.astype(float)],
+    session.t("upload.col_new"): [session.num(v, 2) for v in shown.new_value.astype(float)],
+    session.t("upload.col_old_quality"): shown.old_quality.map(quality).fillna("–"),
+    session.t("upload.col_new_quality"): shown.new_quality.map(quality).fillna("–"),
+    session.t("upload.col_evidence"): shown.new_evidence.fillna("–"),
+    session.t("upload.col_cell"): shown.cell.fillna("–"),
+}
+if not (shown.unit != "").any():
+    del columns[session.t("pilot.col_unit")]
+widgets.table(pd.DataFrame(columns))
+
+
+def save(data: bytes, file_name: str, department: str, period: str, uploader: str) -> None:
+    """Runs as the button's callback, before the rerun that shows its outcome."""
+    try:
+        with cached.db().writing() as con:
+            result = ingest.ingest_bytes(con, data, file_name, catalog, uploader.strip() or department,
+                                         expected_department=department, expected_period=period)
+    except StoreError as exc:  # busy, read-only, full disk: nothing was saved
+        st.session_state["upload_failed"] = widgets.literal(exc.message(lang))
+        return
+    cached.wrote()
+    if result.status == ingest.ACCEPTED:
+        st.session_state["upload_flash"] = i18n.t(
+            "upload.saved", lang, department=widgets.department_label(department, lang),
+            period=period, version=result.version)
+        st.session_state["upload_attempt"] = attempt + 1  # a fresh, empty uploader
+    elif result.status == ingest.DUPLICATE:  # the same file was saved meanwhile
+        st.session_state["upload_flash"] = i18n.t(
+            "upload.duplicate", lang, version=result.version,
+            department=widgets.department_label(department, lang), period=period)
+    else:
+        st.session_state["upload_failed"] = i18n.t(
+            "upload.rejected", lang, file=widgets.literal(file_name),
+            n=i18n.fmt_number(len(errors(result.problems)), lang))
+
+
+writable = cached.db().can_write()
+if not writable:
+    st.warning(widgets.literal(StoreError("read_only", cached.db_path()).message(lang)),
+               icon=":material/lock:")
+st.button(session.t("upload.confirm"), type="primary", icon=":material/save:", key="up_confirm",
+          on_click=save, args=(data, file.name, department, period, uploader), disabled=not writable)

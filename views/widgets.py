@@ -1,0 +1,163 @@
+"""The pieces every page draws the same way: charts with their exports, tables with their
+downloads, sections made only while open, and what to say when the database cannot answer.
+
+Streamlit-side only; the engine (sca_metrics) never imports this.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from sca_metrics.outputs import briefing, exports, figure_style, render
+from sca_metrics.outputs.selection import drill_target
+from sca_metrics.reference.textnorm import markdown_literal as literal  # someone's text in a message
+from sca_metrics.store.errors import StoreError
+from views.cached import catalog, db_path, is_demo, scores_by_period, version
+from views.session import lang, num, t
+
+# The toolbar's camera button saves a PNG at three times the screen size (print quality).
+CHART_CONFIG = {"displaylogo": False,
+                "toImageButtonOptions": {"format": "png", "scale": 3, "filename": "dttm_chart"}}
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _figure(key: str, version: tuple[str, str], depends: tuple, _draw: Callable[[], go.Figure]) -> go.Figure:
+    """A figure drawn once per data version and whatever else it depends on (period,
+    language, domain…), then shared by every session: a rerun only sends it."""
+    return _draw()
+
+
+def chart(fig: go.Figure | Callable[[], go.Figure], key: str, period: str, drill: bool = False,
+          unit: str | None = "score", container=st, depends: tuple = ()) -> None:
+    """A plotly figure with the print-quality image button and a server-side export (PNG,
+    SVG, PDF with the source line). With `drill`, clicking a point that carries a domain opens
+    the Domain page on it (and on the driver of a heatmap cell). `fig` may be a function that
+    draws it: then it is drawn once per data version, `key` and `depends` — which must name
+    everything the drawing reads besides the data: the language, the period, the domain…"""
+    if callable(fig):
+        fig = _figure(key, version(), (lang(), period, *depends), fig)
+    if not drill:
+        container.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key=key)
+    else:
+        event = container.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key=key,
+                                       on_select="rerun", selection_mode="points")
+        target = drill_target(event.selection if event else None)
+        if target is not None:
+            params = {"lang": lang(), **target.query_params()}
+            if "period" in st.query_params:
+                params["period"] = st.query_params["period"]
+            st.switch_page("views/domain.py", query_params=params)
+    figure_export(fig, key, period, unit, container)
+
+
+def figure_export(fig, name: str, period: str, unit: str | None = "score", container=st) -> None:
+    """PNG (2400 px), SVG and PDF of a figure, rendered on the server only when clicked;
+    without chromium, says how to enable it."""
+    popover = container.popover(t("export.figure"), icon=":material/image:", key=f"{name}_export",
+                                on_change="rerun")
+    if not popover.open:  # its buttons are made only when someone opens it
+        return
+    with popover:
+        if render.available():
+            st.caption(t("export.figure_help"))
+        language = lang()
+        draw = functools.partial(print_figure, fig, language=language, period=period,
+                                 source=briefing.source_text(language, is_demo(*version())),
+                                 unit=t(f"figure.unit_{unit}") if unit else None)
+        format_buttons(draw, f"dttm_{name}_{period}", name)
+
+
+def format_buttons(draw, stem: str, key: str) -> None:
+    """One download button per export format; `draw(fmt)` makes the file, only when clicked.
+    Without chromium: how to enable server-side export, instead of the buttons."""
+    if not render.available():
+        st.info(t("export.no_browser"))
+        return
+    for column, fmt in zip(st.columns(len(render.FORMATS)), render.FORMATS, strict=True):
+        column.download_button(fmt.upper(), functools.partial(draw, fmt), file_name=f"{stem}.{fmt}",
+                               mime=render.MIME[fmt], key=f"{key}_{fmt}", on_click="ignore",
+                               icon=":material/download:")
+
+
+def print_figure(fig, fmt: str, language: str, period: str, source: str, unit: str | None) -> bytes:
+    """Runs when a download is clicked (outside the script run: no session state here)."""
+    return render.render(figure_style.for_print(fig, language, period, source, unit), fmt)
+
+
+def table(frame: pd.DataFrame, numbers: dict[str, int] | None = None,
+          percent: tuple[str, ...] = (), **kwargs) -> None:
+    """A data frame shown with the language's number format (1.234,5 in Vietnamese),
+    while sorting still uses the numbers. `numbers`: column → decimals (fixed)."""
+    styler = frame.style
+    for col, decimals in (numbers or {}).items():
+        if col in frame.columns:
+            styler = styler.format(lambda x, d=decimals: num(x, d, fixed=True), subset=[col],
+                                   na_rep="–")
+    for col in percent:
+        if col in frame.columns:
+            styler = styler.format(lambda x: f"{num(100 * x, 0)}%", subset=[col], na_rep="–")
+    kwargs.setdefault("hide_index", True)
+    st.dataframe(styler, width="stretch", **kwargs)
+
+
+def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
+    """CSV and XLSX of a chart's data, side by side, safe against formula injection. The
+    frame may be a function that makes it: then it is made only when a button is clicked."""
+    make = frame if callable(frame) else lambda: frame
+    left, right = st.columns(2)
+    # Callables: the files are built only when clicked, not on every rerun.
+    left.download_button(t("download.csv"), lambda: exports.csv_bytes(make()), file_name=f"{name}.csv",
+                         mime="text/csv", icon=":material/download:", key=f"{name}_csv",
+                         on_click="ignore")
+    right.download_button(t("download.xlsx"), lambda: exports.xlsx_bytes({name: make()}),
+                          file_name=f"{name}.xlsx", mime=exports.XLSX_MIME,
+                          icon=":material/download:", key=f"{name}_xlsx", on_click="ignore")
+
+
+def opened(label: str, key: str, icon: str, expanded: bool = False):
+    """An expander whose content is made only while it is open: the container to fill, or
+    None while it is closed (opening or closing it reruns the page)."""
+    box = st.expander(label, expanded=expanded, icon=icon, key=key, on_change="rerun")
+    return box if box.open else None
+
+
+def data_table(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
+               numbers: dict[str, int] | Callable[[pd.DataFrame], dict[str, int]] | None = None,
+               percent: tuple[str, ...] = (), expanded: bool = False) -> None:
+    """The data behind a chart: a table in an expander with its CSV/XLSX downloads, made
+    only while the expander is open (most reruns never show it). `frame` may be a function
+    that makes it, and `numbers` a function of the frame, so nothing is built while closed."""
+    box = opened(t("download.data_table"), f"{name}_data", ":material/table:", expanded)
+    if box is not None:
+        data = frame() if callable(frame) else frame
+        with box:
+            table(data, numbers(data) if callable(numbers) else numbers, percent)
+            downloads(data, name)
+
+
+def department_label(code: str, language: str | None = None) -> str:
+    dept = catalog().department(code)
+    return f"{code} — {dept.name(language or lang())}" if dept else code
+
+
+def store_error(exc: StoreError) -> None:
+    """What the database could not do, what it means and what to do, in place of the page
+    (the traceback goes to the server's log, never to the page)."""
+    icons = {"busy": ":material/hourglass_top:", "read_only": ":material/lock:",
+             "corrupt": ":material/broken_image:", "disk_full": ":material/storage:"}
+    st.error(literal(exc.message(lang())), icon=icons.get(exc.kind, ":material/error:"))
+    st.stop()
+
+
+def scores_or_stop() -> dict:
+    """Scores of every period; on an empty database, says how to start and stops the page."""
+    by_period = scores_by_period(*version())
+    if not by_period:
+        st.info(t("app.empty_db", db=db_path()))
+        st.stop()
+    return by_period
