@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from bench.timing import report  # noqa: E402
+from sca_metrics import settings  # noqa: E402
 from sca_metrics.demo import build_demo  # noqa: E402
 from sca_metrics.outputs.exports import XLSX_MIME  # noqa: E402
 from sca_metrics.reference import i18n  # noqa: E402
@@ -69,6 +70,7 @@ def main() -> None:
         build_demo(con, default_catalog())
         con.close()
         os.environ["SCA_DB"] = str(db)
+        settings.reload()
         result = {}
         for page in PAGES:
             result[page] = summary(timed(open_page(page)))

@@ -8,17 +8,18 @@ import io
 import json
 import logging
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 import pandas as pd
 
-from sca_metrics import snapshot
+from sca_metrics import settings, snapshot
 from sca_metrics.intake.ingest import ACCEPTED, DUPLICATE, ingest_path
 from sca_metrics.intake.template import write_template
 from sca_metrics.intake.values import parse_period
 from sca_metrics.method.scoring import ARITHMETIC, DEFAULT_THRESHOLD, METHODS
 from sca_metrics.method.uncertainty import MonteCarlo
-from sca_metrics.reference import problems
+from sca_metrics.reference import formatting, problems
 from sca_metrics.reference.catalog import CatalogError, default_catalog, read_catalog
 from sca_metrics.reference.i18n import LANGS
 from sca_metrics.reference.textnorm import printable
@@ -61,16 +62,10 @@ class _OneLine(logging.Formatter):
 
 
 def _configure_logging() -> None:
-    import os
-
-    level = os.environ.get("SCA_LOG_LEVEL", "ERROR").upper()
     handler = logging.StreamHandler(sys.stderr)
-    if level != "DEBUG":
+    if settings.current().log_level != "DEBUG":
         handler.setFormatter(_OneLine())
-    root = logging.getLogger()
-    if not root.handlers:
-        root.addHandler(handler)
-    root.setLevel(level if level in logging.getLevelNamesMapping() else "ERROR")
+    settings.configure_logging(handler, "ERROR")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -185,7 +180,23 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--by", default="cli", help="who withdraws")
     c.add_argument("--reason", default="", help="why (kept in the audit log)")
     c.set_defaults(func=_withdraw)
+
+    c = sub.add_parser("settings", parents=[common],
+                       help="the settings in effect (from SCA_* environment variables)")
+    c.add_argument("--get", choices=[f.name for f in fields(settings.Settings)],
+                   help="print one setting's value only (scripts/start.sh passes upload_mb to Streamlit)")
+    c.set_defaults(func=_settings)
     return p
+
+
+def _settings(args) -> int:
+    chosen = settings.current()
+    if args.get:
+        print(getattr(chosen, args.get))
+        return 0
+    for f in fields(chosen):
+        print(f"{f.name} = {getattr(chosen, f.name)}")
+    return 0
 
 
 def _writer(args) -> Database:
@@ -217,7 +228,7 @@ def _demo_into(con, args) -> int:
 def _template(args) -> int:
     catalog = default_catalog()
     period, problem = parse_period(args.period)
-    if problem or catalog.department(args.department) is None:
+    if problem or period is None or catalog.find_department(args.department) is None:
         known = ", ".join(d.code for d in catalog.departments)
         print(f"error: unknown department {args.department!r} (known: {known}) "
               f"or invalid period {args.period!r}", file=sys.stderr)
@@ -241,8 +252,13 @@ def _ingest(args) -> int:
         args.problems.parent.mkdir(parents=True, exist_ok=True)
         args.problems.write_bytes(exports.csv_bytes(table) if args.problems.suffix.lower() == ".csv"
                                   else exports.xlsx_bytes({"problems": table}))
-        print(f"{len(table):,} problems written to {args.problems}")
+        print(f"{_count(len(table), 'problem')} written to {args.problems}")
     return 1 if rejected else 0
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 error', '1,234 errors': the command line's summaries are in English."""
+    return f"{formatting.number(n, 'en')} {noun}{'' if formatting.plural(n, 'en') == 'one' else 's'}"
 
 
 def _ingest_files(db: Database, args, catalog) -> tuple[int, list]:
@@ -265,7 +281,7 @@ def _ingest_files(db: Database, args, catalog) -> tuple[int, list]:
             more = len(listed) - problems.SHOWN
             hint = (f"all of them are in {args.problems}" if args.problems
                     else "write them all with --problems FILE.csv")
-            print(f"{name}: … and {more:,} more problems ({hint})")
+            print(f"{name}: … and {_count(more, 'more problem')} ({hint})")
         found.append(problems.table(listed, args.lang, file_name=path.name))
         if r.status == ACCEPTED:
             note = f", supersedes #{r.supersedes}" if r.supersedes else ""
@@ -277,7 +293,7 @@ def _ingest_files(db: Database, args, catalog) -> tuple[int, list]:
         else:
             rejected += 1
             n = sum(p.is_error for p in r.problems)
-            print(f"{name}: rejected ({n:,} errors); nothing stored")
+            print(f"{name}: rejected ({_count(n, 'error')}); nothing stored")
     return rejected, found
 
 
@@ -398,7 +414,7 @@ def _backup(args) -> int:
     with Database(args.db, wait=args.wait, create=False) as db:
         counts = database.backup(db, args.out, force=args.force)
     print(f"{printable(args.out)}: backup of {printable(args.db)} "
-          f"({counts['submissions']:,} submissions, {sum(counts.values()):,} rows in "
+          f"({_count(counts['submissions'], 'submission')}, {_count(sum(counts.values()), 'row')} in "
           f"{len(counts)} tables)")
     return 0
 
@@ -406,7 +422,7 @@ def _backup(args) -> int:
 def _restore(args) -> int:
     counts, kept = database.restore(args.source, args.db, force=args.force, wait=args.wait)
     print(f"{printable(args.db)}: restored from {printable(args.source)} "
-          f"({counts['submissions']:,} submissions, {sum(counts.values()):,} rows)")
+          f"({_count(counts['submissions'], 'submission')}, {_count(sum(counts.values()), 'row')})")
     if kept:
         print(f"the database it replaced is kept as {printable(kept)}")
     return 0

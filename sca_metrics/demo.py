@@ -22,9 +22,8 @@ from sca_metrics.intake import layout
 from sca_metrics.intake.ingest import IngestResult, ingest_bytes
 from sca_metrics.intake.template import build_template, template_file_name
 from sca_metrics.method import pilot
-from sca_metrics.reference import vocabulary
+from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.catalog import Catalog, Indicator
-from sca_metrics.reference.i18n import fmt_number
 from sca_metrics.reference.units import Units, default_units, reference_date
 
 DEMO_PERIODS = tuple(str(y) for y in range(2018, 2027))
@@ -70,7 +69,7 @@ def _value(ind: Indicator, p: float) -> float:
     return float(round(x)) if whole and ind.kind == "number" else round(x, 1)
 
 
-def _typed(ind: Indicator, x: float, rng: np.random.Generator) -> object:
+def _typed(ind: Indicator, x: float, rng: np.random.Generator) -> str | float:
     """The value as an official might type it: mostly numbers, sometimes Vietnamese text."""
     if ind.kind == "yesno":
         return "Có (Yes)" if x else "Không (No)"
@@ -78,9 +77,9 @@ def _typed(ind: Indicator, x: float, rng: np.random.Generator) -> object:
         return str(int(x))
     style = rng.random()
     if ind.kind == "percent" and style < 0.15:
-        return f"{fmt_number(x, 'vi', 1)}%"
+        return f"{formatting.number(x, 'vi', 1)}%"
     if not x.is_integer() and style < 0.35:
-        return fmt_number(x, "vi", 1)
+        return formatting.number(x, "vi", 1)
     return x
 
 
@@ -112,7 +111,7 @@ def _return(catalog: Catalog, department: str, period: str, corrected: bool = Fa
     flags, weights = list(QUALITY_WEIGHTS), list(QUALITY_WEIGHTS.values())
     typo_done = False
     for r in range(layout.HEADER_ROW + 1, ws.max_row + 1):
-        ind = catalog.indicator(ws.cell(r, cols["code"]).value)
+        ind = catalog.indicator(str(ws.cell(r, cols["code"]).value))
         p = _progress(ind, year)
         if p is None or rng.random() < 0.04:
             continue
@@ -167,7 +166,8 @@ def _fill_wards(ws, catalog: Catalog, department: str, period: str, rng: np.rand
     last_former = str(pilot.system_day(units, pilot.FORMER).year - 1)
     values = pilot.in_system(former.assign(period=last_former), catalog, units,
                              reference_date(period))
-    by_cell = {(r.unit, r.indicator): round(r.value, 1) for r in values.itertuples()}
+    by_cell = {(u, i): round(float(v), 1) for u, i, v in zip(values.unit, values.indicator, values.value,
+                                                              strict=True)}
     header = layout.UNITS_HEADER_ROW
     cols = {ws.cell(header, c).value: c for c in range(1, ws.max_column + 1)}
     tail = {label.key: cols[label.text] for label in layout.UNIT_TAIL_COLUMNS}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Create .venv and install the pinned requirements (only when they changed).
-#   scripts/setup.sh runtime   → requirements.txt + Debian's chromium and Noto fonts (exports)
-#   scripts/setup.sh dev       → requirements-dev.txt + the same + Debian's LibreOffice (tests)
+# Create .venv and install the locked requirements (only when they changed): the direct pins
+# are in requirements*.txt, every transitive version in the matching .lock file.
+#   scripts/setup.sh runtime   → requirements.lock + Debian's chromium and Noto fonts (exports)
+#   scripts/setup.sh dev       → requirements-dev.lock + the same + Debian's LibreOffice (tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-runtime}"
@@ -13,9 +14,9 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
 fi
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 
-req=requirements.txt
-[ "$mode" = dev ] && req=requirements-dev.txt
-stamp=".venv/.installed-$mode-$(cat requirements*.txt | sha256sum | cut -c1-16)"
+req=requirements.lock
+[ "$mode" = dev ] && req=requirements-dev.lock
+stamp=".venv/.installed-$mode-$(cat requirements*.txt requirements*.lock | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$req"

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Install everything (Python packages; Debian's chromium, Noto fonts and LibreOffice), lint,
-# and run every test (unit, AppTest, real browser).
+# check the layering and the types, and run every test (unit, AppTest, real browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh dev
 .venv/bin/ruff check .
+.venv/bin/lint-imports      # the pipeline's layering (contracts in pyproject.toml)
+.venv/bin/mypy              # the engine's types (settings in pyproject.toml)
 .venv/bin/python -m pytest "$@"

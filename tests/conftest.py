@@ -2,8 +2,16 @@ from __future__ import annotations
 
 import pytest
 
+from sca_metrics import settings
 from sca_metrics.reference.catalog import Catalog, default_catalog
 from sca_metrics.store import queries, schema
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings():
+    """Each test starts from the environment as it is (a test that changes a variable with
+    monkeypatch calls settings.reload() itself; monkeypatch restores it afterwards)."""
+    settings.reload()
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""The pages of the dashboard (run by app.py through st.navigation) and what they share."""

@@ -7,7 +7,6 @@ Streamlit-side only; the engine (sca_metrics) never imports this.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from sca_metrics import snapshot
+from sca_metrics import settings, snapshot
 from sca_metrics.reference.catalog import Catalog, default_catalog
 from sca_metrics.settings import default_db
 from sca_metrics.store import queries
@@ -32,17 +31,11 @@ def db_path() -> Path:
 
 @st.cache_resource(show_spinner=False)
 def server_logging() -> None:
-    """Once per server process: the engine's log lines (every write, export and failure, with
-    its duration and, for a failure, its traceback) go to the server's log, at SCA_LOG_LEVEL
-    (default INFO)."""
-    logger = logging.getLogger("sca_metrics")
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        logger.addHandler(handler)
-        level = os.environ.get("SCA_LOG_LEVEL", "INFO").upper()
-        logger.setLevel(level if level in logging.getLevelNamesMapping() else "INFO")
-        logger.propagate = False
+    """Once per server process: the engine's log lines go to the server's output, at
+    SCA_LOG_LEVEL (default INFO)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    settings.configure_logging(handler, "INFO", "sca_metrics")
 
 
 @st.cache_resource(show_spinner=False)

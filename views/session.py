@@ -10,7 +10,7 @@ import functools
 
 import streamlit as st
 
-from sca_metrics.reference import i18n, vocabulary
+from sca_metrics.reference import formatting, i18n, vocabulary
 
 
 def lang() -> str:
@@ -23,7 +23,7 @@ def t(key: str, **params: object) -> str:
 
 
 def num(x: float | int | None, decimals: int = 1, fixed: bool = False) -> str:
-    return i18n.fmt_number(x, lang(), decimals, fixed)
+    return formatting.number(x, lang(), decimals, fixed)
 
 
 def labels(fn, language: str):

@@ -7,9 +7,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from sca_metrics import settings
 from sca_metrics.intake import ingest, preview
 from sca_metrics.intake.template import template_bytes, template_file_name
-from sca_metrics.reference import i18n, problems, units, vocabulary
+from sca_metrics.reference import formatting, i18n, problems, units, vocabulary
 from sca_metrics.reference.problems import errors, warnings
 from sca_metrics.store.errors import StoreError
 from views import cached, session, widgets
@@ -68,7 +69,8 @@ uploader = st.text_input(session.t("upload.uploader"),
                          value=session.t("upload.uploader_default", department=department),
                          key=f"up_uploader_{department}", max_chars=120)
 attempt = st.session_state.setdefault("upload_attempt", 0)
-file = st.file_uploader(session.t("upload.file"), type=["xlsx"], key=f"upload_file_{attempt}")
+file = st.file_uploader(session.t("upload.file"), type=["xlsx"], key=f"upload_file_{attempt}",
+                        max_upload_size=settings.current().upload_mb)
 if file is None:
     st.stop()
 
@@ -169,7 +171,7 @@ def save(data: bytes, file_name: str, department: str, period: str, uploader: st
     else:
         st.session_state["upload_failed"] = i18n.t(
             "upload.rejected", lang, file=widgets.literal(file_name),
-            n=i18n.fmt_number(len(errors(result.problems)), lang))
+            n=formatting.number(len(errors(result.problems)), lang))
 
 
 writable = cached.db().can_write()

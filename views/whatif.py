@@ -12,7 +12,7 @@ import streamlit as st
 from sca_metrics.method.scoring import ARITHMETIC, METHODS, Options, content_key, score_period
 from sca_metrics.method.uncertainty import MonteCarlo, uncertainty
 from sca_metrics.outputs import score_figures
-from sca_metrics.reference import i18n, vocabulary
+from sca_metrics.reference import formatting, i18n, vocabulary
 from views import cached, session, widgets
 
 lang = session.lang()
@@ -47,7 +47,7 @@ STEPS = [round(0.1 * k, 1) for k in range(31)]  # weights 0–3 by 0,1
 def weight_slider(label: str, key: str) -> float:
     """A weight 0–3 shown in the language's number format (1,5 in Vietnamese)."""
     return st.select_slider(label, STEPS, value=1.0, key=key,
-                            format_func=lambda w, lang=lang: i18n.fmt_number(w, lang, 1, fixed=True))
+                            format_func=lambda w, lang=lang: formatting.number(w, lang, 1, fixed=True))
 
 
 controls, results = st.columns([1, 2], gap="large")

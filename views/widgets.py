@@ -141,7 +141,7 @@ def data_table(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
 
 
 def department_label(code: str, language: str | None = None) -> str:
-    dept = catalog().department(code)
+    dept = catalog().find_department(code)
     return f"{code} — {dept.name(language or lang())}" if dept else code
 
 

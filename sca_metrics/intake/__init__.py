@@ -1,0 +1,1 @@
+"""Intake: survey templates out, returned workbooks in — read safely, validated, stored."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 
-from sca_metrics.store.records import CheckedReturn
+from sca_metrics.store.records import CheckedReturn, Record, UnitRecord
 
 NEW, CHANGED, REMOVED, UNCHANGED = "new", "changed", "removed", "unchanged"
 CHANGE_ORDER = (NEW, CHANGED, REMOVED, UNCHANGED)
@@ -23,11 +24,12 @@ def changes(checked: CheckedReturn, current: pd.DataFrame) -> pd.DataFrame:
     current values of the same department and period (indicator, value, quality, evidence,
     and unit for ward values); empty when nothing was submitted yet."""
     units = current.unit if "unit" in current else pd.Series([""] * len(current), index=current.index)
-    old = {(r.indicator, u if isinstance(u, str) else ""): r
-           for r, u in zip(current.itertuples(), units, strict=True)}
+    old: dict[tuple[str, str], Any] = {(str(r.indicator), u if isinstance(u, str) else ""): r
+                                       for r, u in zip(current.itertuples(), units, strict=True)}
     rows = []
     seen = set()
-    for rec in [*checked.records, *checked.unit_records]:
+    received: list[Record | UnitRecord] = [*checked.records, *checked.unit_records]
+    for rec in received:
         key = (rec.indicator, getattr(rec, "unit", ""))
         seen.add(key)
         before = old.get(key)
@@ -37,7 +39,7 @@ def changes(checked: CheckedReturn, current: pd.DataFrame) -> pd.DataFrame:
             change = REMOVED if old_value is not None else UNCHANGED
         elif old_value is None:
             change = NEW
-        elif (not math.isclose(rec.value, old_value, rel_tol=1e-9, abs_tol=1e-12)
+        elif (before is None or not math.isclose(rec.value, old_value, rel_tol=1e-9, abs_tol=1e-12)
               or rec.quality != _text(before.quality)
               or _text(rec.evidence) != _text(before.evidence)):
             change = CHANGED

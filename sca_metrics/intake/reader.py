@@ -19,14 +19,15 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import python_calamine
 from defusedxml import ElementTree as SafeET
 
+from sca_metrics import settings
 from sca_metrics.reference.problems import Problem
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
 # A real return unpacks to well under 1 MB; 30 MB is far beyond any, and small enough that
 # reading all of it stays within a couple of hundred megabytes.
 MAX_UNPACKED_BYTES = 30 * 1024 * 1024
@@ -70,7 +71,7 @@ class Limits:
 @dataclass
 class Sheet:
     name: str
-    rows: list[list[object]]
+    rows: Sequence[Sequence[object]]
     percent_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, col), 0-based
     state: str = VISIBLE  # or "hidden" / "veryHidden", as the workbook declares it
 
@@ -141,8 +142,9 @@ def read_workbook(data: bytes, limits: Limits | None = None) -> tuple[RawWorkboo
 
 def inspect_container(data: bytes) -> list[Problem]:
     """Every reason to refuse the file before parsing it; empty when it is safe to read."""
-    if len(data) > MAX_FILE_BYTES:
-        return [Problem("file_too_large", params={"size": _mb(len(data)), "limit": _mb(MAX_FILE_BYTES)})]
+    limit = settings.current().upload_bytes  # the same limit as the upload widget's (SCA_UPLOAD_MB)
+    if len(data) > limit:
+        return [Problem("file_too_large", params={"size": _mb(len(data)), "limit": _mb(limit)})]
     if data.startswith(OLE_MAGIC):
         # Encrypted OOXML is wrapped in an OLE container with an EncryptionInfo stream.
         marker = "EncryptionInfo".encode("utf-16-le")
@@ -277,7 +279,7 @@ def _percent_styles(zf: zipfile.ZipFile) -> set[str]:
         return set()
     styles = SafeET.fromstring(zf.read("xl/styles.xml"))
     custom = {
-        int(f.get("numFmtId")): f.get("formatCode", "")
+        int(f.get("numFmtId", "-1")): f.get("formatCode", "")
         for f in styles.iter(f"{{{_MAIN_NS}}}numFmt")
     }
     xfs = styles.find(f"{{{_MAIN_NS}}}cellXfs")

@@ -16,9 +16,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from sca_metrics.intake import layout
-from sca_metrics.reference import vocabulary
+from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.catalog import Catalog, Indicator
-from sca_metrics.reference.i18n import fmt_number, t
+from sca_metrics.reference.i18n import t
 from sca_metrics.reference.units import Unit, Units, default_units, reference_date
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -42,7 +42,7 @@ def build_template(catalog: Catalog, department: str, period: str,
                    units: Units | None = None) -> Workbook:
     """The return workbook of one department for one period, ready to save or fill: the
     indicators sheet for its provincial indicators, the ward sheet for its pilot ones."""
-    dept = catalog.department(department)
+    dept = catalog.find_department(department)
     if dept is None:
         raise KeyError(f"unknown department {department!r}")
     indicators = catalog.for_department(department)
@@ -201,10 +201,10 @@ def _units(ws, indicators: tuple[Indicator, ...], wards: list[Unit], dept_name: 
     ws.row_dimensions[2].height = 45
     ws.merge_cells(f"A1:{last}1")
     ws.merge_cells(f"A2:{last}2")
-    for i, col in enumerate(lead, start=1):
-        _header(ws, layout.UNITS_HEADER_ROW, i, col.text, WIDTHS[col.key])
-    for i, col in enumerate(tail, start=first_tail):
-        _header(ws, layout.UNITS_HEADER_ROW, i, col.text, WIDTHS[col.key])
+    for i, label in enumerate(lead, start=1):
+        _header(ws, layout.UNITS_HEADER_ROW, i, label.text, WIDTHS[label.key])
+    for i, label in enumerate(tail, start=first_tail):
+        _header(ws, layout.UNITS_HEADER_ROW, i, label.text, WIDTHS[label.key])
     for i, ind in enumerate(indicators, start=first_ind):
         _header(ws, layout.UNITS_HEADER_ROW, i, ind.code, WIDTHS["indicator"])
         how = vocabulary.term(vocabulary.AGGREGATIONS, ind.aggregation).vi.lower()
@@ -277,7 +277,7 @@ def _number_validation(ind: Indicator, ref: str) -> DataValidation:
     dv.errorTitle = "Giá trị không hợp lệ / Invalid value"
     dv.error = "Nhập một số hợp lệ / Enter a valid number"
     arrow = "↑" if ind.direction == "higher" else "↓"
-    target = fmt_number(ind.target_2025, "vi", 2) if ind.target_2025 is not None else "–"
+    target = formatting.number(ind.target_2025, "vi", 2) if ind.target_2025 is not None else "–"
     dv.promptTitle = ind.code
     dv.prompt = (f"{arrow} {vocabulary.term(vocabulary.DIRECTIONS, ind.direction).vi}. "
                  f"Mục tiêu 2025: {target} {ind.unit_vi}")[:255]

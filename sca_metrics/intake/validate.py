@@ -6,9 +6,8 @@ import re
 
 from sca_metrics.intake import layout, values
 from sca_metrics.intake.reader import RawWorkbook, Sheet, cell_ref
-from sca_metrics.reference import vocabulary
+from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.catalog import Catalog, Indicator
-from sca_metrics.reference.i18n import fmt_number
 from sca_metrics.reference.problems import ERROR, WARNING, Problem, errors
 from sca_metrics.reference.textnorm import nfc
 from sca_metrics.reference.units import Unit, Units, default_units, reference_date
@@ -28,7 +27,7 @@ def check_workbook(
     indicators sheet and its pilot indicators on the ward sheet; the sheets it needs are
     required, a ward sheet is checked whenever present."""
     out = CheckedReturn(None, None)
-    refused = set()
+    refused: set[layout.Label] = set()
     info, sheet, wards = (_role_sheet(book, label, out, refused) for label in
                           (layout.SHEET_INFO, layout.SHEET_INDICATORS, layout.SHEET_UNITS))
     if info is None and layout.SHEET_INFO not in refused:
@@ -48,8 +47,9 @@ def check_workbook(
     if wards is not None:
         period = out.period or (str(expected_period) if expected_period else None)
         _check_units(wards, catalog, department, period, units or default_units(), out)
-    if not errors(out.problems) and out.n_values == 0 and (sheet or wards) is not None:
-        out.problems.append(Problem("no_values", sheet=(sheet or wards).name))
+    filled = sheet if sheet is not None else wards
+    if not errors(out.problems) and out.n_values == 0 and filled is not None:
+        out.problems.append(Problem("no_values", sheet=filled.name))
     return out
 
 
@@ -88,7 +88,7 @@ def _check_info(info: Sheet, catalog: Catalog, exp_dept: str | None, exp_period:
     if "department" in found:
         raw = found["department"][1]
         code = nfc(raw).upper()
-        if catalog.department(code) is None:
+        if catalog.find_department(code) is None:
             problem("department_unknown", "department", raw)
         elif exp_dept and code != exp_dept:
             problem("department_mismatch", "department", raw, expected=exp_dept)
@@ -96,9 +96,9 @@ def _check_info(info: Sheet, catalog: Catalog, exp_dept: str | None, exp_period:
             out.department = code
     if "period" in found:
         raw = found["period"][1]
-        period, code = values.parse_period(raw)
-        if code:
-            problem(code, "period", raw, first=vocabulary.PERIOD_FIRST, last=vocabulary.PERIOD_LAST)
+        period, issue = values.parse_period(raw)
+        if issue:
+            problem(issue, "period", raw, first=vocabulary.PERIOD_FIRST, last=vocabulary.PERIOD_LAST)
         elif exp_period and period != str(exp_period):
             problem("period_mismatch", "period", raw, expected=exp_period)
         else:
@@ -106,9 +106,9 @@ def _check_info(info: Sheet, catalog: Catalog, exp_dept: str | None, exp_period:
     if "preparer" in found:
         out.preparer = values.raw_text(found["preparer"][1])
     if "date" in found and not values.is_blank(found["date"][1]):
-        out.prepared_on, code = values.parse_date(found["date"][1])
-        if code:
-            problem(code, "date", found["date"][1], WARNING)
+        out.prepared_on, issue = values.parse_date(found["date"][1])
+        if issue:
+            problem(issue, "date", found["date"][1], WARNING)
 
 
 def _info_fields(info: Sheet) -> dict[str, tuple[tuple[int, int], object]]:
@@ -196,7 +196,7 @@ def _check_row(row: _Cells, catalog: Catalog, department: str | None, seen: dict
             row.problem("code_missing", "code")
         return
     code = nfc(raw_code).upper()
-    ind = catalog.indicator(code)
+    ind = catalog.find(code)
     if ind is None:
         row.problem("indicator_unknown", "code")
         return
@@ -236,28 +236,30 @@ def _parse_value(ind: Indicator, raw: object, percent_styled: bool, problem) -> 
     elif ind.kind == "level":
         value, code = values.parse_level(raw)
         if code == "level_range":
-            problem(code, parsed=fmt_number(value, "vi", 2))
+            problem(code, parsed=formatting.number(value, "vi", 2))
             return None
     else:
         value, code, ambiguous = values.parse_number(raw, percent_sign=ind.kind == "percent")
         if value is not None and ind.kind == "percent" and percent_styled:
             value *= 100  # Excel stores a typed 45% as 0.45 in a percent-formatted cell
         if value is not None and ambiguous:
-            problem("value_ambiguous", WARNING, parsed=fmt_number(value, "vi", 6))
+            problem("value_ambiguous", WARNING, parsed=formatting.number(value, "vi", 6))
     if code:
         problem(code)
         return None
+    if value is None:
+        return None
     if ind.kind == "percent" and not 0 <= value <= 100:
-        problem("percent_range", parsed=fmt_number(value, "vi", 2))
+        problem("percent_range", parsed=formatting.number(value, "vi", 2))
         return None
     if ind.kind == "number" and value < 0 <= min(ind.worst, ind.best):
-        problem("negative_count", parsed=fmt_number(value, "vi", 2))
+        problem("negative_count", parsed=formatting.number(value, "vi", 2))
         return None
     lo, hi = min(ind.worst, ind.best), max(ind.worst, ind.best)
     if ind.kind in ("number", "percent") and not lo <= value <= hi:
         bound = hi if value > hi else lo
-        problem("value_capped", WARNING, parsed=fmt_number(value, "vi", 2),
-                bound=fmt_number(bound, "vi", 2))
+        problem("value_capped", WARNING, parsed=formatting.number(value, "vi", 2),
+                bound=formatting.number(bound, "vi", 2))
     return value
 
 
@@ -326,8 +328,9 @@ def _unit_indicators(sheet: Sheet, head_row: int, cols: dict[str, int], catalog:
     for key, c in cols.items():
         if key in labels:
             continue
-        ind = catalog.indicator(key)
-        code, params = None, {}
+        ind = catalog.find(key)
+        code: str | None = None
+        params: dict[str, object] = {}
         if ind is None:
             code = "indicator_unknown"
         elif department and ind.department != department:
@@ -374,13 +377,15 @@ def _unit_problem(row: _Cells, key: str, elsewhere: Unit | None, units: Units, p
     if elsewhere is None:
         row.problem("unit_unknown", key, period=period, allowed=valid)
     elif elsewhere.valid_to is not None and elsewhere.valid_to < day:
-        successor = units.unit(units.successor(elsewhere.code, day))
+        successor = units.successor(elsewhere.code, day)
         row.problem("unit_replaced", key, period=period, unit=elsewhere.name_vi,
-                    until=elsewhere.valid_to.strftime("%d/%m/%Y"), successor=successor.name_vi)
+                    until=elsewhere.valid_to.strftime("%d/%m/%Y"),
+                    successor=units.unit(successor).name_vi if successor else "–")
     else:
         former = ", ".join(units.unit(c).name_vi for c in units.predecessors(elsewhere.code))
         row.problem("unit_not_yet", key, period=period, unit=elsewhere.name_vi,
-                    since=elsewhere.valid_from.strftime("%d/%m/%Y"), former=former or valid)
+                    since=elsewhere.valid_from.strftime("%d/%m/%Y") if elsewhere.valid_from else "–",
+                    former=former or valid)
 
 
 def _check_unit_row(row: _Cells, unit: Unit, indicators: dict[str, Indicator],

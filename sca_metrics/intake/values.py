@@ -98,9 +98,10 @@ def parse_level(raw: object) -> tuple[float | None, str | None]:
     if isinstance(raw, (int, float)):
         x = float(raw)
     else:
-        x, problem, _ = parse_number(_LEVEL_PREFIX.sub("", nfc(raw)))
-        if problem:
+        parsed, problem, _ = parse_number(_LEVEL_PREFIX.sub("", nfc(raw)))
+        if problem or parsed is None:
             return None, "value_not_level"
+        x = parsed
     if not x.is_integer():
         return None, "value_not_level"
     lo, hi = vocabulary.LEVEL_RANGE

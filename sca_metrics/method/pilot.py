@@ -91,13 +91,13 @@ def _combine(unit_values: pd.DataFrame, catalog: Catalog, units: Units,
     reported one."""
     rows = []
     for (period, code), group in unit_values.groupby(["period", "indicator"], sort=True):
-        ind = catalog.indicator(code)
+        ind = catalog.find(str(code))
         if ind is None or not ind.pilot:
             continue  # a value stored under an older catalog
         how = ind.aggregation
         reported = dict(zip(group.unit, group.value, strict=True))
         targets: dict[str, list[str]] = {}
-        for unit in units.pilot_units(period):
+        for unit in units.pilot_units(str(period)):
             target = target_of(unit.code)
             if target is not None:
                 targets.setdefault(target, []).append(unit.code)

@@ -14,7 +14,9 @@ target; after 2025, from the 2025 value towards the 2030 target.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -60,7 +62,7 @@ def meets(value: float, target: float, direction: str) -> bool:
 def assess(x0: float, t0: int, xt: float, t: int, target: float, target_year: int,
            direction: str) -> Progress:
     """The status of one series from its base and latest values (docs/METHOD.md §6)."""
-    known = {"base_period": t0, "base_value": x0, "latest_period": t, "latest_value": xt,
+    known: dict[str, Any] = {"base_period": t0, "base_value": x0, "latest_period": t, "latest_value": xt,
              "target_year": target_year, "target": target}
     if meets(xt, target, direction):
         return Progress(ACHIEVED, **known)
@@ -114,7 +116,7 @@ def progress_frame(catalog: Catalog, values: pd.DataFrame, period: str | int,
     `values`: columns period, indicator, value."""
     by_code: dict[str, dict[int, float]] = {}
     for row in values.itertuples(index=False):
-        by_code.setdefault(row.indicator, {})[int(row.period)] = float(row.value)
+        by_code.setdefault(str(row.indicator), {})[int(str(row.period))] = float(row.value)  # type: ignore[arg-type]
     rows = []
     for ind in catalog.indicators:
         if codes is not None and ind.code not in codes:
@@ -125,7 +127,7 @@ def progress_frame(catalog: Catalog, values: pd.DataFrame, period: str | int,
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
 
 
-def values_from_scores(by_period: dict) -> pd.DataFrame:
+def values_from_scores(by_period: Mapping) -> pd.DataFrame:
     """period, indicator, value of every scored period (the scores carry each input value)."""
     frames = [sc.indicators[["code", "value"]].assign(period=str(p)) for p, sc in by_period.items()]
     if not frames:

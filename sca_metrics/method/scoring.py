@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -107,12 +107,19 @@ def aggregate(scores, weights=None, method: str = ARITHMETIC,
     return float(s[0]), float(c[0])
 
 
-def level(score) -> np.ndarray | int | None:
-    """Maturity level 1–5: 1 + min(4, ⌊S/20⌋); None/NaN for a missing score."""
-    s = np.asarray(score, dtype=float)
+def levels(scores: np.ndarray | Sequence[float]) -> np.ndarray:
+    """Maturity levels 1–5 of many scores: 1 + min(4, ⌊S/20⌋) (docs/METHOD.md); NaN for a
+    missing score. The one definition of a level: `level` is its scalar form."""
+    s = np.asarray(scores, dtype=float)
     with np.errstate(invalid="ignore"):
-        out = np.where(np.isnan(s), np.nan, 1 + np.minimum(4, np.floor(s / 20)))
-    return None if np.ndim(out) == 0 and np.isnan(out) else (int(out) if np.ndim(out) == 0 else out)
+        return np.where(np.isnan(s), np.nan, 1 + np.minimum(4, np.floor(s / 20)))
+
+
+def level(score: float | None) -> int | None:
+    """The maturity level 1–5 of one score; None for a missing score."""
+    if score is None or math.isnan(score):
+        return None
+    return int(levels([score])[0])
 
 
 def points_to_next(score) -> np.ndarray:
@@ -357,9 +364,10 @@ def _level_frame(frame: pd.DataFrame, weights, nominal, targets, key: str, membe
     frame["coverage"] = coverage
     frame["n_children"] = member.sum(axis=1).astype(int)
     frame["n_available"] = (child_available.astype(float) @ member.T).astype(int)
-    frame["reason"] = np.where(~np.isnan(score), None,
-                               np.where(values_below == 0, NO_DATA, INSUFFICIENT))
-    frame["level"] = pd.array(level(score) if np.ndim(score) else [level(score)], dtype="Int64")
+    reason = np.where(values_below == 0, NO_DATA, INSUFFICIENT).astype(object)
+    reason[~np.isnan(score)] = None
+    frame["reason"] = reason
+    frame["level"] = pd.array(levels(np.atleast_1d(score)), dtype="Int64")
     frame["level_vi"] = [level_name(lv, "vi") if pd.notna(lv) else None for lv in frame.level]
     frame["level_en"] = [level_name(lv, "en") if pd.notna(lv) else None for lv in frame.level]
     frame["points_to_next_level"] = points_to_next(score)

@@ -48,8 +48,9 @@ def missing_departments(status: pd.DataFrame) -> list[str]:
 def coverage_matrix(catalog: Catalog, subs: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
     """Department × period completeness of the current returns (NaN = nothing current)."""
     current = subs[subs.status == "current"]
-    cov = {(r.department, str(r.period)): (r.n_values / r.n_expected if r.n_expected else 0.0)
-           for r in current.itertuples()}
+    cov = {(str(d), str(p)): (float(n) / float(e) if e else 0.0)
+           for d, p, n, e in zip(current.department, current.period, current.n_values,
+                                 current.n_expected, strict=True)}
     codes = [d.code for d in catalog.departments]
     return pd.DataFrame([[cov.get((d, p)) for p in periods] for d in codes], index=codes,
                         columns=periods, dtype=float)

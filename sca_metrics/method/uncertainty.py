@@ -21,7 +21,7 @@ from sca_metrics.method.scoring import (
     Tree,
     build_tree,
     indicator_scores,
-    level,
+    levels,
     ranks,
     roll_up,
 )
@@ -117,10 +117,10 @@ def summarise(tree: Tree, sim: dict[str, np.ndarray]) -> pd.DataFrame:
         frame["rank_p95"] = np.nanpercentile(rank_all, 95, axis=0)
         frame["mean_abs_rank_shift"] = np.nanmean(np.abs(rank_all - frame.rank_nominal.to_numpy()),
                                                   axis=0)
-        levels = level(scores)
+        by_run = levels(scores)
         valid = (~np.isnan(scores)).sum(axis=0)
         for lv in range(1, 6):
-            frame[f"p_level_{lv}"] = np.where(valid > 0, (levels == lv).sum(axis=0) / np.maximum(valid, 1),
+            frame[f"p_level_{lv}"] = np.where(valid > 0, (by_run == lv).sum(axis=0) / np.maximum(valid, 1),
                                               np.nan)
     return frame
 

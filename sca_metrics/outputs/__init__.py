@@ -1,0 +1,1 @@
+"""Outputs: figures, the briefing pack, data exports and server-side rendering."""

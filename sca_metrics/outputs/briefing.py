@@ -10,23 +10,24 @@ from __future__ import annotations
 
 import functools
 import io
-import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from sca_metrics import settings
 from sca_metrics.method import pilot, progress, tracker
 from sca_metrics.method.scoring import Scores, level_name
 from sca_metrics.outputs import figure_style, pilot_figures, render, score_figures
-from sca_metrics.reference import vocabulary
+from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.catalog import Catalog
-from sca_metrics.reference.i18n import fmt_number, t
+from sca_metrics.reference.i18n import t
 from sca_metrics.reference.units import default_units
 
 FONT_FILES = {"": "NotoSans-Regular.ttf", "B": "NotoSans-Bold.ttf"}
@@ -99,8 +100,13 @@ class Pack:
 
 # ---- sentences ----
 
+def _rows(frame: pd.DataFrame) -> Iterator[Any]:
+    """A frame's rows as named tuples, one field per column."""
+    return frame.itertuples()
+
+
 def _n(x: float, lang: str, decimals: int = 1) -> str:
-    return fmt_number(x, lang, decimals, fixed=True)
+    return formatting.number(x, lang, decimals, fixed=True)
 
 
 def domain_sentence(row, lang: str) -> str:
@@ -168,11 +174,12 @@ def slides(ctx: Context) -> list[Slide]:
                      printed(partial(score_figures.drivers, s, vocabulary.FOUNDATIONS, lang))))
     out.append(_submissions_slide(ctx, printed))
     out.extend(_pilot_slides(ctx, printed))
-    for row in _smart(s).itertuples():
-        out.append(Slide(f"domain_{row.domain}", vocabulary.domain_name(row.domain, lang),
-                         (domain_sentence(row, lang), _drivers_sentence(s, row.domain, lang),
+    for row in _rows(_smart(s)):
+        code = str(row.domain)
+        out.append(Slide(f"domain_{code}", vocabulary.domain_name(code, lang),
+                         (domain_sentence(row, lang), _drivers_sentence(s, code, lang),
                           _target_sentence(row, lang)),
-                         printed(partial(score_figures.drivers, s, row.domain, lang))))
+                         printed(partial(score_figures.drivers, s, code, lang))))
     out.append(_method_slide(ctx))
     return out
 
@@ -180,7 +187,7 @@ def slides(ctx: Context) -> list[Slide]:
 def _title_slide(ctx: Context) -> Slide:
     lang, overall = ctx.lang, ctx.scores.overall.iloc[0]
     lines = [t("briefing.subtitle", lang, period=ctx.period,
-               date=ctx.generated.strftime("%d/%m/%Y" if lang == "vi" else "%Y-%m-%d"))]
+               date=formatting.day(ctx.generated, lang))]
     if pd.isna(overall.score):
         lines.append(t("briefing.overall_missing", lang, period=ctx.period))
     else:
@@ -201,7 +208,8 @@ def _heatmap_sentences(s: Scores, lang: str) -> tuple[str, ...]:
     scored = cells[cells.score.notna()]
     out = []
     if len(scored):
-        hi, lo = scored.loc[scored.score.idxmax()], scored.loc[scored.score.idxmin()]
+        score = scored.score.to_numpy()
+        hi, lo = scored.iloc[int(np.argmax(score))], scored.iloc[int(np.argmin(score))]
         for key, row in (("briefing.cell_high", hi), ("briefing.cell_low", lo)):
             out.append(t(key, lang, domain=vocabulary.domain_name(row.domain, lang),
                          driver=vocabulary.term(vocabulary.DRIVERS, row.driver).name(lang),
@@ -222,12 +230,12 @@ def _change_sentences(s: Scores, previous: Scores, lang: str) -> tuple[str, ...]
     if d.empty:
         return (t("briefing.no_change", lang, previous=previous.period),)
     up, down = int((d.change > 0).sum()), int((d.change < 0).sum())
-    best = d.loc[d.change.idxmax()]
+    best = d.iloc[int(np.argmax(d.change.to_numpy()))]
     out = [t("briefing.change_counts", lang, previous=previous.period, up=up, down=down),
            t("briefing.change_best", lang, domain=vocabulary.domain_name(best.domain, lang),
              change=("+" if best.change >= 0 else "−") + _n(abs(best.change), lang))]
     if down:
-        worst = d.loc[d.change.idxmin()]
+        worst = d.iloc[int(np.argmin(d.change.to_numpy()))]
         out.append(t("briefing.change_worst", lang, domain=vocabulary.domain_name(worst.domain, lang),
                      change=_n(abs(worst.change), lang)))
     return tuple(out)
@@ -239,10 +247,9 @@ def _gap_sentences(s: Scores, lang: str) -> tuple[str, ...]:
     out = []
     if len(behind):
         out.append(t("briefing.gaps_top", lang, parts="; ".join(
-            t("briefing.gap_part", lang, domain=vocabulary.domain_name(r.domain, lang),
-              gap=_n(r.gap_2025, lang),
-              score=_n(r.score, lang), target=_n(r.target_score_2025, lang))
-            for r in behind.head(3).itertuples())))
+            t("briefing.gap_part", lang, domain=vocabulary.domain_name(str(r.domain), lang),
+              gap=_n(r.gap_2025, lang), score=_n(r.score, lang), target=_n(r.target_score_2025, lang))
+            for r in _rows(behind.head(3)))))
     if len(met):
         out.append(t("briefing.gaps_met", lang, n=len(met),
                      names=", ".join(vocabulary.domain_name(c, lang) for c in met.domain)))
@@ -276,7 +283,7 @@ def _submissions_slide(ctx: Context, printed) -> Slide:
 
 def _with_unit(x: float, unit: str, lang: str) -> str:
     """37,7% but 210 điểm."""
-    return fmt_number(x, lang, 1) + ("" if unit == "%" or not unit else " ") + (unit or "")
+    return formatting.number(x, lang, 1) + ("" if unit == "%" or not unit else " ") + (unit or "")
 
 
 def _pilot_slides(ctx: Context, printed) -> list[Slide]:
@@ -294,7 +301,7 @@ def _pilot_slides(ctx: Context, printed) -> list[Slide]:
     lines = [t("briefing.pilot_summary", lang, n=len(prog), period=ctx.period, parts=", ".join(
         f"{int(counts[s.code])} {s.name(lang).lower()}" for s in vocabulary.PROGRESS_STATUSES
         if s.code in counts))]
-    for row in heads.itertuples():
+    for row in _rows(heads):
         ind = catalog.indicator(row.code)
         unit = ind.unit(lang)
         target = (_with_unit(row.target, unit, lang) if row.target is not None and not pd.isna(row.target)
@@ -308,7 +315,8 @@ def _pilot_slides(ctx: Context, printed) -> list[Slide]:
     inds_2025 = [catalog.indicator(c) for c in at_2025.indicator]
     met = [i for i, v in zip(inds_2025, at_2025.value, strict=True)
            if i.target_2025 is not None and progress.meets(v, i.target_2025, i.direction)]
-    series = [t("briefing.pilot_series", lang, date=_day(units.pilot_change_dates()[-1], lang))]
+    change = formatting.day(units.pilot_change_dates()[-1], lang, "long")
+    series = [t("briefing.pilot_series", lang, date=change)]
     if len(at_2025):
         series.append(t("briefing.pilot_met_2025", lang, n=len(met), total=len(at_2025), names="; ".join(
             i.name(lang).split(" (")[0] for i in met) or "–"))
@@ -323,10 +331,6 @@ def _pilot_slides(ctx: Context, printed) -> list[Slide]:
                               lang, t("figure.multiples_title", lang), columns=4), unit=None,
                       period=f"{values.period.min()}–{ctx.period}"), beside=True),
     ]
-
-
-def _day(day, lang: str) -> str:
-    return f"{day.day}/{day.month}/{day.year}" if lang == "vi" else day.strftime("%-d %B %Y")
 
 
 def _method_slide(ctx: Context) -> Slide:
@@ -348,7 +352,8 @@ def _method_slide(ctx: Context) -> Slide:
 def font_files() -> dict[str, Path]:
     """Noto Sans regular and bold ($SCA_FONT_DIR first); embedded in the PDF so every
     diacritic prints the same on any machine."""
-    dirs = [os.environ["SCA_FONT_DIR"]] if os.environ.get("SCA_FONT_DIR") else []
+    font_dir = settings.current().font_dir
+    dirs: list[Path | str] = [font_dir] if font_dir else []
     found = {}
     for style, name in FONT_FILES.items():
         for d in [*dirs, *FONT_DIRS]:
@@ -392,7 +397,10 @@ def _png_size(png: bytes) -> tuple[int, int]:
 
 def _figure_height(slide: Slide) -> int:
     """Render each figure in the shape of the box it fills on the slide."""
-    _, (_, _, w, h) = _boxes(slide)
+    _, image_box = _boxes(slide)
+    if image_box is None:
+        return 420
+    _, _, w, h = image_box
     return int(min(1000, max(420, render.WIDTH * h / w)))
 
 
@@ -407,7 +415,10 @@ W, H = 13.333, 7.5
 MARGIN, TITLE_H, FOOT_H = 0.5, 0.9, 0.4
 
 
-def _boxes(slide: Slide) -> tuple[tuple, tuple | None]:
+Box = tuple[float, float, float, float]  # left, top, width, height (inches)
+
+
+def _boxes(slide: Slide) -> tuple[Box, Box | None]:
     """(text box, image box) as (left, top, width, height): short text above a full-width
     figure; three sentences or more beside it."""
     top, bottom = MARGIN + TITLE_H, H - MARGIN - FOOT_H
@@ -446,6 +457,7 @@ def _placements(slide: Slide, number: int, total: int, ctx: Context,
                 images: dict[str, bytes]) -> list[_Text | _Picture]:
     """What goes where on one slide: the single layout both files draw."""
     full = W - 2 * MARGIN
+    out: list[_Text | _Picture]
     if slide.key == "title":
         out = [_Text((MARGIN, 2.0, full, 1.4), (slide.title,), "cover_title"),
                _Text((MARGIN, 3.6, full, 3.0), slide.sentences, "cover_text")]

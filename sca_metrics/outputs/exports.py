@@ -84,7 +84,7 @@ def data_sheets(by_period: Mapping, submissions: pd.DataFrame, catalog=None,
         out["progress"] = (pd.concat(frames, ignore_index=True) if frames
                            else pd.DataFrame(columns=["period", *progress.PROGRESS_COLUMNS]))
     if wards is not None and units is not None:
-        named = wards.assign(unit_name=[units.unit(u).name_vi if units.unit(u) else u for u in wards.unit])
+        named = wards.assign(unit_name=[(units.find(u).name_vi if units.find(u) else u) for u in wards.unit])
         out["wards"] = named[["period", "indicator", "unit", "unit_name", "value", "quality",
                               "evidence", "department"]].reset_index(drop=True)
     return out

@@ -10,8 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sca_metrics.outputs.figure_style import CHANGE_COLOUR, layout, legend_below_title, short
-from sca_metrics.reference import vocabulary
-from sca_metrics.reference.i18n import fmt_number, t
+from sca_metrics.reference import formatting, vocabulary
+from sca_metrics.reference.i18n import t
 
 R_RANGE = (-1.0, 2.0)  # the progress ratio shown; beyond it the bar stops at the edge
 
@@ -22,8 +22,8 @@ def rate_text(rate: float | None, method: str | None, unit: str, lang: str) -> s
         return "–"
     sign = "+" if rate >= 0 else "−"
     if method == "cagr":
-        return t("figure.rate_pct", lang, rate=sign + fmt_number(abs(100 * rate), lang, 1, fixed=True))
-    return t("figure.rate_linear", lang, rate=sign + fmt_number(abs(rate), lang, 2),
+        return t("figure.rate_pct", lang, rate=sign + formatting.number(abs(100 * rate), lang, 1, fixed=True))
+    return t("figure.rate_linear", lang, rate=sign + formatting.number(abs(rate), lang, 2),
              unit=unit).replace(" %/", "%/")
 
 
@@ -69,7 +69,7 @@ def _short_number(x: float, lang: str) -> str:
     return text.replace(".", ",") if lang == "vi" else text
 
 
-def period_day(period: object) -> str:
+def period_day(period: str | int) -> str:
     """Where a period sits on a time axis: its last day, the day it describes."""
     return f"{int(period)}-12-31"
 
@@ -93,7 +93,7 @@ def _time_axis(fig: go.Figure, periods: list[str], change_days: list, lang: str,
         fig.add_trace(go.Scatter(
             x=[None], y=[None], mode="lines", hoverinfo="skip",
             line={"color": CHANGE_COLOUR, "dash": "dash", "width": 1.5},
-            name=t("figure.unit_change", lang, date=f"{day.day}/{day.month}/{day.year}")))
+            name=t("figure.unit_change", lang, date=formatting.day(day, lang))))
 
 
 def pilot_multiples(values: pd.DataFrame, progress: pd.DataFrame, catalog, change_days: list,
@@ -162,7 +162,7 @@ def ward_bars(frame: pd.DataFrame, ind, units, lang: str, title: str,
     rolled = [t("figure.rolled_from", lang, n=int(n)) if n > 1 else "" for n in f.n_sources]
     unit = ind.unit(lang)
     fixed = ind.aggregation != "sum"  # counts are whole; rates keep one decimal
-    text = [f"{fmt_number(v, lang, 1, fixed=fixed)}{'' if unit == '%' else ' '}{unit}{r}"
+    text = [f"{formatting.number(v, lang, 1, fixed=fixed)}{'' if unit == '%' else ' '}{unit}{r}"
             for v, r in zip(f.value, rolled, strict=True)]
     fig = go.Figure(go.Bar(x=f.value, y=names, orientation="h", marker_color="#0072B2", text=text,
                            textposition="auto", insidetextanchor="end", cliponaxis=False,
@@ -174,7 +174,7 @@ def ward_bars(frame: pd.DataFrame, ind, units, lang: str, title: str,
         # behind the bars: a label at a bar's end (inside it) is never crossed by the line
         fig.add_vline(x=city, line={"color": "#D55E00", "dash": "dash", "width": 2}, layer="below")
         fig.add_annotation(x=city, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                           text=t("figure.city_line", lang, value=fmt_number(city, lang, 1, fixed=True)
+                           text=t("figure.city_line", lang, value=formatting.number(city, lang, 1, fixed=True)
                                   + ("" if unit == "%" else " ") + unit),
                            font={"color": "#D55E00", "size": 12})
     # labels sit inside the longest bars, so the axis needs only a little room beyond them
@@ -190,7 +190,7 @@ def ward_lines(frame: pd.DataFrame, ind, units, change_days: list, lang: str,
     fig = go.Figure()
     palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
     for k, (code, s) in enumerate(frame.sort_values("period").groupby("unit", sort=False)):
-        name = _ward_name(units, code, lang)
+        name = _ward_name(units, str(code), lang)
         fig.add_trace(go.Scatter(
             x=[period_day(p) for p in s.period], y=s.value, mode="lines+markers", name=name,
             line={"color": palette[k % len(palette)], "width": 2}, customdata=s.period,

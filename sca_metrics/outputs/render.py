@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from sca_metrics import settings
+
 log = logging.getLogger(__name__)
 FORMATS = ("png", "svg", "pdf")
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
@@ -36,7 +38,7 @@ class ExportUnavailable(RuntimeError):
 
 def browser_path() -> str | None:
     """$SCA_CHROMIUM, else the first chromium / chrome on PATH."""
-    wanted = os.environ.get("SCA_CHROMIUM")
+    wanted = settings.current().chromium
     if wanted:
         return wanted if os.access(wanted, os.X_OK) else None
     for name in BROWSER_NAMES:

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from sca_metrics.method.scoring import Scores
+from sca_metrics.method.scoring import Scores, level
 from sca_metrics.outputs.figure_style import CHANGE_COLOUR, MISSING, layout, legend_below_title, short
-from sca_metrics.reference import vocabulary
-from sca_metrics.reference.i18n import fmt_number, t
+from sca_metrics.reference import formatting, vocabulary
+from sca_metrics.reference.i18n import t
 
 
 def _level_colorscale() -> list[list]:
@@ -24,15 +24,12 @@ def _level_colorscale() -> list[list]:
 
 
 def _label(score: float, lang: str) -> str:
-    return fmt_number(score, lang, 1, fixed=True)  # "–" when missing
+    return formatting.number(score, lang, 1, fixed=True)  # "–" when missing
 
 
-def _level(score: float) -> int:
-    return 1 + min(4, int(score // 20))
-
-
-def _level_colour(score: float) -> str:
-    return MISSING if score is None or np.isnan(score) else vocabulary.LEVELS[_level(score) - 1].colour
+def _level_colour(score: float | None) -> str:
+    lv = level(score)
+    return MISSING if lv is None else vocabulary.LEVELS[lv - 1].colour
 
 
 def _reason(reason: object, lang: str) -> str:
@@ -82,7 +79,7 @@ def heatmap(scores: Scores, lang: str) -> go.Figure:
     # One layout update for all labels: add_annotation per cell validates the figure each time.
     fig.update_layout(annotations=[
         {"x": j, "y": i, "text": _label(v, lang), "showarrow": False,
-         "font": {"color": "#222222" if np.isnan(v) or _level(v) in light else "white", "size": 14}}
+         "font": {"color": "#222222" if np.isnan(v) or level(v) in light else "white", "size": 14}}
         for i, row in enumerate(z) for j, v in enumerate(row)])
     fig.update_yaxes(autorange="reversed")
     return layout(fig, lang, t("overview.heatmap_title", lang, period=scores.period), 420)
@@ -95,7 +92,7 @@ def ranking(scores: Scores, lang: str) -> go.Figure:
         "score", ascending=True, na_position="first")
     names = [vocabulary.domain_name(c, lang) for c in d.domain]
     labels = [_reason(r, lang) if np.isnan(s) else
-              f"{_label(s, lang)} · {t('overview.level', lang)} {_level(s)}"
+              f"{_label(s, lang)} · {t('overview.level', lang)} {level(s)}"
               for s, r in zip(d.score, d.reason, strict=True)]
     fig = go.Figure(go.Bar(x=d.score.fillna(0), y=names, orientation="h",
                            marker_color=[_level_colour(s) for s in d.score], text=labels,
@@ -144,7 +141,7 @@ def drivers(scores: Scores, domain: str, lang: str) -> go.Figure:
         list(vocabulary.DRIVER_CODES))
     names = [vocabulary.term(vocabulary.DRIVERS, d).name(lang) for d in c.index]
     text = ["<br>".join(textwrap.wrap(_reason(r, lang), 20)) if np.isnan(s) else
-            f"{_label(s, lang)} · {t('overview.level', lang)} {_level(s)}"
+            f"{_label(s, lang)} · {t('overview.level', lang)} {level(s)}"
             for s, r in zip(c.score, c.reason, strict=True)]
     fig = go.Figure(go.Bar(
         # Scores written at the foot of the bar, so the target markers never cover them.
@@ -170,7 +167,7 @@ def drivers(scores: Scores, domain: str, lang: str) -> go.Figure:
 def trend(by_period: dict[str, Scores], domain: str, lang: str, change_days: tuple = ()) -> go.Figure:
     """A domain's score and its drivers over every period, with the level bands and each
     change of administrative units (the province became part of Hồ Chí Minh City on
-    1/7/2025) marked where it falls: halfway between the year-end points around it."""
+    1 July 2025) marked where it falls: halfway between the year-end points around it."""
     periods = list(by_period)
     by_driver = {p: sc.cells[sc.cells.domain == domain].set_index("driver").score
                  for p, sc in by_period.items()}
@@ -207,7 +204,7 @@ def trend(by_period: dict[str, Scores], domain: str, lang: str, change_days: tup
             fig.add_annotation(x=x, y=1, yref="y domain", xanchor="right", yanchor="top",
                                xshift=-4, showarrow=False, font={"color": CHANGE_COLOUR, "size": 12},
                                text=t("figure.unit_change", lang,
-                                      date=f"{day.day}/{day.month}/{day.year}"))
+                                      date=formatting.day(day, lang)))
     return legend_below_title(layout(fig, lang, t("figure.trend_title", lang, domain=name), 400))
 
 
@@ -276,7 +273,8 @@ def whatif(nominal: Scores, changed: Scores, intervals: pd.DataFrame, lang: str)
 def coverage(matrix: pd.DataFrame, labels: list[str], lang: str) -> go.Figure:
     """Department × period completeness of the current returns; blank = not submitted."""
     z = matrix.to_numpy(dtype=float) * 100
-    text = [["" if np.isnan(v) else f"{fmt_number(v, lang, 0, fixed=True)}%" for v in row] for row in z]
+    text = [["" if np.isnan(v) else f"{formatting.number(v, lang, 0, fixed=True)}%" for v in row]
+            for row in z]
     fig = go.Figure(go.Heatmap(
         z=z, x=list(matrix.columns), y=labels, zmin=0, zmax=100, colorscale="Blues", xgap=2, ygap=2,
         text=text, texttemplate="%{text}", hoverongaps=False,

@@ -1,0 +1,1 @@
+"""Reference data: the vocabulary, the catalog, administrative units, problems, text, translations."""

@@ -72,10 +72,22 @@ class Catalog:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_code", {i.code: i for i in self.indicators})
 
-    def indicator(self, code: str) -> Indicator | None:
+    def indicator(self, code: str) -> Indicator:
+        """The indicator with this code (KeyError for a code not in the catalog)."""
+        return self._by_code[code]
+
+    def find(self, code: str) -> Indicator | None:
+        """The indicator with this code, or None: for codes typed by someone."""
         return self._by_code.get(code)
 
-    def department(self, code: str) -> Department | None:
+    def department(self, code: str) -> Department:
+        """The department with this code (KeyError for a code not in the list)."""
+        found = self.find_department(code)
+        if found is None:
+            raise KeyError(code)
+        return found
+
+    def find_department(self, code: str) -> Department | None:
         return next((d for d in self.departments if d.code == code), None)
 
     def for_department(self, code: str) -> tuple[Indicator, ...]:
@@ -247,7 +259,7 @@ def _read_indicators(
             check.bad("catalog_aggregation_mean", "aggregation")
         if worst is not None and best is not None:
             _check_goalposts(check, worst, best, t25, t30, log)
-        if not check.failed:
+        if not check.failed and worst is not None and best is not None and weight is not None:
             out.append(Indicator(
                 code=code, domain=row["domain"], driver=row["driver"], department=dept,
                 name_vi=row["name_vi"], name_en=row["name_en"],

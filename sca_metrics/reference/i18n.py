@@ -1,4 +1,4 @@
-"""Translations (data/i18n/<lang>.toml) and locale-aware number formatting.
+"""Translations (data/i18n/<lang>.toml), with plural forms, and the method text.
 
 Vietnamese is the default; a key missing in English falls back to Vietnamese, and a key
 missing everywhere shows itself, so a gap is visible instead of crashing a page.
@@ -6,10 +6,10 @@ missing everywhere shows itself, so a gap is visible instead of crashing a page.
 
 from __future__ import annotations
 
-import math
 import tomllib
 from functools import cache
 
+from sca_metrics.reference.formatting import plural
 from sca_metrics.settings import data_dir
 
 LANGS = ("vi", "en")
@@ -41,21 +41,12 @@ def document(name: str, lang: str) -> str:
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
+    """The message `key` in `lang` (Vietnamese when it has none), with its parameters. A message
+    with a count `n` may have one form per plural category (`key.one`, `key.other`): the count
+    picks it, so English reads "1 error" and "2 errors"."""
     lang = lang if lang in LANGS else DEFAULT_LANG
+    if f"{key}.other" in catalogue(lang) and isinstance(params.get("n"), int | float):
+        form = f"{key}.{plural(params['n'], lang)}"  # type: ignore[arg-type]
+        key = form if form in catalogue(lang) else f"{key}.other"
     text = catalogue(lang).get(key) or catalogue(DEFAULT_LANG).get(key) or key
     return text.format(**params) if params else text
-
-
-def fmt_number(x: float | int | None, lang: str = DEFAULT_LANG, decimals: int = 1,
-               fixed: bool = False) -> str:
-    """1.234,5 in Vietnamese, 1,234.5 in English; None → '–'. Whole numbers drop their
-    decimals unless `fixed` (scores: 59,0 beside 53,6)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    if not fixed and float(x).is_integer() and abs(x) < 1e15:
-        text = f"{int(round(x)):,}"
-    else:
-        text = f"{x:,.{decimals}f}"
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text

@@ -83,7 +83,7 @@ def table(problems: list[Problem], lang: str = "vi", file_name: str | None = Non
     """Every problem as rows with translated headers, for a page, a CSV or an XLSX."""
     import pandas as pd
 
-    columns = ("severity", "location", "sheet", "cell", "value", "message")
+    columns: tuple[str, ...] = ("severity", "location", "sheet", "cell", "value", "message")
     rows = [{
         "severity": t(f"severity.{p.severity}", lang), "location": p.location(lang),
         "sheet": p.sheet or "", "cell": p.cell or "", "value": p.value or "",

@@ -79,13 +79,19 @@ class Units:
         object.__setattr__(self, "_by_code", {u.code: u for u in self.units})
         object.__setattr__(self, "_successor", {c.old: c.new for c in self.changes})
 
-    def unit(self, code: str) -> Unit | None:
+    def unit(self, code: str) -> Unit:
+        """The unit with this code (KeyError for a code not in the list)."""
+        return self._by_code[code]
+
+    def find(self, code: str) -> Unit | None:
         return self._by_code.get(code)
 
     def pilot_units(self, period: str | int | None = None, on: date | None = None) -> list[Unit]:
         """The pilot area's wards and communes that existed on the period's reference date
         (or on a given day), in file order."""
-        day = on or reference_date(period)
+        if on is None and period is None:
+            raise TypeError("pilot_units needs a period or a day")
+        day = on if on is not None else reference_date(period)  # type: ignore[arg-type]
         return [u for u in self.units if u.pilot and u.kind in LOCAL_KINDS and u.valid_on(day)]
 
     def successor(self, code: str, on: date) -> str | None:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from sca_metrics.store.errors import REFUSED, StoreError
 from sca_metrics.store.records import CheckedReturn
-from sca_metrics.store.schema import transaction, utc_now
+from sca_metrics.store.schema import scalar, transaction, utc_now
 
 
 @dataclass(frozen=True)
@@ -49,18 +49,17 @@ def save_return(
         prev = con.execute(
             "SELECT id FROM current_submissions WHERE department = ? AND period = ?",
             [dept, period]).fetchone()
-        version = con.execute(
-            "SELECT coalesce(max(version), 0) + 1 FROM submissions "
-            "WHERE department = ? AND period = ?", [dept, period]).fetchone()[0]
+        version = scalar(
+            con, "SELECT coalesce(max(version), 0) + 1 FROM submissions "
+            "WHERE department = ? AND period = ?", [dept, period])
         now = utc_now()
-        sid = con.execute(
-            """INSERT INTO submissions (department, period, version, file_name, sha256,
+        sid = scalar(
+            con, """INSERT INTO submissions (department, period, version, file_name, sha256,
                    received_at, uploader, preparer, prepared_on, catalog_version,
                    n_expected, n_values, is_demo)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
             [dept, period, version, file_name, sha256, now, uploader, checked.preparer,
-             checked.prepared_on, catalog_version, checked.n_expected, checked.n_values, is_demo],
-        ).fetchone()[0]
+             checked.prepared_on, catalog_version, checked.n_expected, checked.n_values, is_demo])
         if checked.records:
             _insert_columns(con, _INSERT_OBSERVATIONS, sid, [
                 [r.indicator, r.value, r.raw, r.quality, r.evidence, r.note, r.cell]
@@ -188,9 +187,8 @@ def audit_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
     """True when any current return is illustrative demo data (then every view says so)."""
-    return bool(con.execute(
-        "SELECT coalesce(bool_or(is_demo), FALSE) FROM current_submissions").fetchone()[0])
+    return bool(scalar(con, "SELECT coalesce(bool_or(is_demo), FALSE) FROM current_submissions"))
 
 
 def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
-    return con.execute("SELECT count(*) FROM submissions").fetchone()[0] == 0
+    return scalar(con, "SELECT count(*) FROM submissions") == 0

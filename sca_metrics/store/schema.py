@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -152,8 +153,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
 
 def check_schema(con: duckdb.DuckDBPyConnection) -> None:
     """For a file opened read-only (nothing can be migrated): it must be this version's."""
-    found = con.execute("SELECT count(*) FROM information_schema.tables "
-                        "WHERE table_name = 'schema_version'").fetchone()[0]
+    found = scalar(con, "SELECT count(*) FROM information_schema.tables "
+                        "WHERE table_name = 'schema_version'")
     version = schema_version(con) if found else 0
     if version < SCHEMA_VERSION:
         raise StoreError(IO, None, f"schema version {version} < {SCHEMA_VERSION}: open the file "
@@ -183,8 +184,16 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         raise
 
 
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> Any:
+    """The one value of a statement that returns exactly one row (an aggregate, RETURNING)."""
+    row = con.execute(sql, params or []).fetchone()
+    if row is None:
+        raise duckdb.InvalidInputException(f"no row from: {sql.split()[0]} …")
+    return row[0]
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+    return int(scalar(con, "SELECT coalesce(max(version), 0) FROM schema_version"))
 
 
 def utc_now() -> datetime:
@@ -203,5 +212,5 @@ _COUNTS = """SELECT (SELECT count(*) FROM schema_version), (SELECT count(*) FROM
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Row counts of every table: a fingerprint that proves nothing changed (tests) and
     that a backup holds everything (backup, restore)."""
-    row = con.execute(_COUNTS).fetchone()
+    row = con.execute(_COUNTS).fetchone() or ()
     return dict(zip(TABLES, row, strict=True))

@@ -7,6 +7,7 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from sca_metrics import settings
 from sca_metrics.outputs.exports import XLSX_MIME as XLSX
 from sca_metrics.reference import vocabulary
 from sca_metrics.reference.catalog import default_catalog
@@ -23,6 +24,7 @@ def demo_db(demo_data):
 
 def run_app(monkeypatch, db, lang=None, page=None):
     monkeypatch.setenv("SCA_DB", str(db))
+    settings.reload()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     if lang:
         at.query_params["lang"] = lang
@@ -60,6 +62,7 @@ def test_submissions_page_on_demo_data_vi(monkeypatch, demo_db):
 
 def test_submissions_page_names_who_is_missing(monkeypatch, demo_db):
     monkeypatch.setenv("SCA_DB", str(demo_db))
+    settings.reload()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["period"] = "2027"
     at.switch_page("views/submissions.py").run()
@@ -92,6 +95,7 @@ def test_empty_database_explains_how_to_start(monkeypatch, tmp_path):
 
 def test_overview_on_demo_data_with_period_in_the_url(monkeypatch, demo_db):
     monkeypatch.setenv("SCA_DB", str(demo_db))
+    settings.reload()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["period"] = "2024"
     at.run()
@@ -121,6 +125,7 @@ def qp(at, name):
 
 def test_domain_page_follows_the_url_and_marks_reversed_indicators(monkeypatch, demo_db):
     monkeypatch.setenv("SCA_DB", str(demo_db))
+    settings.reload()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params.update({"period": "2024", "domain": "transport", "driver": "resources"})
     at.run()
@@ -151,6 +156,7 @@ def test_domain_page_follows_the_url_and_marks_reversed_indicators(monkeypatch, 
 
 def test_domain_page_rejects_an_unknown_domain_in_the_url(monkeypatch, demo_db):
     monkeypatch.setenv("SCA_DB", str(demo_db))
+    settings.reload()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["domain"] = "<script>"
     at.run()
@@ -185,7 +191,7 @@ def test_whatif_geometric_mean_is_an_explicit_choice(monkeypatch, demo_db):
     at.radio(key="whatif_method").set_value("geometric").run()
     table = at.dataframe[-1].value
     assert (table["Difference"] <= 1e-9).all()  # a geometric mean never exceeds the arithmetic
-    assert "1 weights differ from the catalog." in texts(at)
+    assert "1 weight differs from the catalog." in texts(at)
 
 
 def test_method_page_explains_and_filters_the_catalog(monkeypatch, demo_db):
@@ -242,6 +248,7 @@ def upload_page(monkeypatch, db, department="SYT", period="2024", lang=None):
 
 def domain_score(monkeypatch, db, domain, period):
     monkeypatch.setenv("SCA_DB", str(db))
+    settings.reload()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params.update({"period": period, "domain": domain})
     at.switch_page("views/domain.py").run()
@@ -335,6 +342,7 @@ def test_exports_page_lists_the_pack_and_offers_every_download(monkeypatch, demo
 
 def test_without_chromium_every_page_works_and_says_how_to_enable_export(monkeypatch, demo_db):
     monkeypatch.setenv("SCA_CHROMIUM", "/nonexistent/chromium")
+    settings.reload()
     at = run_app(monkeypatch, demo_db, lang="en", page="views/exports.py")
     assert "apt-get install chromium fonts-noto-core" in at.warning[-1].value
     pack_buttons = at.get("download_button")[:3]
@@ -399,6 +407,7 @@ def test_pilot_page_in_english(monkeypatch, demo_db):
 
 def test_a_pilot_tab_link_made_in_vietnamese_opens_the_same_tab_in_english(monkeypatch, demo_db):
     monkeypatch.setenv("SCA_DB", str(demo_db))
+    settings.reload()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params.update(lang="en", tab="Theo phường, xã")
     at.run()

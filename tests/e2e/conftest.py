@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from sca_metrics import settings
 from sca_metrics.settings import ROOT
 
 SCREENSHOTS = ROOT / "screenshots" / "e2e"  # git-ignored
@@ -58,7 +59,8 @@ def app_db(demo_data, tmp_path_factory) -> Path:
 def serve(db: Path, log: Path) -> Iterator[str]:
     """`streamlit run app.py` on a free port of 127.0.0.1, serving `db`; yields its URL."""
     port = free_port()
-    env = {**os.environ, "SCA_DB": str(db), "SCA_DEMO": "0"}
+    env = {**os.environ, "SCA_DB": str(db), "SCA_DEMO": "0",
+           "STREAMLIT_SERVER_MAX_UPLOAD_SIZE": str(settings.current().upload_mb)}
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),

@@ -48,7 +48,7 @@ def test_the_dashboard_unit_starts_the_dashboard_and_restarts_it_on_failure(tmp_
     assert service["WorkingDirectory"] == [INSTALL] and "--server.address 127.0.0.1" in start
     shutil.copy(demo_data[0], tmp_path / "sca.duckdb")
     port = free_port()
-    argv = [a if a != "8501" else str(port) for a in command(start, str(tmp_path))]
+    argv = [a.replace("8501", str(port)) for a in command(start, str(tmp_path))]
     env = {**os.environ, **dict(e.split("=", 1) for e in service["Environment"])}
     env["SCA_DB"] = env["SCA_DB"].replace("/var/lib/sca", str(tmp_path))
     with open(tmp_path / "service.log", "wb") as log:

@@ -11,9 +11,9 @@ from PIL import Image
 from pptx import Presentation
 from pypdf import PdfReader
 
+from sca_metrics import settings
 from sca_metrics.outputs import briefing
-from sca_metrics.reference import i18n, vocabulary
-from sca_metrics.reference.i18n import fmt_number
+from sca_metrics.reference import formatting, i18n, vocabulary
 
 
 def context(demo_data, period="2025", lang="vi", demo=True):
@@ -53,7 +53,8 @@ def test_ranking_sentences_state_the_numbers_the_figure_plots(demo_data):
     ctx = context(demo_data)
     slide = next(s for s in briefing.slides(ctx) if s.key == "ranking")
     bars = slide.figure.data[0]
-    plotted = {name: fmt_number(x, "vi", 1, fixed=True) for name, x in zip(bars.y, bars.x, strict=True)}
+    plotted = {name: formatting.number(x, "vi", 1, fixed=True)
+               for name, x in zip(bars.y, bars.x, strict=True)}
     assert len(slide.sentences) == 8
     for sentence in slide.sentences:
         name = sentence.split(" đạt ")[0]
@@ -69,7 +70,7 @@ def test_gap_and_submission_sentences_follow_the_data(demo_data):
     domains = ctx.scores.domains.set_index("domain")
     worst = domains.drop(vocabulary.FOUNDATIONS).gap_2025.idxmax()
     name = vocabulary.term(vocabulary.DOMAINS, worst).name("vi")
-    gap = fmt_number(domains.gap_2025[worst], "vi", 1, fixed=True)
+    gap = formatting.number(domains.gap_2025[worst], "vi", 1, fixed=True)
     assert f"{name} còn thiếu {gap} điểm" in deck["gaps"].sentences[0]
     assert deck["submissions"].sentences[0] == "Kỳ 2025: 11/11 đơn vị đã nộp báo cáo."
     assert deck["submissions"].sentences[1] == "Tất cả các đơn vị đã nộp báo cáo."
@@ -134,6 +135,7 @@ def test_the_embedded_font_has_every_glyph_the_pack_uses(demo_data, lang):
 def test_without_the_fonts_the_pdf_says_what_to_install(demo_data, monkeypatch):
     monkeypatch.setattr(briefing, "FONT_DIRS", ("/nonexistent",))
     monkeypatch.delenv("SCA_FONT_DIR", raising=False)
+    settings.reload()
     ctx = context(demo_data)
     deck = briefing.slides(ctx)
     with pytest.raises(briefing.render.ExportUnavailable, match="fonts-noto-core"):

@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+from sca_metrics import settings
 from sca_metrics.cli import main
 from tests.helpers import fill, template, to_bytes, valid_return
 
@@ -18,6 +19,13 @@ def test_help_lists_the_commands():
     assert out.returncode == 0
     for command in ("demo", "template", "ingest", "catalog", "submissions", "withdraw"):
         assert command in out.stdout
+
+
+def test_a_single_error_is_counted_in_the_singular(tmp_path, catalog, capsys):
+    bad = tmp_path / "one.xlsx"
+    bad.write_bytes(to_bytes(fill(template(catalog, "SGTVT"), {"TRA.T1": 150})))
+    assert main(["ingest", "--db", str(tmp_path / "one.duckdb"), "--lang", "en", str(bad)]) == 1
+    assert "one.xlsx: rejected (1 error); nothing stored" in capsys.readouterr().out.splitlines()
 
 
 def test_ingest_exit_codes_and_located_problem_lines(tmp_path, catalog):
@@ -125,6 +133,7 @@ def test_export_writes_the_pack_the_data_and_the_figures(tmp_path, demo_data):
 
 def test_export_without_chromium_keeps_the_data_and_says_how(tmp_path, demo_data, monkeypatch):
     monkeypatch.setenv("SCA_CHROMIUM", "/nonexistent/chromium")
+    settings.reload()
     out = run("export", "--db", demo_data[0], "--out", tmp_path, "--lang", "en")
     assert out.returncode == 1
     assert "apt-get install chromium fonts-noto-core" in out.stderr

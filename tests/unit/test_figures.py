@@ -106,7 +106,7 @@ def test_trend_marks_the_unit_change_between_the_years_around_it(catalog):
     fig = score_figures.trend(score_periods(catalog, both), "egov", "vi", (date(2025, 7, 1),))
     [line] = fig.layout.shapes[-1:]
     assert line.x0 == pytest.approx(0.5, abs=0.01)  # 2024 sits at 0, 2025 at 1: 1 July halfway
-    [label] = [a for a in fig.layout.annotations if a.text == "1/7/2025: sắp xếp đơn vị hành chính"]
+    [label] = [a for a in fig.layout.annotations if a.text == "01/07/2025: sắp xếp đơn vị hành chính"]
     assert label.x == line.x0
     unmarked = score_figures.trend(score_periods(catalog, both[both.period != "2024"]), "egov", "vi",
                              (date(2025, 7, 1),))
@@ -177,7 +177,7 @@ def test_pilot_multiples_mark_the_unit_change_on_every_axis(demo_data):
     fig = pilot_figures.pilot_multiples(values, prog, catalog, days, "vi", "t")
     lines = [s for s in fig.layout.shapes if s.x0 == "2025-07-01"]
     assert len(lines) == len(codes)  # one per small chart
-    assert "1/7/2025: sắp xếp đơn vị hành chính" in [tr.name for tr in fig.data]
+    assert "01/07/2025: sắp xếp đơn vị hành chính" in [tr.name for tr in fig.data]
     city = [tr for tr in fig.data if tr.name == "Toàn địa bàn thí điểm"]
     assert len(city) == len(codes) and all(len(tr.x) >= 7 for tr in city)
     assert city[0].x[-1] == "2026-12-31"  # a period sits on the day it describes

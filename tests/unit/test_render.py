@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
+from sca_metrics import settings
 from sca_metrics.outputs import figure_style, render
 from sca_metrics.reference import i18n
 
@@ -45,6 +46,7 @@ def test_an_unknown_format_is_refused(figure):
 def test_without_chromium_export_is_off_and_says_so(figure, monkeypatch):
     render.shutdown()
     monkeypatch.setenv("SCA_CHROMIUM", "/nonexistent/chromium")
+    settings.reload()
     assert not render.available()
     with pytest.raises(render.ExportUnavailable, match="no chromium"):
         render.render(figure, "png")

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from sca_metrics.intake import values
+from sca_metrics.reference import formatting
 
 
 @pytest.mark.parametrize(
@@ -78,8 +79,7 @@ def test_periods():
 
 
 def test_number_formats_by_language():
-    from sca_metrics.reference.i18n import fmt_number
 
-    assert fmt_number(1234.5, "vi") == "1.234,5" and fmt_number(1234.5, "en") == "1,234.5"
-    assert fmt_number(59.0, "vi") == "59" and fmt_number(59.0, "vi", fixed=True) == "59,0"
-    assert fmt_number(None) == "–" and fmt_number(float("nan"), "en") == "–"
+    assert formatting.number(1234.5, "vi") == "1.234,5" and formatting.number(1234.5, "en") == "1,234.5"
+    assert formatting.number(59.0, "vi") == "59" and formatting.number(59.0, "vi", fixed=True) == "59,0"
+    assert formatting.number(None) == "–" and formatting.number(float("nan"), "en") == "–"

@@ -1,0 +1,50 @@
+"""Numbers, dates and counted nouns as each language writes them, built on Babel's locale data:
+1.234,5 and 01/07/2025 or 1 tháng 7 năm 2025 in Vietnamese; 1,234.5 and 1 Jul 2025 in English
+(never 1/7/2025, which an English reader takes for 7 January). The one home of these formats:
+pages, figures, briefings and messages all call it."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from decimal import Decimal
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+MISSING = "–"
+# Babel's own short date is 1/7/25 in Vietnamese and 7/1/25 in English: the programme writes
+# the day first and the year whole, as its documents do.
+DATE_PATTERNS = {
+    "vi": {"short": "dd/MM/y", "long": "d 'tháng' M 'năm' y"},
+    "en": {"short": "d MMM y", "long": "d MMMM y"},
+}
+
+
+def number(x: float | int | None, lang: str, decimals: int = 1, fixed: bool = False) -> str:
+    """1.234,5 in Vietnamese, 1,234.5 in English; None or NaN → '–'. Whole numbers drop their
+    decimals unless `fixed` (scores: 59,0 beside 53,6). Rounded as Python rounds the float
+    (its exact binary value, half to even), so a number reads the same in every output."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return MISSING
+    whole = not fixed and float(x).is_integer() and abs(x) < 1e15
+    pattern = "#,##0" if whole or decimals <= 0 else "#,##0." + "0" * decimals
+    return format_decimal(Decimal(int(round(x))) if whole else Decimal(float(x)), pattern,
+                          locale=_locale(lang), decimal_quantization=True)
+
+
+def day(d: date, lang: str, style: str = "short") -> str:
+    """01/07/2025 or 1 tháng 7 năm 2025 (vi); 1 Jul 2025 or 1 July 2025 (en)."""
+    patterns = DATE_PATTERNS.get(lang, DATE_PATTERNS["vi"])
+    return format_date(d, patterns[style], locale=_locale(lang))
+
+
+def plural(n: float, lang: str) -> str:
+    """The CLDR plural category of a count: 'one' or 'other' in English; always 'other' in
+    Vietnamese, which does not inflect nouns for number."""
+    return Locale.parse(_locale(lang)).plural_form(abs(n))
+
+
+def _locale(lang: str) -> str:
+    return lang if lang in DATE_PATTERNS else "vi"

@@ -1,0 +1,53 @@
+"""Numbers, dates and counts as each language writes them (one module, on Babel)."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sca_metrics.reference import formatting, i18n
+
+
+def test_numbers_use_each_languages_marks():
+    assert formatting.number(1234.5, "vi") == "1.234,5"
+    assert formatting.number(1234.5, "en") == "1,234.5"
+    assert formatting.number(59, "vi", 1, fixed=True) == "59,0"
+    assert formatting.number(1_000_000, "en") == "1,000,000"
+    assert formatting.number(None, "vi") == formatting.number(math.nan, "en") == "–"
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.integers(0, 3), st.booleans())
+def test_numbers_round_as_python_does_so_every_output_agrees(x, decimals, fixed):
+    expected = (f"{int(round(x)):,}" if not fixed and x.is_integer() else f"{x:,.{decimals}f}")
+    assert formatting.number(x, "en", decimals, fixed) == expected
+    assert formatting.number(x, "vi", decimals, fixed) == expected.translate(str.maketrans(",.", ".,"))
+
+
+def test_dates_put_the_day_first_and_never_read_as_numbers_in_english():
+    day = date(2025, 7, 1)
+    assert formatting.day(day, "vi") == "01/07/2025"
+    assert formatting.day(day, "vi", "long") == "1 tháng 7 năm 2025"
+    assert formatting.day(day, "en") == "1 Jul 2025"
+    assert formatting.day(day, "en", "long") == "1 July 2025"
+
+
+def test_counted_messages_agree_in_number_in_english():
+    assert "1 error." in i18n.t("upload.rejected", "en", file="a.xlsx", n=1)
+    assert "2 errors." in i18n.t("upload.rejected", "en", file="a.xlsx", n=2)
+    assert i18n.t("upload.warnings", "en", n=1).startswith("1 warning ")
+    assert i18n.t("upload.warnings", "en", n=0).startswith("0 warnings ")
+    assert "có 1 lỗi" in i18n.t("upload.rejected", "vi", file="a.xlsx", n=1)  # no plural in Vietnamese
+
+
+def test_every_message_exists_in_both_languages():
+    def keys(lang: str) -> set[str]:
+        return {re.sub(r"\.(one|other)$", "", k) for k in i18n.catalogue(lang)}
+
+    assert keys("vi") == keys("en")
+    for key in i18n.catalogue("en"):
+        if key.endswith(".one"):
+            assert key[:-4] + ".other" in i18n.catalogue("en"), key
