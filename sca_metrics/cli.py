@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import sys
+import time
 from dataclasses import fields
 from pathlib import Path
 
@@ -41,14 +42,19 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    started = time.perf_counter()
     try:
-        return args.func(args)
+        code = args.func(args)
+        log.info("%s finished with exit code %d in %.2f s", args.func.__name__.strip("_"), code,
+                 time.perf_counter() - started)
+        return code
     except CatalogError as exc:
+        log.warning("the catalog has errors", exc_info=True)
         for p in exc.problems:
             print(p.line(args.lang), file=sys.stderr)
         return 1
     except StoreError as exc:  # busy, read-only, damaged, disk full: said plainly, logged in full
-        log.debug("store error", exc_info=exc)
+        log.warning("store error", exc_info=exc)
         print(f"error: {printable(exc.message(args.lang))}", file=sys.stderr)
         return 1
 
@@ -439,8 +445,6 @@ def _withdraw(args) -> int:
 
 def _export(args) -> int:
     """Everything a briefing needs, in one folder; figures rendered in one browser."""
-    import time
-
     from sca_metrics.outputs import briefing, exports, render
     from sca_metrics.reference.units import default_units
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from sca_metrics.method import pilot, progress
 from sca_metrics.outputs import pilot_figures
-from sca_metrics.reference import vocabulary
+from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.units import default_units
 from views import cached, session, widgets
 
@@ -31,14 +31,10 @@ province = units.change_for("BRVT")
 st.caption(session.t("pilot.intro", basis=province.basis(lang) if province else ""))
 
 
-def with_unit(x: float, unit: str, decimals: int = 1) -> str:
-    return session.num(x, decimals) + ("" if unit == "%" else " ") + unit
-
-
 def card(container, ind, row) -> None:
     unit = ind.unit(lang)
     with container.container(border=True, height="stretch"):
-        st.markdown(f"**{ind.name(lang).split(' (')[0]}** ({unit})", help=f"{ind.code} · {ind.name(lang)}")
+        st.markdown(f"**{ind.short_name(lang)}** ({unit})", help=f"{ind.code} · {ind.name(lang)}")
         value = session.t("pilot.missing") if math.isnan(row.value) else session.num(row.value, 1)
         delta = None if math.isnan(row.change) else (
             f"{'+' if row.change >= 0 else '−'}{session.num(abs(row.change), 1)} "
@@ -48,7 +44,8 @@ def card(container, ind, row) -> None:
         colour, icon = BADGES[row.status]
         st.badge(vocabulary.term(vocabulary.PROGRESS_STATUSES, row.status).name(lang), color=colour,
                  icon=icon)
-        target = (session.t("pilot.target", year=int(row.target_year), target=with_unit(row.target, unit))
+        target = (session.t("pilot.target", year=int(row.target_year),
+                            target=formatting.with_unit(row.target, unit, lang))
                   if row.target is not None and not math.isnan(row.target) else session.t("pilot.no_target"))
         rates = "" if row.ratio is None or math.isnan(row.ratio) else " · " + session.t(
             "figure.progress_rates", actual=pilot_figures.rate_text(row.actual_rate, row.method, unit, lang),
@@ -111,7 +108,7 @@ def show_wards() -> None:
     elif now.empty:
         st.info(session.t("pilot.no_ward_data", period=period))
     else:
-        short = ind.name(lang).split(" (")[0]
+        short = ind.short_name(lang)
         gaps = now[now.value.isna()]
         if len(gaps):
             st.warning(session.t("pilot.incomplete", units=", ".join(
@@ -129,7 +126,7 @@ def show_wards() -> None:
             f"pilot_wards_{code}_{period}_{system}", numbers={session.t("pilot.col_value"): 1})
     history = frame[frame.period.astype(int) <= int(period)]
     if len(history):
-        title = session.t("figure.ward_series_title", name=ind.name(lang).split(" (")[0],
+        title = session.t("figure.ward_series_title", name=ind.short_name(lang),
                          system=system_name)
         widgets.chart(lambda: pilot_figures.ward_lines(history, ind, units, change_days, lang, title),
                      f"pilot_ward_lines_{system}", period, unit=None, depends=(code,))

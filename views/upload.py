@@ -93,21 +93,22 @@ def show_problems(found: list, name: str) -> None:
     listed = problems.ordered(found)
     if len(listed) > problems.SHOWN:
         st.caption(session.t("upload.shown_first", shown=session.num(problems.SHOWN),
-                            n=session.num(len(listed))))
+                            n=session.num(len(listed)), count=len(listed)))
     widgets.table(problems.table(listed[: problems.SHOWN], lang))
     widgets.downloads(lambda: problems.table(listed, lang), name)
 
 
 bad = errors(checked.problems)
 if bad:
-    st.error(session.t("upload.rejected", file=widgets.literal(file.name), n=session.num(len(bad))),
-             icon=":material/error:")
+    st.error(session.t("upload.rejected", file=widgets.literal(file.name), n=session.num(len(bad)),
+                       count=len(bad)), icon=":material/error:")
     show_problems(checked.problems, f"problems_{department}_{period}")
     st.stop()
 
 notes = warnings(checked.problems)
 if notes:
-    with st.expander(session.t("upload.warnings", n=session.num(len(notes))), icon=":material/warning:"):
+    with st.expander(session.t("upload.warnings", n=session.num(len(notes)), count=len(notes)),
+                     icon=":material/warning:"):
         show_problems(notes, f"warnings_{department}_{period}")
 
 st.success(session.t("upload.valid", n_values=checked.n_values, n_expected=checked.n_expected),
@@ -171,7 +172,7 @@ def save(data: bytes, file_name: str, department: str, period: str, uploader: st
     else:
         st.session_state["upload_failed"] = i18n.t(
             "upload.rejected", lang, file=widgets.literal(file_name),
-            n=formatting.number(len(errors(result.problems)), lang))
+            n=formatting.number(len(errors(result.problems)), lang), count=len(errors(result.problems)))
 
 
 writable = cached.db().can_write()

@@ -192,7 +192,7 @@ def _units(ws, indicators: tuple[Indicator, ...], wards: list[Unit], dept_name: 
     first_ind = len(lead) + 1
     first_tail = first_ind + len(indicators)
     last = get_column_letter(first_tail + len(tail) - 1)
-    day = reference_date(period).strftime("%d/%m/%Y")
+    day = formatting.day(reference_date(period), "vi")  # the workbook is in Vietnamese
     ws["A1"] = f"Chỉ số thí điểm theo phường, xã — {dept_name} — kỳ {period}"
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = t("template.units_hint", "vi", day=day) + "\n" + t("template.units_hint", "en", day=day)

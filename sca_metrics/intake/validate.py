@@ -379,12 +379,12 @@ def _unit_problem(row: _Cells, key: str, elsewhere: Unit | None, units: Units, p
     elif elsewhere.valid_to is not None and elsewhere.valid_to < day:
         successor = units.successor(elsewhere.code, day)
         row.problem("unit_replaced", key, period=period, unit=elsewhere.name_vi,
-                    until=elsewhere.valid_to.strftime("%d/%m/%Y"),
+                    until=elsewhere.valid_to,
                     successor=units.unit(successor).name_vi if successor else "–")
     else:
         former = ", ".join(units.unit(c).name_vi for c in units.predecessors(elsewhere.code))
         row.problem("unit_not_yet", key, period=period, unit=elsewhere.name_vi,
-                    since=elsewhere.valid_from.strftime("%d/%m/%Y") if elsewhere.valid_from else "–",
+                    since=elsewhere.valid_from or "–",
                     former=former or valid)
 
 

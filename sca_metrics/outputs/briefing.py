@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +32,7 @@ from sca_metrics.reference.catalog import Catalog
 from sca_metrics.reference.i18n import t
 from sca_metrics.reference.units import default_units
 
+log = logging.getLogger(__name__)
 FONT_FILES = {"": "NotoSans-Regular.ttf", "B": "NotoSans-Bold.ttf"}
 FONT_DIRS = ("/usr/share/fonts/truetype/noto", "/usr/share/fonts/noto", "/usr/local/share/fonts",
              "/usr/share/fonts/opentype/noto", str(Path.home() / ".fonts"))
@@ -281,11 +284,6 @@ def _submissions_slide(ctx: Context, printed) -> Slide:
     return Slide("submissions", t("briefing.submissions_title", lang), tuple(lines), fig)
 
 
-def _with_unit(x: float, unit: str, lang: str) -> str:
-    """37,7% but 210 điểm."""
-    return formatting.number(x, lang, 1) + ("" if unit == "%" or not unit else " ") + (unit or "")
-
-
 def _pilot_slides(ctx: Context, printed) -> list[Slide]:
     """The pilot's progress to its targets (status, actual and required rates) and its series
     across the 1 July 2025 unit change; none when the pilot has no values yet."""
@@ -304,10 +302,10 @@ def _pilot_slides(ctx: Context, printed) -> list[Slide]:
     for row in _rows(heads):
         ind = catalog.indicator(row.code)
         unit = ind.unit(lang)
-        target = (_with_unit(row.target, unit, lang) if row.target is not None and not pd.isna(row.target)
-                  else "–")
-        lines.append(t("briefing.pilot_item", lang, name=ind.name(lang).split(" (")[0],
-                       value=_with_unit(row.value, unit, lang) if not pd.isna(row.value) else "–",
+        target = (formatting.with_unit(row.target, unit, lang)
+                  if row.target is not None and not pd.isna(row.target) else "–")
+        lines.append(t("briefing.pilot_item", lang, name=ind.short_name(lang),
+                       value=formatting.with_unit(row.value, unit, lang) if not pd.isna(row.value) else "–",
                        status=pilot_figures.progress_label(row, unit, lang, "; ").lower(),
                        year=row.target_year, target=target))
     units = default_units()
@@ -319,7 +317,7 @@ def _pilot_slides(ctx: Context, printed) -> list[Slide]:
     series = [t("briefing.pilot_series", lang, date=change)]
     if len(at_2025):
         series.append(t("briefing.pilot_met_2025", lang, n=len(met), total=len(at_2025), names="; ".join(
-            i.name(lang).split(" (")[0] for i in met) or "–"))
+            i.short_name(lang) for i in met) or "–"))
     return [
         Slide("pilot", t("briefing.pilot_title", lang), tuple(lines), printed(
             partial(pilot_figures.progress_bars, prog, catalog, lang,
@@ -369,11 +367,15 @@ def font_files() -> dict[str, Path]:
 def build(ctx: Context, deck: list[Slide] | None = None) -> Pack:
     """Render every figure once (one browser), then write the PowerPoint and the PDF.
     `deck`: the slides of `ctx` when the caller already has them."""
+    started = time.perf_counter()
     deck = deck if deck is not None else slides(ctx)
     with_fig = [s for s in deck if s.has_figure]
     pngs = render.render_many(render.Job(s.figure, "png", _figure_height(s)) for s in with_fig)
     images = {s.key: png for s, png in zip(with_fig, pngs, strict=True)}
-    return Pack(deck, images, pptx_bytes(deck, images, ctx), pdf_bytes(deck, images, ctx))
+    pack = Pack(deck, images, pptx_bytes(deck, images, ctx), pdf_bytes(deck, images, ctx))
+    log.info("briefing pack %s: %d slides, %d figures in %.2f s", file_stem(ctx), len(deck),
+             len(with_fig), time.perf_counter() - started)
+    return pack
 
 
 def file_stem(ctx: Context) -> str:

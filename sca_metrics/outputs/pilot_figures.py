@@ -45,7 +45,7 @@ def progress_bars(progress: pd.DataFrame, catalog, lang: str, title: str) -> go.
         {s.code: i for i, s in enumerate(vocabulary.PROGRESS_STATUSES)}))
     p = p.sort_values(["order", "ratio"], ascending=[False, True])
     inds = [catalog.indicator(c) for c in p.code]
-    labels = [short(i.name(lang).split(" (")[0], 40) for i in inds]
+    labels = [short(i.short_name(lang), 40) for i in inds]
     x = [R_RANGE[1] if s == "achieved" else 0.0 if r is None or pd.isna(r)
          else float(np.clip(r, *R_RANGE)) for s, r in zip(p.status, p.ratio, strict=True)]
     text = [progress_label(r, i.unit(lang), lang, "<br>") for r, i in zip(p.itertuples(), inds, strict=True)]
@@ -59,14 +59,9 @@ def progress_bars(progress: pd.DataFrame, catalog, lang: str, title: str) -> go.
     ticks = [v for v in (-1, 0, 0.6, 0.95, 1.5, 2) if v >= low]
     fig.update_xaxes(range=[low, R_RANGE[1] + 1.7], title=t("figure.progress_axis", lang),
                      tickvals=ticks, gridcolor="#eeeeee", zeroline=False,
-                     ticktext=[("≥ " if v == R_RANGE[1] else "") + _short_number(v, lang) for v in ticks])
+                     ticktext=[("≥ " if v == R_RANGE[1] else "") + formatting.short_number(v, lang)
+                               for v in ticks])
     return layout(fig, lang, title, max(320, 56 * len(p) + 140))
-
-
-def _short_number(x: float, lang: str) -> str:
-    """0,6 and 0,95 (no padding zeros), in the language's decimal mark."""
-    text = f"{x:g}".replace("-", "−")
-    return text.replace(".", ",") if lang == "vi" else text
 
 
 def period_day(period: str | int) -> str:
@@ -107,7 +102,7 @@ def pilot_multiples(values: pd.DataFrame, progress: pd.DataFrame, catalog, chang
     status = progress.set_index("code").status
     rows = -(-len(codes) // columns)
     inds = [catalog.indicator(c) for c in codes]
-    titles = ["<br>".join(textwrap.wrap(f"{i.name(lang).split(' (')[0]} ({i.unit(lang)})", 42))
+    titles = ["<br>".join(textwrap.wrap(f"{i.short_name(lang)} ({i.unit(lang)})", 42))
               + "<br><span style='color:"
               + f"{vocabulary.term(vocabulary.PROGRESS_STATUSES, status[i.code]).colour}'>"
               + f"{vocabulary.term(vocabulary.PROGRESS_STATUSES, status[i.code]).name(lang)}</span>"
@@ -162,7 +157,7 @@ def ward_bars(frame: pd.DataFrame, ind, units, lang: str, title: str,
     rolled = [t("figure.rolled_from", lang, n=int(n)) if n > 1 else "" for n in f.n_sources]
     unit = ind.unit(lang)
     fixed = ind.aggregation != "sum"  # counts are whole; rates keep one decimal
-    text = [f"{formatting.number(v, lang, 1, fixed=fixed)}{'' if unit == '%' else ' '}{unit}{r}"
+    text = [f"{formatting.with_unit(v, unit, lang, 1, fixed=fixed)}{r}"
             for v, r in zip(f.value, rolled, strict=True)]
     fig = go.Figure(go.Bar(x=f.value, y=names, orientation="h", marker_color="#0072B2", text=text,
                            textposition="auto", insidetextanchor="end", cliponaxis=False,
@@ -174,8 +169,8 @@ def ward_bars(frame: pd.DataFrame, ind, units, lang: str, title: str,
         # behind the bars: a label at a bar's end (inside it) is never crossed by the line
         fig.add_vline(x=city, line={"color": "#D55E00", "dash": "dash", "width": 2}, layer="below")
         fig.add_annotation(x=city, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                           text=t("figure.city_line", lang, value=formatting.number(city, lang, 1, fixed=True)
-                                  + ("" if unit == "%" else " ") + unit),
+                           text=t("figure.city_line", lang,
+                                  value=formatting.with_unit(city, unit, lang, 1, fixed=True)),
                            font={"color": "#D55E00", "size": 12})
     # labels sit inside the longest bars, so the axis needs only a little room beyond them
     fig.update_xaxes(range=[min(lo, 0), top * 1.08], title=unit, gridcolor="#eeeeee")

@@ -18,6 +18,7 @@ import pandas as pd
 from sca_metrics.reference import vocabulary
 from sca_metrics.reference.problems import ERROR, WARNING, Problem, errors
 from sca_metrics.reference.textnorm import nfc
+from sca_metrics.reference.vocabulary import in_language
 from sca_metrics.settings import data_dir
 
 
@@ -45,10 +46,15 @@ class Indicator:
     aggregation: str = ""  # pilot indicators: how ward values make the city value
 
     def name(self, lang: str) -> str:
-        return self.name_vi if lang == "vi" else self.name_en
+        return in_language(lang, self.name_vi, self.name_en)
+
+    def short_name(self, lang: str) -> str:
+        """The name without its parenthesised detail, for labels and titles:
+        "Tỷ lệ hộ gia đình có kết nối Internet băng rộng cố định" of "… (FTTH)"."""
+        return self.name(lang).split(" (")[0]
 
     def unit(self, lang: str) -> str:
-        return self.unit_vi if lang == "vi" else self.unit_en
+        return in_language(lang, self.unit_vi, self.unit_en)
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,7 @@ class Department:
     domains: tuple[str, ...]
 
     def name(self, lang: str) -> str:
-        return self.name_vi if lang == "vi" else self.name_en
+        return in_language(lang, self.name_vi, self.name_en)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ DATE_PATTERNS = {
 }
 
 
-def number(x: float | int | None, lang: str, decimals: int = 1, fixed: bool = False) -> str:
+def number(x: float | int | None, lang: str = "vi", decimals: int = 1, fixed: bool = False) -> str:
     """1.234,5 in Vietnamese, 1,234.5 in English; None or NaN → '–'. Whole numbers drop their
     decimals unless `fixed` (scores: 59,0 beside 53,6). Rounded as Python rounds the float
     (its exact binary value, half to even), so a number reads the same in every output."""
@@ -32,6 +32,17 @@ def number(x: float | int | None, lang: str, decimals: int = 1, fixed: bool = Fa
     pattern = "#,##0" if whole or decimals <= 0 else "#,##0." + "0" * decimals
     return format_decimal(Decimal(int(round(x))) if whole else Decimal(float(x)), pattern,
                           locale=_locale(lang), decimal_quantization=True)
+
+
+def with_unit(x: float | None, unit: str, lang: str, decimals: int = 1, fixed: bool = False) -> str:
+    """A number and its unit: 37,7% (a percent sign is written close) but 210 điểm."""
+    return number(x, lang, decimals, fixed) + ("" if unit == "%" or not unit else " ") + (unit or "")
+
+
+def short_number(x: float, lang: str) -> str:
+    """0,6 and 0,95: as few decimals as the value needs (axis ticks), a true minus sign."""
+    text = f"{x:g}".replace("-", "−")
+    return text.replace(".", ",") if lang == "vi" else text
 
 
 def day(d: date, lang: str, style: str = "short") -> str:

@@ -43,10 +43,12 @@ def document(name: str, lang: str) -> str:
 def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     """The message `key` in `lang` (Vietnamese when it has none), with its parameters. A message
     with a count `n` may have one form per plural category (`key.one`, `key.other`): the count
-    picks it, so English reads "1 error" and "2 errors"."""
+    picks it, so English reads "1 error" and "2 errors". When `n` is passed already formatted
+    (1.234), `count` carries the number."""
     lang = lang if lang in LANGS else DEFAULT_LANG
-    if f"{key}.other" in catalogue(lang) and isinstance(params.get("n"), int | float):
-        form = f"{key}.{plural(params['n'], lang)}"  # type: ignore[arg-type]
+    count = params.get("count", params.get("n"))
+    if f"{key}.other" in catalogue(lang):
+        form = f"{key}.{plural(count, lang)}" if isinstance(count, int | float) else ""
         key = form if form in catalogue(lang) else f"{key}.other"
     text = catalogue(lang).get(key) or catalogue(DEFAULT_LANG).get(key) or key
     return text.format(**params) if params else text

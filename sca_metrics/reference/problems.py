@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
+from sca_metrics.reference import formatting
 from sca_metrics.reference.i18n import LANGS, t
 
 ERROR = "error"
@@ -42,7 +44,10 @@ class Problem:
         return self.sheet or ""
 
     def message(self, lang: str = "vi") -> str:
-        return t(f"problem.{self.code}", lang, value=self.value or "", **self.params)
+        """The message in `lang`; a date among the parameters is written as that language
+        writes dates (30/06/2025; 30 Jun 2025)."""
+        params = {k: formatting.day(v, lang) if isinstance(v, date) else v for k, v in self.params.items()}
+        return t(f"problem.{self.code}", lang, value=self.value or "", **params)
 
     def line(self, lang: str = "vi", prefix: str = "") -> str:
         """One line for a terminal or a log: prefix, location, severity, message."""

@@ -17,6 +17,7 @@ from pathlib import Path
 from sca_metrics.reference.catalog import CatalogError, RowCheck, csv_rows
 from sca_metrics.reference.problems import Problem, errors
 from sca_metrics.reference.textnorm import loose_key
+from sca_metrics.reference.vocabulary import in_language
 from sca_metrics.settings import data_dir
 
 UNIT_FIELDS = ["code", "name_vi", "name_en", "kind", "parent", "valid_from", "valid_to",
@@ -40,7 +41,7 @@ class Unit:
     aliases: tuple[str, ...] = ()
 
     def name(self, lang: str) -> str:
-        return self.name_vi if lang == "vi" else self.name_en
+        return in_language(lang, self.name_vi, self.name_en)
 
     def valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -56,7 +57,7 @@ class Change:
     basis_en: str
 
     def basis(self, lang: str) -> str:
-        return self.basis_vi if lang == "vi" else self.basis_en
+        return in_language(lang, self.basis_vi, self.basis_en)
 
 
 class UnitsError(CatalogError):

@@ -9,6 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def in_language(lang: str, vi: str, en: str) -> str:
+    """The one rule for every bilingual name and text: Vietnamese for "vi", English otherwise."""
+    return vi if lang == "vi" else en
+
+
 @dataclass(frozen=True)
 class Term:
     code: str
@@ -17,7 +22,7 @@ class Term:
     colour: str = "#7f7f7f"
 
     def name(self, lang: str) -> str:
-        return self.vi if lang == "vi" else self.en
+        return in_language(lang, self.vi, self.en)
 
 
 FOUNDATIONS = "foundations"

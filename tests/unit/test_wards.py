@@ -78,6 +78,7 @@ def test_a_former_ward_in_a_2026_return_names_its_new_ward(con, catalog):
     message = err.message("vi")
     assert "Phường 7" in message and "Phường Tam Thắng" in message and "30/06/2025" in message
     assert "Ward" not in message and "Tam Thắng" in err.message("en")
+    assert "30 Jun 2025" in err.message("en")  # a date an English reader cannot misread
     assert schema.table_counts(con) == before  # nothing stored
 
 
