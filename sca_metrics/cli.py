@@ -86,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
                          f"database (default {CLI_WAIT:g})")
 
     p = argparse.ArgumentParser(
-        prog="python -m sca_metrics",
+        prog="sca" if Path(sys.argv[0]).name == "sca" else "python -m sca_metrics",
         description="Smart-city readiness (ĐTTM): catalog, survey templates, validated ingest.")
     sub = p.add_subparsers(title="commands", metavar="COMMAND")
 

@@ -46,7 +46,8 @@ def test_the_wheel_installs_and_sca_runs_outside_the_checkout(tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    assert "template" in run([str(env_dir / "bin" / "sca"), "--help"], cwd=elsewhere, env=env).stdout
+    usage = run([str(env_dir / "bin" / "sca"), "--help"], cwd=elsewhere, env=env).stdout
+    assert usage.startswith("usage: sca ") and "template" in usage
     located = run([str(python), "-c", "import sca_metrics.settings as s; print(s.shipped_data())"],
                   cwd=elsewhere, env=env).stdout.strip()
     assert located.startswith(site) and located.endswith("sca_metrics/data")
