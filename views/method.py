@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from sca_metrics.method.diagnostics import diagnose
+from sca_metrics.method.scoring import level_bounds
 from sca_metrics.reference import i18n, vocabulary
 from views import cached, session, widgets
 
@@ -24,10 +25,10 @@ with left:
 with right:
     st.subheader(session.t("overview.level"))
     for lv in vocabulary.LEVELS:
-        low = 20 * (int(lv.code) - 1)
+        low, high = level_bounds(int(lv.code))
         st.markdown(f'<span style="display:inline-block;width:1.2em;height:1.2em;background:{lv.colour};'
                     f'vertical-align:middle;border-radius:3px"></span> **{lv.code} — {lv.name(lang)}** '
-                    f'({session.num(low, 0)}–{session.num(low + 20, 0)})', unsafe_allow_html=True)
+                    f'({session.num(low, 0)}–{session.num(high, 0)})', unsafe_allow_html=True)
     st.subheader(session.t("method.col_driver"))
     for d in vocabulary.DRIVERS:
         st.markdown(f'<span style="display:inline-block;width:1.2em;height:1.2em;background:{d.colour};'

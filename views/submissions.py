@@ -7,7 +7,7 @@ import streamlit as st
 
 from sca_metrics.method import tracker
 from sca_metrics.outputs import score_figures
-from sca_metrics.reference import i18n, vocabulary
+from sca_metrics.reference import formatting, i18n, vocabulary
 from views import cached, session, widgets
 
 lang = session.lang()
@@ -74,7 +74,7 @@ view = pd.DataFrame({
 st.dataframe(view, hide_index=True, width="stretch", height=35 * (len(view) + 1) + 3, column_config={
     session.t("submissions.col_coverage"): st.column_config.ProgressColumn(
         min_value=0.0, max_value=1.0, format="percent"),
-    session.t("col.received_at"): st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
+    session.t("col.received_at"): st.column_config.DatetimeColumn(format=formatting.table_datetime(lang)),
 })
 widgets.downloads(view, f"submissions_{period}")
 
@@ -99,6 +99,6 @@ history = history.assign(
    "withdraw_reason", "sha256"]]
 history = history.rename(columns={c: session.t(f"col.{c}") for c in history.columns})
 st.dataframe(history, width="stretch", hide_index=True, column_config={
-    session.t(f"col.{c}"): st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")
+    session.t(f"col.{c}"): st.column_config.DatetimeColumn(format=formatting.table_datetime(lang))
     for c in ("received_at", "withdrawn_at")})
 widgets.downloads(history, "submission_history")

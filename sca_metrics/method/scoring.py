@@ -107,12 +107,21 @@ def aggregate(scores, weights=None, method: str = ARITHMETIC,
     return float(s[0]), float(c[0])
 
 
+LEVEL_WIDTH = 20  # points per maturity level: five bands over 0–100
+
+
 def levels(scores: np.ndarray | Sequence[float]) -> np.ndarray:
     """Maturity levels 1–5 of many scores: 1 + min(4, ⌊S/20⌋) (docs/METHOD.md); NaN for a
-    missing score. The one definition of a level: `level` is its scalar form."""
+    missing score. The one definition of a level: `level` is its scalar form, `level_bounds`
+    its band."""
     s = np.asarray(scores, dtype=float)
     with np.errstate(invalid="ignore"):
-        return np.where(np.isnan(s), np.nan, 1 + np.minimum(4, np.floor(s / 20)))
+        return np.where(np.isnan(s), np.nan, 1 + np.minimum(4, np.floor(s / LEVEL_WIDTH)))
+
+
+def level_bounds(lv: int) -> tuple[int, int]:
+    """The scores of level `lv`: from (inclusive) and to (exclusive, but 100 belongs to 5)."""
+    return LEVEL_WIDTH * (lv - 1), LEVEL_WIDTH * lv
 
 
 def level(score: float | None) -> int | None:

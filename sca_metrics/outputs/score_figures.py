@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from sca_metrics.method.scoring import Scores, level
+from sca_metrics.method.scoring import Scores, level, level_bounds
 from sca_metrics.outputs.figure_style import CHANGE_COLOUR, MISSING, layout, legend_below_title, short
 from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.i18n import t
@@ -173,7 +173,8 @@ def trend(by_period: dict[str, Scores], domain: str, lang: str, change_days: tup
                  for p, sc in by_period.items()}
     fig = go.Figure()
     fig.update_layout(shapes=[  # the level bands, in one update
-        {"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "y0": 20 * k, "y1": 20 * (k + 1),
+        {"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "y0": level_bounds(k + 1)[0],
+         "y1": level_bounds(k + 1)[1],
          "fillcolor": lv.colour, "opacity": 0.08, "line": {"width": 0}, "layer": "below"}
         for k, lv in enumerate(vocabulary.LEVELS)])
     for drv in vocabulary.DRIVERS:

@@ -51,6 +51,15 @@ def day(d: date, lang: str, style: str = "short") -> str:
     return format_date(d, patterns[style], locale=_locale(lang))
 
 
+# A date and time in a table Streamlit draws (its DatetimeColumn takes moment.js tokens): the
+# same order as `day`, with the time.
+TABLE_DATETIME = {"vi": "DD/MM/YYYY HH:mm", "en": "D MMM YYYY, HH:mm"}
+
+
+def table_datetime(lang: str) -> str:
+    return TABLE_DATETIME.get(lang, TABLE_DATETIME["vi"])
+
+
 def plural(n: float, lang: str) -> str:
     """The CLDR plural category of a count: 'one' or 'other' in English; always 'other' in
     Vietnamese, which does not inflect nouns for number."""

@@ -77,6 +77,8 @@ def test_english_via_query_parameter(monkeypatch, demo_db):
     assert at.title[0].value == "Submissions"
     assert "Illustrative demo data" in at.warning[0].value
     assert "Current" in set(at.dataframe[-1].value["Status"])
+    # dates in English tables read "30 Nov 2026", never "30/11/2026" (taken for 11 Dec… or worse)
+    assert '"D MMM YYYY, HH:mm"' in at.dataframe[-1].proto.columns
 
 
 def test_language_switch_sets_the_query_parameter(monkeypatch, demo_db):
