@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from decimal import Decimal
+from functools import cache
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 MISSING = "–"
 # Babel's own short date is 1/7/25 in Vietnamese and 7/1/25 in English: the programme writes
@@ -24,14 +24,18 @@ DATE_PATTERNS = {
 
 def number(x: float | int | None, lang: str = "vi", decimals: int = 1, fixed: bool = False) -> str:
     """1.234,5 in Vietnamese, 1,234.5 in English; None or NaN → '–'. Whole numbers drop their
-    decimals unless `fixed` (scores: 59,0 beside 53,6). Rounded as Python rounds the float
-    (its exact binary value, half to even), so a number reads the same in every output."""
+    decimals unless `fixed` (scores: 59,0 beside 53,6). The marks are the language's (CLDR data,
+    through Babel); the digits are Python's, which rounds the float's exact value half to even,
+    so a number reads the same in every output; 3 µs a number, where Babel's format_decimal
+    takes 46 µs, and a table formats thousands."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return MISSING
-    whole = not fixed and float(x).is_integer() and abs(x) < 1e15
-    pattern = "#,##0" if whole or decimals <= 0 else "#,##0." + "0" * decimals
-    return format_decimal(Decimal(int(round(x))) if whole else Decimal(float(x)), pattern,
-                          locale=_locale(lang), decimal_quantization=True)
+    if not fixed and float(x).is_integer() and abs(x) < 1e15:
+        text = f"{int(round(x)):,}"
+    else:
+        text = f"{x:,.{decimals}f}"
+    decimal_mark, group_mark = _marks(lang)
+    return text.translate({ord(","): group_mark, ord("."): decimal_mark})
 
 
 def with_unit(x: float | None, unit: str, lang: str, decimals: int = 1, fixed: bool = False) -> str:
@@ -63,7 +67,18 @@ def table_datetime(lang: str) -> str:
 def plural(n: float, lang: str) -> str:
     """The CLDR plural category of a count: 'one' or 'other' in English; always 'other' in
     Vietnamese, which does not inflect nouns for number."""
-    return Locale.parse(_locale(lang)).plural_form(abs(n))
+    return _babel(_locale(lang)).plural_form(abs(n))
+
+
+@cache
+def _babel(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+@cache
+def _marks(lang: str) -> tuple[str, str]:
+    """The decimal mark and the thousands separator of a language."""
+    return get_decimal_symbol(_locale(lang)), get_group_symbol(_locale(lang))
 
 
 def _locale(lang: str) -> str:
