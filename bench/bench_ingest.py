@@ -19,6 +19,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.timing import best_of, report  # noqa: E402
+from sca_metrics.reference.roles import Actor  # noqa: E402
 from sca_metrics.demo import demo_returns  # noqa: E402
 from sca_metrics.intake.ingest import ACCEPTED, ingest_path  # noqa: E402
 from sca_metrics.intake.reader import read_workbook  # noqa: E402
@@ -42,7 +43,7 @@ def main() -> None:
         def ingest_all() -> None:
             db = tmp / f"bench-{time.perf_counter_ns()}.duckdb"
             con = schema.connect(db)
-            results = [ingest_path(con, p, catalog, "bench") for p in files]
+            results = [ingest_path(con, p, catalog, Actor.local("bench")) for p in files]
             assert all(r.status == ACCEPTED for r in results)
             con.close()
 

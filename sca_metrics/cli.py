@@ -23,6 +23,7 @@ from sca_metrics.method.uncertainty import MonteCarlo
 from sca_metrics.reference import formatting, problems
 from sca_metrics.reference.catalog import CatalogError, default_catalog, read_catalog
 from sca_metrics.reference.i18n import LANGS
+from sca_metrics.reference.roles import ROLES, AccessError, Actor, normal_email
 from sca_metrics.reference.textnorm import printable
 from sca_metrics.settings import default_db
 from sca_metrics.store import database, queries
@@ -52,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         log.warning("the catalog has errors", exc_info=True)
         for p in exc.problems:
             print(p.line(args.lang), file=sys.stderr)
+        return 1
+    except AccessError as exc:  # a role that does not allow it, a grant that cannot be
+        log.warning("refused", exc_info=exc)
+        print(f"error: {printable(exc.message(args.lang))}", file=sys.stderr)
         return 1
     except StoreError as exc:  # busy, read-only, damaged, disk full: said plainly, logged in full
         log.warning("store error", exc_info=exc)
@@ -184,8 +189,31 @@ def _parser() -> argparse.ArgumentParser:
                        help="withdraw a submission (the previous version becomes current)")
     c.add_argument("id", type=int, help="submission id (see `submissions`)")
     c.add_argument("--by", default="cli", help="who withdraws")
-    c.add_argument("--reason", default="", help="why (kept in the audit log)")
+    c.add_argument("--reason", required=True, help="why (kept in the audit log)")
     c.set_defaults(func=_withdraw)
+
+    c = sub.add_parser("users", parents=[common, db],
+                       help="who may sign in to the dashboard, and with which role")
+    users = c.add_subparsers(title="actions", metavar="ACTION", required=True)
+    u = users.add_parser("grant", parents=[common, db], help="give a person a role (replaces theirs)")
+    u.add_argument("email", help="the address the sign-in provider gives (its email claim)")
+    u.add_argument("--role", required=True, choices=ROLES)
+    u.add_argument("--department", action="append", default=[], metavar="CODE",
+                   help="a department an uploader submits for (repeat for several)")
+    u.add_argument("--by", default="cli", help="who grants (kept in the audit log)")
+    u.set_defaults(func=_users_grant)
+    u = users.add_parser("revoke", parents=[common, db], help="take a person's role away")
+    u.add_argument("email")
+    u.add_argument("--by", default="cli", help="who revokes (kept in the audit log)")
+    u.set_defaults(func=_users_revoke)
+    u = users.add_parser("list", parents=[common, db], help="every grant")
+    u.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    u.set_defaults(func=_users_list)
+
+    c = sub.add_parser("audit", parents=[common, db],
+                       help="every write: uploads, supersessions, withdrawals, role changes")
+    c.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    c.set_defaults(func=_audit)
 
     c = sub.add_parser("settings", parents=[common],
                        help="the settings in effect (from SCA_* environment variables)")
@@ -193,6 +221,39 @@ def _parser() -> argparse.ArgumentParser:
                    help="print one setting's value only (scripts/start.sh passes upload_mb to Streamlit)")
     c.set_defaults(func=_settings)
     return p
+
+
+def _users_grant(args) -> int:
+    known = [d.code for d in default_catalog().departments]
+    with _writer(args) as db, db.writing() as con:
+        queries.grant(con, Actor.local(args.by), args.email, args.role, args.department, known)
+    departments = f" for {', '.join(sorted({d.upper() for d in args.department}))}" if args.department else ""
+    print(f"{normal_email(args.email)}: {args.role}{departments}")
+    return 0
+
+
+def _users_revoke(args) -> int:
+    with _writer(args) as db, db.writing() as con:
+        queries.revoke(con, Actor.local(args.by), args.email)
+    print(f"{normal_email(args.email)}: no access")
+    return 0
+
+
+def _users_list(args) -> int:
+    frame = _read(args, queries.grants)
+    frame["departments"] = [list(d) for d in frame.departments]
+    if args.format == "table":
+        frame = frame.assign(departments=[", ".join(d) for d in frame.departments])
+    _print_frame(frame, args.format, "(no grants: python -m sca_metrics users grant EMAIL --role admin)")
+    return 0
+
+
+def _audit(args) -> int:
+    frame = _read(args, queries.audit_events)
+    if args.format == "table":
+        frame = frame.drop(columns=["detail", "sha256"])
+    _print_frame(frame, args.format, "(nothing written yet)")
+    return 0
 
 
 def _settings(args) -> int:
@@ -278,7 +339,7 @@ def _ingest_files(db: Database, args, catalog) -> tuple[int, list]:
             rejected += 1
             continue
         with db.writing() as con:
-            r = ingest_path(con, path, catalog, args.uploader,
+            r = ingest_path(con, path, catalog, Actor.local(args.uploader),
                             expected_department=args.department, expected_period=args.period)
         listed = problems.ordered(r.problems)
         for p in listed[: problems.SHOWN]:
@@ -436,7 +497,7 @@ def _restore(args) -> int:
 
 def _withdraw(args) -> int:
     with _writer(args) as db, db.writing() as con:
-        current = queries.withdraw(con, args.id, args.by, args.reason)
+        current = queries.withdraw(con, args.id, Actor.local(args.by), args.reason)
     after = f"submission #{current} is current again" if current else "no version is current now"
     print(f"submission #{args.id} withdrawn; {after}")
     return 0

@@ -24,6 +24,7 @@ from sca_metrics.intake.template import build_template, template_file_name
 from sca_metrics.method import pilot
 from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.catalog import Catalog, Indicator
+from sca_metrics.reference.roles import Actor
 from sca_metrics.reference.units import Units, default_units, reference_date
 
 DEMO_PERIODS = tuple(str(y) for y in range(2018, 2027))
@@ -203,7 +204,7 @@ def build_demo(con: duckdb.DuckDBPyConnection, catalog: Catalog,
         if out_dir is not None:
             Path(out_dir).mkdir(parents=True, exist_ok=True)
             (Path(out_dir) / f.file_name).write_bytes(f.data)
-        results.append(ingest_bytes(con, f.data, f.file_name, catalog, DEMO_UPLOADER,
+        results.append(ingest_bytes(con, f.data, f.file_name, catalog, Actor.local(DEMO_UPLOADER),
                                     expected_department=f.department, expected_period=f.period,
                                     is_demo=True))
     return results

@@ -14,6 +14,7 @@ from sca_metrics.intake.reader import Limits, read_workbook
 from sca_metrics.intake.validate import check_workbook
 from sca_metrics.reference.catalog import Catalog
 from sca_metrics.reference.problems import Problem, errors
+from sca_metrics.reference.roles import Actor
 from sca_metrics.store import queries
 from sca_metrics.store.records import CheckedReturn
 
@@ -52,44 +53,53 @@ def ingest_bytes(
     data: bytes,
     file_name: str,
     catalog: Catalog,
-    uploader: str,
+    actor: Actor,
     expected_department: str | None = None,
     expected_period: str | None = None,
     is_demo: bool = False,
 ) -> IngestResult:
+    """Check a workbook and store it as `actor`'s return, if it is valid and theirs to submit:
+    a return for a department the actor may not submit for is rejected, with a problem that
+    says so, and nothing is stored."""
     started = time.perf_counter()
     digest = sha256(data)
-    same = queries.find_current_by_sha(con, digest)
-    if same is not None:
+    same = queries.find_current_by_sha(con, digest) if actor.may_upload else None
+    if not actor.may_upload:
+        result = IngestResult(file_name, REJECTED, digest,
+                              [Problem("upload_role", params={"who": actor.email})])
+    elif same is not None:
         sid, dept, period, version = same
         result = IngestResult(file_name, DUPLICATE, digest, department=dept, period=period,
                               submission_id=sid, version=version)
     else:
-        result = _check_and_save(con, data, digest, file_name, catalog, uploader,
+        result = _check_and_save(con, data, digest, file_name, catalog, actor,
                                  expected_department, expected_period, is_demo)
-    log.info("ingest %r by %r: %s (%s %s, %d problems) in %.3f s", file_name, uploader,
+    log.info("ingest %r by %r: %s (%s %s, %d problems) in %.3f s", file_name, actor.email,
              result.status, result.department, result.period, len(result.problems),
              time.perf_counter() - started)
     return result
 
 
 def _check_and_save(con: duckdb.DuckDBPyConnection, data: bytes, digest: str, file_name: str,
-                    catalog: Catalog, uploader: str, expected_department: str | None,
+                    catalog: Catalog, actor: Actor, expected_department: str | None,
                     expected_period: str | None, is_demo: bool) -> IngestResult:
     checked = check_bytes(data, catalog, expected_department, expected_period)
+    if checked.department is not None and not actor.can_upload(checked.department):
+        checked.problems.insert(0, Problem("upload_department", params={
+            "who": actor.email, "department": checked.department}))
     result = IngestResult(file_name, REJECTED, digest, checked.problems,
                           checked.department, checked.period)
     if errors(checked.problems):
         return result
     saved = queries.save_return(con, checked, file_name=file_name, sha256=digest,
-                              uploader=uploader, catalog_version=catalog.version, is_demo=is_demo)
+                                actor=actor, catalog_version=catalog.version, is_demo=is_demo)
     result.status = ACCEPTED
     result.submission_id, result.version, result.supersedes = (
         saved.submission_id, saved.version, saved.supersedes)
     return result
 
 
-def ingest_path(con: duckdb.DuckDBPyConnection, path: Path, catalog: Catalog, uploader: str,
+def ingest_path(con: duckdb.DuckDBPyConnection, path: Path, catalog: Catalog, actor: Actor,
                 **kwargs) -> IngestResult:
     path = Path(path)
-    return ingest_bytes(con, path.read_bytes(), path.name, catalog, uploader, **kwargs)
+    return ingest_bytes(con, path.read_bytes(), path.name, catalog, actor, **kwargs)

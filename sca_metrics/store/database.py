@@ -327,7 +327,7 @@ def restore(source: Path | str, target: Path | str, force: bool = False,
         err = classify(exc, source)
         raise (StoreError(BAD_BACKUP, source, err.detail) if err.kind == CORRUPT else err) from exc
     try:
-        schema.check_schema(con)
+        schema.check_schema(con, minimum=1)  # an older backup is migrated when next opened
         counts = schema.table_counts(con)
     except (duckdb.Error, StoreError) as exc:
         raise StoreError(BAD_BACKUP, source, str(exc)[:300]) from exc

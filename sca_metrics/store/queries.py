@@ -11,6 +11,15 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from sca_metrics.reference.roles import (
+    ADMIN,
+    Actor,
+    BadGrant,
+    check_grant,
+    normal_email,
+    require_admin,
+    require_upload,
+)
 from sca_metrics.store.errors import REFUSED, StoreError
 from sca_metrics.store.records import CheckedReturn
 from sca_metrics.store.schema import scalar, transaction, utc_now
@@ -37,13 +46,16 @@ def save_return(
     *,
     file_name: str,
     sha256: str,
-    uploader: str,
+    actor: Actor,
     catalog_version: str,
     is_demo: bool = False,
 ) -> Saved:
-    """Store a valid return in one transaction; the previous current one is superseded."""
+    """Store a valid return in one transaction; the previous current one is superseded. The
+    actor must be allowed to submit for the return's department (Forbidden otherwise)."""
+    require_upload(actor, checked.department)
     if not checked.ok:
         raise StoreError(REFUSED, None, "refusing to store a return with errors")
+    uploader = actor.email
     with transaction(con):
         dept, period = checked.department, checked.period
         prev = con.execute(
@@ -100,9 +112,14 @@ def _insert_columns(con: duckdb.DuckDBPyConnection, sql: str, sid: int, rows: li
     con.execute(sql, [sid, *(list(col) for col in zip(*rows, strict=True))])
 
 
-def withdraw(con: duckdb.DuckDBPyConnection, submission_id: int, actor: str,
-             reason: str = "") -> int | None:
-    """Withdraw a submission; the one before it (if any) becomes current again. Returns it."""
+def withdraw(con: duckdb.DuckDBPyConnection, submission_id: int, actor: Actor,
+             reason: str) -> int | None:
+    """Withdraw a submission; the one before it (if any) becomes current again. Returns it.
+    Administrators only, and always with a reason (it is kept in the audit log)."""
+    require_admin(actor)
+    reason = reason.strip()
+    if not reason:
+        raise BadGrant("reason_required")
     row = con.execute(
         "SELECT department, period, status FROM submission_status WHERE id = ?",
         [submission_id]).fetchone()
@@ -114,11 +131,11 @@ def withdraw(con: duckdb.DuckDBPyConnection, submission_id: int, actor: str,
     with transaction(con):
         now = utc_now()
         con.execute("INSERT INTO withdrawals VALUES (?, ?, ?, ?)",
-                    [submission_id, now, actor, reason])
+                    [submission_id, now, actor.email, reason])
         current = con.execute(
             "SELECT id FROM current_submissions WHERE department = ? AND period = ?",
             [dept, period]).fetchone()
-        _audit(con, now, actor, "withdraw", submission_id, dept, period,
+        _audit(con, now, actor.email, "withdraw", submission_id, dept, period,
                {"reason": reason, "current_after": current[0] if current else None})
     return current[0] if current else None
 
@@ -192,3 +209,72 @@ def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
 
 def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
     return scalar(con, "SELECT count(*) FROM submissions") == 0
+
+
+# ---- who may do what (grants; every change is in the audit log) ----
+
+def actor_for(con: duckdb.DuckDBPyConnection, email: str) -> Actor | None:
+    """The signed-in person with their grant, or None when they have none."""
+    row = con.execute("SELECT email, role, departments FROM grants WHERE email = ?",
+                      [normal_email(email)]).fetchone()
+    return Actor(row[0], row[1], frozenset(row[2])) if row else None
+
+
+def grants(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """email, role, departments, granted_by, granted_at: every grant, by email."""
+    return con.execute("SELECT email, role, departments, granted_by, granted_at FROM grants "
+                       "ORDER BY email").df()
+
+
+def grant(con: duckdb.DuckDBPyConnection, actor: Actor, email: str, role: str,
+          departments: list[str], known_departments: list[str]) -> None:
+    """Give `email` a role (replacing their grant): administrators only."""
+    require_admin(actor)
+    email = normal_email(email)
+    chosen = check_grant(email, role, departments, known_departments)
+    with transaction(con):
+        before = actor_for(con, email)
+        if before is not None and before.is_admin and role != ADMIN:
+            _keep_an_admin(con, email)
+        con.execute("DELETE FROM grants WHERE email = ?", [email])
+        now = utc_now()
+        con.execute("INSERT INTO grants VALUES (?, ?, ?, ?, ?)", [email, role, chosen, actor.email, now])
+        _audit(con, now, actor.email, "grant", None, None, None, {
+            "email": email, "role": role, "departments": chosen,
+            "before": None if before is None else {"role": before.role,
+                                                   "departments": sorted(before.departments)}})
+
+
+def revoke(con: duckdb.DuckDBPyConnection, actor: Actor, email: str) -> None:
+    """Take `email`'s grant away: administrators only; the last administrator stays."""
+    require_admin(actor)
+    email = normal_email(email)
+    with transaction(con):
+        before = actor_for(con, email)
+        if before is None:
+            raise BadGrant("no_grant", email=email)
+        if before.is_admin:
+            _keep_an_admin(con, email)
+        con.execute("DELETE FROM grants WHERE email = ?", [email])
+        _audit(con, utc_now(), actor.email, "revoke", None, None, None, {
+            "email": email, "role": before.role, "departments": sorted(before.departments)})
+
+
+def _keep_an_admin(con: duckdb.DuckDBPyConnection, leaving: str) -> None:
+    others = scalar(con, "SELECT count(*) FROM grants WHERE role = ? AND email <> ?", [ADMIN, leaving])
+    if not others:
+        raise BadGrant("last_admin", email=leaving)
+
+
+def audit_events(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every write, newest first: when, who, what, the submission with its department, period
+    and file (name, SHA-256), and the detail (reason, version, grant)."""
+    return con.execute(
+        """SELECT a.id, a.logged_at, a.actor, a.action, a.submission_id, a.department, a.period,
+                  s.file_name, s.sha256, s.version,
+                  json_extract(a.detail, '$.supersedes')::INTEGER AS supersedes,
+                  json_extract_string(a.detail, '$.email') AS person,
+                  json_extract_string(a.detail, '$.role') AS role,
+                  json_extract_string(a.detail, '$.reason') AS reason, a.detail
+           FROM audit_log a LEFT JOIN submissions s ON s.id = a.submission_id
+           ORDER BY a.id DESC""").df()

@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from sca_metrics.reference.roles import Actor
 from sca_metrics.cli import main
 from sca_metrics.intake.ingest import ACCEPTED, ingest_bytes
 from sca_metrics.store import database, queries, schema
@@ -85,8 +86,8 @@ def test_backup_and_restore_round_trip_every_table(demo_copy, tmp_path, capsys, 
     assert not list(backup.parent.glob("*.part*"))
     # Work goes on after the backup: a new version and a withdrawal.
     with Database(demo_copy) as db, db.writing() as con:
-        assert ingest_bytes(con, a_return(catalog, value=77), "new.xlsx", catalog, "t").status == ACCEPTED
-        queries.withdraw(con, 1, "admin", "test")
+        assert ingest_bytes(con, a_return(catalog, value=77), "new.xlsx", catalog, Actor.local("t")).status == ACCEPTED
+        queries.withdraw(con, 1, Actor.local("admin"), "test")
     changed = tables(demo_copy)
     assert len(changed["submissions"]) == len(before["submissions"]) + 1
 
@@ -198,7 +199,7 @@ def test_the_version_changes_with_every_write_from_any_process(demo_copy, tmp_pa
     second = db.version()
     assert second != first
     with db.writing() as con:
-        ingest_bytes(con, a_return(catalog, value=62), "b.xlsx", catalog, "t")
+        ingest_bytes(con, a_return(catalog, value=62), "b.xlsx", catalog, Actor.local("t"))
     assert db.version() not in (first, second)
 
 
@@ -224,7 +225,7 @@ def test_many_threads_read_while_others_write_and_every_write_is_kept(demo_copy,
         try:
             for dept, period, data in batch:
                 with db.writing() as con:
-                    r = ingest_bytes(con, data, f"{dept}_{period}.xlsx", catalog, "t")
+                    r = ingest_bytes(con, data, f"{dept}_{period}.xlsx", catalog, Actor.local("t"))
                 assert r.status == ACCEPTED, r.problems
         except BaseException as exc:  # noqa: BLE001
             failures.append(exc)

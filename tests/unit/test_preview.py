@@ -2,6 +2,7 @@
 
 import pandas as pd
 
+from sca_metrics.reference.roles import Actor
 from sca_metrics.intake.ingest import check_bytes, ingest_bytes
 from sca_metrics.intake.preview import CHANGED, NEW, REMOVED, UNCHANGED, changes, summary
 from sca_metrics.store import queries
@@ -18,7 +19,7 @@ def test_first_return_is_all_new(con, catalog):
 def test_new_changed_removed_and_unchanged_against_the_current_return(con, catalog):
     values = full_values(catalog, "SYT")
     values.pop("HLT.T2")
-    ingest_bytes(con, to_bytes(fill(template(catalog), values)), "v1.xlsx", catalog, "t")
+    ingest_bytes(con, to_bytes(fill(template(catalog), values)), "v1.xlsx", catalog, Actor.local("t"))
     current = queries.current_observations(con, "2024")
 
     update = dict(values, **{"HLT.T1": 77.5, "HLT.T2": 12})  # one changed, one new
@@ -39,7 +40,7 @@ def test_new_changed_removed_and_unchanged_against_the_current_return(con, catal
 
 def test_a_different_quality_flag_is_a_change(con, catalog):
     values = full_values(catalog, "SYT")
-    ingest_bytes(con, to_bytes(fill(template(catalog), values)), "v1.xlsx", catalog, "t")
+    ingest_bytes(con, to_bytes(fill(template(catalog), values)), "v1.xlsx", catalog, Actor.local("t"))
     checked = check_bytes(to_bytes(fill(template(catalog), values, quality="Ước tính (Estimate)")),
                           catalog)
     frame = changes(checked, queries.current_observations(con, "2024"))
@@ -53,7 +54,7 @@ def test_ward_values_are_compared_ward_by_ward(con, catalog):
 
     wb = template(catalog, "UBNDVT", "2026")
     values = full_ward_values(catalog, wb)
-    ingest_bytes(con, to_bytes(fill_wards(wb, values)), "v1.xlsx", catalog, "t")
+    ingest_bytes(con, to_bytes(fill_wards(wb, values)), "v1.xlsx", catalog, Actor.local("t"))
     again = template(catalog, "UBNDVT", "2026")
     fill_wards(again, {**values, ("HCM-TAMTHANG", "VT.SEC.T1"): 999})
     frame = changes(check_bytes(to_bytes(again), catalog), unit_frame(con, "2026"))

@@ -2,6 +2,7 @@ import json
 
 import pytest
 
+from sca_metrics.reference.roles import Actor
 from sca_metrics.intake.ingest import ACCEPTED, DUPLICATE, REJECTED, ingest_bytes
 from sca_metrics.store import queries, schema
 from sca_metrics.store.errors import StoreError
@@ -9,7 +10,7 @@ from tests.helpers import fill, full_values, template, to_bytes, valid_return
 
 
 def ingest(con, catalog, data, name="r.xlsx", **kw):
-    return ingest_bytes(con, data, name, catalog, "tester", **kw)
+    return ingest_bytes(con, data, name, catalog, Actor.local("tester"), **kw)
 
 
 def snapshot(con):
@@ -63,7 +64,7 @@ def test_newer_return_supersedes_and_withdraw_restores(con, catalog):
     assert list(subs.status) == ["superseded", "current"]
     assert queries.current_observations(con).value.tolist() == [55]
 
-    restored = queries.withdraw(con, v2.submission_id, "analyst", "sai số liệu")
+    restored = queries.withdraw(con, v2.submission_id, Actor.local("analyst"), "sai số liệu")
     assert restored == v1.submission_id
     subs = queries.submissions(con, "SYT", "2024")
     assert list(subs.status) == ["current", "withdrawn"]
@@ -71,9 +72,9 @@ def test_newer_return_supersedes_and_withdraw_restores(con, catalog):
     assert queries.current_observations(con).value.tolist() == [40]
     # history is never deleted: both versions' values are still there
     assert len(queries.observations(con, v2.submission_id)) == 1
-    with pytest.raises(StoreError):
-        queries.withdraw(con, v2.submission_id, "analyst")
-    assert queries.withdraw(con, v1.submission_id, "analyst") is None
+    with pytest.raises(StoreError):  # already withdrawn
+        queries.withdraw(con, v2.submission_id, Actor.local("analyst"), "again")
+    assert queries.withdraw(con, v1.submission_id, Actor.local("analyst"), "both wrong") is None
     assert queries.current_observations(con).empty
 
 
@@ -106,7 +107,7 @@ def test_warnings_and_audit_log_are_kept(con, catalog):
     assert list(audit.action) == ["ingest"]
     detail = json.loads(audit.detail[0])
     assert detail["sha256"] == result.sha256 and detail["n_values"] == 1
-    queries.withdraw(con, result.submission_id, "analyst", "test")
+    queries.withdraw(con, result.submission_id, Actor.local("analyst"), "test")
     assert list(queries.audit_log(con).action) == ["ingest", "withdraw"]
 
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from sca_metrics.reference.roles import Actor
 from sca_metrics.intake import layout
 from sca_metrics.intake.ingest import ACCEPTED, REJECTED, check_bytes, ingest_bytes
 from sca_metrics.reference.units import default_units
@@ -46,7 +47,7 @@ def test_template_lists_the_units_of_the_period(catalog):
 
 def test_a_full_ward_return_is_accepted_and_makes_the_city_values(con, catalog):
     data = _return(catalog, "2026")
-    result = ingest_bytes(con, data, "vt.xlsx", catalog, "test")
+    result = ingest_bytes(con, data, "vt.xlsx", catalog, Actor.local("test"))
     assert result.status == ACCEPTED, [p.line() for p in result.problems]
     wards = unit_frame(con, "2026")
     assert len(wards) == 5 * 7
@@ -71,7 +72,7 @@ def test_a_former_ward_in_a_2026_return_names_its_new_ward(con, catalog):
         ws.cell(r, 1).value = None
         ws.cell(r, 2, "Phường 7")
     before = schema.table_counts(con)
-    result = ingest_bytes(con, _return(catalog, "2026", old_ward), "vt.xlsx", catalog, "test")
+    result = ingest_bytes(con, _return(catalog, "2026", old_ward), "vt.xlsx", catalog, Actor.local("test"))
     assert result.status == REJECTED
     [err] = [p for p in result.problems if p.is_error]
     assert (err.code, err.sheet, err.cell) == ("unit_replaced", SHEET, "B6")
@@ -129,7 +130,7 @@ def test_values_are_checked_in_their_cells(catalog):
 def test_a_missing_ward_value_leaves_the_city_value_empty(con, catalog):
     def edit(wb):
         wb[SHEET].cell(ward_rows(wb)["HCM-LONGSON"], ward_columns(wb)["VT.SEC.T1"]).value = None
-    result = ingest_bytes(con, _return(catalog, "2026", edit), "vt.xlsx", catalog, "test")
+    result = ingest_bytes(con, _return(catalog, "2026", edit), "vt.xlsx", catalog, Actor.local("test"))
     assert result.status == ACCEPTED
     city = observation_frame(con, "2026")
     assert "VT.SEC.T1" not in set(city.indicator) and "VT.TOU.T1" in set(city.indicator)
