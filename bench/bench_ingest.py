@@ -19,11 +19,11 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.timing import best_of, report  # noqa: E402
-from sca_metrics.reference.roles import Actor  # noqa: E402
 from sca_metrics.demo import demo_returns  # noqa: E402
 from sca_metrics.intake.ingest import ACCEPTED, ingest_path  # noqa: E402
 from sca_metrics.intake.reader import read_workbook  # noqa: E402
 from sca_metrics.reference.catalog import default_catalog  # noqa: E402
+from sca_metrics.reference.roles import Actor  # noqa: E402
 from sca_metrics.store import schema
 
 

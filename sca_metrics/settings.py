@@ -29,6 +29,7 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
     ("SCA_CHROMIUM", "chromium on PATH", "the browser that renders figures to PNG, SVG and PDF"),
     ("SCA_FONT_DIR", "Debian's Noto folders", "where NotoSans-Regular.ttf and NotoSans-Bold.ttf are"),
     ("SCA_LOG_LEVEL", "INFO (dashboard), ERROR (CLI)", "DEBUG, INFO, WARNING or ERROR"),
+    ("SCA_IDENTITY_CLAIM", "email", "the sign-in provider's claim that names a person (lower-cased)"),
 )
 
 
@@ -41,6 +42,7 @@ class Settings:
     chromium: str | None
     font_dir: Path | None
     log_level: str | None  # None: the process's own default
+    identity_claim: str = "email"
 
     @property
     def upload_bytes(self) -> int:
@@ -67,6 +69,7 @@ def _read() -> Settings:
         chromium=env.get("SCA_CHROMIUM") or None,
         font_dir=Path(env["SCA_FONT_DIR"]) if env.get("SCA_FONT_DIR") else None,
         log_level=level if level in logging.getLevelNamesMapping() else None,
+        identity_claim=env.get("SCA_IDENTITY_CLAIM", "").strip() or "email",
     )
 
 

@@ -13,7 +13,9 @@ from sca_metrics.outputs import pilot_figures, score_figures
 from sca_metrics.outputs.selection import domain_param, driver_param
 from sca_metrics.reference import i18n, vocabulary
 from sca_metrics.reference.units import default_units
-from views import cached, session, widgets
+from views import access, cached, session, widgets
+
+access.require()
 
 lang = session.lang()
 catalog = cached.catalog()

@@ -11,7 +11,9 @@ import streamlit as st
 
 from sca_metrics.outputs import briefing, exports, render
 from sca_metrics.reference.units import default_units
-from views import cached, session, widgets
+from views import access, cached, session, widgets
+
+access.require()
 
 lang = session.lang()
 st.title(session.t("export.title"))

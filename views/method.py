@@ -8,7 +8,9 @@ import streamlit as st
 from sca_metrics.method.diagnostics import diagnose
 from sca_metrics.method.scoring import level_bounds
 from sca_metrics.reference import i18n, vocabulary
-from views import cached, session, widgets
+from views import access, cached, session, widgets
+
+access.require()
 
 lang = session.lang()
 catalog = cached.catalog()

@@ -8,7 +8,9 @@ import streamlit as st
 
 from sca_metrics.outputs import score_figures
 from sca_metrics.reference import vocabulary
-from views import session, widgets
+from views import access, session, widgets
+
+access.require()
 
 lang = session.lang()
 st.title(session.t("overview.title"))

@@ -11,7 +11,9 @@ from sca_metrics.method import pilot, progress
 from sca_metrics.outputs import pilot_figures
 from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.units import default_units
-from views import cached, session, widgets
+from views import access, cached, session, widgets
+
+access.require()
 
 BADGES = {"achieved": ("blue", ":material/verified:"), "on_track": ("green", ":material/trending_up:"),
           "acceleration": ("yellow", ":material/speed:"), "limited": ("orange", ":material/trending_flat:"),

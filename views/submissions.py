@@ -8,13 +8,21 @@ import streamlit as st
 from sca_metrics.method import tracker
 from sca_metrics.outputs import score_figures
 from sca_metrics.reference import formatting, i18n, vocabulary
-from views import cached, session, widgets
+from sca_metrics.reference.roles import AccessError
+from sca_metrics.store import queries
+from sca_metrics.store.errors import StoreError
+from views import access, cached, session, widgets
+
+who = access.require()
 
 lang = session.lang()
 catalog = cached.catalog()
 st.title(session.t("submissions.title"))
 st.write(session.t("submissions.intro"))
 
+flash = st.session_state.pop("withdraw_flash", None)
+if flash:
+    st.success(flash, icon=":material/undo:")
 path, version = cached.version()
 subs = cached.submissions(path, version)
 if subs.empty:
@@ -102,3 +110,51 @@ st.dataframe(history, width="stretch", hide_index=True, column_config={
     session.t(f"col.{c}"): st.column_config.DatetimeColumn(format=formatting.table_datetime(lang))
     for c in ("received_at", "withdrawn_at")})
 widgets.downloads(history, "submission_history")
+
+
+def withdraw_form(current: pd.DataFrame) -> None:
+    """Administrators only: a current submission, a reason (required) and a confirmation; the
+    version before it becomes current again. The store checks the role once more."""
+    def label(sid: int, language: str = lang) -> str:
+        row = current[current.id == sid].iloc[0]
+        return (f"#{sid} — {widgets.department_label(row.department, language)} · {row.period} · "
+                f"v{row.version} · {row.file_name}")
+
+    with st.form("withdraw_form", clear_on_submit=False, enter_to_submit=False):
+        sid = st.selectbox(session.t("withdraw.submission"), current.id.tolist(),
+                           format_func=session.labels(label, lang), key="withdraw_id")
+        reason = st.text_input(session.t("withdraw.reason"), max_chars=300, key="withdraw_reason")
+        sure = st.checkbox(session.t("withdraw.confirm"), key="withdraw_sure")
+        if not st.form_submit_button(session.t("withdraw.button"), type="primary", icon=":material/undo:"):
+            return
+    if not reason.strip():
+        st.error(session.t("access.reason_required"), icon=":material/edit_note:")
+        return
+    if not sure:
+        st.error(session.t("withdraw.confirm_needed"), icon=":material/check_box:")
+        return
+    try:
+        with cached.db().writing() as con:
+            now_current = queries.withdraw(con, int(sid), who, reason)
+    except AccessError as exc:
+        st.error(widgets.literal(exc.message(lang)), icon=":material/lock:")
+        return
+    except StoreError as exc:
+        st.error(widgets.literal(exc.message(lang)), icon=":material/error:")
+        return
+    cached.wrote()
+    st.session_state["withdraw_flash"] = session.t(
+        "withdraw.done", id=int(sid), after=session.t("withdraw.after_version", id=now_current)
+        if now_current else session.t("withdraw.after_none"))
+    st.rerun()
+
+
+if who.is_admin:
+    box = widgets.opened(session.t("withdraw.title"), "withdraw_box", ":material/undo:")
+    if box is not None:
+        with box:
+            current_subs = subs[subs.status == "current"]
+            if current_subs.empty:
+                st.info(session.t("withdraw.none"))
+            else:
+                withdraw_form(current_subs)

@@ -12,9 +12,11 @@ from sca_metrics.intake import ingest, preview
 from sca_metrics.intake.template import template_bytes, template_file_name
 from sca_metrics.reference import formatting, i18n, problems, units, vocabulary
 from sca_metrics.reference.problems import errors, warnings
+from sca_metrics.reference.roles import UPLOADER
 from sca_metrics.store.errors import StoreError
-from views import cached, session, widgets
+from views import access, cached, session, widgets
 
+who = access.require(UPLOADER)
 lang = session.lang()
 catalog = cached.catalog()
 st.title(session.t("upload.title"))
@@ -27,7 +29,7 @@ failed = st.session_state.pop("upload_failed", None)
 if failed:
     st.error(failed, icon=":material/error:")
 
-codes = [d.code for d in catalog.departments]
+codes = who.upload_departments(d.code for d in catalog.departments)  # their own departments
 left, right = st.columns(2)
 department = left.selectbox(session.t("upload.department"), codes,
                             format_func=session.labels(widgets.department_label, lang), key="up_department")
@@ -65,9 +67,6 @@ if catalog_box is not None:
         }), numbers={session.t("method.col_target_2025"): 2})
 
 st.divider()
-uploader = st.text_input(session.t("upload.uploader"),
-                         value=session.t("upload.uploader_default", department=department),
-                         key=f"up_uploader_{department}", max_chars=120)
 attempt = st.session_state.setdefault("upload_attempt", 0)
 file = st.file_uploader(session.t("upload.file"), type=["xlsx"], key=f"upload_file_{attempt}",
                         max_upload_size=settings.current().upload_mb)
@@ -150,11 +149,12 @@ if not (shown.unit != "").any():
 widgets.table(pd.DataFrame(columns))
 
 
-def save(data: bytes, file_name: str, department: str, period: str, uploader: str) -> None:
-    """Runs as the button's callback, before the rerun that shows its outcome."""
+def save(data: bytes, file_name: str, department: str, period: str) -> None:
+    """Runs as the button's callback, before the rerun that shows its outcome. The return is
+    stored under the signed-in person, and the store checks that they may submit it."""
     try:
         with cached.db().writing() as con:
-            result = ingest.ingest_bytes(con, data, file_name, catalog, uploader.strip() or department,
+            result = ingest.ingest_bytes(con, data, file_name, catalog, who,
                                          expected_department=department, expected_period=period)
     except StoreError as exc:  # busy, read-only, full disk: nothing was saved
         st.session_state["upload_failed"] = widgets.literal(exc.message(lang))
@@ -170,9 +170,11 @@ def save(data: bytes, file_name: str, department: str, period: str, uploader: st
             "upload.duplicate", lang, version=result.version,
             department=widgets.department_label(department, lang), period=period)
     else:
-        st.session_state["upload_failed"] = i18n.t(
+        refused = errors(result.problems)
+        st.session_state["upload_failed"] = " ".join([i18n.t(
             "upload.rejected", lang, file=widgets.literal(file_name),
-            n=formatting.number(len(errors(result.problems)), lang), count=len(errors(result.problems)))
+            n=formatting.number(len(refused), lang), count=len(refused)),
+            *(widgets.literal(p.message(lang)) for p in refused[:1])])
 
 
 writable = cached.db().can_write()
@@ -180,4 +182,4 @@ if not writable:
     st.warning(widgets.literal(StoreError("read_only", cached.db_path()).message(lang)),
                icon=":material/lock:")
 st.button(session.t("upload.confirm"), type="primary", icon=":material/save:", key="up_confirm",
-          on_click=save, args=(data, file.name, department, period, uploader), disabled=not writable)
+          on_click=save, args=(data, file.name, department, period), disabled=not writable)

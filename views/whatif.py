@@ -13,7 +13,9 @@ from sca_metrics.method.scoring import ARITHMETIC, METHODS, Options, content_key
 from sca_metrics.method.uncertainty import MonteCarlo, uncertainty
 from sca_metrics.outputs import score_figures
 from sca_metrics.reference import formatting, i18n, vocabulary
-from views import cached, session, widgets
+from views import access, cached, session, widgets
+
+access.require()
 
 lang = session.lang()
 catalog = cached.catalog()

@@ -322,7 +322,7 @@ def test_score_pages_on_an_empty_database_say_how_to_start(monkeypatch, tmp_path
 @pytest.mark.parametrize("page", ["upload", "method"])
 def test_upload_and_method_work_on_an_empty_database(monkeypatch, tmp_path, page):
     at = run_app(monkeypatch, tmp_path / "empty.duckdb", page=f"views/{page}.py")
-    assert at.title[0].value and not at.info
+    assert at.title[0].value and not at.main.info
 
 
 def test_exports_page_lists_the_pack_and_offers_every_download(monkeypatch, demo_db):
@@ -394,7 +394,7 @@ def test_pilot_page_cards_series_and_wards_in_either_unit_system(monkeypatch, de
     assert len(at.get("plotly_chart")) == 1
     # 2024 in the former wards: 17 bars
     at.selectbox(key="pilot_period").set_value("2024").run()
-    assert not at.info and len(at.get("plotly_chart")) == 2
+    assert not at.main.info and len(at.get("plotly_chart")) == 2
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     [bars] = [s for s in specs if "so sánh phường, xã cũ" in s["layout"]["title"]["text"]]
     assert len(bars["data"][0]["y"]) == 17 and "Phường Thắng Nhất" in bars["data"][0]["y"]

@@ -29,7 +29,8 @@ def test_an_uploader_submits_for_their_department_only(con, catalog):
     before = schema.table_counts(con)
     other = ingest_bytes(con, valid_return(catalog, "SGTVT"), "gt.xlsx", catalog, HEALTH)
     assert other.status == REJECTED and other.problems[0].code == "upload_department"
-    assert "SGTVT" in other.problems[0].message("en") and "Nothing was stored" in other.problems[0].message("en")
+    said = other.problems[0].message("en")
+    assert "SGTVT" in said and "Nothing was stored" in said
     assert schema.table_counts(con) == before
 
 

@@ -16,9 +16,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from sca_metrics.reference.roles import Actor
 from sca_metrics.cli import main
 from sca_metrics.intake.ingest import ACCEPTED, ingest_bytes
+from sca_metrics.reference.roles import Actor
 from sca_metrics.store import database, queries, schema
 from sca_metrics.store.database import Database
 from sca_metrics.store.errors import StoreError
@@ -86,7 +86,8 @@ def test_backup_and_restore_round_trip_every_table(demo_copy, tmp_path, capsys, 
     assert not list(backup.parent.glob("*.part*"))
     # Work goes on after the backup: a new version and a withdrawal.
     with Database(demo_copy) as db, db.writing() as con:
-        assert ingest_bytes(con, a_return(catalog, value=77), "new.xlsx", catalog, Actor.local("t")).status == ACCEPTED
+        added = ingest_bytes(con, a_return(catalog, value=77), "new.xlsx", catalog, Actor.local("t"))
+        assert added.status == ACCEPTED
         queries.withdraw(con, 1, Actor.local("admin"), "test")
     changed = tables(demo_copy)
     assert len(changed["submissions"]) == len(before["submissions"]) + 1

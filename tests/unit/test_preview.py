@@ -2,9 +2,9 @@
 
 import pandas as pd
 
-from sca_metrics.reference.roles import Actor
 from sca_metrics.intake.ingest import check_bytes, ingest_bytes
 from sca_metrics.intake.preview import CHANGED, NEW, REMOVED, UNCHANGED, changes, summary
+from sca_metrics.reference.roles import Actor
 from sca_metrics.store import queries
 from tests.helpers import fill, full_values, template, to_bytes
 

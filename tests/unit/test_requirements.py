@@ -7,7 +7,7 @@ import re
 
 from sca_metrics.settings import ROOT
 
-PIN = re.compile(r"^([A-Za-z0-9_.-]+)==([^\s;#]+)", re.M)
+PIN = re.compile(r"^([A-Za-z0-9_.-]+)(?:\[[a-z,]+\])?==([^\s;#]+)", re.M)
 
 
 def pins(name: str) -> dict[str, str]:

@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from sca_metrics.reference.roles import Actor
 from sca_metrics.intake.ingest import ACCEPTED, DUPLICATE, REJECTED, ingest_bytes
+from sca_metrics.reference.roles import Actor
 from sca_metrics.store import queries, schema
 from sca_metrics.store.errors import StoreError
 from tests.helpers import fill, full_values, template, to_bytes, valid_return

@@ -1,8 +1,8 @@
 """Who has submitted for a period, how complete, and who is missing."""
 
-from sca_metrics.reference.roles import Actor
 from sca_metrics.intake.ingest import ingest_bytes
 from sca_metrics.method import tracker
+from sca_metrics.reference.roles import Actor
 from sca_metrics.store import queries
 from tests.helpers import fill, template, to_bytes, valid_return
 
@@ -11,7 +11,8 @@ def test_missing_submitted_and_withdrawn_departments(con, catalog):
     ingest_bytes(con, valid_return(catalog, "SYT", "2024"), "syt.xlsx", catalog, Actor.local("t"))
     half = dict(list({i.code: 10 for i in catalog.for_department("SGTVT")
                       if i.kind in ("number", "percent")}.items())[:2])
-    ingest_bytes(con, to_bytes(fill(template(catalog, "SGTVT", "2024"), half)), "gt.xlsx", catalog, Actor.local("t"))
+    ingest_bytes(con, to_bytes(fill(template(catalog, "SGTVT", "2024"), half)), "gt.xlsx", catalog,
+                 Actor.local("t"))
     gone = ingest_bytes(con, valid_return(catalog, "SDL", "2024"), "dl.xlsx", catalog, Actor.local("t"))
     queries.withdraw(con, gone.submission_id, Actor.local("t"), "wrong file")
     status = tracker.period_status(catalog, queries.submissions(con), "2024").set_index("department")

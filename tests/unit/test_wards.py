@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from sca_metrics.reference.roles import Actor
 from sca_metrics.intake import layout
 from sca_metrics.intake.ingest import ACCEPTED, REJECTED, check_bytes, ingest_bytes
+from sca_metrics.reference.roles import Actor
 from sca_metrics.reference.units import default_units
 from sca_metrics.snapshot import observation_frame, unit_frame
 from sca_metrics.store import queries, schema

@@ -1,0 +1,79 @@
+"""Every write, for administrators: uploads (and what they superseded), withdrawals, role changes
+— who, when, what, the department, the period and the file's SHA-256; filtered, downloadable."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from sca_metrics.reference import formatting, i18n
+from sca_metrics.reference.roles import ADMIN
+from sca_metrics.store import queries
+from views import access, cached, session, widgets
+
+access.require(ADMIN)
+lang = session.lang()
+st.title(session.t("audit.title"))
+st.write(session.t("audit.intro"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def events(path: str, version: str) -> pd.DataFrame:
+    with cached.database() as con:
+        return queries.audit_events(con)
+
+
+found = events(*cached.version())
+if found.empty:
+    st.info(session.t("audit.empty"))
+    st.stop()
+
+actions = sorted(found.action.unique())
+left, middle, right = st.columns(3)
+def action_label(action: str, language: str) -> str:
+    return i18n.t(f"audit.action_{action}", language)
+
+
+chosen = left.multiselect(session.t("audit.action"), actions, key="audit_actions",
+                          format_func=session.labels(action_label, lang), placeholder=session.t("audit.all"))
+people = sorted(found.actor.unique())
+by = middle.multiselect(session.t("audit.actor"), people, key="audit_actors",
+                        placeholder=session.t("audit.all"))
+departments = sorted(d for d in found.department.dropna().unique())
+depts = right.multiselect(session.t("col.department"), departments, key="audit_departments",
+                          format_func=session.labels(widgets.department_label, lang),
+                          placeholder=session.t("audit.all"))
+shown = found
+if chosen:
+    shown = shown[shown.action.isin(chosen)]
+if by:
+    shown = shown[shown.actor.isin(by)]
+if depts:
+    shown = shown[shown.department.isin(depts)]
+
+
+def what(row) -> str:
+    """The event in words: the upload and what it superseded, the withdrawal's reason, the grant."""
+    if row.action == "ingest":
+        text = session.t("audit.what_ingest", version=row.version, file=row.file_name)
+        return text + (session.t("audit.what_supersedes", id=int(row.supersedes))
+                       if pd.notna(row.supersedes) else "")
+    if row.action == "withdraw":
+        return session.t("audit.what_withdraw", reason=row.reason or "–")
+    return session.t(f"audit.what_{row.action}", person=row.person or "–", role=row.role or "–")
+
+
+view = pd.DataFrame({
+    session.t("audit.when"): shown.logged_at,
+    session.t("audit.actor"): shown.actor,
+    session.t("audit.action"): [session.t(f"audit.action_{a}") for a in shown.action],
+    session.t("audit.what"): [what(r) for r in shown.itertuples()],
+    session.t("col.department"): shown.department.fillna(""),
+    session.t("audit.period"): shown.period.fillna(""),
+    session.t("audit.submission"): shown.submission_id,
+    session.t("audit.sha256"): shown.sha256.fillna(""),
+})
+st.caption(session.t("audit.count", n=session.num(len(view)), count=len(view)))
+st.dataframe(view, hide_index=True, width="stretch", column_config={
+    session.t("audit.when"): st.column_config.DatetimeColumn(format=formatting.table_datetime(lang))})
+widgets.downloads(view, "audit_log")
