@@ -4,6 +4,28 @@
 # Extra arguments go to `streamlit run`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Without sign-in ([auth] in .streamlit/secrets.toml) the dashboard listens on this computer
+# only: asking for another address is refused before anything starts.
+address="${STREAMLIT_SERVER_ADDRESS:-127.0.0.1}"
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case "${args[$i]}" in
+    --server.address=*) address="${args[$i]#*=}" ;;
+    --server.address) address="${args[$((i + 1))]:-}" ;;
+  esac
+done
+case "$address" in
+  127.*|localhost|::1) ;;
+  *)
+    if ! grep -qs '^[[:space:]]*\[auth\]' .streamlit/secrets.toml "$HOME/.streamlit/secrets.toml"; then
+      echo "error: sign-in is off (no [auth] in .streamlit/secrets.toml), so the dashboard may" \
+           "listen only on this computer (127.0.0.1), not on ${address:-every address}." \
+           "Configure sign-in first: README, «Sign-in and roles»." >&2
+      exit 2
+    fi ;;
+esac
+
 scripts/setup.sh runtime
 export SCA_DB="${SCA_DB:-$PWD/var/sca.duckdb}"
 if [ "$(.venv/bin/python -m sca_metrics settings --get demo)" = True ]; then

@@ -56,17 +56,19 @@ def app_db(demo_data, tmp_path_factory) -> Path:
 
 
 @contextmanager
-def serve(db: Path, log: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free port of 127.0.0.1, serving `db`; yields its URL."""
-    port = free_port()
+def serve(db: Path, log: Path, port: int | None = None, host: str = "127.0.0.1",
+          address: str = "127.0.0.1", extra: tuple[str, ...] = ()) -> Iterator[str]:
+    """`streamlit run app.py` on a free port, listening on `address`, serving `db`; yields
+    its URL at `host` (sign-in needs the exact origin of its redirect URI)."""
+    port = port or free_port()
     env = {**os.environ, "SCA_DB": str(db), "SCA_DEMO": "0",
            "STREAMLIT_SERVER_MAX_UPLOAD_SIZE": str(settings.current().upload_mb)}
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=out, stderr=out)
-    url = f"http://127.0.0.1:{port}"
+             "--server.address", address, "--server.headless", "true",
+             "--browser.gatherUsageStats", "false", *extra], cwd=ROOT, env=env, stdout=out, stderr=out)
+    url = f"http://{host}:{port}"
     try:
         wait_healthy(url, process)
         yield url
