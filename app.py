@@ -57,11 +57,15 @@ def _gate() -> None:
         st.button(session.t("access.sign_in"), on_click=st.login, type="primary", icon=":material/login:")
         st.stop()
     email = access.signed_in_email()
-    st.sidebar.caption(session.t("access.signed_in_as", email=email or "–"))
+    # the address as text, never Markdown (which would make it a mailto link)
+    st.sidebar.caption(session.t("access.signed_in_as"))
+    st.sidebar.text(email or "–")
     st.sidebar.button(session.t("access.sign_out"), on_click=st.logout, icon=":material/logout:")
     if access.actor() is None:
         st.title(session.t("access.no_access_title"))
-        st.write(session.t("access.no_access_text", email=email or "–"))
+        st.write(session.t("access.no_access_signed_in"))
+        st.text(email or "–")
+        st.write(session.t("access.no_access_text"))
         st.stop()
 
 

@@ -34,12 +34,15 @@ def role_label(role: str, language: str) -> str:
 
 
 current = grants(*cached.version())
-st.dataframe(pd.DataFrame({
-    session.t("users.email"): current.email,
-    session.t("users.role"): [role_label(r, lang) for r in current.role],
-    session.t("users.departments"): [", ".join(d) for d in current.departments],
-    session.t("users.granted_by"): current.granted_by,
-}), hide_index=True, width="stretch")
+if current.empty:
+    st.info(session.t("users.none"), icon=":material/person_off:")
+else:
+    st.dataframe(pd.DataFrame({
+        session.t("users.email"): current.email,
+        session.t("users.role"): [role_label(r, lang) for r in current.role],
+        session.t("users.departments"): [", ".join(d) for d in current.departments],
+        session.t("users.granted_by"): current.granted_by,
+    }), hide_index=True, width="stretch")
 
 
 def write(action, done: str) -> None:
@@ -64,7 +67,8 @@ with st.form("grant_form", enter_to_submit=False):
                     horizontal=True, key="grant_role")
     departments = st.multiselect(session.t("users.departments"), codes, key="grant_departments",
                                  format_func=session.labels(widgets.department_label, lang),
-                                 help=session.t("users.departments_help"))
+                                 help=session.t("users.departments_help"),
+                                 placeholder=session.t("users.departments_placeholder"))
     if st.form_submit_button(session.t("users.grant"), type="primary", icon=":material/person_add:"):
         write(lambda con: queries.grant(con, who, email, role, departments if role == UPLOADER else [],
                                         codes),
