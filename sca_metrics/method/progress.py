@@ -45,7 +45,11 @@ class Progress:
     method: str | None = None
 
 
+RATIO_DECIMALS = 2  # R is decided as it is shown (0,95): noise never crosses a band edge
+
+
 def status_of(ratio: float) -> str:
+    ratio = round(ratio, RATIO_DECIMALS)
     if ratio >= ON_TRACK_AT:
         return ON_TRACK
     if ratio >= ACCELERATION_AT:

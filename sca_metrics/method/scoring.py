@@ -25,7 +25,11 @@ ARITHMETIC, GEOMETRIC = "arithmetic", "geometric"
 METHODS = (ARITHMETIC, GEOMETRIC)
 DEFAULT_THRESHOLD = 0.66
 TARGET_YEARS = (2025, 2030)
-NO_DATA, INSUFFICIENT = "no_data", "insufficient_coverage"
+NO_DATA, INSUFFICIENT, ZERO_WEIGHT = "no_data", "insufficient_coverage", "zero_weight"
+# Levels and points to the next level are decided on the score rounded as every output shows
+# it (one decimal): floating-point noise (59.99999999999999 for 60 on paper) never moves a score
+# across a boundary, and a level never contradicts the score displayed beside it.
+SCORE_DECIMALS = 1
 _EPS = 1e-12
 
 
@@ -60,10 +64,13 @@ def normalise(x, worst, best, log: bool | np.ndarray = False) -> np.ndarray:
     x, a, b = (np.asarray(v, dtype=float) for v in (x, worst, best))
     log = np.asarray(log, dtype=bool)
     if log.any():
-        tiny = np.minimum(a, b) * 1e-9
-        x = np.where(log, np.log(np.maximum(x, tiny)), x)
-        a = np.where(log, np.log(a), a)
-        b = np.where(log, np.log(b), b)
+        # only the log-transformed goalposts are positive (the catalog checks them): the
+        # others' logs are computed by np.where and discarded, without a warning
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tiny = np.minimum(a, b) * 1e-9
+            x = np.where(log, np.log(np.maximum(x, tiny)), x)
+            a = np.where(log, np.log(a), a)
+            b = np.where(log, np.log(b), b)
     with np.errstate(invalid="ignore"):
         return 100.0 * np.clip((x - a) / (b - a), 0.0, 1.0)
 
@@ -114,7 +121,7 @@ def levels(scores: np.ndarray | Sequence[float]) -> np.ndarray:
     """Maturity levels 1–5 of many scores: 1 + min(4, ⌊S/20⌋) (docs/METHOD.md); NaN for a
     missing score. The one definition of a level: `level` is its scalar form, `level_bounds`
     its band."""
-    s = np.asarray(scores, dtype=float)
+    s = np.round(np.asarray(scores, dtype=float), SCORE_DECIMALS)
     with np.errstate(invalid="ignore"):
         return np.where(np.isnan(s), np.nan, 1 + np.minimum(4, np.floor(s / LEVEL_WIDTH)))
 
@@ -132,10 +139,10 @@ def level(score: float | None) -> int | None:
 
 
 def points_to_next(score) -> np.ndarray:
-    """20·L − S; NaN at level 5 and for a missing score."""
-    s = np.asarray(score, dtype=float)
-    lv = 1 + np.minimum(4, np.floor(s / 20))
-    return np.where(lv >= 5, np.nan, 20 * lv - s)
+    """20·L − S, on the score as displayed; NaN at level 5 and for a missing score."""
+    s = np.round(np.asarray(score, dtype=float), SCORE_DECIMALS)
+    lv = levels(s)
+    return np.where(lv >= 5, np.nan, np.round(LEVEL_WIDTH * lv - s, SCORE_DECIMALS))
 
 
 def level_name(lv: int | None, lang: str) -> str:
@@ -144,17 +151,26 @@ def level_name(lv: int | None, lang: str) -> str:
 
 def ranks(scores: np.ndarray, tolerance: float = 1e-9) -> np.ndarray:
     """Rank 1 = best along the last axis; ties (within rounding) share the better rank; NaN
-    stays unranked."""
+    stays unranked (floats, for the Monte Carlo arrays; frames hold them as integers)."""
     filled = np.where(np.isnan(scores), -np.inf, scores)
     r = (filled[..., None, :] > filled[..., :, None] + tolerance).sum(axis=-1) + 1.0
     return np.where(np.isnan(scores), np.nan, r)
 
 
-def gap_decomposition(scores, weights) -> np.ndarray:
-    """Each child's share of what is missing: w̃_i (100 − y_i), summing to 100 − S."""
+def gap_decomposition(scores, weights, method: str = ARITHMETIC) -> np.ndarray:
+    """Each child's share of what the parent misses, summing to 100 − S exactly under either
+    mean (docs/METHOD.md §3): arithmetic w̃ᵢ(100 − yᵢ); geometric, by log-shares,
+    (100 − S) · w̃ᵢ ln(100/yᵢ) / Σⱼ w̃ⱼ ln(100/yⱼ), with yᵢ floored at 1 as the mean floors it."""
     y = np.asarray(scores, dtype=float)
     w = np.where(np.isnan(y), 0.0, np.asarray(weights, dtype=float))
-    return np.where(np.isnan(y), np.nan, w / w.sum() * (100 - y))
+    w = w / w.sum()
+    if method == GEOMETRIC:
+        floored = np.maximum(np.nan_to_num(y, nan=100.0), 1.0)  # a missing child adds nothing
+        share = w * np.log(100.0 / floored)
+        missing = 100.0 * (1.0 - np.exp(-share.sum()))  # 100 − S, S = Π ỹᵢ^w̃ᵢ = 100 / e^Σshare
+        total = share.sum()
+        return np.where(np.isnan(y), np.nan, missing * share / total if total > 0 else 0.0)
+    return np.where(np.isnan(y), np.nan, w * (100 - y))
 
 
 # ---- the hierarchy, as membership matrices built once per catalog and options ----
@@ -175,6 +191,12 @@ class Tree:
 
 def build_tree(catalog: Catalog, options: Options) -> Tree:
     ind = catalog.frame().reset_index(drop=True)
+    for name, given, known in (("indicator", options.indicator_weights, set(ind.code)),
+                               ("driver", options.driver_weights, set(vocabulary.DRIVER_CODES)),
+                               ("domain", options.domain_weights, set(vocabulary.DOMAIN_CODES))):
+        unknown = sorted(set(given) - known)
+        if unknown:  # a misspelt key would otherwise leave its weight silently unchanged
+            raise ValueError(f"unknown {name} in the weights: {', '.join(map(repr, unknown))}")
     cells = (ind[["domain", "driver"]].drop_duplicates()
              .assign(d=lambda f: f.domain.map(vocabulary.DOMAIN_CODES.index),
                      r=lambda f: f.driver.map(vocabulary.DRIVER_CODES.index))
@@ -326,6 +348,9 @@ def _with_change(s: Scores, previous: Scores | None) -> Scores:
 
 def _score(tree: Tree, catalog_version: str, values: pd.DataFrame, period: str,
            options: Options) -> Scores:
+    repeated = values.indicator[values.indicator.duplicated()].unique()
+    if len(repeated):  # the last value would otherwise win silently
+        raise ValueError(f"period {period}: more than one value for {', '.join(map(str, repeated))}")
     by_code = dict(zip(values.indicator, values.value, strict=True))
     x = np.array([by_code.get(c, np.nan) for c in tree.indicators.code], dtype=float)
     x = np.where(pd.isna(x), np.nan, x)
@@ -341,7 +366,7 @@ def _score(tree: Tree, catalog_version: str, values: pd.DataFrame, period: str,
     ind["capped"] = is_capped(x, ind.worst, ind.best)
     for yr in TARGET_YEARS:
         ind[f"target_score_{yr}"] = target_scores(tree, y, yr)
-    _effective_weights(tree, ind, nominal)
+    _effective_weights(tree, ind, nominal, options.method)
     extra = [c for c in values.columns if c not in ("indicator", "value", "period", *ind.columns)]
     if extra:
         ind = ind.merge(values[["indicator", *extra]].rename(columns={"indicator": "code"}),
@@ -352,28 +377,34 @@ def _score(tree: Tree, catalog_version: str, values: pd.DataFrame, period: str,
     values_in["domain"] = values_in["cell"] @ tree.to_domain.T
     values_in["overall"] = values_in["domain"] @ tree.to_overall.T
     cells = _level_frame(tree.cells.copy(), tree.cell_w, nominal["cell"], targets, "cell",
-                         tree.to_cell, has_value, values_in["cell"])
+                         tree.to_cell, has_value, values_in["cell"], tree.ind_w)
     domains = _level_frame(pd.DataFrame({"domain": tree.domains}), tree.dom_w, nominal["domain"],
                            targets, "domain", tree.to_domain, ~np.isnan(nominal["cell"][0]),
-                           values_in["domain"])
-    domains["rank"] = ranks(domains.score.where(domains.domain != vocabulary.FOUNDATIONS).to_numpy())
+                           values_in["domain"], tree.cell_w)
+    domains["rank"] = pd.array(
+        ranks(domains.score.where(domains.domain != vocabulary.FOUNDATIONS).to_numpy()), dtype="Int64")
     overall = _level_frame(pd.DataFrame({"name": ["overall"]}), np.ones(1), nominal["overall"],
                            targets, "overall", tree.to_overall, ~np.isnan(nominal["domain"][0]),
-                           values_in["overall"])
+                           values_in["overall"], tree.dom_w)
     return Scores(str(period), options, catalog_version, ind, cells, domains, overall)
 
 
 def _level_frame(frame: pd.DataFrame, weights, nominal, targets, key: str, member: np.ndarray,
-                 child_available: np.ndarray, values_below: np.ndarray) -> pd.DataFrame:
-    """One tier's frame; a missing score says why: no value anywhere below it (no_data), or
-    too few of its children have a score (insufficient_coverage)."""
+                 child_available: np.ndarray, values_below: np.ndarray,
+                 child_weights: np.ndarray) -> pd.DataFrame:
+    """One tier's frame; a missing score says why: no value anywhere below it (no_data), its
+    available children all weigh 0 (zero_weight), or too few of its children have a score
+    (insufficient_coverage)."""
     score, coverage = nominal
     frame["weight"] = weights
     frame["score"] = score
     frame["coverage"] = coverage
     frame["n_children"] = member.sum(axis=1).astype(int)
     frame["n_available"] = (child_available.astype(float) @ member.T).astype(int)
-    reason = np.where(values_below == 0, NO_DATA, INSUFFICIENT).astype(object)
+    weight_available = (np.where(child_available, child_weights, 0.0)) @ member.T
+    reason = np.where(values_below == 0, NO_DATA, np.where(
+        (weight_available <= 0) & (frame["n_available"].to_numpy() > 0), ZERO_WEIGHT,
+        INSUFFICIENT)).astype(object)
     reason[~np.isnan(score)] = None
     frame["reason"] = reason
     frame["level"] = pd.array(levels(np.atleast_1d(score)), dtype="Int64")
@@ -386,12 +417,14 @@ def _level_frame(frame: pd.DataFrame, weights, nominal, targets, key: str, membe
     return frame
 
 
-def _effective_weights(tree: Tree, ind: pd.DataFrame, nominal) -> None:
+def _effective_weights(tree: Tree, ind: pd.DataFrame, nominal, method: str) -> None:
     """Normalised weights down the tree over the available children at each level:
-    weight_in_cell, weight_in_domain and effective_weight (in the overall), plus each
-    indicator's share of what its domain misses (gap_contribution, sums to 100 − S)."""
+    weight_in_cell, weight_in_domain and effective_weight (in the overall) — all 0 below a
+    missing score, so they sum to 1 exactly when the overall has a score —, plus each
+    indicator's share of what its domain misses (gap_contribution, sums to 100 − S under
+    either mean: see gap_decomposition)."""
     y = ind.score.to_numpy()
-    cell_s, dom_s = nominal["cell"][0], nominal["domain"][0]
+    cell_s, dom_s, ovr_s = nominal["cell"][0], nominal["domain"][0], nominal["overall"][0]
 
     def rescaled(w, avail, member):
         """Each child's weight over its available siblings; 0 outside any parent."""
@@ -402,11 +435,22 @@ def _effective_weights(tree: Tree, ind: pd.DataFrame, nominal) -> None:
     cell_ok, dom_ok = ~np.isnan(cell_s), ~np.isnan(dom_s)
     in_cell = rescaled(tree.ind_w, ~np.isnan(y), tree.to_cell) * (tree.to_cell.T @ cell_ok)
     cell_in_dom = rescaled(tree.cell_w, cell_ok, tree.to_domain) * (tree.to_domain.T @ dom_ok)
-    dom_in_ovr = rescaled(tree.dom_w, dom_ok, tree.to_overall)
+    dom_in_ovr = rescaled(tree.dom_w, dom_ok, tree.to_overall) * (tree.to_overall.T @ ~np.isnan(ovr_s))
     ind["weight_in_cell"] = in_cell
     ind["weight_in_domain"] = ind.weight_in_cell * (tree.to_cell.T @ cell_in_dom)
     ind["effective_weight"] = ind.weight_in_domain * (tree.to_cell.T @ (tree.to_domain.T @ dom_in_ovr))
-    ind["gap_contribution"] = np.where(np.isnan(y), np.nan, ind.weight_in_domain * (100 - y))
+    w = ind.weight_in_domain.to_numpy()
+    if method == GEOMETRIC:  # log-shares: Σ = 100 − S exactly (geometric of geometric means)
+        to_dom = tree.to_domain @ tree.to_cell  # (M, I) indicator → domain
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(np.isnan(y), 0.0, w * np.log(100.0 / np.maximum(np.nan_to_num(y, nan=100.0),
+                                                                               1.0)))
+            total = to_dom.T @ (to_dom @ share)
+            missing = to_dom.T @ np.nan_to_num(100.0 - dom_s, nan=0.0)
+            contribution = np.where(total > 0, missing * share / np.where(total > 0, total, 1.0), 0.0)
+    else:
+        contribution = w * (100 - y)
+    ind["gap_contribution"] = np.where(np.isnan(y), np.nan, contribution)
 
 
 def scores_table(s: Scores) -> pd.DataFrame:

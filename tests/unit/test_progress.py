@@ -32,12 +32,16 @@ def test_each_band_below_on_track(latest, ratio, status):
 
 
 def test_band_edges():
+    """R is decided as shown, two decimals (docs/METHOD.md §6): noise never crosses an edge."""
     assert progress.status_of(0.95) == progress.ON_TRACK
-    assert progress.status_of(0.9499) == progress.ACCELERATION
+    assert progress.status_of(0.9499999999999999) == progress.ON_TRACK  # 0.95 on paper
+    assert progress.status_of(0.94) == progress.ACCELERATION
     assert progress.status_of(0.6) == progress.ACCELERATION
-    assert progress.status_of(0.5999) == progress.LIMITED
+    assert progress.status_of(0.5999999999999999) == progress.ACCELERATION
+    assert progress.status_of(0.59) == progress.LIMITED
     assert progress.status_of(0.0) == progress.LIMITED
-    assert progress.status_of(-0.0001) == progress.DETERIORATION
+    assert progress.status_of(-1e-15) == progress.LIMITED  # 0 on paper
+    assert progress.status_of(-0.01) == progress.DETERIORATION
 
 
 def test_lower_is_better_is_direction_aware():

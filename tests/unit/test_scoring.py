@@ -110,7 +110,7 @@ def test_e4_domain_level_and_gap():
     score, _ = aggregate([64.670455, 50, 30])
     assert score == pytest.approx(48.223485, abs=TOL)
     assert level(score) == 3 and level_name(level(score), "vi") == "Xác lập"
-    assert points_to_next(score) == pytest.approx(11.776515, abs=TOL)
+    assert points_to_next(score) == 11.8  # from the score as shown, 48.2 (docs/METHOD.md §3)
     assert 70 - score == pytest.approx(21.776515, abs=TOL)
     assert aggregate([64.670455, 50, 30], method=GEOMETRIC)[0] == pytest.approx(45.947906, abs=TOL)
 
@@ -124,14 +124,27 @@ def test_e4_through_the_catalog_pipeline_with_targets():
     s = score_period(cat, frame({"T": 64.670455, "P": 50, "R": 30}), "2024")
     dom = s.domains.set_index("domain").loc["transport"]
     assert dom.score == pytest.approx(48.223485, abs=TOL)
-    assert dom.level == 3 and dom.points_to_next_level == pytest.approx(11.776515, abs=TOL)
+    assert dom.level == 3 and dom.points_to_next_level == 11.8
     assert (dom.level_vi, dom.level_en) == ("Xác lập", "Defined")
     assert dom.target_score_2025 == pytest.approx(70) and dom.gap_2025 == pytest.approx(21.776515, abs=TOL)
     assert s.overall.iloc[0].score == pytest.approx(48.223485, abs=TOL)
 
 
 def test_levels_at_the_boundaries():
-    assert [level(s) for s in (0, 19.99, 20, 59.9, 80, 100)] == [1, 1, 2, 3, 5, 5]
+    assert [level(s) for s in (0, 19.94, 20, 59.9, 80, 100)] == [1, 1, 2, 3, 5, 5]
+
+
+def test_e7_a_level_is_decided_on_the_score_as_displayed():
+    """E7 (docs/METHOD.md): 0.1 + 0.2 + … floating noise never moves a score across a boundary,
+    and the level agrees with the score shown with one decimal."""
+    on_paper_60 = aggregate([59.99999999999999] * 3)[0]  # 60 on paper, a float below it
+    assert on_paper_60 == 59.99999999999999
+    assert level(on_paper_60) == 4 and float(points_to_next(on_paper_60)) == 20.0
+    for boundary, lv in ((20, 2), (40, 3), (60, 4), (80, 5)):
+        for noisy in (boundary - 1e-13, boundary + 1e-13):
+            assert level(noisy) == lv
+    assert level(19.99) == 2 and f"{19.99:.1f}" == "20.0"  # shown as 20.0, so level 2
+    assert level(19.94) == 1 and float(points_to_next(19.94)) == 0.1
     assert np.isnan(points_to_next(100)) and level(np.nan) is None
 
 
@@ -259,3 +272,103 @@ def test_monte_carlo_summary_is_coherent(catalog):
     smart = d.drop(index=["foundations", "overall"])
     assert set(smart.rank_nominal) <= set(range(1, 9)) and smart.rank_nominal.min() == 1
     assert np.isnan(d.loc["foundations", "rank_nominal"])
+
+
+# ---- issue 16: exact decomposition, weights, boundaries, refusals ----
+
+def test_e5_geometric_gap_decomposition_adds_up_exactly():
+    """E5: E1's indicators, weights 0.5/0.3/0.2, geometric: split by log-shares."""
+    y = [56.25, 81.8181818181818, 60]
+    parts = gap_decomposition(y, [0.5, 0.3, 0.2], GEOMETRIC)
+    assert parts == pytest.approx([23.165678, 4.847719, 8.226875], abs=TOL)
+    assert parts.sum() == pytest.approx(100 - 63.759729, abs=TOL)
+
+
+def test_e5_through_the_pipeline_each_domain_decomposes_exactly_under_both_means():
+    cat = catalog_of(ind("A", driver="technology", weight=2), ind("B", driver="technology"),
+                     ind("C", driver="policy"), ind("D", driver="resources", weight=3))
+    for method in ("arithmetic", GEOMETRIC):
+        s = score_period(cat, frame({"A": 30, "B": 90, "C": 55, "D": 0.5}), "2024", Options(method=method))
+        dom = s.domains.set_index("domain").loc["transport"]
+        assert s.indicators.gap_contribution.sum() == pytest.approx(100 - dom.score, abs=1e-9), method
+
+
+def test_effective_weights_are_zero_below_a_missing_overall_score():
+    cat = catalog_of(ind("A", driver="technology"), ind("B", driver="policy"),
+                     ind("C", driver="resources"))
+    missing = score_period(cat, frame({"A": 50}), "2024")  # 1 of 3 drivers: no domain score
+    assert np.isnan(missing.overall.iloc[0].score)
+    assert (missing.indicators.effective_weight == 0).all()
+    full = score_period(cat, frame({"A": 50, "B": 70, "C": 10}), "2024")
+    assert full.indicators.effective_weight.sum() == pytest.approx(1.0, abs=1e-12)
+
+
+def test_a_parent_whose_children_all_weigh_zero_says_so():
+    cat = catalog_of(ind("A", weight=0.0), ind("B", weight=0.0))
+    s = score_period(cat, frame({"A": 50, "B": 70}), "2024")
+    cell = s.cells.iloc[0]
+    assert np.isnan(cell.score) and cell.coverage == 1.0 and cell.reason == "zero_weight"
+
+
+def test_unknown_weight_keys_and_duplicate_rows_are_refused_by_name():
+    for options, named in ((Options(driver_weights={"technlogy": 2.0}), "technlogy"),
+                           (Options(domain_weights={"egv": 2.0}), "egv"),
+                           (Options(indicator_weights={"NOPE.1": 2.0}), "NOPE.1")):
+        with pytest.raises(ValueError, match=named):
+            score_period(E1, frame(E1_VALUES), "2024", options)
+    with pytest.raises(ValueError, match="must be finite and ≥ 0"):
+        Options(driver_weights={"technology": -1.0})
+    twice = pd.concat([frame(E1_VALUES), frame({"GPS": 50})], ignore_index=True)
+    with pytest.raises(ValueError, match="GPS"):
+        score_period(E1, twice, "2024")
+
+
+def test_ranks_are_integers_and_no_numerical_warning_is_raised():
+    import warnings
+
+    cat = catalog_of(ind("A", domain="transport"), ind("B", domain="health"),
+                     ind("L", domain="egov", worst=10, best=1000, log=True))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any RuntimeWarning fails the test
+        s = score_period(cat, frame({"A": 50, "B": 50, "L": 500}), "2024")
+    assert str(s.domains["rank"].dtype) == "Int64"
+    assert all(isinstance(d["rank"], int) for d in s.to_dict()["domains"])  # 2, never 2.0
+    assert sorted(s.domains["rank"].dropna().tolist()) == [1, 2, 2]  # ties share the best rank
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.floats(0, 100)), min_size=1, max_size=8),
+       st.lists(st.floats(0.01, 10), min_size=8, max_size=8), st.sampled_from(["arithmetic", GEOMETRIC]))
+def test_property_the_decomposition_sums_to_the_missing_points(ys, ws, method):
+    y = np.array([np.nan if v is None else v for v in ys])
+    if np.isnan(y).all():
+        return
+    w = np.array(ws[: len(y)])
+    score = aggregate(list(y), list(w), method, threshold=0)[0]
+    parts = gap_decomposition(y, w, method)
+    assert np.nansum(parts) == pytest.approx(100 - score, abs=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(0, 100), st.floats(0, 100))
+def test_property_levels_are_monotone_in_the_score(a, b):
+    lo, hi = sorted((a, b))
+    assert level(lo) <= level(hi)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.floats(0, 100)), min_size=6, max_size=6),
+       st.sampled_from(["arithmetic", GEOMETRIC]))
+def test_property_effective_weights_sum_to_one_exactly_when_the_overall_has_a_score(vals, method):
+    cat = catalog_of(ind("A1", driver="technology"), ind("A2", driver="policy"),
+                     ind("A3", driver="resources"), ind("B1", domain="health", driver="technology"),
+                     ind("B2", domain="health", driver="policy"),
+                     ind("B3", domain="health", driver="resources", weight=2))
+    codes = ["A1", "A2", "A3", "B1", "B2", "B3"]
+    s = score_period(cat, frame({c: v for c, v in zip(codes, vals, strict=True) if v is not None}),
+                     "2024", Options(method=method))
+    total = s.indicators.effective_weight.sum()
+    if np.isnan(s.overall.iloc[0].score):
+        assert total == 0
+    else:
+        assert total == pytest.approx(1.0, abs=1e-12)
