@@ -63,9 +63,14 @@ def meets(value: float, target: float, direction: str) -> bool:
     return value >= target if direction == "higher" else value <= target
 
 
+# Scales on which a ratio of values means nothing: a level going 2 → 3 is one step, not +50 %.
+LINEAR_KINDS = ("level", "yesno")
+
+
 def assess(x0: float, t0: int, xt: float, t: int, target: float, target_year: int,
-           direction: str) -> Progress:
-    """The status of one series from its base and latest values (docs/METHOD.md §6)."""
+           direction: str, linear: bool = False) -> Progress:
+    """The status of one series from its base and latest values (docs/METHOD.md §6);
+    `linear`: absolute yearly change, never compound growth (levels, yes/no values)."""
     known: dict[str, Any] = {"base_period": t0, "base_value": x0, "latest_period": t, "latest_value": xt,
              "target_year": target_year, "target": target}
     if meets(xt, target, direction):
@@ -74,7 +79,7 @@ def assess(x0: float, t0: int, xt: float, t: int, target: float, target_year: in
         return Progress(INSUFFICIENT, **known)
     if meets(x0, target, direction):  # the target was met at the base and has been lost
         return Progress(DETERIORATION, **known)
-    if min(x0, xt, target) > 0:
+    if min(x0, xt, target) > 0 and not linear:
         method = CAGR
         actual = (xt / x0) ** (1 / (t - t0)) - 1
         required = (target / x0) ** (1 / (target_year - t0)) - 1
@@ -108,7 +113,8 @@ def indicator_progress(ind: Indicator, series: dict[int, float], period: int) ->
     before = [p for p in known if p <= start]
     t0 = max(before) if before else min(known)
     t = max(known)
-    return assess(known[t0], t0, known[t], t, target, year, ind.direction)
+    return assess(known[t0], t0, known[t], t, target, year, ind.direction,
+                  linear=ind.kind in LINEAR_KINDS)
 
 
 PROGRESS_COLUMNS = ["code", *Progress.__dataclass_fields__]

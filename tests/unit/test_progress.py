@@ -107,3 +107,19 @@ def test_progress_frame_covers_every_indicator_with_a_target(catalog):
     assert frame.set_index("code").loc[code, "latest_period"] == 2023
     others = frame[frame.code != code]
     assert (others.status == progress.INSUFFICIENT).all()
+
+
+def test_levels_and_yes_no_values_progress_linearly_never_by_compound_growth():
+    """A level going 2 → 3 in a year is one step a year, not +50 %/year (docs/METHOD.md §6)."""
+    compound = assess(2, 2018, 3, 2019, 4, 2025, "higher")
+    assert compound.method == "cagr" and compound.status == progress.ON_TRACK  # +50 %/yr reads fast
+    linear = assess(2, 2018, 3, 2019, 4, 2025, "higher", linear=True)
+    assert linear.method == "linear"
+    assert linear.actual_rate == pytest.approx(1.0) and linear.required_rate == pytest.approx(2 / 7)
+
+
+def test_a_level_indicator_is_assessed_linearly_through_the_catalog():
+    level = _ind(kind="level", worst=0, best=4, target_2025=4, target_2030=4)
+    p = indicator_progress(level, {2018: 1, 2022: 3}, 2022)
+    assert p.method == "linear" and p.actual_rate == pytest.approx(0.5)
+    assert indicator_progress(_ind(), {2018: 20, 2022: 40}, 2022).method == "cagr"
