@@ -402,6 +402,10 @@ def _level_frame(frame: pd.DataFrame, weights, nominal, targets, key: str, membe
     frame["n_children"] = member.sum(axis=1).astype(int)
     frame["n_available"] = (child_available.astype(float) @ member.T).astype(int)
     weight_available = (np.where(child_available, child_weights, 0.0)) @ member.T
+    weight_total = np.broadcast_to(child_weights, member.shape[1:]) @ member.T
+    # beside the counted coverage (the rule): the share of the children's weight that has a score
+    frame["weighted_coverage"] = np.where(weight_total > 0, weight_available / np.where(
+        weight_total > 0, weight_total, 1.0), np.nan)
     reason = np.where(values_below == 0, NO_DATA, np.where(
         (weight_available <= 0) & (frame["n_available"].to_numpy() > 0), ZERO_WEIGHT,
         INSUFFICIENT)).astype(object)

@@ -372,3 +372,10 @@ def test_property_effective_weights_sum_to_one_exactly_when_the_overall_has_a_sc
         assert total == 0
     else:
         assert total == pytest.approx(1.0, abs=1e-12)
+
+
+
+def test_weighted_coverage_is_reported_beside_the_counted_coverage():
+    cat = catalog_of(ind("A", weight=3.0), ind("B", weight=1.0), ind("C", weight=1.0))
+    cell = score_period(cat, frame({"A": 50, "B": 70}), "2024").cells.iloc[0]
+    assert cell.coverage == pytest.approx(2 / 3) and cell.weighted_coverage == pytest.approx(4 / 5)
