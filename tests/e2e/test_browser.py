@@ -81,12 +81,27 @@ def test_language_switches_to_english_and_back(page, app_url):
     expect(page).to_have_url(re.compile(r"lang=vi"))
 
 
+def stable_box(page: Page, element) -> dict:
+    """The element's box once the page has stopped moving it (charts resize as the page fills):
+    two reads in a row that agree, polled on animation frames."""
+    previous = None
+    for _ in range(50):
+        box = element.bounding_box()
+        if box is not None and box == previous:
+            return box
+        previous = box
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    raise AssertionError("the chart kept moving")
+
+
 def test_clicking_a_heatmap_cell_opens_that_domain_and_driver(page, app_url):
     open_page(page, f"{app_url}/?period=2024")
     heatmap = page.get_by_test_id("stPlotlyChart").first
     plot = heatmap.locator(".nsewdrag").first
     expect(plot).to_be_visible()
-    box = plot.bounding_box()
+    page.wait_for_selector(IDLE)
+    plot.scroll_into_view_if_needed()
+    box = stable_box(page, plot)
     row = list(vocabulary.SMART_DOMAIN_CODES).index("health")  # rows top to bottom, 3 driver columns
     col = list(vocabulary.DRIVER_CODES).index("policy")
     n_rows = len(vocabulary.SMART_DOMAIN_CODES)
