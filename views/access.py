@@ -14,7 +14,6 @@ import streamlit as st
 
 from sca_metrics.reference.roles import ADMIN, UPLOADER, VIEWER, Actor, normal_email
 from sca_metrics.settings import current as current_settings
-from sca_metrics.store import queries
 from views import cached
 from views.session import run_state, t
 
@@ -62,8 +61,10 @@ def actor() -> Actor | None:
             if email is None:
                 state["actor"] = None
             else:
-                with cached.database() as con:
-                    state["actor"] = queries.actor_for(con, email)
+                found = cached.grants(*cached.version())
+                row = found[found.email == email]
+                state["actor"] = (Actor(email, row.role.iloc[0], frozenset(row.departments.iloc[0]))
+                                  if len(row) else None)
     return state["actor"]
 
 

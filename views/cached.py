@@ -150,6 +150,14 @@ def scores_by_period(path: str, version: str) -> dict:
     return by_period
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def grants(path: str, version: str) -> pd.DataFrame:
+    """Every grant, read once per data version: each run's sign-in check reads it from here
+    instead of the file (a grant changes the data version like any write)."""
+    with database() as con:
+        return queries.grants(con)
+
+
 def version() -> tuple[str, str]:
     """The cache key of every data read: (database path, data version)."""
     return str(db_path()), data_version()

@@ -8,9 +8,7 @@ import streamlit as st
 from sca_metrics.method import tracker
 from sca_metrics.outputs import score_figures
 from sca_metrics.reference import formatting, i18n, vocabulary
-from sca_metrics.reference.roles import AccessError
 from sca_metrics.store import queries
-from sca_metrics.store.errors import StoreError
 from views import access, cached, session, widgets
 
 who = access.require()
@@ -20,9 +18,7 @@ catalog = cached.catalog()
 st.title(session.t("submissions.title"))
 st.write(session.t("submissions.intro"))
 
-flash = st.session_state.pop("withdraw_flash", None)
-if flash:
-    st.success(flash, icon=":material/undo:")
+widgets.show_flash("withdraw_flash", ":material/undo:")
 path, version = cached.version()
 subs = cached.submissions(path, version)
 if subs.empty:
@@ -133,16 +129,9 @@ def withdraw_form(current: pd.DataFrame) -> None:
     if not sure:
         st.error(session.t("withdraw.confirm_needed"), icon=":material/check_box:")
         return
-    try:
-        with cached.db().writing() as con:
-            now_current = queries.withdraw(con, int(sid), who, reason)
-    except AccessError as exc:
-        st.error(widgets.literal(exc.message(lang)), icon=":material/lock:")
+    ok, now_current = widgets.write(lambda con: queries.withdraw(con, int(sid), who, reason))
+    if not ok:
         return
-    except StoreError as exc:
-        st.error(widgets.literal(exc.message(lang)), icon=":material/error:")
-        return
-    cached.wrote()
     st.session_state["withdraw_flash"] = session.t(
         "withdraw.done", id=int(sid), after=session.t("withdraw.after_version", id=now_current)
         if now_current else session.t("withdraw.after_none"))

@@ -22,9 +22,7 @@ catalog = cached.catalog()
 st.title(session.t("upload.title"))
 st.write(session.t("upload.intro"))
 
-flash = st.session_state.pop("upload_flash", None)
-if flash:
-    st.success(flash, icon=":material/check_circle:")
+widgets.show_flash("upload_flash", ":material/check_circle:")
 failed = st.session_state.pop("upload_failed", None)
 if failed:
     st.error(failed, icon=":material/error:")

@@ -7,9 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from sca_metrics.reference import i18n
-from sca_metrics.reference.roles import ADMIN, ROLES, UPLOADER, AccessError
+from sca_metrics.reference.roles import ADMIN, ROLES, UPLOADER
 from sca_metrics.store import queries
-from sca_metrics.store.errors import StoreError
 from views import access, cached, session, widgets
 
 who = access.require(ADMIN)
@@ -18,22 +17,14 @@ catalog = cached.catalog()
 codes = [d.code for d in catalog.departments]
 st.title(session.t("users.title"))
 st.write(session.t("users.intro"))
-flash = st.session_state.pop("users_flash", None)
-if flash:
-    st.success(flash, icon=":material/manage_accounts:")
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def grants(path: str, version: str) -> pd.DataFrame:
-    with cached.database() as con:
-        return queries.grants(con)
+widgets.show_flash("users_flash", ":material/manage_accounts:")
 
 
 def role_label(role: str, language: str) -> str:
     return i18n.t(f"users.role_{role}", language)
 
 
-current = grants(*cached.version())
+current = cached.grants(*cached.version())
 if current.empty:
     st.info(session.t("users.none"), icon=":material/person_off:")
 else:
@@ -46,18 +37,9 @@ else:
 
 
 def write(action, done: str) -> None:
-    try:
-        with cached.db().writing() as con:
-            action(con)
-    except AccessError as exc:
-        st.error(widgets.literal(exc.message(lang)), icon=":material/block:")
-        return
-    except StoreError as exc:
-        st.error(widgets.literal(exc.message(lang)), icon=":material/error:")
-        return
-    cached.wrote()
-    st.session_state["users_flash"] = done
-    st.rerun()
+    if widgets.write(action)[0]:
+        st.session_state["users_flash"] = done
+        st.rerun()
 
 
 st.subheader(session.t("users.grant_title"))

@@ -15,9 +15,10 @@ import streamlit as st
 
 from sca_metrics.outputs import briefing, exports, figure_style, render
 from sca_metrics.outputs.selection import drill_target
+from sca_metrics.reference.roles import AccessError
 from sca_metrics.reference.textnorm import markdown_literal as literal  # someone's text in a message
 from sca_metrics.store.errors import StoreError
-from views.cached import catalog, db_path, is_demo, scores_by_period, version
+from views.cached import catalog, db, db_path, is_demo, scores_by_period, version, wrote
 from views.session import lang, num, t
 
 # The toolbar's camera button saves a PNG at three times the screen size (print quality).
@@ -143,6 +144,30 @@ def data_table(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
 def department_label(code: str, language: str | None = None) -> str:
     dept = catalog().find_department(code)
     return f"{code} — {dept.name(language or lang())}" if dept else code
+
+
+def write(action: Callable) -> tuple[bool, object]:
+    """Runs action(con) as one write: (True, its result), and every session reads the new
+    data; or a refusal (the role does not allow it, a grant that cannot be given) or a store
+    failure shown in place (the store logs it) and (False, None)."""
+    try:
+        with db().writing() as con:
+            result = action(con)
+    except AccessError as exc:
+        st.error(literal(exc.message(lang())), icon=":material/lock:")
+        return False, None
+    except StoreError as exc:
+        st.error(literal(exc.message(lang())), icon=":material/error:")
+        return False, None
+    wrote()
+    return True, result
+
+
+def show_flash(key: str, icon: str) -> None:
+    """The success message a write left for this rerun, once."""
+    message = st.session_state.pop(key, None)
+    if message:
+        st.success(message, icon=icon)
 
 
 def store_error(exc: StoreError) -> None:
