@@ -135,17 +135,28 @@ def _parser() -> argparse.ArgumentParser:
     c.set_defaults(func=_submissions)
 
     c = sub.add_parser("scores", parents=[common, db],
-                       help="composite readiness scores (JSON schema in the README)")
+                       help="composite readiness scores, or any index over any units (README)")
     c.add_argument("--period", help="one period (default: the latest with data)")
     c.add_argument("--all-periods", action="store_true", help="every period, oldest first")
-    c.add_argument("--method", choices=METHODS, default=ARITHMETIC)
-    c.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
-                   help=f"minimum coverage (default {DEFAULT_THRESHOLD})")
+    c.add_argument("--scheme", type=Path, metavar="FILE",
+                   help="a scoring scheme (TOML; default: the shipped data/schemes/default.toml)")
+    c.add_argument("--data", type=Path, metavar="FILE.csv",
+                   help="score the units of this long table (columns unit,indicator,value) "
+                        "instead of the database")
+    c.add_argument("--method", choices=METHODS,
+                   help=f"every tier's mean (default {ARITHMETIC}; not with --scheme)")
+    c.add_argument("--threshold", type=float,
+                   help=f"every tier's minimum coverage (default {DEFAULT_THRESHOLD}; not with --scheme)")
     c.add_argument("--runs", type=int, default=0,
                    help="add Monte Carlo uncertainty with this many runs (JSON only)")
     c.add_argument("--seed", type=int, default=MonteCarlo.seed)
     c.add_argument("--format", choices=("json", "csv"), default="json")
     c.set_defaults(func=_scores)
+
+    c = sub.add_parser("scheme", parents=[common],
+                       help="print the default scoring scheme, or check a scheme file")
+    c.add_argument("file", nargs="?", type=Path, help="a scheme to check (default: print the default)")
+    c.set_defaults(func=_scheme)
 
     c = sub.add_parser("export", parents=[common, db],
                        help="briefing pack (PowerPoint + PDF), data (XLSX + CSV) and figures")
@@ -442,11 +453,55 @@ def _submissions(args) -> int:
     return 0
 
 
+def _scheme_of(args):
+    """The scheme asked for: --scheme FILE, or --method/--threshold over the default one."""
+    from sca_metrics.method import scheme
+    from sca_metrics.method.scoring import Options
+
+    if args.scheme is None:
+        return Options(method=args.method or ARITHMETIC,
+                       threshold=DEFAULT_THRESHOLD if args.threshold is None else args.threshold)
+    if args.method is not None or args.threshold is not None:
+        raise _Usage("--method and --threshold set every tier of the default scheme; "
+                     "with --scheme, the scheme file sets them")
+    return scheme.read(args.scheme, default_catalog())
+
+
+class _Usage(Exception):
+    """Arguments that do not go together."""
+
+
 def _scores(args) -> int:
+    from sca_metrics.method import composite, scheme
     from sca_metrics.method.scoring import Options, scores_table
     from sca_metrics.method.uncertainty import uncertainty
 
-    options = Options(method=args.method, threshold=args.threshold)
+    try:
+        chosen_scheme = _scheme_of(args)
+        if args.data is None and not isinstance(chosen_scheme, Options):
+            raise _Usage(f"{args.scheme} defines its own indicators: give the units' values with --data")
+        if args.data is not None and (args.period or args.all_periods or args.runs):
+            raise _Usage("--period, --all-periods and --runs score the database, not --data")
+    except _Usage as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (scheme.SchemeError, composite.DataError) as exc:
+        print(exc.message(args.lang), file=sys.stderr)
+        return 1
+    if args.data is not None:
+        index = (scheme.catalog_index(default_catalog(), chosen_scheme)
+                 if isinstance(chosen_scheme, Options) else chosen_scheme)
+        try:
+            records = composite.score_units(index, composite.read_data(args.data, index))
+        except composite.DataError as exc:
+            print(exc.message(args.lang), file=sys.stderr)
+            return 1
+        if args.format == "csv":
+            sys.stdout.write(composite.records_table(records).to_csv(index=False, lineterminator="\n"))
+        else:
+            print(json.dumps(records, ensure_ascii=False, indent=2, allow_nan=False))
+        return 0
+    options = chosen_scheme
     snap = _read(args, lambda con: snapshot.read(con, options=options))
     try:
         chosen = list(snap.by_period) if args.all_periods and snap.by_period else [snap.period(args.period)]
@@ -467,6 +522,26 @@ def _scores(args) -> int:
         docs.append(doc)
     out = {"periods": docs} if args.all_periods else docs[0]
     print(json.dumps(out, ensure_ascii=False, indent=2, allow_nan=False))
+    return 0
+
+
+def _scheme(args) -> int:
+    """The default scheme as TOML (a start for one's own), or a scheme file checked: its kind,
+    name and hash, or every problem in it."""
+    from sca_metrics.method import scheme
+    from sca_metrics.method.scoring import Options
+
+    if args.file is None:
+        sys.stdout.write(scheme.dump(scheme.default(), "Smart-city readiness, default method"))
+        return 0
+    try:
+        checked = scheme.read(args.file, default_catalog())
+    except scheme.SchemeError as exc:
+        print(exc.message(args.lang), file=sys.stderr)
+        return 1
+    kind = "catalog scheme" if isinstance(checked, Options) else \
+        f"index scheme, {len(checked.indicators)} indicators, {len(checked.tiers)} tiers"
+    print(f"{args.file}: {checked.name} ({kind}), hash {checked.fingerprint}")
     return 0
 
 

@@ -9,6 +9,7 @@ version and the options, so it can be regenerated; same inputs and options → s
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import math
 from collections.abc import Mapping, MutableMapping, Sequence
@@ -20,7 +21,8 @@ import pandas as pd
 from sca_metrics.reference import vocabulary
 from sca_metrics.reference.catalog import Catalog
 
-METHOD_VERSION = "1.0"
+METHOD_VERSION = "2.0"
+DEFAULT_SCHEME = "sca-default"
 ARITHMETIC, GEOMETRIC = "arithmetic", "geometric"
 METHODS = (ARITHMETIC, GEOMETRIC)
 DEFAULT_THRESHOLD = 0.66
@@ -33,9 +35,36 @@ SCORE_DECIMALS = 1
 _EPS = 1e-12
 
 
+TIERS = ("cell", "domain", "overall")  # the catalog's tiers, from the indicators up
+COUNT, WEIGHT = "count", "weight"  # coverage counts the children, or weighs them
+COVERAGE_BASES = (COUNT, WEIGHT)
+OTHER_METHOD = {ARITHMETIC: GEOMETRIC, GEOMETRIC: ARITHMETIC}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one tier combines its children: the mean, and the coverage below which a parent has
+    no score (counted over the children, or weighed by their weights)."""
+
+    method: str = ARITHMETIC
+    coverage: float = DEFAULT_THRESHOLD
+    coverage_by: str = COUNT
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)}, not {self.method!r}")
+        if isinstance(self.coverage, bool) or not 0 <= self.coverage <= 1:
+            raise ValueError(f"coverage must be a share within 0–1, not {self.coverage!r}")
+        if self.coverage_by not in COVERAGE_BASES:
+            raise ValueError(f"coverage_by must be one of {', '.join(COVERAGE_BASES)}, "
+                             f"not {self.coverage_by!r}")
+
+
 @dataclass(frozen=True)
 class Options:
-    """Every choice of the method; the defaults are docs/METHOD.md's."""
+    """Every choice of the method: the catalog's scoring scheme (docs/METHOD.md §8). `method`,
+    `threshold` and `coverage_by` serve every tier that `tiers` gives no rule of its own; the
+    defaults are the shipped scheme's (data/schemes/default.toml)."""
 
     method: str = ARITHMETIC
     threshold: float = DEFAULT_THRESHOLD
@@ -43,18 +72,46 @@ class Options:
     driver_weights: Mapping[str, float] = field(default_factory=dict)  # driver → w (else 1)
     domain_weights: Mapping[str, float] = field(default_factory=dict)  # domain → w (else 1)
     foundations_in_overall: bool = False
+    coverage_by: str = COUNT
+    tiers: Mapping[str, Rule] = field(default_factory=dict)  # tier → its own rule
+    name: str = DEFAULT_SCHEME
 
     def __post_init__(self) -> None:
-        if self.method not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}, not {self.method!r}")
-        if not 0 <= self.threshold <= 1:
-            raise ValueError("threshold must be within 0–1")
+        Rule(self.method, self.threshold, self.coverage_by)  # raises on a bad one
+        unknown = sorted(set(self.tiers) - set(TIERS))
+        if unknown:
+            raise ValueError(f"unknown tier {', '.join(map(repr, unknown))} (tiers: {', '.join(TIERS)})")
         for group in (self.indicator_weights, self.driver_weights, self.domain_weights):
-            if any(w < 0 or not math.isfinite(w) for w in group.values()):
-                raise ValueError("weights must be finite and ≥ 0")
+            for key, w in group.items():
+                if isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w) or w < 0:
+                    raise ValueError(f"the weight of {key!r} must be a finite number ≥ 0, not {w!r}")
+
+    def rule(self, tier: str) -> Rule:
+        return self.tiers.get(tier) or Rule(self.method, self.threshold, self.coverage_by)
+
+    def with_method(self, method: str) -> Options:
+        """The same scheme with every tier under `method`."""
+        return dataclasses.replace(self, method=method, tiers={
+            t: dataclasses.replace(self.rule(t), method=method) for t in TIERS})
 
     def as_dict(self) -> dict:
-        return {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in asdict(self).items()}
+        """The scheme as it scores, every tier's rule spelt out: the same scores, the same dict."""
+        weights = {"cell": dict(sorted(self.indicator_weights.items())),
+                   "domain": {d: float(self.driver_weights.get(d, 1.0)) for d in vocabulary.DRIVER_CODES},
+                   "overall": {d: float(self.domain_weights.get(d, 1.0)) for d in vocabulary.DOMAIN_CODES}}
+        return {"name": self.name, "indicators": "catalog",
+                "foundations_in_overall": self.foundations_in_overall,
+                "tiers": [{"name": t, **asdict(self.rule(t)), "weights": weights[t]} for t in TIERS]}
+
+    @property
+    def fingerprint(self) -> str:
+        """The scheme's hash: the first 16 hex digits of the SHA-256 of its content."""
+        return content_hash(self.as_dict())
+
+
+def content_hash(content: dict) -> str:
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 # ---- the formulas (docs/METHOD.md §1–3), on plain arrays ----
@@ -82,19 +139,25 @@ def is_capped(x, worst, best) -> np.ndarray:
 
 
 def combine(y: np.ndarray, w: np.ndarray, member: np.ndarray, method: str = ARITHMETIC,
-            threshold: float = DEFAULT_THRESHOLD) -> tuple[np.ndarray, np.ndarray]:
+            threshold: float = DEFAULT_THRESHOLD,
+            coverage_by: str = COUNT) -> tuple[np.ndarray, np.ndarray]:
     """Children → parents: weighted mean over the available children, weights rescaled.
 
     y, w: (..., K) child scores (NaN = missing) and weights, with any leading batch axes
-    (Monte Carlo runs); member: (P, K) 0/1, which children belong to which parent.
-    Returns parent scores (..., P), NaN where coverage (by count) is below the threshold,
-    and the coverage (..., P).
+    (Monte Carlo runs, units); member: (P, K) 0/1, which children belong to which parent.
+    Returns parent scores (..., P), NaN where coverage is below the threshold, and the
+    coverage (..., P): the share of the children with a score, counted (COUNT) or weighed
+    by their weights (WEIGHT; 0 when they all weigh 0).
     """
     avail = ~np.isnan(y)
     member = np.asarray(member, dtype=float)
-    coverage = (avail.astype(float) @ member.T) / np.maximum(member.sum(axis=1), 1)
     wa = np.where(avail, w, 0.0)
     den = wa @ member.T
+    if coverage_by == WEIGHT:
+        total = np.broadcast_to(w, y.shape) @ member.T
+        coverage = np.where(total > 0, den / np.where(total > 0, total, 1.0), 0.0)
+    else:
+        coverage = (avail.astype(float) @ member.T) / np.maximum(member.sum(axis=1), 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         if method == GEOMETRIC:
             logs = np.log(np.maximum(np.where(avail, y, 1.0), 1.0))
@@ -157,20 +220,37 @@ def ranks(scores: np.ndarray, tolerance: float = 1e-9) -> np.ndarray:
     return np.where(np.isnan(scores), np.nan, r)
 
 
-def gap_decomposition(scores, weights, method: str = ARITHMETIC) -> np.ndarray:
-    """Each child's share of what the parent misses, summing to 100 − S exactly under either
-    mean (docs/METHOD.md §3): arithmetic w̃ᵢ(100 − yᵢ); geometric, by log-shares,
-    (100 − S) · w̃ᵢ ln(100/yᵢ) / Σⱼ w̃ⱼ ln(100/yⱼ), with yᵢ floored at 1 as the mean floors it."""
-    y = np.asarray(scores, dtype=float)
-    w = np.where(np.isnan(y), 0.0, np.asarray(weights, dtype=float))
-    w = w / w.sum()
+def missing_shares(y: np.ndarray, w: np.ndarray, member: np.ndarray, parent: np.ndarray,
+                   method: str = ARITHMETIC) -> np.ndarray:
+    """Each child's part of what its parent misses, 100 − S, under the parent's mean
+    (docs/METHOD.md §3); the parts of one parent sum to 100 − S exactly. Arithmetic:
+    w̃ᵢ(100 − yᵢ); geometric, by log-shares, (100 − S) · w̃ᵢ ln(100/yᵢ) / Σⱼ w̃ⱼ ln(100/yⱼ), with
+    yᵢ floored at 1 as the mean floors it. w̃: the weights rescaled over the available
+    siblings. NaN for a missing child; 0 below a parent without a score."""
+    y, w = np.asarray(y, dtype=float), np.asarray(w, dtype=float)
+    member = np.asarray(member, dtype=float)
+    avail = ~np.isnan(y)
+    has_parent = member.T @ (~np.isnan(parent)).astype(float) > 0
+    wa = np.where(avail & has_parent, w, 0.0)
+    den = member.T @ (member @ wa)
+    wt = np.where(den > 0, wa / np.where(den > 0, den, 1.0), 0.0)
     if method == GEOMETRIC:
-        floored = np.maximum(np.nan_to_num(y, nan=100.0), 1.0)  # a missing child adds nothing
-        share = w * np.log(100.0 / floored)
-        missing = 100.0 * (1.0 - np.exp(-share.sum()))  # 100 − S, S = Π ỹᵢ^w̃ᵢ = 100 / e^Σshare
-        total = share.sum()
-        return np.where(np.isnan(y), np.nan, missing * share / total if total > 0 else 0.0)
-    return np.where(np.isnan(y), np.nan, w * (100 - y))
+        share = wt * np.log(100.0 / np.maximum(np.where(avail, y, 100.0), 1.0))
+        total = member.T @ (member @ share)
+        missing = member.T @ np.nan_to_num(100.0 - parent, nan=0.0)
+        part = np.where(total > 0, missing * share / np.where(total > 0, total, 1.0), 0.0)
+    else:
+        part = wt * (100.0 - np.where(avail, y, 100.0))
+    return np.where(avail, part, np.nan)
+
+
+def gap_decomposition(scores, weights, method: str = ARITHMETIC) -> np.ndarray:
+    """The children of one parent: each one's part of 100 − S (see missing_shares)."""
+    y = np.asarray(scores, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    member = np.ones((1, len(y)))
+    parent, _ = combine(y, w, member, method, threshold=0.0)
+    return missing_shares(y, w, member, parent, method)
 
 
 # ---- the hierarchy, as membership matrices built once per catalog and options ----
@@ -187,6 +267,43 @@ class Tree:
     to_cell: np.ndarray  # (C, I) indicator → cell membership
     to_domain: np.ndarray  # (M, C) cell → domain
     to_overall: np.ndarray  # (1, M) domain → overall
+    rules: tuple[Rule, Rule, Rule]  # cell, domain, overall
+
+    @property
+    def tiers(self) -> list[Tier]:
+        return [Tier(t, m, w, r) for t, m, w, r in zip(
+            TIERS, (self.to_cell, self.to_domain, self.to_overall),
+            (self.ind_w, self.cell_w, self.dom_w), self.rules, strict=True)]
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One tier of any hierarchy: which children each parent has, the children's weights, and
+    the rule that combines them."""
+
+    name: str
+    member: np.ndarray  # (P, K)
+    weights: np.ndarray  # (K,)
+    rule: Rule
+
+
+def roll_up(tiers: Sequence[Tier], y: np.ndarray,
+            weights: Sequence[np.ndarray] | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Indicator scores (..., I) up every tier: [(scores, coverage)], from the lowest tier up;
+    `weights` replaces the tiers' own (the Monte Carlo runs')."""
+    out = []
+    for k, tier in enumerate(tiers):
+        w = tier.weights if weights is None else weights[k]
+        rule = tier.rule
+        y, coverage = combine(y, w, tier.member, rule.method, rule.coverage, rule.coverage_by)
+        out.append((y, coverage))
+    return out
+
+
+def flipped(tiers: Sequence[Tier]) -> list[Tier]:
+    """The same tiers, each under the other mean."""
+    return [dataclasses.replace(t, rule=dataclasses.replace(t.rule, method=OTHER_METHOD[t.rule.method]))
+            for t in tiers]
 
 
 def build_tree(catalog: Catalog, options: Options) -> Tree:
@@ -213,7 +330,8 @@ def build_tree(catalog: Catalog, options: Options) -> Tree:
                                                                           strict=True)])
     cell_w = np.array([options.driver_weights.get(d, 1.0) for d in cells.driver])
     dom_w = np.array([options.domain_weights.get(d, 1.0) for d in domains])
-    return Tree(ind, cells, domains, overall, ind_w, cell_w, dom_w, to_cell, to_domain, to_overall)
+    return Tree(ind, cells, domains, overall, ind_w, cell_w, dom_w, to_cell, to_domain, to_overall,
+                tuple(options.rule(t) for t in TIERS))  # type: ignore[arg-type]
 
 
 def indicator_scores(tree: Tree, values: np.ndarray) -> np.ndarray:
@@ -231,15 +349,6 @@ def target_scores(tree: Tree, y: np.ndarray, year: int) -> np.ndarray:
     return np.where(np.isnan(y), np.nan, ty)
 
 
-def roll_up(tree: Tree, y: np.ndarray, ind_w: np.ndarray, cell_w: np.ndarray, dom_w: np.ndarray,
-            method: str, threshold: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Indicator scores (..., I) → cells, domains, overall: {level: (scores, coverage)}."""
-    cell, cell_cov = combine(y, ind_w, tree.to_cell, method, threshold)
-    dom, dom_cov = combine(cell, cell_w, tree.to_domain, method, threshold)
-    ovr, ovr_cov = combine(dom, dom_w, tree.to_overall, method, threshold)
-    return {"cell": (cell, cell_cov), "domain": (dom, dom_cov), "overall": (ovr, ovr_cov)}
-
-
 # ---- one period, as frames ----
 
 @dataclass
@@ -252,6 +361,7 @@ class Scores:
     domains: pd.DataFrame  # foundations included (domain == "foundations"), ranked apart
     overall: pd.DataFrame  # one row
     method_version: str = METHOD_VERSION
+    previous_period: str | None = None  # what `change` is measured from
 
     @property
     def foundations(self) -> pd.DataFrame:
@@ -265,13 +375,19 @@ class Scores:
             "period": self.period,
             "method_version": self.method_version,
             "catalog_version": self.catalog_version,
-            "options": self.options.as_dict(),
+            "previous_period": self.previous_period,
+            "scheme": scheme_record(self.options),
             "indicators": records(self.indicators),
             "cells": records(self.cells),
             "domains": records(self.domains[self.domains.domain != vocabulary.FOUNDATIONS]),
             "foundations": records(self.foundations)[0] if len(self.foundations) else None,
             "overall": records(self.overall)[0],
         }
+
+
+def scheme_record(options: Options) -> dict:
+    """What every result says of the scheme that made it: its name, its hash, its content."""
+    return {"name": options.name, "hash": options.fingerprint, **options.as_dict()}
 
 
 def _json_value(v):
@@ -316,7 +432,7 @@ def score_periods(catalog: Catalog, values: pd.DataFrame, options: Options | Non
             s = _score(tree, catalog.version, group, period, options)
             if memo is not None:
                 memo[key] = s
-        out[period] = previous = _with_change(s, previous)
+        out[period] = previous = _with_change(tree, s, previous)
     return out
 
 
@@ -326,24 +442,27 @@ def content_key(frame: pd.DataFrame) -> tuple:
     return tuple(frame.columns), len(frame), int(hashed.sum()), int((hashed * 31).sum())
 
 
-def _with_change(s: Scores, previous: Scores | None) -> Scores:
-    """The scores with their change since the previous period, on copies of the frames."""
-    frames = {}
-    for name, keys in (("indicators", ["code"]), ("cells", ["domain", "driver"]),
-                       ("domains", ["domain"]), ("overall", [])):
-        frame = getattr(s, name)
-        if previous is None:
-            change = np.full(len(frame), np.nan)
-        else:
-            prev = getattr(previous, name)
-            if not keys or (len(prev) == len(frame) and all(
-                    np.array_equal(frame[k].to_numpy(), prev[k].to_numpy()) for k in keys)):
-                before = prev.score.to_numpy()  # the same rows in the same (catalog) order
-            else:
-                before = frame[keys].merge(prev[[*keys, "score"]], on=keys, how="left").score.to_numpy()
-            change = frame.score.to_numpy() - before
-        frames[name] = frame.assign(change=change)
-    return dataclasses.replace(s, **frames)
+def _with_change(tree: Tree, s: Scores, previous: Scores | None) -> Scores:
+    """The scores with their change since the previous period, on copies of the frames.
+
+    Like for like: both periods are scored again on the indicators that have a value in both,
+    so a change never mixes progress with an indicator that started or stopped being reported;
+    `set_changed` says where the set of indicators below a score differs between the two
+    periods (the published scores, and the target scores, then rest on different sets)."""
+    frames = {name: getattr(s, name) for name in ("indicators", "cells", "domains", "overall")}
+    if previous is None:
+        return dataclasses.replace(s, **{name: f.assign(change=np.nan, set_changed=False)
+                                         for name, f in frames.items()})
+    y_now, y_before = s.indicators.score.to_numpy(), previous.indicators.score.to_numpy()
+    both = ~np.isnan(y_now) & ~np.isnan(y_before)
+    now = roll_up(tree.tiers, np.where(both, y_now, np.nan))
+    before = roll_up(tree.tiers, np.where(both, y_before, np.nan))
+    moved = (np.isnan(y_now) != np.isnan(y_before)).astype(float)
+    out = {"indicators": frames["indicators"].assign(change=y_now - y_before, set_changed=moved > 0)}
+    for name, k in (("cells", 0), ("domains", 1), ("overall", 2)):
+        moved = moved @ tree.tiers[k].member.T
+        out[name] = frames[name].assign(change=now[k][0] - before[k][0], set_changed=moved > 0)
+    return dataclasses.replace(s, previous_period=previous.period, **out)
 
 
 def _score(tree: Tree, catalog_version: str, values: pd.DataFrame, period: str,
@@ -355,9 +474,9 @@ def _score(tree: Tree, catalog_version: str, values: pd.DataFrame, period: str,
     x = np.array([by_code.get(c, np.nan) for c in tree.indicators.code], dtype=float)
     x = np.where(pd.isna(x), np.nan, x)
     y = indicator_scores(tree, x)
-    nominal = roll_up(tree, y, tree.ind_w, tree.cell_w, tree.dom_w, options.method, options.threshold)
-    targets = {yr: roll_up(tree, target_scores(tree, y, yr), tree.ind_w, tree.cell_w, tree.dom_w,
-                           options.method, options.threshold) for yr in TARGET_YEARS}
+    nominal = dict(zip(TIERS, roll_up(tree.tiers, y), strict=True))
+    targets = {yr: dict(zip(TIERS, roll_up(tree.tiers, target_scores(tree, y, yr)), strict=True))
+               for yr in TARGET_YEARS}
 
     ind = tree.indicators.copy()
     ind["value"] = x
@@ -366,7 +485,7 @@ def _score(tree: Tree, catalog_version: str, values: pd.DataFrame, period: str,
     ind["capped"] = is_capped(x, ind.worst, ind.best)
     for yr in TARGET_YEARS:
         ind[f"target_score_{yr}"] = target_scores(tree, y, yr)
-    _effective_weights(tree, ind, nominal, options.method)
+    _effective_weights(tree, ind, nominal)
     extra = [c for c in values.columns if c not in ("indicator", "value", "period", *ind.columns)]
     if extra:
         ind = ind.merge(values[["indicator", *extra]].rename(columns={"indicator": "code"}),
@@ -395,12 +514,12 @@ def _level_frame(frame: pd.DataFrame, weights, nominal, targets, key: str, membe
     """One tier's frame; a missing score says why: no value anywhere below it (no_data), its
     available children all weigh 0 (zero_weight), or too few of its children have a score
     (insufficient_coverage)."""
-    score, coverage = nominal
+    score = nominal[0]
     frame["weight"] = weights
     frame["score"] = score
-    frame["coverage"] = coverage
     frame["n_children"] = member.sum(axis=1).astype(int)
     frame["n_available"] = (child_available.astype(float) @ member.T).astype(int)
+    frame["coverage"] = frame.n_available / frame.n_children.clip(lower=1)
     weight_available = (np.where(child_available, child_weights, 0.0)) @ member.T
     weight_total = np.broadcast_to(child_weights, member.shape[1:]) @ member.T
     # beside the counted coverage (the rule): the share of the children's weight that has a score
@@ -421,12 +540,13 @@ def _level_frame(frame: pd.DataFrame, weights, nominal, targets, key: str, membe
     return frame
 
 
-def _effective_weights(tree: Tree, ind: pd.DataFrame, nominal, method: str) -> None:
+def _effective_weights(tree: Tree, ind: pd.DataFrame, nominal) -> None:
     """Normalised weights down the tree over the available children at each level:
     weight_in_cell, weight_in_domain and effective_weight (in the overall) — all 0 below a
     missing score, so they sum to 1 exactly when the overall has a score —, plus each
-    indicator's share of what its domain misses (gap_contribution, sums to 100 − S under
-    either mean: see gap_decomposition)."""
+    indicator's part of what its domain misses (gap_contribution: its part of its cell's
+    missing points, times the cell's part of the domain's, over the cell's missing points;
+    under any mix of means the parts sum to 100 − S exactly, see missing_shares)."""
     y = ind.score.to_numpy()
     cell_s, dom_s, ovr_s = nominal["cell"][0], nominal["domain"][0], nominal["overall"][0]
 
@@ -443,18 +563,14 @@ def _effective_weights(tree: Tree, ind: pd.DataFrame, nominal, method: str) -> N
     ind["weight_in_cell"] = in_cell
     ind["weight_in_domain"] = ind.weight_in_cell * (tree.to_cell.T @ cell_in_dom)
     ind["effective_weight"] = ind.weight_in_domain * (tree.to_cell.T @ (tree.to_domain.T @ dom_in_ovr))
-    w = ind.weight_in_domain.to_numpy()
-    if method == GEOMETRIC:  # log-shares: Σ = 100 − S exactly (geometric of geometric means)
-        to_dom = tree.to_domain @ tree.to_cell  # (M, I) indicator → domain
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(np.isnan(y), 0.0, w * np.log(100.0 / np.maximum(np.nan_to_num(y, nan=100.0),
-                                                                               1.0)))
-            total = to_dom.T @ (to_dom @ share)
-            missing = to_dom.T @ np.nan_to_num(100.0 - dom_s, nan=0.0)
-            contribution = np.where(total > 0, missing * share / np.where(total > 0, total, 1.0), 0.0)
-    else:
-        contribution = w * (100 - y)
-    ind["gap_contribution"] = np.where(np.isnan(y), np.nan, contribution)
+    cell_rule, dom_rule = tree.rules[0], tree.rules[1]
+    in_its_cell = missing_shares(y, tree.ind_w, tree.to_cell, cell_s, cell_rule.method)
+    cell_part = np.nan_to_num(missing_shares(cell_s, tree.cell_w, tree.to_domain, dom_s,
+                                             dom_rule.method), nan=0.0)
+    cell_missing = 100.0 - cell_s
+    ratio = np.where(cell_missing > 0, cell_part / np.where(cell_missing > 0, cell_missing, 1.0), 0.0)
+    ind["gap_contribution"] = np.where(np.isnan(y), np.nan,
+                                       np.nan_to_num(in_its_cell, nan=0.0) * (tree.to_cell.T @ ratio))
 
 
 def scores_table(s: Scores) -> pd.DataFrame:
@@ -469,10 +585,11 @@ def scores_table(s: Scores) -> pd.DataFrame:
                "score", "coverage", "level", "level_vi", "level_en", "reason", "rank",
                "points_to_next_level",
                "target_score_2025", "gap_2025", "target_score_2030", "gap_2030",
-               "effective_weight", "gap_contribution", "change"]
+               "effective_weight", "gap_contribution", "change", "set_changed"]
     table = pd.concat([ind, cells, doms, ovr], ignore_index=True)
     table = table.reindex(columns=[c for c in columns if c in table.columns])
     table.insert(0, "period", s.period)
-    table.insert(1, "method", s.options.method)
-    table.insert(2, "method_version", s.method_version)
+    table.insert(1, "scheme", s.options.name)
+    table.insert(2, "scheme_hash", s.options.fingerprint)
+    table.insert(3, "method_version", s.method_version)
     return table

@@ -14,16 +14,16 @@ import numpy as np
 import pandas as pd
 
 from sca_metrics.method.scoring import (
-    ARITHMETIC,
-    GEOMETRIC,
     METHOD_VERSION,
     Options,
     Tree,
     build_tree,
+    flipped,
     indicator_scores,
     levels,
     ranks,
     roll_up,
+    scheme_record,
 )
 from sca_metrics.reference import vocabulary
 from sca_metrics.reference.catalog import Catalog
@@ -56,31 +56,28 @@ class Uncertainty:
     def to_dict(self) -> dict:
         frame = self.domains.astype(object).where(self.domains.notna(), None)
         return {"period": self.period, "method_version": self.method_version,
-                "options": self.options.as_dict(), "monte_carlo": asdict(self.monte_carlo),
+                "scheme": scheme_record(self.options), "monte_carlo": asdict(self.monte_carlo),
                 "mean_abs_rank_shift": self.mean_abs_rank_shift,
                 "domains": frame.to_dict("records")}
 
 
-def simulate(tree: Tree, y: np.ndarray, options: Options, mc: MonteCarlo) -> dict[str, np.ndarray]:
+def simulate(tree: Tree, y: np.ndarray, mc: MonteCarlo) -> dict[str, np.ndarray]:
     """Domain (R, M) and overall (R,) scores of every run, plus the nominal ones."""
     rng = np.random.default_rng(mc.seed)
-
-    def jitter(w: np.ndarray) -> np.ndarray:
-        return w * (1 + mc.noise * (2 * rng.random((mc.runs, w.size)) - 1))
-
-    ind_w, cell_w, dom_w = jitter(tree.ind_w), jitter(tree.cell_w), jitter(tree.dom_w)
+    tiers = tree.tiers
+    weights = [t.weights * (1 + mc.noise * (2 * rng.random((mc.runs, t.weights.size)) - 1))
+               for t in tiers]
     ys = np.broadcast_to(y, (mc.runs, y.size))
-    runs = roll_up(tree, ys, ind_w, cell_w, dom_w, options.method, options.threshold)
-    dom, ovr = runs["domain"][0], runs["overall"][0][:, 0]
-    if mc.switch_method:
-        other = GEOMETRIC if options.method == ARITHMETIC else ARITHMETIC
-        alt = roll_up(tree, ys, ind_w, cell_w, dom_w, other, options.threshold)
+    runs = roll_up(tiers, ys, weights)
+    dom, ovr = runs[1][0], runs[2][0][:, 0]
+    if mc.switch_method:  # every tier under the other mean, in half the runs
+        alt = roll_up(flipped(tiers), ys, weights)
         switch = rng.random(mc.runs) < 0.5
-        dom = np.where(switch[:, None], alt["domain"][0], dom)
-        ovr = np.where(switch, alt["overall"][0][:, 0], ovr)
-    nominal = roll_up(tree, y, tree.ind_w, tree.cell_w, tree.dom_w, options.method, options.threshold)
-    return {"domain": dom, "overall": ovr, "nominal_domain": nominal["domain"][0],
-            "nominal_overall": nominal["overall"][0]}
+        dom = np.where(switch[:, None], alt[1][0], dom)
+        ovr = np.where(switch, alt[2][0][:, 0], ovr)
+    nominal = roll_up(tiers, y)
+    return {"domain": dom, "overall": ovr, "nominal_domain": nominal[1][0],
+            "nominal_overall": nominal[2][0]}
 
 
 def uncertainty(catalog: Catalog, values: pd.DataFrame, period: str,
@@ -90,7 +87,7 @@ def uncertainty(catalog: Catalog, values: pd.DataFrame, period: str,
     tree = build_tree(catalog, options)
     by_code = dict(zip(values.indicator, values.value, strict=True))
     x = np.array([by_code.get(c, np.nan) for c in tree.indicators.code], dtype=float)
-    sim = simulate(tree, indicator_scores(tree, x), options, mc)
+    sim = simulate(tree, indicator_scores(tree, x), mc)
     return Uncertainty(str(period), options, mc, summarise(tree, sim))
 
 

@@ -3,9 +3,11 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from sca_metrics import settings
 from sca_metrics.cli import main
+from sca_metrics.method.scoring import Options
 from tests.helpers import fill, template, to_bytes, valid_return
 
 
@@ -94,8 +96,10 @@ def test_scores_json_is_complete_enough_to_recompute(tmp_path, catalog):
     out = run("scores", "--db", db, "--runs", "50")
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
-    assert doc["period"] == "2024" and doc["method_version"] == "1.0"
-    assert doc["options"]["method"] == "arithmetic" and doc["options"]["threshold"] == 0.66
+    assert doc["period"] == "2024" and doc["method_version"] == "2.0"
+    assert doc["scheme"]["name"] == "sca-default" and doc["scheme"]["hash"] == Options().fingerprint
+    assert [(t["name"], t["method"], t["coverage"]) for t in doc["scheme"]["tiers"]] == [
+        ("cell", "arithmetic", 0.66), ("domain", "arithmetic", 0.66), ("overall", "arithmetic", 0.66)]
     health = [i for i in doc["indicators"] if i["domain"] == "health"]
     for i in health:
         assert i["score"] == normalise(i["value"], i["worst"], i["best"]).item()
@@ -109,10 +113,34 @@ def test_scores_json_is_complete_enough_to_recompute(tmp_path, catalog):
     assert len(doc["uncertainty"]["domains"]) == 10
 
     geo = json.loads(run("scores", "--db", db, "--method", "geometric").stdout)
-    assert geo["options"]["method"] == "geometric"
+    assert {t["method"] for t in geo["scheme"]["tiers"]} == {"geometric"}
     csv_out = run("scores", "--db", db, "--format", "csv")
-    assert csv_out.stdout.splitlines()[0].startswith("period,method,method_version,tier")
+    assert csv_out.stdout.splitlines()[0].startswith("period,scheme,scheme_hash,method_version,tier")
     assert run("scores", "--db", db, "--period", "2019").returncode == 1
+
+
+def test_scores_with_a_scheme_file(tmp_path, catalog):
+    """--scheme FILE scores the database with it (and refuses --method beside it); the
+    `scheme` command prints the default and checks a file, naming every problem."""
+    db = tmp_path / "s.duckdb"
+    f = tmp_path / "syt.xlsx"
+    f.write_bytes(valid_return(catalog, "SYT", "2024"))
+    assert main(["ingest", "--db", str(db), str(f)]) == 0
+    default = run("scheme").stdout
+    mine = tmp_path / "mine.toml"
+    mine.write_text(default.replace('name = "sca-default"', 'name = "policy-heavy"')
+                    .replace("policy = 1.0", "policy = 3.0"))
+    doc = json.loads(run("scores", "--db", db, "--scheme", mine).stdout)
+    assert doc["scheme"]["name"] == "policy-heavy" and doc["scheme"]["hash"] != Options().fingerprint
+    assert run("scores", "--db", db, "--scheme", mine, "--method", "geometric").returncode == 2
+    checked = run("scheme", mine)
+    assert checked.returncode == 0 and "policy-heavy (catalog scheme), hash" in checked.stdout
+    mine.write_text(default.replace("policy = 1.0", "polcy = 1.0"))
+    bad = run("scheme", mine, "--lang", "en")
+    assert bad.returncode == 1 and "mine.toml: tiers[2].weights.polcy" in bad.stderr
+    assert run("scores", "--db", db, "--scheme", mine).returncode == 1
+    hdi = Path(__file__).resolve().parents[2] / "examples" / "hdi" / "scheme.toml"
+    assert run("scores", "--db", db, "--scheme", hdi).returncode == 2  # needs --data
 
 
 def test_export_writes_the_pack_the_data_and_the_figures(tmp_path, demo_data):

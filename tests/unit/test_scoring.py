@@ -1,5 +1,7 @@
 """docs/METHOD.md's worked examples (E1–E4) to 1e-6, properties, and the Monte Carlo."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -160,11 +162,30 @@ def test_change_since_previous_period():
     assert by_period["2024"].cells.change[0] == pytest.approx(0.5 * 100 * 15 / 80)
 
 
-def test_results_carry_method_version_and_options():
+def test_change_is_like_for_like_and_says_when_the_set_of_indicators_changed():
+    """2024 adds SKILL (60): the published cell score moves from the GPS/DOWN mean to the
+    three-indicator mean, but the change is measured on GPS and DOWN, reported in both."""
+    before = {"GPS": 45, "DOWN": 6}
+    after = {"GPS": 60, "DOWN": 6, "SKILL": 3.4}
+    by_period = score_periods(E1, pd.concat([frame(before, "2023"), frame(after, "2024")]))
+    now = by_period["2024"]
+    like_for_like = (0.5 * 75 + 0.3 * 81.818182) / 0.8 - (0.5 * 56.25 + 0.3 * 81.818182) / 0.8
+    assert now.cells.change[0] == pytest.approx(like_for_like, abs=TOL)
+    published = now.cells.score[0] - by_period["2023"].cells.score[0]
+    assert not math.isclose(now.cells.change[0], published)
+    assert now.cells.set_changed[0] and now.overall.set_changed[0]
+    assert now.indicators.set_index("code").set_changed.to_dict() == {"GPS": False, "DOWN": False,
+                                                                       "SKILL": True}
+    assert now.previous_period == "2023" and now.to_dict()["previous_period"] == "2023"
+    steady = score_periods(E1, pd.concat([frame(after, "2023"), frame(after, "2024")]))["2024"]
+    assert not steady.cells.set_changed[0] and steady.cells.change[0] == 0
+
+
+def test_results_carry_method_version_and_scheme():
     s = score_period(E1, frame(E1_VALUES), "2024", Options(threshold=0.5))
     doc = s.to_dict()
-    assert doc["method_version"] == "1.0" and doc["options"]["threshold"] == 0.5
-    assert doc["options"]["method"] == "arithmetic" and doc["catalog_version"] == "test"
+    assert doc["method_version"] == "2.0" and doc["catalog_version"] == "test"
+    assert {(t["method"], t["coverage"]) for t in doc["scheme"]["tiers"]} == {("arithmetic", 0.5)}
     assert score_period(E1, frame(E1_VALUES), "2024").to_dict() == score_period(
         E1, frame(E1_VALUES), "2024").to_dict()
 
@@ -316,7 +337,7 @@ def test_unknown_weight_keys_and_duplicate_rows_are_refused_by_name():
                            (Options(indicator_weights={"NOPE.1": 2.0}), "NOPE.1")):
         with pytest.raises(ValueError, match=named):
             score_period(E1, frame(E1_VALUES), "2024", options)
-    with pytest.raises(ValueError, match="must be finite and ≥ 0"):
+    with pytest.raises(ValueError, match="the weight of 'technology' must be a finite number ≥ 0"):
         Options(driver_weights={"technology": -1.0})
     twice = pd.concat([frame(E1_VALUES), frame({"GPS": 50})], ignore_index=True)
     with pytest.raises(ValueError, match="GPS"):
