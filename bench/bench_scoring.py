@@ -49,7 +49,7 @@ def main() -> None:
         n = 0
         for prov in province_values:
             for p in periods:
-                summarise(tree, simulate(tree, indicator_scores(tree, prov[p]), options, mc))
+                summarise(tree, simulate(tree, indicator_scores(tree, prov[p]), mc))
                 n += 1
         return n
 

@@ -35,14 +35,12 @@ if math.isnan(row.score):
     cols[0].metric(session.t("domain.score"), session.t("overview.missing"))
     cols[0].caption(session.t("domain.reason", reason=session.t(f"reason.{row.reason}")))
 else:
-    change = row.get("change")
-    cols[0].metric(session.t("domain.score"), session.num(row.score, 1, fixed=True),
-                   delta=None if change is None or math.isnan(change) else
-                   f"{session.num(change, 1, fixed=True)} {session.t('overview.change')}")
     to_next = row.points_to_next_level
-    cols[0].caption(f"{session.t('overview.level')} {int(row.level)} — {row[f'level_{lang}']} · " + (
-        session.t("domain.top_level") if math.isnan(to_next) else
-        session.t("domain.to_next", points=session.num(to_next, 1, fixed=True), level=int(row.level) + 1)))
+    next_level = session.t("domain.top_level") if math.isnan(to_next) else session.t(
+        "domain.to_next", points=session.num(to_next, 1, fixed=True), level=int(row.level) + 1)
+    widgets.score_metric(cols[0], session.t("domain.score"), row, scores.previous_period,
+                         caption=f"{session.t('overview.level')} {int(row.level)} — {row[f'level_{lang}']} · "
+                                 f"{next_level}")
 cols[1].metric(session.t("domain.coverage"), f"{session.num(100 * row.coverage, 0)}%")
 cols[2].metric(session.t("domain.gap_2025"), session.num(row.gap_2025, 1, fixed=True))
 cols[3].metric(session.t("domain.gap_2030"), session.num(row.gap_2030, 1, fixed=True))

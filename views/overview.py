@@ -27,12 +27,8 @@ def metric(column, label: str, row) -> None:
         column.metric(label, session.t("overview.missing"))
         column.caption(session.t(f"reason.{row.reason or 'no_data'}"))
         return
-    change = row.get("change")
-    delta = None if change is None or math.isnan(change) else (
-        f"{session.num(change, 1, fixed=True)} {session.t('overview.change')}")
     level = f"{session.t('overview.level')} {int(row.level)} — {row[f'level_{lang}']}"
-    column.metric(label, session.num(row.score, 1, fixed=True), delta=delta, help=level)
-    column.caption(level)
+    widgets.score_metric(column, label, row, scores.previous_period, caption=level)
 
 
 cols = st.columns(2)

@@ -1,18 +1,29 @@
-"""What-if weights and uncertainty: edit driver, domain and indicator weights; scores, ranks
-and levels move beside the catalog ones, with Monte Carlo intervals."""
+"""What-if scheme and uncertainty: edit each tier's mean and coverage rule and the driver, domain
+and indicator weights; scores, ranks and levels move beside the default scheme's, with Monte
+Carlo intervals. The scheme shown can be downloaded (TOML) and one can be loaded."""
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import math
 
 import pandas as pd
 import streamlit as st
 
-from sca_metrics.method.scoring import ARITHMETIC, METHODS, Options, content_key, score_period
+from sca_metrics.method import scheme
+from sca_metrics.method.scoring import (
+    COVERAGE_BASES,
+    METHODS,
+    TIERS,
+    Options,
+    Rule,
+    content_key,
+    score_period,
+)
 from sca_metrics.method.uncertainty import MonteCarlo, uncertainty
 from sca_metrics.outputs import score_figures
 from sca_metrics.reference import formatting, i18n, vocabulary
+from sca_metrics.reference.textnorm import markdown_literal
 from views import access, cached, session, widgets
 
 access.require()
@@ -24,46 +35,93 @@ st.write(session.t("whatif.intro"))
 
 by_period = widgets.scores_or_stop()
 path, version = cached.version()
+DEFAULT = Options()
+BASE = "whatif_base"  # the scheme the controls start from: the default, or one loaded
 
-KEYS = ("whatif_method", "whatif_indicators",
-        *(f"w_driver_{d}" for d in vocabulary.DRIVER_CODES),
-        *(f"w_domain_{d}" for d in vocabulary.SMART_DOMAIN_CODES))
+
+def base() -> Options:
+    return st.session_state.get(BASE) or DEFAULT
+
+
+def clear_controls() -> None:
+    for key in [k for k in st.session_state if str(k).startswith(("whatif_", "w_driver_", "w_domain_"))]:
+        if key not in (BASE, "whatif_period"):
+            st.session_state.pop(key, None)
 
 
 def reset() -> None:
-    for key in KEYS:
-        st.session_state.pop(key, None)
+    clear_controls()
+    st.session_state.pop(BASE, None)
+
+
+def load() -> None:
+    """The scheme file chosen: checked whole (size first); on success the controls start again
+    from it, otherwise its every problem is shown and nothing changes."""
+    file = st.session_state.get("whatif_scheme_file")
+    if file is None:
+        return
+    try:
+        loaded = scheme.parse(file.getvalue(), file.name, catalog)
+    except scheme.SchemeError as exc:
+        st.session_state["whatif_load_errors"] = exc.message(lang)
+        return
+    if not isinstance(loaded, Options):
+        st.session_state["whatif_load_errors"] = i18n.t("problem.scheme_not_catalog", lang)
+        return
+    clear_controls()
+    st.session_state[BASE] = loaded
+    st.session_state["whatif_loaded"] = session.t("whatif.loaded", name=loaded.name, hash=loaded.fingerprint)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def compute(content: tuple, period: str, options: Options, _values: pd.DataFrame):
-    """What-if scores and their Monte Carlo intervals, cached per set of weights and by the
+def compute(content: tuple, period: str, fingerprint: str, _options: Options, _values: pd.DataFrame):
+    """What-if scores and their Monte Carlo intervals, cached per scheme (its hash) and by the
     content of the period's values (a return for another period leaves them as they are)."""
-    return (score_period(cached.catalog(), _values, period, options),
-            uncertainty(cached.catalog(), _values, period, options, MonteCarlo()))
+    return (score_period(cached.catalog(), _values, period, _options),
+            uncertainty(cached.catalog(), _values, period, _options, MonteCarlo()))
 
 
 STEPS = [round(0.1 * k, 1) for k in range(31)]  # weights 0–3 by 0,1
+SHARES = [round(0.05 * k, 2) for k in range(21)]  # coverage 0–1 by 0,05
 
 
-def weight_slider(label: str, key: str) -> float:
-    """A weight 0–3 shown in the language's number format (1,5 in Vietnamese)."""
-    return st.select_slider(label, STEPS, value=1.0, key=key,
-                            format_func=lambda w, lang=lang: formatting.number(w, lang, 1, fixed=True))
+def stepped(label: str, key: str, steps: list[float], value: float, decimals: int) -> float:
+    """A value on a slider of steps, in the language's number format (1,5 in Vietnamese); a
+    loaded value between the steps is offered as it is."""
+    return st.select_slider(label, sorted({*steps, value}), value=value, key=key,
+                            format_func=lambda w, lang=lang: formatting.number(w, lang, decimals, fixed=True))
 
 
+start = base()
 controls, results = st.columns([1, 2], gap="large")
 with controls:
     period = session.period_picker(list(by_period), "whatif")
-    method = st.radio(session.t("whatif.method"), METHODS, key="whatif_method",
-                      format_func=lambda m, lang=lang: i18n.t(f"whatif.{m}", lang))
     st.markdown(f"**{session.t('whatif.drivers')}**")
-    driver_w = {d.code: weight_slider(d.name(lang), f"w_driver_{d.code}") for d in vocabulary.DRIVERS}
+    driver_w = {d.code: stepped(d.name(lang), f"w_driver_{d.code}", STEPS,
+                                start.driver_weights.get(d.code, 1.0), 1) for d in vocabulary.DRIVERS}
     st.markdown(f"**{session.t('whatif.domains')}**")
-    domain_w = {d: weight_slider(session.domain_name(d), f"w_domain_{d}")
-                for d in vocabulary.SMART_DOMAIN_CODES}
-    st.button(session.t("whatif.reset"), on_click=reset, icon=":material/restart_alt:",
-              key="whatif_reset")
+    domain_w = {d: stepped(session.domain_name(d), f"w_domain_{d}", STEPS,
+                           start.domain_weights.get(d, 1.0), 1) for d in vocabulary.SMART_DOMAIN_CODES}
+    st.button(session.t("whatif.reset"), on_click=reset, icon=":material/restart_alt:", key="whatif_reset")
+
+with st.expander(session.t("whatif.tiers"), icon=":material/account_tree:"):
+    st.caption(session.t("whatif.tiers_help"))
+    rules = {}
+    for tier, column in zip(TIERS, st.columns(len(TIERS)), strict=True):
+        rule = start.rule(tier)
+        with column:
+            st.markdown(f"**{session.t(f'whatif.tier_{tier}')}**")
+            method = st.selectbox(session.t("whatif.method"), METHODS, index=METHODS.index(rule.method),
+                                  key=f"whatif_method_{tier}",
+                                  format_func=lambda m, lang=lang: i18n.t(f"whatif.{m}", lang))
+            coverage = stepped(session.t("whatif.coverage"), f"whatif_coverage_{tier}", SHARES,
+                               rule.coverage, 2)
+            coverage_by = st.radio(session.t("whatif.coverage_by"), COVERAGE_BASES,
+                                   index=COVERAGE_BASES.index(rule.coverage_by), key=f"whatif_by_{tier}",
+                                   format_func=lambda b, lang=lang: i18n.t(f"whatif.by_{b}", lang))
+        rules[tier] = Rule(method, coverage, coverage_by)
+    foundations = st.checkbox(session.t("whatif.foundations"), value=start.foundations_in_overall,
+                              key="whatif_foundations")
 
 with st.expander(session.t("whatif.experts"), icon=":material/science:"):
     st.caption(session.t("whatif.experts_help"))
@@ -72,7 +130,7 @@ with st.expander(session.t("whatif.experts"), icon=":material/science:"):
         "name": [i.name(lang) for i in catalog.indicators],
         "domain": [session.domain_name(i.domain) for i in catalog.indicators],
         "weight": [i.weight for i in catalog.indicators],
-        "new": [i.weight for i in catalog.indicators],
+        "new": [start.indicator_weights.get(i.code, i.weight) for i in catalog.indicators],
     })
     edited = st.data_editor(
         frame, key="whatif_indicators", hide_index=True, width="stretch", height=320,
@@ -87,15 +145,36 @@ with st.expander(session.t("whatif.experts"), icon=":material/science:"):
 indicator_w = {c: float(n) for c, w, n in zip(edited.code, edited.weight, edited.new, strict=True)
                if n is not None and not math.isnan(n) and not math.isclose(n, w)}
 
-options = Options(method=method, indicator_weights=indicator_w,
+options = Options(indicator_weights=indicator_w, foundations_in_overall=foundations, tiers=rules,
                   driver_weights={k: v for k, v in driver_w.items() if v != 1.0},
-                  domain_weights={k: v for k, v in domain_w.items() if v != 1.0})
+                  domain_weights={k: v for k, v in domain_w.items() if v != 1.0}, name=start.name)
+if options.fingerprint != start.fingerprint:  # edited: no longer the scheme it started from
+    options = dataclasses.replace(options, name=f"{start.name}-whatif")
+default_dict, shown = DEFAULT.as_dict(), options.as_dict()
 n_changed = (len(indicator_w) + len(options.driver_weights) + len(options.domain_weights)
-             + (method != ARITHMETIC))
+             + sum(a != b for a, b in zip(default_dict["tiers"], shown["tiers"], strict=True)
+                   for key in ("method", "coverage", "coverage_by") if a[key] != b[key])
+             + (options.foundations_in_overall != DEFAULT.foundations_in_overall))
+
+with st.expander(session.t("whatif.scheme"), icon=":material/description:",
+                 expanded="whatif_load_errors" in st.session_state or "whatif_loaded" in st.session_state):
+    st.caption(session.t("whatif.scheme_id", name=options.name, hash=options.fingerprint))
+    down, up = st.columns([1, 2])
+    down.download_button(session.t("whatif.download_scheme"), scheme.dump(options),
+                         file_name=f"scheme_{options.name}_{options.fingerprint}.toml",
+                         mime="application/toml", icon=":material/download:", key="whatif_scheme_download",
+                         on_click="ignore")
+    up.file_uploader(session.t("whatif.load_scheme"), type=["toml"], key="whatif_scheme_file",
+                     on_change=load, max_upload_size=1)
+    errors = st.session_state.pop("whatif_load_errors", None)
+    if errors:
+        st.error(markdown_literal(errors), icon=":material/error:")
+    widgets.show_flash("whatif_loaded", ":material/check_circle:")
+
 nominal = by_period[period]
 obs = cached.observations(path, version)
 values = obs[obs.period.astype(str) == period]
-changed, spread = compute(content_key(values), period, options, values)
+changed, spread = compute(content_key(values), period, options.fingerprint, options, values)
 
 with results:
     st.caption(session.t("whatif.changed", n=n_changed) if n_changed else session.t("whatif.unchanged"))
@@ -108,7 +187,7 @@ with results:
     cols[1].metric(session.t("whatif.rank_shift"), session.num(spread.mean_abs_rank_shift, 2, fixed=True))
     widgets.chart(lambda: score_figures.whatif(nominal, changed, spread.domains, lang), key="whatif_chart",
                  period=period, drill=True,
-                 depends=(json.dumps(options.as_dict(), sort_keys=True, default=str),))
+                 depends=(options.fingerprint,))
 
 st.subheader(session.t("whatif.table"))
 nom = nominal.domains.set_index("domain")

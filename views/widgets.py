@@ -186,3 +186,17 @@ def scores_or_stop() -> dict:
         st.info(t("app.empty_db", db=db_path()))
         st.stop()
     return by_period
+
+
+def score_metric(column, label: str, row, previous_period: str | None, caption: str = "") -> None:
+    """A score with its change since the previous period (like for like: on the indicators
+    reported in both), its caption, and a note when the indicators below it changed between
+    the two periods."""
+    change = row.get("change")
+    delta = None if change is None or pd.isna(change) else \
+        f"{num(change, 1, fixed=True)} {t('overview.change')}"
+    column.metric(label, num(row.score, 1, fixed=True), delta=delta, help=caption or None)
+    if caption:
+        column.caption(caption)
+    if previous_period and bool(row.get("set_changed", False)):
+        column.caption(t("overview.set_changed", period=previous_period))

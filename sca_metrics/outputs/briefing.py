@@ -199,8 +199,11 @@ def _title_slide(ctx: Context) -> Slide:
                        level=lv, level_name=level_name(lv, lang)))
         if not pd.isna(overall.change):
             key = "briefing.overall_up" if overall.change >= 0 else "briefing.overall_down"
-            lines.append(t(key, lang, change=_n(abs(overall.change), lang),
-                           previous=ctx.previous.period if ctx.previous else ""))
+            sentence = t(key, lang, change=_n(abs(overall.change), lang),
+                         previous=ctx.previous.period if ctx.previous else "")
+            if overall.get("set_changed", False):
+                sentence += " " + t("briefing.like_for_like", lang)
+            lines.append(sentence)
     if ctx.demo:
         lines.append(t("app.demo_banner", lang))
     return Slide("title", t("briefing.title", lang), tuple(lines))

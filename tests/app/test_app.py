@@ -167,33 +167,73 @@ def test_domain_page_rejects_an_unknown_domain_in_the_url(monkeypatch, demo_db):
     assert at.selectbox(key="domain_picker").value == "egov"
 
 
+def test_a_change_over_a_changed_set_of_indicators_says_so(monkeypatch, demo_db):
+    """The demo's 2026 returns report indicators 2025's did not: the change beside the overall
+    score is like for like, and the page says the set changed."""
+    at = run_app(monkeypatch, demo_db, lang="en")
+    assert "Change on the indicators reported in both periods: the set changed since 2025" in texts(at)
+
+
 def test_whatif_weights_move_scores_and_reset_restores_them(monkeypatch, demo_db):
     at = run_app(monkeypatch, demo_db, page="views/whatif.py")
     assert at.title[0].value == "Trọng số giả định và độ bất định"
     nominal = at.dataframe[-1].value
     assert at.selectbox(key="whatif_period").value == "2026"
     assert (nominal["Chênh lệch"].abs() < 1e-9).all()
-    assert "Đang dùng trọng số danh mục." in texts(at)
+    assert "Đang dùng phương án mặc định." in texts(at)
     at.select_slider(key="w_driver_technology").set_value(3.0).run()
     assert not at.exception, at.exception
     moved = at.dataframe[-1].value
     assert (moved["Chênh lệch"].abs() > 1e-6).any()
-    assert "Đang dùng 1 trọng số khác danh mục." in texts(at)
+    assert "Đang có 1 thiết lập khác phương án mặc định." in texts(at)
     assert (moved["P5"] <= moved["Điểm giả định"] + 1e-9).all()
     at.select_slider(key="w_domain_health").set_value(0.0).run()
-    assert "Đang dùng 2 trọng số khác danh mục." in texts(at)
+    assert "Đang có 2 thiết lập khác phương án mặc định." in texts(at)
     at.button(key="whatif_reset").click().run()
     assert not at.exception, at.exception
     assert (at.dataframe[-1].value["Chênh lệch"].abs() < 1e-9).all()
     assert at.select_slider(key="w_driver_technology").value == 1.0
 
 
-def test_whatif_geometric_mean_is_an_explicit_choice(monkeypatch, demo_db):
+def test_whatif_geometric_mean_is_an_explicit_choice_per_tier(monkeypatch, demo_db):
     at = run_app(monkeypatch, demo_db, lang="en", page="views/whatif.py")
-    at.radio(key="whatif_method").set_value("geometric").run()
+    for tier in ("cell", "domain", "overall"):
+        at.selectbox(key=f"whatif_method_{tier}").set_value("geometric").run()
+    assert not at.exception, at.exception
     table = at.dataframe[-1].value
     assert (table["Difference"] <= 1e-9).all()  # a geometric mean never exceeds the arithmetic
-    assert "1 weight differs from the catalog." in texts(at)
+    assert (table["Difference"] < -1e-6).any()
+    assert "3 settings differ from the default scheme." in texts(at)
+
+
+def test_whatif_downloads_the_scheme_it_shows_and_loads_one(monkeypatch, demo_db):
+    """The download is the scheme on screen (read back, it has its hash); a loaded scheme
+    sets the controls; a broken one is refused naming the key, and changes nothing."""
+    from sca_metrics.method import scheme
+    from sca_metrics.method.scoring import Options
+
+    at = run_app(monkeypatch, demo_db, lang="en", page="views/whatif.py")
+    assert f"sca-default · hash {Options().fingerprint}" in texts(at)
+    at.select_slider(key="w_driver_policy").set_value(2.0).run()
+    shown = Options(driver_weights={"policy": 2.0}, name="sca-default-whatif")
+    assert f"sca-default-whatif · hash {shown.fingerprint}" in texts(at)
+    mine = scheme.dump(Options(name="policy-first", driver_weights={"policy": 2.5},
+                               domain_weights={"health": 0.25}, method="geometric"))
+    uploader = at.file_uploader(key="whatif_scheme_file")
+    uploader.set_value(("mine.toml", mine.encode(), "application/toml")).run()
+    assert not at.exception, at.exception
+    assert "Scheme «policy-first» loaded" in "\n".join(e.value for e in at.success)
+    assert at.select_slider(key="w_driver_policy").value == 2.5
+    assert at.select_slider(key="w_domain_health").value == 0.25
+    assert at.selectbox(key="whatif_method_domain").value == "geometric"
+    loaded = scheme.parse(mine)
+    assert f"policy-first · hash {loaded.fingerprint}" in texts(at)
+    broken = mine.replace("policy = 2.5", "polcy = 2.5")
+    uploader = at.file_uploader(key="whatif_scheme_file")
+    uploader.set_value(("bad.toml", broken.encode(), "application/toml")).run()
+    errors = "\n".join(e.value for e in at.error)
+    assert "tiers[2].weights.polcy" in plain(errors)
+    assert at.select_slider(key="w_driver_policy").value == 2.5  # nothing changed
 
 
 def test_method_page_explains_and_filters_the_catalog(monkeypatch, demo_db):
