@@ -486,7 +486,7 @@ def _scores(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (scheme.SchemeError, composite.DataError) as exc:
-        print(exc.message(args.lang), file=sys.stderr)
+        _problems(exc.problems, args.lang)
         return 1
     if args.data is not None:
         index = (scheme.catalog_index(default_catalog(), chosen_scheme)
@@ -494,7 +494,7 @@ def _scores(args) -> int:
         try:
             records = composite.score_units(index, composite.read_data(args.data, index))
         except composite.DataError as exc:
-            print(exc.message(args.lang), file=sys.stderr)
+            _problems(exc.problems, args.lang)
             return 1
         if args.format == "csv":
             sys.stdout.write(composite.records_table(records).to_csv(index=False, lineterminator="\n"))
@@ -525,6 +525,12 @@ def _scores(args) -> int:
     return 0
 
 
+def _problems(problems, lang: str) -> None:
+    """Every problem of a scheme or a data table, one line each, shown literally."""
+    for p in problems:
+        print(printable(p.line(lang)), file=sys.stderr)
+
+
 def _scheme(args) -> int:
     """The default scheme as TOML (a start for one's own), or a scheme file checked: its kind,
     name and hash, or every problem in it."""
@@ -537,11 +543,11 @@ def _scheme(args) -> int:
     try:
         checked = scheme.read(args.file, default_catalog())
     except scheme.SchemeError as exc:
-        print(exc.message(args.lang), file=sys.stderr)
+        _problems(exc.problems, args.lang)
         return 1
     kind = "catalog scheme" if isinstance(checked, Options) else \
         f"index scheme, {len(checked.indicators)} indicators, {len(checked.tiers)} tiers"
-    print(f"{args.file}: {checked.name} ({kind}), hash {checked.fingerprint}")
+    print(printable(f"{args.file}: {checked.name} ({kind}), hash {checked.fingerprint}"))
     return 0
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 
 import pandas as pd
 import streamlit as st
@@ -70,7 +71,8 @@ def load() -> None:
         return
     clear_controls()
     st.session_state[BASE] = loaded
-    st.session_state["whatif_loaded"] = session.t("whatif.loaded", name=loaded.name, hash=loaded.fingerprint)
+    st.session_state["whatif_loaded"] = session.t("whatif.loaded", name=markdown_literal(loaded.name),
+                                                  hash=loaded.fingerprint)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -158,17 +160,18 @@ n_changed = (len(indicator_w) + len(options.driver_weights) + len(options.domain
 
 with st.expander(session.t("whatif.scheme"), icon=":material/description:",
                  expanded="whatif_load_errors" in st.session_state or "whatif_loaded" in st.session_state):
-    st.caption(session.t("whatif.scheme_id", name=options.name, hash=options.fingerprint))
+    st.caption(session.t("whatif.scheme_id", name=markdown_literal(options.name), hash=options.fingerprint))
     down, up = st.columns([1, 2])
+    stem = re.sub(r"[^\w.-]+", "-", options.name)  # a name fit for a file, whatever the scheme says
     down.download_button(session.t("whatif.download_scheme"), scheme.dump(options),
-                         file_name=f"scheme_{options.name}_{options.fingerprint}.toml",
+                         file_name=f"scheme_{stem}_{options.fingerprint}.toml",
                          mime="application/toml", icon=":material/download:", key="whatif_scheme_download",
                          on_click="ignore")
     up.file_uploader(session.t("whatif.load_scheme"), type=["toml"], key="whatif_scheme_file",
                      on_change=load, max_upload_size=1)
     errors = st.session_state.pop("whatif_load_errors", None)
     if errors:
-        st.error(markdown_literal(errors), icon=":material/error:")
+        st.error("\n\n".join(markdown_literal(line) for line in errors.splitlines()), icon=":material/error:")
     widgets.show_flash("whatif_loaded", ":material/check_circle:")
 
 nominal = by_period[period]

@@ -1,9 +1,10 @@
 """Composite readiness scores (docs/METHOD.md): pure functions over numpy arrays and frames.
 
-indicator (0–100, goalposts) → cell (domain × driver) → domain → overall, by a
-missing-aware weighted mean with a coverage threshold. No database and no streamlit here:
-`sca_metrics.snapshot` turns the store into the input frame. Every result carries the method
-version and the options, so it can be regenerated; same inputs and options → same output.
+indicator (0–100, goalposts) → cell (domain × driver) → domain → overall, each tier by its
+rule: a missing-aware weighted mean (arithmetic or geometric) with a coverage threshold. No
+database and no streamlit here: `sca_metrics.snapshot` turns the store into the input frame.
+Every result carries the method version and its scheme (name, hash, content), so it can be
+regenerated; same inputs and scheme → same output.
 """
 
 from __future__ import annotations
@@ -89,11 +90,6 @@ class Options:
     def rule(self, tier: str) -> Rule:
         return self.tiers.get(tier) or Rule(self.method, self.threshold, self.coverage_by)
 
-    def with_method(self, method: str) -> Options:
-        """The same scheme with every tier under `method`."""
-        return dataclasses.replace(self, method=method, tiers={
-            t: dataclasses.replace(self.rule(t), method=method) for t in TIERS})
-
     def as_dict(self) -> dict:
         """The scheme as it scores, every tier's rule spelt out: the same scores, the same dict."""
         weights = {"cell": dict(sorted(self.indicator_weights.items())),
@@ -110,6 +106,7 @@ class Options:
 
 
 def content_hash(content: dict) -> str:
+    """The first 16 hex digits of the SHA-256 of a scheme's content (canonical JSON)."""
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -213,21 +213,21 @@ def test_whatif_downloads_the_scheme_it_shows_and_loads_one(monkeypatch, demo_db
     from sca_metrics.method.scoring import Options
 
     at = run_app(monkeypatch, demo_db, lang="en", page="views/whatif.py")
-    assert f"sca-default · hash {Options().fingerprint}" in texts(at)
+    assert f"sca-default · hash {Options().fingerprint}" in plain(texts(at))
     at.select_slider(key="w_driver_policy").set_value(2.0).run()
     shown = Options(driver_weights={"policy": 2.0}, name="sca-default-whatif")
-    assert f"sca-default-whatif · hash {shown.fingerprint}" in texts(at)
+    assert f"sca-default-whatif · hash {shown.fingerprint}" in plain(texts(at))
     mine = scheme.dump(Options(name="policy-first", driver_weights={"policy": 2.5},
                                domain_weights={"health": 0.25}, method="geometric"))
     uploader = at.file_uploader(key="whatif_scheme_file")
     uploader.set_value(("mine.toml", mine.encode(), "application/toml")).run()
     assert not at.exception, at.exception
-    assert "Scheme «policy-first» loaded" in "\n".join(e.value for e in at.success)
+    assert "Scheme «policy-first» loaded" in plain("\n".join(e.value for e in at.success))
     assert at.select_slider(key="w_driver_policy").value == 2.5
     assert at.select_slider(key="w_domain_health").value == 0.25
     assert at.selectbox(key="whatif_method_domain").value == "geometric"
     loaded = scheme.parse(mine)
-    assert f"policy-first · hash {loaded.fingerprint}" in texts(at)
+    assert f"policy-first · hash {loaded.fingerprint}" in plain(texts(at))
     broken = mine.replace("policy = 2.5", "polcy = 2.5")
     uploader = at.file_uploader(key="whatif_scheme_file")
     uploader.set_value(("bad.toml", broken.encode(), "application/toml")).run()

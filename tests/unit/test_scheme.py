@@ -44,14 +44,20 @@ def test_the_shipped_default_scheme_is_the_method_as_documented():
     assert shipped.fingerprint == Options().fingerprint == scheme.parse(scheme.dump(shipped)).fingerprint
 
 
-def test_the_default_scheme_reproduces_the_scores_on_the_demo_data(demo_data):
-    """Scored from the shipped file and from the built-in defaults: equal to 1e-12 everywhere."""
-    path, cat, by_period, _ = demo_data
-    con = schema.connect(path)
+@pytest.fixture(scope="module")
+def demo_observations(demo_data):
+    """The demo database's scoring input (period, indicator, value, …)."""
+    con = schema.connect(demo_data[0])
     try:
-        observations = snapshot.observation_frame(con)
+        return snapshot.observation_frame(con)
     finally:
         con.close()
+
+
+def test_the_default_scheme_reproduces_the_scores_on_the_demo_data(demo_data, demo_observations):
+    """Scored from the shipped file and from the built-in defaults: equal to 1e-12 everywhere."""
+    _, cat, by_period, _ = demo_data
+    observations = demo_observations
     from_file = score_periods(cat, observations, scheme.default())
     for period, s in by_period.items():
         a, b = scores_table(s), scores_table(from_file[period])
@@ -315,15 +321,10 @@ def test_e6_through_the_command_line():
     assert header[-2:] == ["scheme", "scheme_hash"]
 
 
-def test_the_catalog_scheme_scores_units_as_the_dashboard_scores_periods(demo_data):
+def test_the_catalog_scheme_scores_units_as_the_dashboard_scores_periods(demo_data, demo_observations):
     """The readiness index over any units from a long table: each demo period as a unit gives
     the dashboard's overall and domain scores (two paths through the engine, one answer)."""
-    path, cat, _, _ = demo_data
-    con = schema.connect(path)
-    try:
-        observations = snapshot.observation_frame(con)
-    finally:
-        con.close()
+    cat, observations = demo_data[1], demo_observations
     for options in (Options(), Options(method=GEOMETRIC)):
         by_period = score_periods(cat, observations, options)
         index = scheme.catalog_index(cat, options)
