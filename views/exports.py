@@ -47,7 +47,10 @@ def slides(path: str, version: str, period: str, lang: str) -> tuple[briefing.Co
     ctx = briefing.Context(cached.catalog(), cached.scores_by_period(path, version),
                            cached.submissions(path, version), period, lang,
                            cached.is_demo(path, version))
-    return ctx, briefing.slides(ctx)
+    try:
+        return ctx, briefing.pack_slides(ctx)  # the slides the pack will have
+    except render.ExportUnavailable:  # no fonts to measure the text with: the slides unsplit
+        return ctx, briefing.slides(ctx)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -38,11 +38,9 @@ def card(container, ind, row) -> None:
     with container.container(border=True, height="stretch"):
         st.markdown(f"**{ind.short_name(lang)}** ({unit})", help=f"{ind.code} · {ind.name(lang)}")
         value = session.t("pilot.missing") if math.isnan(row.value) else session.num(row.value, 1)
-        delta = None if math.isnan(row.change) else (
-            f"{'+' if row.change >= 0 else '−'}{session.num(abs(row.change), 1)} "
-            f"{session.t('pilot.change', period=row.previous_period)}")
-        st.metric(ind.name(lang), value, delta=delta, label_visibility="collapsed",
-                  delta_color="normal" if ind.direction == "higher" else "inverse")
+        st.metric(ind.name(lang), value, label_visibility="collapsed",
+                  **widgets.delta(row.change, session.t("pilot.change", period=row.previous_period),
+                                  higher_is_better=ind.direction == "higher"))
         colour, icon = BADGES[row.status]
         st.badge(vocabulary.term(vocabulary.PROGRESS_STATUSES, row.status).name(lang), color=colour,
                  icon=icon)

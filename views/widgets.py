@@ -188,14 +188,27 @@ def scores_or_stop() -> dict:
     return by_period
 
 
+def delta(change: float | None, since: str, decimals: int = 1, higher_is_better: bool = True) -> dict:
+    """st.metric's delta arguments for a change: signed, coloured by whether it is progress;
+    no change as shown (0,0) is neutral — grey, without an arrow — never a green "↑ +0,0"."""
+    if change is None or pd.isna(change):
+        return {"delta": None}
+    shown = round(float(change), decimals)
+    if shown == 0:
+        return {"delta": f"±{num(0, decimals, fixed=True)} {since}", "delta_color": "off",
+                "delta_arrow": "off"}
+    # the ASCII minus of the language's number format: Streamlit reads it as a fall (a "−"
+    # read as a rise, and a fall of a pilot indicator showed as a green arrow up)
+    return {"delta": f"{'+' if shown > 0 else ''}{num(shown, decimals, fixed=True)} {since}",
+            "delta_color": "normal" if higher_is_better else "inverse"}
+
+
 def score_metric(column, label: str, row, previous_period: str | None, caption: str = "") -> None:
     """A score with its change since the previous period (like for like: on the indicators
     reported in both), its caption, and a note when the indicators below it changed between
     the two periods."""
-    change = row.get("change")
-    delta = None if change is None or pd.isna(change) else \
-        f"{num(change, 1, fixed=True)} {t('overview.change')}"
-    column.metric(label, num(row.score, 1, fixed=True), delta=delta, help=caption or None)
+    column.metric(label, num(row.score, 1, fixed=True), help=caption or None,
+                  **delta(row.get("change"), t("overview.change")))
     if caption:
         column.caption(caption)
     if previous_period and bool(row.get("set_changed", False)):

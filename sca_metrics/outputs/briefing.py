@@ -8,11 +8,12 @@ sca_metrics.outputs.render in one shared browser).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -78,7 +79,6 @@ class Slide:
     # Draws the figure, ready for print (unit and source line on it). Drawn when first asked
     # for: a page that previews the slides' text never pays for sixteen figures.
     draw: Callable[[], go.Figure] | None = None
-    beside: bool = False  # the text beside the figure even when short (a tall figure)
 
     @property
     def has_figure(self) -> bool:
@@ -144,6 +144,11 @@ def _smart(scores: Scores) -> pd.DataFrame:
 
 
 # ---- the slides ----
+
+def pack_slides(ctx: Context) -> list[Slide]:
+    """The pack's slides as both files and the exports page show them: `slides`, paginated."""
+    return paginate(slides(ctx), ctx.lang)
+
 
 def slides(ctx: Context) -> list[Slide]:
     """Title, overview heatmap, ranking, change since the previous period, gaps to the 2025
@@ -326,12 +331,23 @@ def _pilot_slides(ctx: Context, printed) -> list[Slide]:
             partial(pilot_figures.progress_bars, prog, catalog, lang,
                     t("figure.progress_title", lang, period=ctx.period)),
             unit=t("figure.unit_progress", lang))),
-        Slide("pilot_series", t("briefing.pilot_series_title", lang), tuple(series),
-              printed(partial(pilot_figures.pilot_multiples, values, prog, catalog,
-                              units.pilot_change_dates(),
-                              lang, t("figure.multiples_title", lang), columns=4), unit=None,
-                      period=f"{values.period.min()}–{ctx.period}"), beside=True),
+        # the series four panels to a slide (2 × 2): type for the room leaves no room for more
+        *(Slide("pilot_series" if k == 0 else f"pilot_series_{k + 1}",
+                " ".join([t("briefing.pilot_series_title", lang),
+                          *([t("briefing.continued", lang)] if k else [])]),
+                tuple(series) if k == 0 else (),
+                printed(partial(pilot_figures.pilot_multiples, values, prog[prog.code.isin(chunk)], catalog,
+                                units.pilot_change_dates(), lang, t("figure.multiples_title", lang),
+                                columns=2), unit=None, period=f"{values.period.min()}–{ctx.period}"))
+          for k, chunk in enumerate(_chunks(list(prog.code), PANELS_PER_SLIDE))),
     ]
+
+
+PANELS_PER_SLIDE = 4
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[k:k + size] for k in range(0, len(items), size)]
 
 
 def _method_slide(ctx: Context) -> Slide:
@@ -371,7 +387,7 @@ def build(ctx: Context, deck: list[Slide] | None = None) -> Pack:
     """Render every figure once (one browser), then write the PowerPoint and the PDF.
     `deck`: the slides of `ctx` when the caller already has them."""
     started = time.perf_counter()
-    deck = deck if deck is not None else slides(ctx)
+    deck = paginate(deck, ctx.lang) if deck is not None else pack_slides(ctx)
     with_fig = [s for s in deck if s.has_figure]
     pngs = render.render_many(render.Job(s.figure, "png", _figure_height(s)) for s in with_fig)
     images = {s.key: png for s, png in zip(with_fig, pngs, strict=True)}
@@ -424,16 +440,13 @@ Box = tuple[float, float, float, float]  # left, top, width, height (inches)
 
 
 def _boxes(slide: Slide) -> tuple[Box, Box | None]:
-    """(text box, image box) as (left, top, width, height): short text above a full-width
-    figure; three sentences or more beside it."""
+    """(text box, image box) as (left, top, width, height): the figure at FIGURE_SHARE of the
+    width (large enough for its type to read at 10 pt), its text beside it."""
     top, bottom = MARGIN + TITLE_H, H - MARGIN - FOOT_H
     inner_w = W - 2 * MARGIN
     if not slide.has_figure:
         return (MARGIN, top, inner_w, bottom - top), None
-    if len(slide.sentences) <= 2 and not slide.beside:
-        text_h = 0.45 * len(slide.sentences) + 0.15
-        return (MARGIN, top, inner_w, text_h), (MARGIN, top + text_h, inner_w, bottom - top - text_h)
-    fig_w = inner_w * 0.64
+    fig_w = inner_w * FIGURE_SHARE
     return (MARGIN + fig_w + 0.25, top, inner_w - fig_w - 0.25, bottom - top), (MARGIN, top, fig_w,
                                                                                 bottom - top)
 
@@ -452,10 +465,16 @@ class _Picture:
     png: bytes
 
 
-# role → (PowerPoint size, PDF size, bold, grey); the PDF sizes are smaller for the same look.
-TEXT_STYLES = {"cover_title": (34, 28, True, False), "cover_text": (18, 15, False, False),
-               "title": (26, 22, True, False), "body": (16, 13, False, False),
-               "body_small": (14, 11, False, False), "footer": (10, 8, False, True)}
+# role → (size in points, bold, grey): the same in both files, which share the page size. A
+# text is set at its size, or smaller down to MIN_PT until it fits its box (_fitted_size); what
+# does not fit at MIN_PT goes on to a continuation slide (paginate).
+TEXT_STYLES = {"cover_title": (34, True, False), "cover_text": (20, False, False),
+               "title": (26, True, False), "body": (18, False, False), "footer": (12, False, True)}
+PT_MM = 25.4 / 72
+MIN_PT = 12  # no text on a slide is smaller: legible from the back of a meeting room
+LINE = 1.2  # line height, as a multiple of the font size
+PARA_PT = 6  # space after each paragraph
+FIGURE_SHARE = 0.7  # of the inner width, for a figure with its text beside it
 
 
 def _placements(slide: Slide, number: int, total: int, ctx: Context,
@@ -472,11 +491,94 @@ def _placements(slide: Slide, number: int, total: int, ctx: Context,
         if image_box and slide.key in images:
             w, h = _fit(images[slide.key], image_box[2], image_box[3])
             out.append(_Picture((image_box[0], image_box[1], w, h), images[slide.key]))
-        out.append(_Text(text_box, slide.sentences, "body_small" if len(slide.sentences) > 4 else "body",
-                         bullets=len(slide.sentences) > 1))
+        out.append(_Text(text_box, slide.sentences, "body", bullets=len(slide.sentences) > 1))
     out.append(_Text((MARGIN, H - MARGIN - FOOT_H + 0.1, full, FOOT_H),
                      (_footer(ctx, number, total),), "footer"))
     return out
+
+
+class _Measure:
+    """Lines and heights of text as the PDF sets it (Noto Sans, the embedded font): the one
+    measure both files are laid out by (PowerPoint and LibreOffice wrap the same font at the
+    same width alike, give or take a word, which the margin below absorbs)."""
+
+    SLACK = 0.92  # of a box's height used: room for a word wrapped differently elsewhere
+
+    def __init__(self) -> None:
+        from fpdf import FPDF
+
+        self.pdf = FPDF(unit="pt")
+        self.pdf.c_margin = 0
+        for style, path in font_files().items():
+            self.pdf.add_font("Noto", style, str(path))
+        self.pdf.add_page()  # multi_cell measures on a page (nothing is drawn: dry runs)
+
+    def height(self, lines: Iterable[str], width_in: float, size: float, bold: bool) -> float:
+        """Points the paragraphs take at `size` in a box `width_in` inches wide."""
+        self.pdf.set_font("Noto", "B" if bold else "", size)
+        total = 0.0
+        for line in lines:
+            wrapped = self.pdf.multi_cell(width_in * 72, size * LINE, line, dry_run=True, output="LINES")
+            n = len(wrapped) if isinstance(wrapped, list) else 1
+            total += n * size * LINE + PARA_PT
+        return total
+
+    def fitted_size(self, text: _Text) -> float | None:
+        """The largest size from the style's down to MIN_PT at which the text fits its box;
+        None when it does not fit even at MIN_PT."""
+        size, bold, _ = TEXT_STYLES[text.role]
+        lines = [_bullet(text, line) for line in text.lines]
+        room = text.box[3] * 72 * self.SLACK
+        for candidate in range(int(size), MIN_PT - 1, -1):
+            if self.height(lines, text.box[2], candidate, bold) <= room:
+                return candidate
+        return None
+
+
+@functools.cache
+def _measure() -> _Measure:
+    return _Measure()
+
+
+def _fitted(text: _Text) -> float:
+    """The size a text is set at: fitted to its box (paginate made sure it fits at MIN_PT)."""
+    if text.role == "body" or text.role.startswith("cover"):
+        return _measure().fitted_size(text) or MIN_PT
+    return TEXT_STYLES[text.role][0]
+
+
+def paginate(deck: list[Slide], lang: str) -> list[Slide]:
+    """The deck with every slide whose text does not fit its box at MIN_PT split: the
+    sentences that fit stay (beside the figure), the rest continue on slides of their own
+    ("… (tiếp)" / "(cont.)"), so no text ever runs off a slide or over the footer."""
+    out: list[Slide] = []
+    for slide in deck:
+        rest = list(slide.sentences)
+        current = slide
+        while True:
+            text_box = _boxes(current)[0] if current.key != "title" else (MARGIN, 3.6, W - 2 * MARGIN, 3.0)
+            kept = _fit_count(rest, text_box, "cover_text" if current.key == "title" else "body")
+            if kept >= len(rest):
+                out.append(dataclasses.replace(current, sentences=tuple(rest)))
+                break
+            out.append(dataclasses.replace(current, sentences=tuple(rest[:kept])))
+            rest = rest[kept:]
+            current = Slide(f"{slide.key}_cont{len(out)}", f"{slide.title} {t('briefing.continued', lang)}",
+                            tuple(rest))
+    return out
+
+
+def _fit_count(sentences: list[str], box: Box, role: str) -> int:
+    """How many of the sentences, from the first, fit the box at MIN_PT (at least one, so every
+    slide makes progress: a single sentence too long for a whole slide is set anyway, and the
+    test would say so; none fit an empty list, which is done)."""
+    if not sentences:
+        return 0
+    bullets = len(sentences) > 1
+    for n in range(len(sentences), 0, -1):
+        if _measure().fitted_size(_Text(box, tuple(sentences[:n]), role, bullets=bullets)) is not None:
+            return n
+    return 1
 
 
 def _bullet(text: _Text, line: str) -> str:
@@ -486,6 +588,7 @@ def _bullet(text: _Text, line: str) -> str:
 def pptx_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> bytes:
     from pptx import Presentation
     from pptx.dml.color import RGBColor
+    from pptx.enum.text import MSO_AUTO_SIZE
     from pptx.util import Inches, Pt
 
     prs = Presentation()
@@ -494,13 +597,17 @@ def pptx_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> byt
     dark, grey = RGBColor(0x22, 0x22, 0x22), RGBColor(0x55, 0x55, 0x55)
 
     def draw_text(slide, text: _Text) -> None:
-        size, _, bold, is_grey = TEXT_STYLES[text.role]
+        _, bold, is_grey = TEXT_STYLES[text.role]
+        size = _fitted(text)
         frame = slide.shapes.add_textbox(*(Inches(v) for v in text.box)).text_frame
         frame.word_wrap = True
+        frame.auto_size = MSO_AUTO_SIZE.NONE  # set at the measured size, never grown or shrunk
+        frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
         for i, line in enumerate(text.lines):
             para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
             para.text = _bullet(text, line)
-            para.space_after = Pt(6)
+            para.space_after = Pt(PARA_PT)
+            para.line_spacing = Pt(size * LINE)
             para.font.size, para.font.bold, para.font.name = Pt(size), bold, "Noto Sans"
             para.font.color.rgb = grey if is_grey else dark
 
@@ -522,6 +629,7 @@ def pdf_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> byte
 
     mm = 25.4  # the slide geometry in inches → mm, so both files look alike
     pdf = FPDF(orientation="L", unit="mm", format=(H * mm, W * mm))
+    pdf.c_margin = 0  # no cell padding: the text set as _Measure measured it
     pdf.set_auto_page_break(False)
     for style, path in font_files().items():
         pdf.add_font("Noto", style, str(path))
@@ -530,16 +638,17 @@ def pdf_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> byte
     pdf.set_lang(ctx.lang)
 
     def draw_text(text: _Text) -> None:
-        _, size, bold, is_grey = TEXT_STYLES[text.role]
+        _, bold, is_grey = TEXT_STYLES[text.role]
+        size = _fitted(text)
         left, top, width, _height = (v * mm for v in text.box)
         pdf.set_font("Noto", "B" if bold else "", size)
         pdf.set_text_color(*((85, 85, 85) if is_grey else (34, 34, 34)))
         pdf.set_xy(left, top)
         for line in text.lines:
             pdf.set_x(left)
-            pdf.multi_cell(width, size * 0.5, _bullet(text, line), align="L",
+            pdf.multi_cell(width, size * LINE * PT_MM, _bullet(text, line), align="L",
                            new_x="LMARGIN", new_y="NEXT")
-            pdf.ln(size * 0.18)
+            pdf.ln(PARA_PT * PT_MM)
 
     for number, s in enumerate(deck, start=1):
         pdf.add_page()

@@ -12,6 +12,10 @@ from sca_metrics.reference.i18n import t
 FONT = "Noto Sans, Arial, sans-serif"
 MISSING = "#d9d9d9"  # grey: no score (the reason is on hover)
 CHANGE_COLOUR = "#A50026"  # a change of administrative units, on every time axis
+PRINT_TEMPLATE = "plotly"
+# Type of a figure for print, in px at the 1,200 px export width: a figure placed 621 pt wide on a
+# slide (the narrowest, text beside it) shows PRINT_MIN px as 10.4 pt.
+PRINT_FONT, PRINT_TITLE, PRINT_MIN = 22, 26, 21
 
 
 def separators(lang: str) -> str:
@@ -36,27 +40,45 @@ def legend_below_title(fig: go.Figure) -> go.Figure:
     return fig
 
 
-def short(text: str, limit: int = 48) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def wrapped(text: str, width: int = 30) -> str:
+    """A long label on lines of about `width` characters, broken between words — never cut
+    short: every word of an indicator's name stays on the chart."""
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False)) or text
 
 
 def for_print(fig: go.Figure, lang: str, period: str, source: str, unit: str | None = None,
               width: int = 1200) -> go.Figure:
-    """A copy of a dashboard figure ready for a briefing: white, at the export width, with
-    the unit and the source line ("Nguồn: … — kỳ báo cáo …") under the plot."""
+    """A copy of a dashboard figure ready for a briefing: white, at the export width, type sized
+    for a slide seen from the back of a room (no text under PRINT_MIN px at 1,200 px wide: 10 pt
+    and more where a slide places it), with the unit and the source line ("Nguồn: … — kỳ báo
+    cáo …") under the plot."""
     out = go.Figure(fig)
     height = int(out.layout.height or 450)
     margin = out.layout.margin
-    bottom = 130  # room for the axis title and ticks, then the source line
     # Wrapped, so the line fits under the narrowest plot area (it starts at the plot's left edge).
-    lines = textwrap.wrap(t("figure.source_line", lang, source=source, period=period), 95)
-    line = "<br>".join([unit, *lines] if unit else lines)
+    lines = textwrap.wrap(t("figure.source_line", lang, source=source, period=period), 80)
+    lines = [unit, *lines] if unit else lines
+    line = "<br>".join(lines)
+    bottom = 90 + 27 * len(lines)  # the axis ticks and title, then the unit and source lines
     out.update_layout(
+        # plotly's own template, whatever the process's default: the dashboard's is Streamlit's,
+        # which has no automargin (labels were cut in the packs the exports page made)
+        template=PRINT_TEMPLATE,
         width=width, height=height + bottom - (margin.b or 10), paper_bgcolor="white",
-        font={"size": 16}, title={"font": {"size": 20}, "pad": {"l": 12}},
-        margin={"b": bottom, "l": max(margin.l or 10, 20), "r": max(margin.r or 10, 30)},
-        annotations=[*out.layout.annotations, {
-            "xref": "paper", "yref": "paper", "x": 0, "y": 0, "xanchor": "left",
-            "yanchor": "bottom", "yshift": -(bottom - 6), "showarrow": False, "align": "left",
-            "text": line, "font": {"size": 11, "color": "#555555"}}])
+        font={"size": PRINT_FONT}, title={"font": {"size": PRINT_TITLE}, "pad": {"l": 12}},
+        legend={"font": {"size": PRINT_FONT}},
+        margin={"b": bottom, "l": max(margin.l or 10, 20), "r": max(margin.r or 10, 30)})
+    # every smaller text brought up to PRINT_MIN: ticks, cell labels, annotations
+    out.for_each_xaxis(lambda a: a.update(tickfont_size=max(a.tickfont.size or PRINT_FONT, PRINT_MIN)))
+    out.for_each_yaxis(lambda a: a.update(tickfont_size=max(a.tickfont.size or PRINT_FONT, PRINT_MIN)))
+    if out.layout.polar:
+        out.update_polars(angularaxis_tickfont_size=PRINT_FONT, radialaxis_tickfont_size=PRINT_MIN)
+    for trace in out.data:
+        textfont = getattr(trace, "textfont", None)
+        if textfont is not None and textfont.size is not None and textfont.size < PRINT_MIN:
+            trace.textfont.size = PRINT_MIN
+    out.update_annotations(selector=lambda a: (a.font.size or PRINT_FONT) < PRINT_MIN, font_size=PRINT_MIN)
+    out.add_annotation(xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom",
+                       yshift=-(bottom - 6), showarrow=False, align="left", text=line,
+                       font={"size": PRINT_MIN, "color": "#555555"})
     return out

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from sca_metrics.outputs.figure_style import CHANGE_COLOUR, layout, legend_below_title, short
+from sca_metrics.outputs.figure_style import CHANGE_COLOUR, layout, legend_below_title, wrapped
 from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.i18n import t
 
@@ -45,7 +45,7 @@ def progress_bars(progress: pd.DataFrame, catalog, lang: str, title: str) -> go.
         {s.code: i for i, s in enumerate(vocabulary.PROGRESS_STATUSES)}))
     p = p.sort_values(["order", "ratio"], ascending=[False, True])
     inds = [catalog.indicator(c) for c in p.code]
-    labels = [short(i.short_name(lang), 40) for i in inds]
+    labels = [wrapped(i.short_name(lang), 34) for i in inds]
     x = [R_RANGE[1] if s == "achieved" else 0.0 if r is None or pd.isna(r)
          else float(np.clip(r, *R_RANGE)) for s, r in zip(p.status, p.ratio, strict=True)]
     text = [progress_label(r, i.unit(lang), lang, "<br>") for r, i in zip(p.itertuples(), inds, strict=True)]
@@ -109,7 +109,7 @@ def pilot_multiples(values: pd.DataFrame, progress: pd.DataFrame, catalog, chang
               for i in inds]
     row_height, top, bottom = 300, 190, 40
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles,
-                        vertical_spacing=105 / (row_height * rows), horizontal_spacing=0.07)
+                        vertical_spacing=min(0.3, 160 / (row_height * rows)), horizontal_spacing=0.07)
     periods = sorted(values.period.astype(str).unique())
     for k, ind in enumerate(inds):
         r, c = k // columns + 1, k % columns + 1

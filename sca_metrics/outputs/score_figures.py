@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sca_metrics.method.scoring import Scores, level, level_bounds
-from sca_metrics.outputs.figure_style import CHANGE_COLOUR, MISSING, layout, legend_below_title, short
+from sca_metrics.outputs.figure_style import CHANGE_COLOUR, MISSING, layout, legend_below_title, wrapped
 from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.i18n import t
 
@@ -127,10 +127,10 @@ def radar(current: Scores, previous: Scores | None, lang: str) -> go.Figure:
     fig.update_traces(fillcolor="rgba(0,114,178,0.12)", selector={"fill": "toself"})
     fig.update_layout(polar={"radialaxis": {"range": [0, 100], "tickvals": [20, 40, 60, 80, 100],
                                             "gridcolor": "#dddddd"},
-                             "angularaxis": {"gridcolor": "#dddddd"}, "bgcolor": "white"},
-                      legend={"orientation": "h", "y": -0.08, "x": 0.5, "xanchor": "center"})
-    fig = layout(fig, lang, t("figure.radar_title", lang, period=current.period), 460)
-    fig.update_layout(margin={"l": 60, "r": 60, "t": 60, "b": 40})
+                             "angularaxis": {"gridcolor": "#dddddd"}, "bgcolor": "white"})
+    fig = legend_below_title(layout(fig, lang, t("figure.radar_title", lang, period=current.period), 500))
+    # room either side for the longest domain name ("Chính quyền điện tử" was clipped)
+    fig.update_layout(margin={"l": 140, "r": 140, "t": 110, "b": 40})
     return fig
 
 
@@ -215,7 +215,7 @@ def gaps(scores: Scores, domain: str, lang: str) -> go.Figure:
     ind = scores.indicators[(scores.indicators.domain == domain)
                             & scores.indicators.gap_contribution.notna()]
     ind = ind.sort_values("gap_contribution", ascending=True)
-    labels = [f"{c} · {short(n)}" for c, n in zip(ind.code, ind[f"name_{lang}"], strict=True)]
+    labels = [wrapped(f"{c} · {n}", 44) for c, n in zip(ind.code, ind[f"name_{lang}"], strict=True)]
     fig = go.Figure()
     for drv in vocabulary.DRIVERS:
         mine = ind.driver == drv.code
@@ -232,7 +232,7 @@ def gaps(scores: Scores, domain: str, lang: str) -> go.Figure:
     title = t("figure.gaps_title", lang, domain=vocabulary.domain_name(domain, lang),
               total=_label(total, lang),
               period=scores.period)
-    return legend_below_title(layout(fig, lang, title, max(340, 28 * len(ind) + 170)))
+    return legend_below_title(layout(fig, lang, title, max(340, 40 * len(ind) + 170)))
 
 
 def whatif(nominal: Scores, changed: Scores, intervals: pd.DataFrame, lang: str) -> go.Figure:

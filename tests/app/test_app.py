@@ -174,6 +174,26 @@ def test_a_change_over_a_changed_set_of_indicators_says_so(monkeypatch, demo_db)
     assert "Change on the indicators reported in both periods: the set changed since 2025" in texts(at)
 
 
+def test_a_change_is_coloured_by_its_direction_and_no_change_is_neutral(monkeypatch, demo_db):
+    """A fall reads as a fall (a Unicode minus read as a rise: pilot cards that fell showed a
+    green arrow up); a change that rounds to 0,0 is grey without an arrow, not "↑ +0,0"."""
+    from streamlit.proto.Metric_pb2 import Metric
+
+    from views.widgets import delta
+
+    assert delta(-1.26, "so với kỳ trước")["delta"].startswith("-1,3")
+    assert delta(0.04, "since")["delta"] == "±0,0 since" and delta(0.04, "x")["delta_color"] == "off"
+    assert delta(-0.04, "x")["delta_arrow"] == "off"
+    assert delta(2.0, "x", higher_is_better=False)["delta_color"] == "inverse"
+    at = run_app(monkeypatch, demo_db, page="views/pilot.py")
+    cards = [m for m in at.metric if m.proto.delta]
+    assert cards
+    for m in cards:
+        falls = m.proto.delta.startswith("-")
+        assert m.proto.direction == (Metric.MetricDirection.DOWN if falls else Metric.MetricDirection.UP) or \
+            m.proto.delta.startswith("±")
+
+
 def test_whatif_weights_move_scores_and_reset_restores_them(monkeypatch, demo_db):
     at = run_app(monkeypatch, demo_db, page="views/whatif.py")
     assert at.title[0].value == "Trọng số giả định và độ bất định"
@@ -376,7 +396,7 @@ def test_exports_page_lists_the_pack_and_offers_every_download(monkeypatch, demo
     at.session_state["export_figures"] = True
     at.run()
     contents = texts(at)
-    assert "Y tế đạt " in contents and "18 trang, 16 biểu đồ" in contents
+    assert "Y tế đạt " in contents and "20 trang, 17 biểu đồ" in contents
     assert {"PNG", "SVG", "PDF"} <= {b.label for b in at.get("download_button")}
     at.selectbox(key="export_figure").set_value("domain_health").run()
     assert not at.exception, at.exception

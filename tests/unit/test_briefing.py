@@ -39,11 +39,12 @@ def test_slides_cover_the_brief_in_order(demo_data):
     deck = briefing.slides(context(demo_data))
     keys = [s.key for s in deck]
     assert keys[:7] == ["title", "heatmap", "ranking", "radar", "gaps", "foundations", "submissions"]
-    assert keys[7:9] == ["pilot", "pilot_series"]  # the demo has pilot values
-    assert keys[9:17] == [f"domain_{d}" for d in vocabulary.SMART_DOMAIN_CODES]
+    # the demo has pilot values: 7 indicators' series, four panels to a slide
+    assert keys[7:10] == ["pilot", "pilot_series", "pilot_series_2"]
+    assert keys[10:18] == [f"domain_{d}" for d in vocabulary.SMART_DOMAIN_CODES]
     assert keys[-1] == "method"
-    assert sum(s.figure is not None for s in deck) == 16
-    assert all(s.sentences for s in deck)
+    assert sum(s.figure is not None for s in deck) == 17
+    assert all(s.sentences for s in deck if s.key != "pilot_series_2")
     title = deck[0]
     assert "Dữ liệu minh hoạ" in " ".join(title.sentences)  # the demo notice
     assert title.sentences[0].startswith("Báo cáo nhanh kỳ 2025 · tạo ngày ")
@@ -86,7 +87,7 @@ def test_every_exported_figure_carries_unit_source_and_period(demo_data):
     for slide in briefing.slides(context(demo_data, lang="en")):
         if slide.figure is None:
             continue
-        note = slide.figure.layout.annotations[-1].text
+        note = slide.figure.layout.annotations[-1].text.replace("<br>", " ")
         assert "Source: Bà Rịa – Vũng Tàu Department of Information and Communications" in note
         assert "(illustrative data)" in note and "reporting period 20" in note
         assert slide.figure.layout.width == 1200 and slide.figure.layout.title.text
@@ -157,3 +158,127 @@ def test_pilot_slide_states_each_indicators_progress(demo_data):
         assert sentence.startswith(ind.name("vi").split(" (")[0] + ": ")
         assert f" — {status}" in sentence and "mục tiêu 2025: " in sentence
     assert len(slide.figure.data[0].y) == 7
+
+
+def test_the_pack_is_the_same_made_by_the_dashboard_or_the_command_line(demo_data):
+    """The dashboard's process has Streamlit's plotly template as the default (it drops
+    plotly's automargin: axis labels were cut to their last letters and "100" printed "00" in
+    the pack downloaded from the exports page). The pack's figures must not depend on it: the
+    same figures, and the same images at the same pixel size, in either process."""
+    import plotly.io as pio
+    from streamlit.elements.lib.streamlit_plotly_theme import configure_streamlit_plotly_theme
+
+    from sca_metrics.outputs import render
+
+    ctx = context(demo_data)
+    before = pio.templates.default
+
+    def figures():
+        return [s.figure for s in briefing.slides(ctx) if s.has_figure]
+
+    try:
+        pio.templates.default = "plotly"  # a command's process
+        command_line = figures()
+        configure_streamlit_plotly_theme()  # what importing st.plotly_chart does to the server
+        assert pio.templates.default == "streamlit"
+        dashboard = figures()
+    finally:
+        pio.templates.default = before
+    assert [f.to_json() for f in dashboard] == [f.to_json() for f in command_line]
+    if render.available():
+        pngs = render.render_many(render.Job(f, "png") for f in (command_line[0], dashboard[0]))
+        assert pngs[0] == pngs[1]
+        assert Image.open(io.BytesIO(pngs[0])).size == (2 * render.WIDTH, 2 * command_line[0].layout.height)
+
+
+@pytest.fixture(scope="module")
+def rendered_pack(demo_data):
+    """The 2025 pack in Vietnamese, rendered for real (figures by chromium), built once."""
+    from sca_metrics.outputs import render
+
+    if not render.available():
+        pytest.fail("chromium is needed to render the pack (scripts/setup.sh installs it)")
+    return briefing.build(context(demo_data))
+
+
+def text_sizes(fig) -> list[float]:
+    """Every font size the figure sets text in (px at its layout width), defaults resolved."""
+    base = fig.layout.font.size or 12
+    sizes = [base, fig.layout.title.font.size or base, fig.layout.legend.font.size or base]
+    for axis in [*fig.select_xaxes(), *fig.select_yaxes()]:
+        if axis.showticklabels is not False:
+            sizes.append(axis.tickfont.size or base)
+    sizes += [a.font.size or base for a in fig.layout.annotations]
+    sizes += [t.textfont.size or base for t in fig.data if getattr(t, "textfont", None) is not None
+              and getattr(t, "text", None) is not None]
+    return sizes
+
+
+def test_figure_type_reads_from_the_back_of_the_room(rendered_pack):
+    """Ticks, legends and labels: at least 14 px at 1,200 px, and at least 10 pt where the slide
+    places the figure (a 1,200 px figure 568 pt wide with 11 px ticks was 5 pt)."""
+    from pptx import Presentation
+
+    from sca_metrics.outputs import render
+
+    deck = Presentation(io.BytesIO(rendered_pack.pptx))
+    pictures = [shape for slide in deck.slides for shape in slide.shapes if shape.shape_type == 13]
+    figures = [s.figure for s in rendered_pack.slides if s.key in rendered_pack.images]
+    assert len(pictures) == len(figures) == rendered_pack.n_figures
+    for picture, fig in zip(pictures, figures, strict=True):
+        smallest = min(text_sizes(fig))
+        assert smallest * render.WIDTH / fig.layout.width >= 14, fig.layout.title.text
+        on_slide = smallest * (picture.width / 12700) / fig.layout.width
+        assert on_slide >= 10, (fig.layout.title.text, round(on_slide, 1))
+
+
+def test_every_slide_text_is_at_least_12_pt(rendered_pack):
+    from pptx import Presentation
+
+    deck = Presentation(io.BytesIO(rendered_pack.pptx))
+    sizes = [(run.font.size or para.font.size).pt for slide in deck.slides for shape in slide.shapes
+             if shape.has_text_frame for para in shape.text_frame.paragraphs for run in para.runs]
+    assert sizes and min(sizes) >= briefing.MIN_PT
+
+
+def word_boxes(pdf: bytes, tmp_path, name: str) -> list[tuple]:
+    """Every word of a PDF with its page, box and the page's size (poppler's pdftotext -bbox)."""
+    import re
+    import subprocess
+    from html import unescape
+
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    out = []
+    for number, page in enumerate(re.findall(r"<page (.*?)</page>", html, re.S), start=1):
+        width, height = (float(v) for v in re.search(r'width="([\d.]+)" height="([\d.]+)"', page).groups())
+        for box, word in re.findall(r"<word ([^>]*)>(.*?)</word>", page):
+            x0, y0, x1, y1 = (float(re.search(f'{k}="([\\d.-]+)"', box).group(1))
+                              for k in ("xMin", "yMin", "xMax", "yMax"))
+            out.append((unescape(word), number, x0, y0, x1, y1, width, height))
+    return out
+
+
+@pytest.mark.parametrize("made_by", ["pdf", "pptx via LibreOffice"])
+def test_every_word_lies_inside_the_page_above_its_bottom_margin(rendered_pack, tmp_path, made_by):
+    """Slide 8's text used to need 509 pt in a 374 pt box: it ran off the slide in PowerPoint
+    and under the footer in the PDF. Rendered as a reader sees it, every word is on its page
+    and above the bottom margin."""
+    import subprocess
+
+    if made_by == "pdf":
+        pdf = rendered_pack.pdf
+    else:
+        source = tmp_path / "pack.pptx"
+        source.write_bytes(rendered_pack.pptx)
+        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path / "lo"),
+                        str(source)], capture_output=True, check=True, timeout=180)
+        pdf = (tmp_path / "lo" / "pack.pdf").read_bytes()
+    words = word_boxes(pdf, tmp_path, "words")
+    assert len({w[1] for w in words}) == len(rendered_pack.slides)
+    margin = briefing.MARGIN * 72
+    outside = [(w[0], w[1]) for w in words
+               if w[2] < 0 or w[4] > w[6] + 0.5 or w[3] < 0 or w[5] > w[7] - margin + 0.5]
+    assert outside == []

@@ -153,8 +153,8 @@ def test_export_writes_the_pack_the_data_and_the_figures(tmp_path, demo_data):
     names = {p.name for p in (tmp_path / "out").iterdir()}
     assert {"dttm_briefing_2024_vi.pptx", "dttm_briefing_2024_vi.pdf", "dttm_data.xlsx",
             "dttm_scores.csv", "dttm_indicators.csv", "dttm_submissions.csv"} <= names
-    assert sum(n.endswith(".svg") for n in names) == 16
-    assert len(Presentation(tmp_path / "out" / "dttm_briefing_2024_vi.pptx").slides) == 18
+    assert sum(n.endswith(".svg") for n in names) == 17
+    assert len(Presentation(tmp_path / "out" / "dttm_briefing_2024_vi.pptx").slides) == 20
     text = PdfReader(tmp_path / "out" / "dttm_briefing_2024_vi.pdf").pages[0].extract_text()
     assert "Báo cáo nhanh kỳ 2024" in text and "Dữ liệu minh hoạ" in text
 
