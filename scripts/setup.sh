@@ -25,13 +25,16 @@ if [ ! -f "$stamp" ]; then
 fi
 
 # Debian packages: chromium + Noto fonts render the figure exports (and drive the browser
-# tests); LibreOffice opens the templates in the tests. The dashboard works without them
-# (it says how to enable exports), so for `runtime` a failed install only warns.
+# tests); for the tests, LibreOffice opens the templates and renders the briefing's PowerPoint,
+# and poppler's pdftotext locates every word of a rendered PDF. The dashboard works without
+# them (it says how to enable exports), so for `runtime` a failed install only warns.
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -f /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf ] || need+=(fonts-noto-core)
 if [ "$mode" = dev ]; then
-  command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+  for pkg in libreoffice-calc-nogui libreoffice-impress-nogui poppler-utils; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+  done
 fi
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
