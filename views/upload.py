@@ -66,8 +66,8 @@ if catalog_box is not None:
 
 st.divider()
 attempt = st.session_state.setdefault("upload_attempt", 0)
-file = st.file_uploader(session.t("upload.file"), type=["xlsx"], key=f"upload_file_{attempt}",
-                        max_upload_size=settings.current().upload_mb)
+file = widgets.file_uploader(session.t("upload.file"), ["xlsx"], f"upload_file_{attempt}",
+                             settings.current().upload_mb)
 if file is None:
     st.stop()
 

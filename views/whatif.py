@@ -167,8 +167,9 @@ with st.expander(session.t("whatif.scheme"), icon=":material/description:",
                          file_name=f"scheme_{stem}_{options.fingerprint}.toml",
                          mime="application/toml", icon=":material/download:", key="whatif_scheme_download",
                          on_click="ignore")
-    up.file_uploader(session.t("whatif.load_scheme"), type=["toml"], key="whatif_scheme_file",
-                     on_change=load, max_upload_size=1)
+    with up:
+        widgets.file_uploader(session.t("whatif.load_scheme"), ["toml"], "whatif_scheme_file", 1,
+                              on_change=load)
     errors = st.session_state.pop("whatif_load_errors", None)
     if errors:
         st.error("\n\n".join(markdown_literal(line) for line in errors.splitlines()), icon=":material/error:")

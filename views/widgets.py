@@ -213,3 +213,28 @@ def score_metric(column, label: str, row, previous_period: str | None, caption: 
         column.caption(caption)
     if previous_period and bool(row.get("set_changed", False)):
         column.caption(t("overview.set_changed", period=previous_period))
+
+
+def file_uploader(label: str, types: list[str], key: str, max_mb: int, **kwargs):
+    """st.file_uploader in the page's language. Streamlit draws its button ("Upload") and the
+    limit ("20MB per file • XLSX") in English and has no parameter for them, so the uploader
+    sits in a keyed container whose CSS hides those two texts and shows the translated ones
+    in their place (tested in a real browser: tests/e2e/test_browser.py)."""
+    box = st.container(key=f"uploader_{key}")
+    button = t("uploader.button")
+    limit = t("uploader.limit", mb=max_mb, types=" · ".join(x.upper() for x in types))
+    scope = f".st-key-uploader_{key} [data-testid='stFileUploaderDropzone']"
+    box.html(f"""<style>
+{scope} button [data-testid='stMarkdownContainer'] p {{ font-size: 0; }}
+{scope} button [data-testid='stMarkdownContainer'] p::after {{ content: {_css_string(button)};
+  font-size: 0.875rem; }}
+{scope} [data-testid='stFileUploaderDropzoneInstructions'] span {{ font-size: 0; }}
+{scope} [data-testid='stFileUploaderDropzoneInstructions'] span::after {{ content: {_css_string(limit)};
+  font-size: 0.875rem; }}
+</style>""")
+    return box.file_uploader(label, type=types, key=key, max_upload_size=max_mb, **kwargs)
+
+
+def _css_string(text: str) -> str:
+    """Text as a CSS string literal: quotes, backslashes and line breaks escaped."""
+    return '"' + "".join(f"\\{ord(c):x} " if c in '"\\\n<>' else c for c in text) + '"'

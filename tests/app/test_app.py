@@ -194,6 +194,15 @@ def test_a_change_is_coloured_by_its_direction_and_no_change_is_neutral(monkeypa
             m.proto.delta.startswith("±")
 
 
+@pytest.mark.parametrize("page", ["views/method.py", "views/audit.py", "views/users.py"])
+def test_every_multiselect_has_a_placeholder_in_the_language(monkeypatch, demo_db, page):
+    """Streamlit's own placeholder is English ("Choose options") in the Vietnamese UI."""
+    at = run_app(monkeypatch, demo_db, page=page)
+    assert at.multiselect, page
+    for box in at.multiselect:
+        assert box.proto.placeholder and box.proto.placeholder != "Choose options", box.label
+
+
 def test_whatif_weights_move_scores_and_reset_restores_them(monkeypatch, demo_db):
     at = run_app(monkeypatch, demo_db, page="views/whatif.py")
     assert at.title[0].value == "Trọng số giả định và độ bất định"

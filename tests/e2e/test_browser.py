@@ -244,3 +244,24 @@ def test_a_file_name_is_shown_as_typed_and_fetches_nothing(page, app_url):
     expect(alert.locator("img, strong, b")).to_have_count(0)
     screenshot(page, "upload_hostile_name")
     assert not [u for u in asked if "probe-image" in u]
+
+
+def test_the_file_uploader_speaks_the_pages_language(page, app_url):
+    """Streamlit draws "Upload" and "20MB per file • XLSX" in English whatever the page's
+    language; the translated texts take their place (widgets.file_uploader)."""
+    for lang, button, limit in (("vi", "Tải tệp lên", "Tối đa"), ("en", "Upload", "Up to")):
+        open_page(page, f"{app_url}/upload?lang={lang}")
+        zone = page.get_by_test_id("stFileUploaderDropzone").first
+        expect(zone).to_be_visible()
+        shown = zone.evaluate("""z => {
+            const p = z.querySelector('button [data-testid="stMarkdownContainer"] p');
+            const s = z.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span');
+            const after = e => getComputedStyle(e, '::after').content;
+            return {button: after(p), buttonSize: getComputedStyle(p).fontSize,
+                    limit: after(s), limitSize: getComputedStyle(s).fontSize};
+        }""")
+        assert shown["button"] == f'"{button}"' and shown["buttonSize"] == "0px"
+        assert shown["limit"].startswith(f'"{limit} ') and "XLSX" in shown["limit"]
+        assert shown["limitSize"] == "0px"
+        if lang == "vi":
+            screenshot(page, "upload_uploader_vi")
