@@ -9,7 +9,7 @@ import zipfile
 
 import streamlit as st
 
-from sca_metrics.outputs import briefing, exports, render
+from sca_metrics.outputs import briefing, exports, figure_style, render
 from sca_metrics.reference.units import default_units
 from views import access, cached, session, widgets
 
@@ -96,8 +96,10 @@ if single is not None:
         chosen = st.selectbox(session.t("export.figure_pick"), list(titles), format_func=titles.get,
                               key="export_figure")
         figure = next(s.figure for s in with_figure if s.key == chosen)
-        st.plotly_chart(figure, width="stretch", config=widgets.CHART_CONFIG, key="export_preview")
-        widgets.format_buttons(functools.partial(render.render, figure), f"dttm_{chosen}_{period}", "export")
+        st.plotly_chart(figure, width="stretch", config=widgets.chart_config(figure, period),
+                        key="export_preview")
+        widgets.format_buttons(functools.partial(render.render, figure),
+                               figure_style.download_stem(figure, period, lang), "export")
 
 st.subheader(session.t("export.data"))
 st.caption(session.t("export.data_help"))

@@ -21,9 +21,15 @@ from sca_metrics.store.errors import StoreError
 from views.cached import catalog, db, db_path, is_demo, scores_by_period, version, wrote
 from views.session import lang, num, t
 
-# The toolbar's camera button saves a PNG at three times the screen size (print quality).
-CHART_CONFIG = {"displaylogo": False,
-                "toImageButtonOptions": {"format": "png", "scale": 3, "filename": "dttm_chart"}}
+CHART_CONFIG = {"displaylogo": False}
+
+
+def chart_config(fig: go.Figure, period: str) -> dict:
+    """The toolbar's camera button: a PNG named for what the chart shows (as the server-side
+    exports are), 2,400 px wide whatever the screen (1,200 layout px × 2)."""
+    return {**CHART_CONFIG, "toImageButtonOptions": {
+        "format": "png", "filename": figure_style.download_stem(fig, period, lang()),
+        "width": render.WIDTH, "height": int(fig.layout.height or 450), "scale": render.SCALE}}
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
@@ -42,10 +48,11 @@ def chart(fig: go.Figure | Callable[[], go.Figure], key: str, period: str, drill
     everything the drawing reads besides the data: the language, the period, the domain…"""
     if callable(fig):
         fig = _figure(key, version(), (lang(), period, *depends), fig)
+    config = chart_config(fig, period)
     if not drill:
-        container.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key=key)
+        container.plotly_chart(fig, width="stretch", config=config, key=key)
     else:
-        event = container.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key=key,
+        event = container.plotly_chart(fig, width="stretch", config=config, key=key,
                                        on_select="rerun", selection_mode="points")
         target = drill_target(event.selection if event else None)
         if target is not None:
@@ -70,7 +77,7 @@ def figure_export(fig, name: str, period: str, unit: str | None = "score", conta
         draw = functools.partial(print_figure, fig, language=language, period=period,
                                  source=briefing.source_text(language, is_demo(*version())),
                                  unit=t(f"figure.unit_{unit}") if unit else None)
-        format_buttons(draw, f"dttm_{name}_{period}", name)
+        format_buttons(draw, figure_style.download_stem(fig, period, language), name)
 
 
 def format_buttons(draw, stem: str, key: str) -> None:

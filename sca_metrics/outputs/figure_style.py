@@ -8,6 +8,7 @@ import textwrap
 import plotly.graph_objects as go
 
 from sca_metrics.reference.i18n import t
+from sca_metrics.reference.textnorm import slug
 
 FONT = "Noto Sans, Arial, sans-serif"
 MISSING = "#d9d9d9"  # grey: no score (the reason is on hover)
@@ -38,6 +39,13 @@ def legend_below_title(fig: go.Figure) -> go.Figure:
                       title={"y": 0.99, "yanchor": "top", "yref": "container"},
                       margin={"t": 100})
     return fig
+
+
+def download_stem(fig: go.Figure, period: str, lang: str) -> str:
+    """What a downloaded figure is called: what it shows, its period and language —
+    dttm_diem-theo-linh-vuc-va-dong-luc_2025_vi (the title without its "— kỳ …" tail)."""
+    title = str(fig.layout.title.text or "")
+    return f"dttm_{slug(title.split(' — ')[0])}_{slug(period)}_{lang}"
 
 
 def wrapped(text: str, width: int = 30) -> str:

@@ -30,6 +30,19 @@ def _loose_key(text: str) -> str:
     return _SPACE.sub(" ", re.sub(r"[^\w%]+", " ", s)).strip()
 
 
+def slug(text: object, limit: int = 60) -> str:
+    """A name fit for a file, from any text: lower case, diacritics dropped, words joined by
+    hyphens ("Điểm theo lĩnh vực" → "diem-theo-linh-vuc"), at most `limit` characters, cut
+    between words."""
+    words = re.sub(r"[^a-z0-9]+", " ", _loose_key(nfc(text)).replace("%", " ")).split()
+    out = ""
+    for word in words:
+        if len(out) + len(word) + 1 > limit and out:
+            break
+        out = f"{out}-{word}" if out else word
+    return out[:limit] or "figure"
+
+
 _ASCII_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 

@@ -203,6 +203,19 @@ def test_every_multiselect_has_a_placeholder_in_the_language(monkeypatch, demo_d
         assert box.proto.placeholder and box.proto.placeholder != "Choose options", box.label
 
 
+def test_the_chart_toolbar_saves_a_png_named_for_the_chart(monkeypatch, demo_db):
+    """Every chart's camera button saved dttm_chart.png at three times the screen's size."""
+    import json
+
+    at = run_app(monkeypatch, demo_db)
+    configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
+    assert configs
+    names = [c["toImageButtonOptions"]["filename"] for c in configs]
+    assert "dttm_diem-theo-linh-vuc-va-dong-luc_2026_vi" in names and "dttm_chart" not in names
+    assert len(set(names)) == len(names)
+    assert {c["toImageButtonOptions"]["width"] * c["toImageButtonOptions"]["scale"] for c in configs} == {2400}
+
+
 def test_whatif_weights_move_scores_and_reset_restores_them(monkeypatch, demo_db):
     at = run_app(monkeypatch, demo_db, page="views/whatif.py")
     assert at.title[0].value == "Trọng số giả định và độ bất định"

@@ -124,7 +124,7 @@ def test_a_figure_downloads_as_a_print_size_png(page, app_url):
         button.click()
     image = Image.open(download.value.path())
     assert image.format == "PNG" and image.width >= 2400
-    assert download.value.suggested_filename == "dttm_overview_heatmap_2026.png"
+    assert download.value.suggested_filename == "dttm_diem-theo-linh-vuc-va-dong-luc_2026_vi.png"
 
 
 def test_the_pilot_wards_switch_between_unit_systems(page, app_url):
@@ -265,3 +265,16 @@ def test_the_file_uploader_speaks_the_pages_language(page, app_url):
         assert shown["limitSize"] == "0px"
         if lang == "vi":
             screenshot(page, "upload_uploader_vi")
+
+
+def test_no_page_asks_any_other_host_for_anything(page, app_url):
+    """The favicon used to come from an external font host: on an offline government network
+    there was none. Every request of every page, in both languages, goes to the app itself."""
+    from urllib.parse import urlsplit
+
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+    for lang in ("vi", "en"):
+        for name in PAGES:
+            open_page(page, f"{app_url}/{name}?lang={lang}")
+    assert hosts == {urlsplit(app_url).netloc}

@@ -196,3 +196,17 @@ def test_ward_bars_rank_the_wards_and_skip_the_city_line_for_sums(catalog):
     assert any("Toàn địa bàn: 45,0%" in a.text for a in rate.layout.annotations)
     count = pilot_figures.ward_bars(frame, catalog.indicator("VT.SEC.T1"), units, "vi", "t", city=115.5)
     assert not count.layout.shapes and not count.layout.annotations
+
+
+def test_a_downloaded_figure_is_named_for_what_it_shows(demo_data):
+    """Every chart's PNG used to download as dttm_chart.png."""
+    from sca_metrics.outputs.figure_style import download_stem
+    from sca_metrics.reference.textnorm import slug
+
+    _, _, by_period, _ = demo_data
+    s = by_period["2025"]
+    assert download_stem(score_figures.heatmap(s, "vi"), "2025", "vi") == \
+        "dttm_diem-theo-linh-vuc-va-dong-luc_2025_vi"
+    assert download_stem(score_figures.heatmap(s, "en"), "2025", "en") == "dttm_scores-by-domain-and-driver_2025_en"
+    assert slug("Tỷ lệ (%) hộ gia đình — Đồng Nai") == "ty-le-ho-gia-dinh-dong-nai"
+    assert len(slug("từ " * 100)) <= 60 and slug("<script>") == "script" and slug("—") == "figure"
