@@ -213,7 +213,8 @@ def test_the_chart_toolbar_saves_a_png_named_for_the_chart(monkeypatch, demo_db)
     names = [c["toImageButtonOptions"]["filename"] for c in configs]
     assert "dttm_diem-theo-linh-vuc-va-dong-luc_2026_vi" in names and "dttm_chart" not in names
     assert len(set(names)) == len(names)
-    assert {c["toImageButtonOptions"]["width"] * c["toImageButtonOptions"]["scale"] for c in configs} == {2400}
+    sizes = {c["toImageButtonOptions"]["width"] * c["toImageButtonOptions"]["scale"] for c in configs}
+    assert sizes == {2400}
 
 
 def test_whatif_weights_move_scores_and_reset_restores_them(monkeypatch, demo_db):

@@ -207,6 +207,7 @@ def test_a_downloaded_figure_is_named_for_what_it_shows(demo_data):
     s = by_period["2025"]
     assert download_stem(score_figures.heatmap(s, "vi"), "2025", "vi") == \
         "dttm_diem-theo-linh-vuc-va-dong-luc_2025_vi"
-    assert download_stem(score_figures.heatmap(s, "en"), "2025", "en") == "dttm_scores-by-domain-and-driver_2025_en"
+    assert download_stem(score_figures.heatmap(s, "en"), "2025", "en") == \
+        "dttm_scores-by-domain-and-driver_2025_en"
     assert slug("Tỷ lệ (%) hộ gia đình — Đồng Nai") == "ty-le-ho-gia-dinh-dong-nai"
     assert len(slug("từ " * 100)) <= 60 and slug("<script>") == "script" and slug("—") == "figure"
