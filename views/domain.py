@@ -11,7 +11,7 @@ import streamlit as st
 from sca_metrics.method import progress
 from sca_metrics.outputs import pilot_figures, score_figures
 from sca_metrics.outputs.selection import domain_param, driver_param
-from sca_metrics.reference import i18n, vocabulary
+from sca_metrics.reference import formatting, i18n, vocabulary
 from sca_metrics.reference.units import default_units
 from views import access, cached, session, widgets
 
@@ -85,12 +85,12 @@ if ind.empty:
     st.stop()
 
 
-def _value(r) -> str:
-    if pd.isna(r.value):
-        return "–"
-    if r.kind == "yesno":
-        return session.t("indicator.yes") if r.value >= 0.5 else session.t("indicator.no")
-    return session.num(r.value, 2)
+def _values(r, lang: str) -> tuple[str, str]:
+    """The value (⚠ when capped) and the 2025 target of one indicator, written alike."""
+    decimals = formatting.indicator_decimals(r.kind, r.value, r.target_2025)
+    value = formatting.indicator_value(r.value, r.kind, lang, decimals)
+    return (value + (" ⚠" if r.capped else ""),
+            formatting.indicator_value(r.target_2025, r.kind, lang, decimals))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -107,25 +107,26 @@ def indicator_table(path: str, version: str, period: str, domain: str, driver: s
         session.t("indicator.driver"): [vocabulary.term(vocabulary.DRIVERS, d).name(lang)
                                         for d in ind.driver],
         session.t("indicator.direction"): ["↓" if d == "lower" else "↑" for d in ind.direction],
-        session.t("indicator.value"): [_value(r) + (" ⚠" if r.capped else "") for r in ind.itertuples()],
+        session.t("indicator.value"): [_values(r, lang)[0] for r in ind.itertuples()],
         session.t("indicator.unit"): ind[f"unit_{lang}"],
         session.t("indicator.score"): ind.score,
-        session.t("indicator.target_2025"): ind.target_2025,
+        session.t("indicator.target_2025"): [_values(r, lang)[1] for r in ind.itertuples()],
         session.t("indicator.gap_2025"): ind.target_score_2025 - ind.score,
         session.t("indicator.gap_share"): ind.gap_contribution,
         session.t("indicator.progress"): [
             pilot_figures.progress_label(prog.loc[c], unit, lang) if c in prog.index else "–"
             for c, unit in zip(ind.code, ind[f"unit_{lang}"], strict=True)],
         session.t("indicator.weight"): ind.weight_in_domain,
-        session.t("indicator.quality"): [quality.get(q, "") if isinstance(q, str) else "" for q in
+        session.t("indicator.quality"): [quality.get(q, "–") if isinstance(q, str) else "–" for q in
                                         ind.get("quality", pd.Series(index=ind.index))],
-        session.t("indicator.evidence"): ind.get("evidence", ""),
+        session.t("indicator.evidence"): [e if isinstance(e, str) and e.strip() else "–" for e in
+                                         ind.get("evidence", pd.Series(index=ind.index))],
         session.t("indicator.department"): ind.department,
     })
 
 
 table = indicator_table(*cached.version(), period, domain, driver, lang, ind)
-widgets.table(table, numbers={session.t("indicator.score"): 1, session.t("indicator.target_2025"): 2,
+widgets.table(table, numbers={session.t("indicator.score"): 1,
                              session.t("indicator.gap_2025"): 1, session.t("indicator.gap_share"): 2},
              percent=(session.t("indicator.weight"),))
 st.caption(session.t("domain.reversed_note") + "  \n" + session.t("domain.capped_note"))

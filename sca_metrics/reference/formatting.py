@@ -38,6 +38,31 @@ def number(x: float | int | None, lang: str = "vi", decimals: int = 1, fixed: bo
     return text.translate({ord(","): group_mark, ord("."): decimal_mark})
 
 
+def indicator_decimals(kind: str, *values: float | None) -> int:
+    """The decimals an indicator's numbers are written with, the same for its value and its
+    targets on one row: percentages 1; other numbers 1 when any of them has a fraction, else 0;
+    levels and yes/no are words (indicator_value)."""
+    if kind == "percent":
+        return 1
+    present = [float(v) for v in values if v is not None and not math.isnan(float(v))]
+    return 1 if kind == "number" and any(not v.is_integer() for v in present) else 0
+
+
+def indicator_value(x: float | None, kind: str, lang: str, decimals: int = 1) -> str:
+    """One value of an indicator as every table writes it: Có/Không (Yes/No) for yes/no,
+    "Mức 3" (Level 3) for a level, else the number at `decimals` (fixed: 44,2 beside 67,0);
+    '–' when missing."""
+    from sca_metrics.reference.i18n import t  # i18n imports this module
+
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return MISSING
+    if kind == "yesno":
+        return t("indicator.yes" if x >= 0.5 else "indicator.no", lang)
+    if kind == "level":
+        return f"{t('overview.level', lang)} {number(x, lang, 1)}"
+    return number(x, lang, decimals, fixed=True)
+
+
 def with_unit(x: float | None, unit: str, lang: str, decimals: int = 1, fixed: bool = False) -> str:
     """A number and its unit: 37,7% (a percent sign is written close) but 210 điểm."""
     return number(x, lang, decimals, fixed) + ("" if unit == "%" or not unit else " ") + (unit or "")

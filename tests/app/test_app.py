@@ -217,6 +217,35 @@ def test_the_chart_toolbar_saves_a_png_named_for_the_chart(monkeypatch, demo_db)
     assert sizes == {2400}
 
 
+def test_the_indicator_table_writes_every_value_as_its_kind_calls_for(monkeypatch, demo_db):
+    """It showed a raw "None", "67" beside "44,20", and "1,00" / "3,00" for yes/no and level
+    targets: one formatting path now — Có/Không, "Mức 3", percentages with one decimal, a row's
+    value and target alike, "–" for what is missing."""
+    catalog = default_catalog()
+    at = run_app(monkeypatch, demo_db, page="views/domain.py")
+    cells = []
+    for domain in vocabulary.SMART_DOMAIN_CODES:
+        at.selectbox(key="domain_picker").set_value(domain).run()
+        table = at.dataframe[-1].value
+        kinds = [catalog.indicator(c).kind for c in table["Mã"]]
+        for kind, value, target in zip(kinds, table["Giá trị"], table["Mục tiêu 2025"], strict=True):
+            cells += [value, target]
+            for text in (value.removesuffix(" ⚠"), target):
+                if text == "–":
+                    continue
+                if kind == "yesno":
+                    assert text in ("Có", "Không")
+                elif kind == "level":
+                    assert text.startswith("Mức ")
+                elif kind == "percent":
+                    assert re.fullmatch(r"[\d.]+,\d", text), text
+                else:
+                    assert "," not in value or "," in target or target == "–", (value, target)
+        assert not table.select_dtypes(object).isna().any().any()  # numbers: "–" by the styler
+    assert not [c for c in cells if c in ("None", "nan", "NaN") or c.endswith(",00")]
+    assert {"Có", "Không"} & set(cells) and any(c.startswith("Mức ") for c in cells)
+
+
 def test_whatif_weights_move_scores_and_reset_restores_them(monkeypatch, demo_db):
     at = run_app(monkeypatch, demo_db, page="views/whatif.py")
     assert at.title[0].value == "Trọng số giả định và độ bất định"
