@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from sca_metrics.method import progress
+from sca_metrics.method.scoring import target_year
 from sca_metrics.outputs import pilot_figures, score_figures
 from sca_metrics.outputs.selection import domain_param, driver_param
 from sca_metrics.reference import formatting, i18n, vocabulary
@@ -42,8 +43,12 @@ else:
                          caption=f"{session.t('overview.level')} {int(row.level)} — {row[f'level_{lang}']} · "
                                  f"{next_level}")
 cols[1].metric(session.t("domain.coverage"), f"{session.num(100 * row.coverage, 0)}%")
-cols[2].metric(session.t("domain.gap_2025"), session.num(row.gap_2025, 1, fixed=True))
-cols[3].metric(session.t("domain.gap_2030"), session.num(row.gap_2030, 1, fixed=True))
+# the period's own target (2025 up to 2025, 2030 from 2026: a passed target is not measured against),
+# and the 2030 one beside it while 2025 is the period's
+year = row.target_year
+cols[2].metric(session.t("domain.gap_year", year=year), session.num(row.gap, 1, fixed=True))
+if year != 2030:
+    cols[3].metric(session.t("domain.gap_year", year=2030), session.num(row.gap_2030, 1, fixed=True))
 
 left, right = st.columns(2)
 with left:
@@ -86,11 +91,12 @@ if ind.empty:
 
 
 def _values(r, lang: str) -> tuple[str, str]:
-    """The value (⚠ when capped) and the 2025 target of one indicator, written alike."""
-    decimals = formatting.indicator_decimals(r.kind, r.value, r.target_2025)
+    """The value (⚠ when capped) and the target of the period's target year of one indicator,
+    written alike."""
+    target = getattr(r, f"target_{r.target_year}") if not pd.isna(r.target_year) else None
+    decimals = formatting.indicator_decimals(r.kind, r.value, target)
     value = formatting.indicator_value(r.value, r.kind, lang, decimals)
-    return (value + (" ⚠" if r.capped else ""),
-            formatting.indicator_value(r.target_2025, r.kind, lang, decimals))
+    return value + (" ⚠" if r.capped else ""), formatting.indicator_value(target, r.kind, lang, decimals)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -98,6 +104,7 @@ def indicator_table(path: str, version: str, period: str, domain: str, driver: s
                     _ind: pd.DataFrame) -> pd.DataFrame:
     """The indicators' table, built once per data version, period, domain, driver and language."""
     ind = _ind
+    year = target_year(period)
     quality = {q.code: q.name(lang) for q in vocabulary.QUALITY_FLAGS}
     prog = progress.progress_frame(cached.catalog(), cached.observations(path, version), period,
                                    list(ind.code)).set_index("code")
@@ -110,8 +117,8 @@ def indicator_table(path: str, version: str, period: str, domain: str, driver: s
         session.t("indicator.value"): [_values(r, lang)[0] for r in ind.itertuples()],
         session.t("indicator.unit"): ind[f"unit_{lang}"],
         session.t("indicator.score"): ind.score,
-        session.t("indicator.target_2025"): [_values(r, lang)[1] for r in ind.itertuples()],
-        session.t("indicator.gap_2025"): ind.target_score_2025 - ind.score,
+        session.t("indicator.target_year", year=year): [_values(r, lang)[1] for r in ind.itertuples()],
+        session.t("indicator.gap_year", year=year): ind.gap,
         session.t("indicator.gap_share"): ind.gap_contribution,
         session.t("indicator.progress"): [
             pilot_figures.progress_label(prog.loc[c], unit, lang) if c in prog.index else "–"
@@ -127,7 +134,8 @@ def indicator_table(path: str, version: str, period: str, domain: str, driver: s
 
 table = indicator_table(*cached.version(), period, domain, driver, lang, ind)
 widgets.table(table, numbers={session.t("indicator.score"): 1,
-                             session.t("indicator.gap_2025"): 1, session.t("indicator.gap_share"): 2},
+                             session.t("indicator.gap_year", year=target_year(period)): 1,
+                             session.t("indicator.gap_share"): 2},
              percent=(session.t("indicator.weight"),))
 st.caption(session.t("domain.reversed_note") + "  \n" + session.t("domain.capped_note"))
 widgets.downloads(table, f"indicators_{domain}_{period}")

@@ -6,6 +6,7 @@ import math
 
 import streamlit as st
 
+from sca_metrics.method.scoring import target_year
 from sca_metrics.outputs import score_figures
 from sca_metrics.reference import vocabulary
 from views import access, session, widgets
@@ -47,12 +48,15 @@ with right:
 table = scores.domains.assign(domain=scores.domains.domain.map(session.domain_name),
                               reason=scores.domains.reason.map(
                                   lambda r: session.t(f"reason.{r}") if isinstance(r, str) else ""))
-table = table[["domain", "score", "coverage", "level", f"level_{lang}", "rank", "target_score_2025",
-               "gap_2025", "gap_2030", "change", "reason"]]
+# against the period's own target year (2025 up to 2025, 2030 from 2026), the year in the header
+year = target_year(period)
+table = table[["domain", "score", "coverage", "level", f"level_{lang}", "rank", "target_score", "gap",
+               "change", "reason"]]
 table = table.rename(columns={"domain": session.t("domain.picker"),
-                              f"level_{lang}": session.t("overview.level")})
-widgets.data_table(table, f"overview_{period}", numbers={"score": 1, "target_score_2025": 1,
-                                                       "gap_2025": 1, "gap_2030": 1, "change": 1},
+                              f"level_{lang}": session.t("overview.level"),
+                              "target_score": f"target_score_{year}", "gap": f"gap_{year}"})
+widgets.data_table(table, f"overview_{period}", numbers={"score": 1, f"target_score_{year}": 1,
+                                                       f"gap_{year}": 1, "change": 1},
                   percent=("coverage",))
 
 left, right = st.columns([3, 2])

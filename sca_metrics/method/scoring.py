@@ -205,6 +205,13 @@ def points_to_next(score) -> np.ndarray:
     return np.where(lv >= 5, np.nan, np.round(LEVEL_WIDTH * lv - s, SCORE_DECIMALS))
 
 
+def target_year(period: str) -> int | None:
+    """The target a period is measured against: the first target year that has not passed —
+    2025 up to the 2025 period, 2030 from 2026 on; None after the last."""
+    year = int(str(period)[:4])
+    return next((y for y in TARGET_YEARS if y >= year), None)
+
+
 def level_name(lv: int | None, lang: str) -> str:
     return "" if lv is None else vocabulary.LEVELS[int(lv) - 1].name(lang)
 
@@ -502,7 +509,20 @@ def _score(tree: Tree, catalog_version: str, values: pd.DataFrame, period: str,
     overall = _level_frame(pd.DataFrame({"name": ["overall"]}), np.ones(1), nominal["overall"],
                            targets, "overall", tree.to_overall, ~np.isnan(nominal["domain"][0]),
                            values_in["overall"], tree.dom_w)
-    return Scores(str(period), options, catalog_version, ind, cells, domains, overall)
+    year = target_year(period)
+    ind = _with_target(ind, year)
+    ind["gap"] = ind.target_score - ind.score
+    return Scores(str(period), options, catalog_version, ind, _with_target(cells, year),
+                  _with_target(domains, year), _with_target(overall, year))
+
+
+def _with_target(frame: pd.DataFrame, year: int | None) -> pd.DataFrame:
+    """The period's own target (target_year): its year, target score and gap, beside both."""
+    out = frame.assign(target_year=pd.array([year] * len(frame), dtype="Int64"))
+    out["target_score"] = out[f"target_score_{year}"] if year else np.nan
+    if "gap_2025" in out.columns:
+        out["gap"] = out[f"gap_{year}"] if year else np.nan
+    return out
 
 
 def _level_frame(frame: pd.DataFrame, weights, nominal, targets, key: str, member: np.ndarray,
@@ -581,6 +601,7 @@ def scores_table(s: Scores) -> pd.DataFrame:
     columns = ["tier", "domain", "driver", "code", "value", "worst", "best", "direction", "weight",
                "score", "coverage", "level", "level_vi", "level_en", "reason", "rank",
                "points_to_next_level",
+               "target_year", "target_score", "gap",
                "target_score_2025", "gap_2025", "target_score_2030", "gap_2030",
                "effective_weight", "gap_contribution", "change", "set_changed"]
     table = pd.concat([ind, cells, doms, ovr], ignore_index=True)

@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 
 from sca_metrics import settings
 from sca_metrics.method import pilot, progress, tracker
-from sca_metrics.method.scoring import Scores, level_name
+from sca_metrics.method.scoring import Scores, level_name, target_year
 from sca_metrics.outputs import figure_style, pilot_figures, render, score_figures
 from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.catalog import Catalog
@@ -131,12 +131,13 @@ def _drivers_sentence(scores: Scores, domain: str, lang: str) -> str:
 
 
 def _target_sentence(row, lang: str) -> str:
-    if pd.isna(row.target_score_2025) or pd.isna(row.score):
-        return t("briefing.no_target", lang)
-    if row.gap_2025 <= 0:
-        return t("briefing.target_met", lang, target=_n(row.target_score_2025, lang))
-    return t("briefing.target_gap", lang, target=_n(row.target_score_2025, lang),
-             gap=_n(row.gap_2025, lang))
+    """Against the period's own target (its target_year: 2025 up to 2025, 2030 from 2026)."""
+    year = row.target_year
+    if pd.isna(row.target_score) or pd.isna(row.score):
+        return t("briefing.no_target", lang, year=year if not pd.isna(year) else "–")
+    if row.gap <= 0:
+        return t("briefing.target_met", lang, year=year, target=_n(row.target_score, lang))
+    return t("briefing.target_gap", lang, year=year, target=_n(row.target_score, lang), gap=_n(row.gap, lang))
 
 
 def _smart(scores: Scores) -> pd.DataFrame:
@@ -173,7 +174,8 @@ def slides(ctx: Context) -> list[Slide]:
                          _change_sentences(s, ctx.previous, lang),
                          printed(partial(score_figures.radar, s, ctx.previous, lang),
                                  period=f"{ctx.previous.period}, {ctx.period}")))
-    out.append(Slide("gaps", t("briefing.gaps_title", lang), _gap_sentences(s, lang),
+    out.append(Slide("gaps", t("briefing.gaps_title", lang, year=target_year(ctx.period)),
+                     _gap_sentences(s, lang),
                      printed(partial(score_figures.target_gaps, s, lang))))
     found = s.foundations.iloc[0]
     out.append(Slide("foundations", t("briefing.foundations_title", lang),
@@ -253,19 +255,20 @@ def _change_sentences(s: Scores, previous: Scores, lang: str) -> tuple[str, ...]
 
 
 def _gap_sentences(s: Scores, lang: str) -> tuple[str, ...]:
-    d = _smart(s).dropna(subset=["gap_2025"]).sort_values("gap_2025", ascending=False)
-    behind, met = d[d.gap_2025 > 0], d[d.gap_2025 <= 0]
+    d = _smart(s).dropna(subset=["gap"]).sort_values("gap", ascending=False)
+    behind, met = d[d.gap > 0], d[d.gap <= 0]
+    year = target_year(s.period)
     out = []
     if len(behind):
-        out.append(t("briefing.gaps_top", lang, parts="; ".join(
+        out.append(t("briefing.gaps_top", lang, year=year, parts="; ".join(
             t("briefing.gap_part", lang, domain=vocabulary.domain_name(str(r.domain), lang),
-              gap=_n(r.gap_2025, lang), score=_n(r.score, lang), target=_n(r.target_score_2025, lang))
+              gap=_n(r.gap, lang), score=_n(r.score, lang), target=_n(r.target_score, lang))
             for r in _rows(behind.head(3)))))
     if len(met):
-        out.append(t("briefing.gaps_met", lang, n=len(met),
+        out.append(t("briefing.gaps_met", lang, n=len(met), year=year,
                      names=", ".join(vocabulary.domain_name(c, lang) for c in met.domain)))
     else:
-        out.append(t("briefing.gaps_none_met", lang))
+        out.append(t("briefing.gaps_none_met", lang, year=year))
     return tuple(out)
 
 

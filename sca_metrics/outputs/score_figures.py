@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from sca_metrics.method.scoring import Scores, level, level_bounds
+from sca_metrics.method.scoring import Scores, level, level_bounds, target_year
 from sca_metrics.outputs.figure_style import CHANGE_COLOUR, MISSING, layout, legend_below_title, wrapped
 from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.i18n import t
@@ -103,8 +103,9 @@ def ranking(scores: Scores, lang: str) -> go.Figure:
 
 
 def radar(current: Scores, previous: Scores | None, lang: str) -> go.Figure:
-    """The smart domains' scores this period against the previous period and the 2025 target
-    score; each point carries its domain code, so a click drills down."""
+    """The smart domains' scores this period against the previous period and the period's
+    target score (docs/METHOD.md §3: the next target year not passed); each point carries its
+    domain code, so a click drills down."""
     d = current.domains[current.domains.domain != vocabulary.FOUNDATIONS]
     names = [vocabulary.domain_name(c, lang) for c in d.domain]
     close = names[:1]  # close the polygon
@@ -117,7 +118,9 @@ def radar(current: Scores, previous: Scores | None, lang: str) -> go.Figure:
                                hovertemplate="%{theta}: %{r:.1f}<extra>" + name + "</extra>")
 
     fig = go.Figure()
-    fig.add_trace(trace(d.target_score_2025, t("figure.target_2025", lang), "#999999", "dot"))
+    year = target_year(current.period)
+    if year:
+        fig.add_trace(trace(d.target_score, t("figure.target_year", lang, year=year), "#999999", "dot"))
     if previous is not None:
         prev = d[["domain"]].merge(previous.domains[["domain", "score"]], how="left").score
         fig.add_trace(trace(prev, t("figure.period_name", lang, period=previous.period), "#E69F00",
@@ -128,15 +131,17 @@ def radar(current: Scores, previous: Scores | None, lang: str) -> go.Figure:
     fig.update_layout(polar={"radialaxis": {"range": [0, 100], "tickvals": [20, 40, 60, 80, 100],
                                             "gridcolor": "#dddddd"},
                              "angularaxis": {"gridcolor": "#dddddd"}, "bgcolor": "white"})
-    fig = legend_below_title(layout(fig, lang, t("figure.radar_title", lang, period=current.period), 500))
+    fig = legend_below_title(layout(fig, lang, t("figure.radar_title", lang, period=current.period,
+                                                   year=target_year(current.period) or "–"), 500))
     # room either side for the longest domain name ("Chính quyền điện tử" was clipped)
     fig.update_layout(margin={"l": 140, "r": 140, "t": 110, "b": 40})
     return fig
 
 
 def drivers(scores: Scores, domain: str, lang: str) -> go.Figure:
-    """One domain's three drivers: bars in the driver colours, the 2025 and 2030 target
-    scores as markers; a driver without a score says why."""
+    """One domain's three drivers: bars in the driver colours, the target scores of the target
+    years not passed (2025 and 2030, or 2030 alone from 2026) as markers; a driver without a
+    score says why."""
     c = scores.cells[scores.cells.domain == domain].set_index("driver").reindex(
         list(vocabulary.DRIVER_CODES))
     names = [vocabulary.term(vocabulary.DRIVERS, d).name(lang) for d in c.index]
@@ -153,12 +158,14 @@ def drivers(scores: Scores, domain: str, lang: str) -> go.Figure:
         customdata=[[domain, d] for d in c.index], name=t("figure.score", lang),
         hovertemplate="%{x}: %{text}<extra></extra>"))
     for year, symbol in ((2025, "diamond"), (2030, "star")):
+        if year < (target_year(scores.period) or 9999):
+            continue  # a target whose year has passed
         fig.add_trace(go.Scatter(
             x=names, y=c[f"target_score_{year}"], mode="markers",
             marker={"symbol": symbol, "size": 13, "color": "#222222", "line": {"width": 1,
                                                                              "color": "white"}},
-            name=t(f"figure.target_{year}", lang),
-            hovertemplate="%{x}: %{y:.1f}<extra>" + t(f"figure.target_{year}", lang) + "</extra>"))
+            name=t("figure.target_year", lang, year=year),
+            hovertemplate="%{x}: %{y:.1f}<extra>" + t("figure.target_year", lang, year=year) + "</extra>"))
     fig.update_yaxes(range=[0, 112], title=t("overview.score_axis", lang), gridcolor="#eeeeee")
     title = t("figure.drivers_title", lang, domain=vocabulary.domain_name(domain, lang), period=scores.period)
     return legend_below_title(layout(fig, lang, title, 400))
@@ -287,25 +294,27 @@ def coverage(matrix: pd.DataFrame, labels: list[str], lang: str) -> go.Figure:
 
 
 def target_gaps(scores: Scores, lang: str) -> go.Figure:
-    """Each smart domain's score (bar, level colour) against its 2025 target score
-    (diamond), the biggest shortfall at the top; the shortfall written beside the bar."""
+    """Each smart domain's score (bar, level colour) against the period's target score
+    (diamond; 2025 up to 2025, 2030 from 2026), the biggest shortfall at the top; the shortfall
+    written beside the bar."""
     d = scores.domains[(scores.domains.domain != vocabulary.FOUNDATIONS) & scores.domains.score.notna()]
-    d = d.sort_values("gap_2025", ascending=True, na_position="first")
+    d = d.sort_values("gap", ascending=True, na_position="first")
+    year = target_year(scores.period)
     names = [vocabulary.domain_name(c, lang) for c in d.domain]
     text = [t("figure.gap_short", lang, gap=_label(g, lang)) if g > 0 else t("figure.target_met", lang)
-            for g in d.gap_2025]
+            for g in d.gap]
     fig = go.Figure(go.Bar(x=d.score, y=names, orientation="h", name=t("figure.score", lang),
                            marker_color=[_level_colour(s) for s in d.score], customdata=d.domain,
                            hovertemplate="%{y}: %{x:.1f}<extra></extra>"))
     fig.add_trace(go.Scatter(
-        x=d.target_score_2025, y=names, mode="markers", name=t("figure.target_2025", lang),
+        x=d.target_score, y=names, mode="markers", name=t("figure.target_year", lang, year=year),
         marker={"symbol": "diamond", "size": 14, "color": "#222222", "line": {"width": 1, "color": "white"}},
-        customdata=d.domain, hovertemplate="%{y}: %{x:.1f}<extra>" + t("figure.target_2025", lang)
+        customdata=d.domain, hovertemplate="%{y}: %{x:.1f}<extra>" + t("figure.target_year", lang, year=year)
         + "</extra>"))
     fig.add_trace(go.Scatter(  # the shortfall, written past whichever ends further right
-        x=np.fmax(d.score, d.target_score_2025) + 2, y=names, mode="text", text=text,
+        x=np.fmax(d.score, d.target_score) + 2, y=names, mode="text", text=text,
         textposition="middle right", cliponaxis=False, showlegend=False, hoverinfo="skip"))
     fig.update_xaxes(range=[0, 125], title=t("overview.score_axis", lang), gridcolor="#eeeeee",
                      tickvals=[0, 20, 40, 60, 80, 100])
-    title = t("figure.target_gaps_title", lang, period=scores.period)
+    title = t("figure.target_gaps_title", lang, period=scores.period, year=year)
     return legend_below_title(layout(fig, lang, title, 440))

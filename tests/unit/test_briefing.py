@@ -282,3 +282,24 @@ def test_every_word_lies_inside_the_page_above_its_bottom_margin(rendered_pack, 
     outside = [(w[0], w[1]) for w in words
                if w[2] < 0 or w[4] > w[6] + 0.5 or w[3] < 0 or w[5] > w[7] - margin + 0.5]
     assert outside == []
+
+
+def test_after_2025_every_output_measures_against_2030(demo_data):
+    """The 2026 views and pack still measured against the 2025 target after it had passed."""
+    from sca_metrics.method.scoring import target_year
+
+    years = [target_year(p) for p in ("2018", "2025", "2026", "2030", "2031")]
+    assert years == [2025, 2025, 2030, 2030, None]
+    _, _, by_period, _ = demo_data
+    s26, s25 = by_period["2026"], by_period["2025"]
+    assert (s26.domains.target_year == 2030).all() and (s25.domains.target_year == 2025).all()
+    assert s26.domains.gap.equals(s26.domains.gap_2030) and s25.domains.gap.equals(s25.domains.gap_2025)
+    for lang, passed in (("vi", "mục tiêu 2025"), ("en", "2025 target")):
+        # (the pilot's series slide may say how period 2025 did against the 2025 targets)
+        deck = [s for s in briefing.slides(context(demo_data, period="2026", lang=lang))
+                if not s.key.startswith("pilot")]
+        words = " ".join([s.title for s in deck] + [line for s in deck for line in s.sentences])
+        figures = " ".join(str(s.figure.layout.title.text) + " ".join(str(t.name) for t in s.figure.data)
+                           for s in deck if s.has_figure)
+        assert passed not in words and passed not in figures.lower().replace("điểm ", "")
+        assert "2030" in next(s.title for s in deck if s.key == "gaps")
