@@ -213,7 +213,9 @@ def _title_slide(ctx: Context) -> Slide:
             lines.append(sentence)
     if ctx.demo:
         lines.append(t("app.demo_banner", lang))
-    return Slide("title", t("briefing.title", lang), tuple(lines))
+    # the area as named in the period (the province until 30/6/2025, then within its successor)
+    area = default_units().area_name(ctx.period, lang)
+    return Slide("title", t("briefing.title", lang, area=area), tuple(lines))
 
 
 def _heatmap_sentences(s: Scores, lang: str) -> tuple[str, ...]:

@@ -64,6 +64,11 @@ class UnitsError(CatalogError):
     """The unit files have errors (a data-file error like the catalog's: every problem)."""
 
 
+def _lower_first(name: str) -> str:
+    """"Tỉnh Bà Rịa – Vũng Tàu" inside a sentence: "tỉnh Bà Rịa – Vũng Tàu"."""
+    return name[:1].lower() + name[1:]
+
+
 def reference_date(period: str | int) -> date:
     """The day a reporting period describes: its last day."""
     return date(int(period), 12, 31)
@@ -110,6 +115,35 @@ class Units:
                 return None
             code = self._successor[code]
         return None
+
+    def programme_province(self) -> Unit:
+        """The province the programme began in: the first province in the file that any pilot
+        unit lies in (units.csv: the pilot wards' parents), whatever it has become since."""
+        for unit in self.units:
+            if unit.pilot:
+                parent = self._by_code.get(unit.parent)
+                while parent is not None and parent.kind != "province":
+                    parent = self._by_code.get(parent.parent)
+                if parent is not None:
+                    return parent
+        raise LookupError("no pilot unit lies in a province (data/units.csv)")
+
+    def area_name(self, period: str | int, lang: str) -> str:
+        """The programme's area as it was named at the end of `period`, from the administrative
+        history: the province while it existed ("tỉnh Bà Rịa – Vũng Tàu"); after it was merged,
+        the area within its successor, with the former name for continuity ("địa bàn tỉnh Bà Rịa
+        – Vũng Tàu cũ, nay thuộc Thành phố Hồ Chí Minh")."""
+        from sca_metrics.reference.i18n import t  # i18n reads the settings, as this module does
+
+        province = self.programme_province()
+        day = reference_date(period)
+        own = _lower_first(province.name(lang)) if lang == "vi" else province.name(lang)
+        if province.valid_on(day):
+            return own
+        now = self.successor(province.code, day)
+        if now is None:
+            return own
+        return t("area.former", lang, former=own, now=self.unit(now).name(lang))
 
     def predecessors(self, code: str) -> list[str]:
         """The units merged into `code` (directly), in file order."""

@@ -303,3 +303,10 @@ def test_after_2025_every_output_measures_against_2030(demo_data):
                            for s in deck if s.has_figure)
         assert passed not in words and passed not in figures.lower().replace("điểm ", "")
         assert "2030" in next(s.title for s in deck if s.key == "gaps")
+
+
+def test_the_pack_names_the_area_as_it_was_named_in_the_period(demo_data):
+    old = briefing.slides(context(demo_data, period="2024"))[0].title
+    new = briefing.slides(context(demo_data, period="2026"))[0].title
+    assert old.endswith("— tỉnh Bà Rịa – Vũng Tàu")
+    assert new.endswith("— địa bàn tỉnh Bà Rịa – Vũng Tàu cũ, nay thuộc Thành phố Hồ Chí Minh")

@@ -176,3 +176,19 @@ def test_new_ward_data_is_never_split_back(units, catalog):
     assert former.empty
     current = pilot.in_system(frame, catalog, units, pilot.system_day(units, pilot.CURRENT))
     assert list(current.value) == [10.0] * 5
+
+
+def test_the_area_is_named_as_it_was_at_the_end_of_each_period():
+    """The 2026 pack was titled "tỉnh Bà Rịa – Vũng Tàu" though the province became part of
+    Hồ Chí Minh City on 1 July 2025: the name comes from the administrative history."""
+    from sca_metrics.reference.units import default_units
+
+    units = default_units()
+    assert units.programme_province().code == "BRVT"
+    assert units.area_name("2024", "vi") == "tỉnh Bà Rịa – Vũng Tàu"
+    assert units.area_name("2024", "en") == "Bà Rịa – Vũng Tàu province"
+    for period in ("2025", "2026"):
+        assert units.area_name(period, "vi") == (
+            "địa bàn tỉnh Bà Rịa – Vũng Tàu cũ, nay thuộc Thành phố Hồ Chí Minh")
+        assert units.area_name(period, "en") == (
+            "the former Bà Rịa – Vũng Tàu province area, now part of Hồ Chí Minh City")
