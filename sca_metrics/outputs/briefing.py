@@ -468,6 +468,7 @@ class _Text:
 class _Picture:
     box: tuple[float, float, float, float]  # already fitted to the PNG's aspect
     png: bytes
+    alt: str  # what it shows, for a screen reader: the figure's title and the slide's first finding
 
 
 # role → (size in points, bold, grey): the same in both files, which share the page size. A
@@ -495,7 +496,7 @@ def _placements(slide: Slide, number: int, total: int, ctx: Context,
         out = [_Text((MARGIN, MARGIN, full, TITLE_H), (slide.title,), "title")]
         if image_box and slide.key in images:
             w, h = _fit(images[slide.key], image_box[2], image_box[3])
-            out.append(_Picture((image_box[0], image_box[1], w, h), images[slide.key]))
+            out.append(_Picture((image_box[0], image_box[1], w, h), images[slide.key], alt_text(slide)))
         out.append(_Text(text_box, slide.sentences, "body", bullets=len(slide.sentences) > 1))
     out.append(_Text((MARGIN, H - MARGIN - FOOT_H + 0.1, full, FOOT_H),
                      (_footer(ctx, number, total),), "footer"))
@@ -586,6 +587,13 @@ def _fit_count(sentences: list[str], box: Box, role: str) -> int:
     return 1
 
 
+def alt_text(slide: Slide) -> str:
+    """A short description of a slide's figure: its title, then the slide's first sentence."""
+    figure = slide.figure
+    title = str(figure.layout.title.text or slide.title) if figure is not None else slide.title
+    return ". ".join(p for p in (title, slide.sentences[0] if slide.sentences else "") if p)
+
+
 def _bullet(text: _Text, line: str) -> str:
     return ("• " if text.bullets else "") + line
 
@@ -620,7 +628,8 @@ def pptx_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> byt
         slide = prs.slides.add_slide(blank)
         for item in _placements(s, number, len(deck), ctx, images):
             if isinstance(item, _Picture):
-                slide.shapes.add_picture(io.BytesIO(item.png), *(Inches(v) for v in item.box))
+                picture = slide.shapes.add_picture(io.BytesIO(item.png), *(Inches(v) for v in item.box))
+                picture._element.nvPicPr.cNvPr.set("descr", item.alt)  # PowerPoint's alt text
             else:
                 draw_text(slide, item)
         slide.notes_slide.notes_text_frame.text = "\n".join(s.sentences)
@@ -660,7 +669,7 @@ def pdf_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> byte
         for item in _placements(s, number, len(deck), ctx, images):
             if isinstance(item, _Picture):
                 x, y, w, h = (v * mm for v in item.box)
-                pdf.image(io.BytesIO(item.png), x=x, y=y, w=w, h=h)
+                pdf.image(io.BytesIO(item.png), x=x, y=y, w=w, h=h, alt_text=item.alt)
             else:
                 draw_text(item)
     return bytes(pdf.output())

@@ -310,3 +310,29 @@ def test_the_pack_names_the_area_as_it_was_named_in_the_period(demo_data):
     new = briefing.slides(context(demo_data, period="2026"))[0].title
     assert old.endswith("— tỉnh Bà Rịa – Vũng Tàu")
     assert new.endswith("— địa bàn tỉnh Bà Rịa – Vũng Tàu cũ, nay thuộc Thành phố Hồ Chí Minh")
+
+
+def test_every_picture_says_what_it_shows(rendered_pack, tmp_path):
+    """Alt text on every figure, in the PowerPoint and in the PDF (tagged as /Alt)."""
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    deck = Presentation(io.BytesIO(rendered_pack.pptx))
+    alts = [sh._element.nvPicPr.cNvPr.get("descr") for slide in deck.slides for sh in slide.shapes
+            if sh.shape_type == 13]
+    assert len(alts) == rendered_pack.n_figures and all(a and len(a) > 20 for a in alts)
+    assert any(a.startswith("Điểm theo lĩnh vực và động lực — kỳ 2025") for a in alts)
+    def alts_in(node, out):  # the /Alt of every figure in the PDF's structure tree
+        node = node.get_object()
+        if isinstance(node, dict):
+            if "/Alt" in node:
+                out.append(str(node["/Alt"]))
+            kids = node.get("/K")
+            kids = kids.get_object() if hasattr(kids, "get_object") else kids
+            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+                if hasattr(kid, "get_object"):
+                    alts_in(kid, out)
+        return out
+
+    root = PdfReader(io.BytesIO(rendered_pack.pdf)).trailer["/Root"]
+    assert alts_in(root["/StructTreeRoot"], []) == alts
