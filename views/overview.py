@@ -40,10 +40,10 @@ st.caption(session.t("figure.click_hint"))
 left, right = st.columns([3, 2])
 with left:
     widgets.chart(lambda: score_figures.heatmap(scores, lang), key="overview_heatmap", period=period,
-                  drill=True)
+                  drill=True, phone=lambda: score_figures.heatmap(scores, lang, phone=True))
 with right:
     widgets.chart(lambda: score_figures.ranking(scores, lang), key="overview_ranking", period=period,
-                  drill=True)
+                  drill=True, phone=lambda: score_figures.ranking(scores, lang, phone=True))
 
 table = scores.domains.assign(domain=scores.domains.domain.map(session.domain_name),
                               reason=scores.domains.reason.map(
@@ -62,7 +62,7 @@ widgets.data_table(table, f"overview_{period}", numbers={"score": 1, f"target_sc
 left, right = st.columns([3, 2])
 with left:
     widgets.chart(lambda: score_figures.radar(scores, previous, lang), key="overview_radar", period=period,
-                 drill=True)
+                 drill=True, phone=lambda: score_figures.radar(scores, previous, lang, phone=True))
 with right:
     st.subheader(session.t("overview.foundations"))
     cells = scores.cells[scores.cells.domain == vocabulary.FOUNDATIONS]

@@ -68,7 +68,9 @@ city = obs[obs.indicator.isin(codes) & (obs.period.astype(int) <= int(period))]
 def show_series() -> None:
     title = session.t("figure.multiples_title")
     widgets.chart(lambda: pilot_figures.pilot_multiples(city, prog, catalog, change_days, lang, title),
-                 "pilot_series", period, unit=None)
+                 "pilot_series", period, unit=None,
+                 phone=lambda: pilot_figures.pilot_multiples(city, prog, catalog, change_days, lang, title,
+                                                             columns=1))
 
 
 def show_progress() -> None:

@@ -36,10 +36,12 @@ def _reason(reason: object, lang: str) -> str:
     return t(f"reason.{reason}", lang) if isinstance(reason, str) else t("reason.no_data", lang)
 
 
-def heatmap(scores: Scores, lang: str) -> go.Figure:
+def heatmap(scores: Scores, lang: str, phone: bool = False) -> go.Figure:
     """Smart domains × drivers, coloured by maturity level, the score written in each cell.
     A cell without a score is grey and says why on hover. Each cell carries its
-    [domain, driver] codes, so a click can drill down to it."""
+    [domain, driver] codes, so a click can drill down to it. `phone`: for a 390 px screen —
+    no colour bar (the level is written in each cell's colour and on hover), domain names on
+    two lines, so the three columns keep most of the width."""
     cells = scores.cells[scores.cells.domain != vocabulary.FOUNDATIONS]
     domains = [d for d in vocabulary.SMART_DOMAIN_CODES if d in set(cells.domain)]
     drivers = list(vocabulary.DRIVER_CODES)
@@ -49,7 +51,8 @@ def heatmap(scores: Scores, lang: str) -> go.Figure:
         index=domains, columns=drivers)
     z = grid.to_numpy(dtype=float)
     x = [vocabulary.term(vocabulary.DRIVERS, d).name(lang) for d in drivers]
-    y = [vocabulary.domain_name(d, lang) for d in domains]
+    y = [wrapped(vocabulary.domain_name(d, lang), 12) if phone else vocabulary.domain_name(d, lang)
+         for d in domains]
     codes = np.array([[[dom, drv] for drv in drivers] for dom in domains], dtype=object)
     missing = np.isnan(z)
     fig = go.Figure()
@@ -59,7 +62,7 @@ def heatmap(scores: Scores, lang: str) -> go.Figure:
             showscale=False, xgap=2, ygap=2, hoverinfo="skip"))
     fig.add_trace(go.Heatmap(
         z=z, x=x, y=y, zmin=0, zmax=100, colorscale=_level_colorscale(), xgap=2, ygap=2,
-        hoverinfo="skip",
+        hoverinfo="skip", showscale=not phone,
         colorbar={"title": {"text": t("overview.level", lang)}, "tickvals": [10, 30, 50, 70, 90],
                   "ticktext": [f"{lv.code} {lv.name(lang)}" for lv in vocabulary.LEVELS]},
     ))
@@ -82,16 +85,25 @@ def heatmap(scores: Scores, lang: str) -> go.Figure:
          "font": {"color": "#222222" if np.isnan(v) or level(v) in light else "white", "size": 14}}
         for i, row in enumerate(z) for j, v in enumerate(row)])
     fig.update_yaxes(autorange="reversed")
+    if phone:
+        fig.update_xaxes(side="top")
+        fig = layout(fig, lang, "<br>".join(textwrap.wrap(t("overview.heatmap_title", lang,
+                                                                  period=scores.period), 32)), 540)
+        fig.update_yaxes(tickfont_size=12)
+        return fig.update_layout(margin={"t": 110, "l": 4, "r": 4})  # two-line title, column names
     return layout(fig, lang, t("overview.heatmap_title", lang, period=scores.period), 420)
 
 
-def ranking(scores: Scores, lang: str) -> go.Figure:
+def ranking(scores: Scores, lang: str, phone: bool = False) -> go.Figure:
     """Smart domains ranked by score, bars coloured by level, with score and level written;
-    a domain without a score is listed last with its reason."""
+    a domain without a score is listed last with its reason. `phone`: names on two lines and
+    the score alone written, so the bars keep most of a 390 px screen."""
     d = scores.domains[scores.domains.domain != vocabulary.FOUNDATIONS].sort_values(
         "score", ascending=True, na_position="first")
-    names = [vocabulary.domain_name(c, lang) for c in d.domain]
-    labels = [_reason(r, lang) if np.isnan(s) else
+    names = [wrapped(vocabulary.domain_name(c, lang), 12) if phone else vocabulary.domain_name(c, lang)
+             for c in d.domain]
+    labels = [("<br>".join(textwrap.wrap(_reason(r, lang), 18)) if phone else _reason(r, lang))
+              if np.isnan(s) else _label(s, lang) if phone else
               f"{_label(s, lang)} · {t('overview.level', lang)} {level(s)}"
               for s, r in zip(d.score, d.reason, strict=True)]
     fig = go.Figure(go.Bar(x=d.score.fillna(0), y=names, orientation="h",
@@ -99,15 +111,21 @@ def ranking(scores: Scores, lang: str) -> go.Figure:
                            textposition="outside", cliponaxis=False, customdata=d.domain,
                            hovertemplate="%{y}: %{text}<extra></extra>"))
     fig.update_xaxes(range=[0, 115], title=t("overview.score_axis", lang), gridcolor="#eeeeee")
-    return layout(fig, lang, t("overview.ranking_title", lang, period=scores.period), 420)
+    title = t("overview.ranking_title", lang, period=scores.period)
+    if phone:
+        fig.update_yaxes(tickfont_size=12)
+        fig = layout(fig, lang, "<br>".join(textwrap.wrap(title, 32)), 460)
+        return fig.update_layout(margin={"l": 4, "r": 4})
+    return layout(fig, lang, title, 420)
 
 
-def radar(current: Scores, previous: Scores | None, lang: str) -> go.Figure:
+def radar(current: Scores, previous: Scores | None, lang: str, phone: bool = False) -> go.Figure:
     """The smart domains' scores this period against the previous period and the period's
     target score (docs/METHOD.md §3: the next target year not passed); each point carries its
     domain code, so a click drills down."""
     d = current.domains[current.domains.domain != vocabulary.FOUNDATIONS]
-    names = [vocabulary.domain_name(c, lang) for c in d.domain]
+    names = [wrapped(vocabulary.domain_name(c, lang), 8) if phone else vocabulary.domain_name(c, lang)
+             for c in d.domain]
     close = names[:1]  # close the polygon
 
     def trace(values, name, colour, dash="solid", fill=None):
@@ -131,8 +149,13 @@ def radar(current: Scores, previous: Scores | None, lang: str) -> go.Figure:
     fig.update_layout(polar={"radialaxis": {"range": [0, 100], "tickvals": [20, 40, 60, 80, 100],
                                             "gridcolor": "#dddddd"},
                              "angularaxis": {"gridcolor": "#dddddd"}, "bgcolor": "white"})
-    fig = legend_below_title(layout(fig, lang, t("figure.radar_title", lang, period=current.period,
-                                                   year=target_year(current.period) or "–"), 500))
+    title = t("figure.radar_title", lang, period=current.period, year=target_year(current.period) or "–")
+    if phone:  # a 390 px screen: names on lines of ten characters, the circle as wide as it can be
+        fig = legend_below_title(layout(fig, lang, "<br>".join(textwrap.wrap(title, 32)), 560))
+        # no name at three or nine o'clock, where the screen's edge is nearest
+        return fig.update_layout(margin={"l": 54, "r": 54, "t": 170, "b": 40}, font={"size": 11},
+                                 legend={"font": {"size": 12}}, polar={"angularaxis": {"rotation": 112.5}})
+    fig = legend_below_title(layout(fig, lang, title, 500))
     # room either side for the longest domain name ("Chính quyền điện tử" was clipped)
     fig.update_layout(margin={"l": 140, "r": 140, "t": 110, "b": 40})
     return fig

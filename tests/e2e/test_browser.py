@@ -307,3 +307,35 @@ def test_no_page_asks_any_other_host_for_anything(page, app_url):
         for name in PAGES:
             open_page(page, f"{app_url}/{name}?lang={lang}")
     assert hosts == {urlsplit(app_url).netloc}
+
+
+def apart(a: dict, b: dict) -> bool:
+    """Two boxes that do not overlap (touching is fine)."""
+    return (a["x"] + a["width"] <= b["x"] + 1 or b["x"] + b["width"] <= a["x"] + 1
+            or a["y"] + a["height"] <= b["y"] + 1 or b["y"] + b["height"] <= a["y"] + 1)
+
+
+def test_on_a_phone_every_chart_is_readable(page, app_url):
+    """At 390 × 844 the overview heatmap used to shrink to about 40 px (its colour bar and
+    labels took the width) and the pilot's small multiples overlapped: every visible chart now
+    has at least 250 px of plot width, its panels do not overlap, and nothing scrolls sideways."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        for lang in ("vi", "en"):
+            for name in ("", "pilot"):
+                open_page(page, f"{app_url}/{name}?lang={lang}")
+                charts = page.locator("[data-testid=stPlotlyChart]:visible")
+                expect(charts.first.locator(".nsewdrag").first).to_be_visible(timeout=30_000)
+                for chart in charts.all():
+                    # a cartesian plot's drag area, or a polar chart's circle
+                    boxes = [p.bounding_box() for p in chart.locator(".nsewdrag, .polar path.maindrag").all()]
+                    boxes = [b for b in boxes if b]
+                    assert boxes and min(b["width"] for b in boxes) >= 250, (name, boxes)
+                    for i, a in enumerate(boxes):
+                        for b in boxes[i + 1:]:
+                            assert apart(a, b), (name, a, b)
+                assert page.evaluate("document.documentElement.scrollWidth") <= 390
+                charts.first.evaluate("e => e.scrollIntoView()")
+                screenshot(page, f"phone_{name or 'overview'}_{lang}")
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 1800})
