@@ -12,6 +12,7 @@ import dataclasses
 import functools
 import io
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -518,16 +519,19 @@ class _Measure:
         for style, path in font_files().items():
             self.pdf.add_font("Noto", style, str(path))
         self.pdf.add_page()  # multi_cell measures on a page (nothing is drawn: dry runs)
+        self.lock = threading.Lock()
 
     def height(self, lines: Iterable[str], width_in: float, size: float, bold: bool) -> float:
-        """Points the paragraphs take at `size` in a box `width_in` inches wide."""
-        self.pdf.set_font("Noto", "B" if bold else "", size)
-        total = 0.0
-        for line in lines:
-            wrapped = self.pdf.multi_cell(width_in * 72, size * LINE, line, dry_run=True, output="LINES")
-            n = len(wrapped) if isinstance(wrapped, list) else 1
-            total += n * size * LINE + PARA_PT
-        return total
+        """Points the paragraphs take at `size` in a box `width_in` inches wide (one measure at
+        a time: the dashboard's sessions share this object, and its font is its state)."""
+        with self.lock:
+            self.pdf.set_font("Noto", "B" if bold else "", size)
+            total = 0.0
+            for line in lines:
+                wrapped = self.pdf.multi_cell(width_in * 72, size * LINE, line, dry_run=True, output="LINES")
+                n = len(wrapped) if isinstance(wrapped, list) else 1
+                total += n * size * LINE + PARA_PT
+            return total
 
     def fitted_size(self, text: _Text) -> float | None:
         """The largest size from the style's down to MIN_PT at which the text fits its box;
