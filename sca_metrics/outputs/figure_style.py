@@ -44,7 +44,7 @@ def legend_below_title(fig: go.Figure) -> go.Figure:
 def download_stem(fig: go.Figure, period: str, lang: str) -> str:
     """What a downloaded figure is called: what it shows, its period and language —
     dttm_diem-theo-linh-vuc-va-dong-luc_2025_vi (the title without its "— kỳ …" tail)."""
-    title = str(fig.layout.title.text or "")
+    title = " ".join(str(fig.layout.title.text or "").replace("<br>", " ").split())  # a phone's title wraps
     return f"dttm_{slug(title.split(' — ')[0])}_{slug(period)}_{lang}"
 
 

@@ -109,7 +109,7 @@ def test_overview_on_demo_data_with_period_in_the_url(monkeypatch, demo_db):
     overall = at.metric[0]
     assert overall.label == "Điểm tổng hợp" and "," in overall.value
     charts = at.get("plotly_chart")
-    assert len(charts) == 3
+    assert len(charts) == 6  # heatmap, ranking and radar, each with its phone drawing
     at.selectbox(key="overview_period").set_value("2025").run()
     assert at.query_params["period"] in ("2025", ["2025"])
 
@@ -208,11 +208,15 @@ def test_the_chart_toolbar_saves_a_png_named_for_the_chart(monkeypatch, demo_db)
     import json
 
     at = run_app(monkeypatch, demo_db)
-    configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
+    charts = at.get("plotly_chart")
+    configs = [json.loads(c.proto.config) for c in charts]
     assert configs
-    names = [c["toImageButtonOptions"]["filename"] for c in configs]
-    assert "dttm_diem-theo-linh-vuc-va-dong-luc_2026_vi" in names and "dttm_chart" not in names
-    assert len(set(names)) == len(names)
+    names = {c.key: f["toImageButtonOptions"]["filename"] for c, f in zip(charts, configs, strict=True)}
+    assert names["overview_heatmap"] == "dttm_diem-theo-linh-vuc-va-dong-luc_2026_vi"
+    assert "dttm_chart" not in names.values()
+    wide = [n for k, n in names.items() if not k.endswith("_phone")]
+    assert len(set(wide)) == len(wide)
+    assert all(names[k] == names[k.removesuffix("_phone")] for k in names if k.endswith("_phone"))
     sizes = {c["toImageButtonOptions"]["width"] * c["toImageButtonOptions"]["scale"] for c in configs}
     assert sizes == {2400}
 
@@ -339,7 +343,9 @@ def test_method_page_in_english(monkeypatch, demo_db):
 
 def test_overview_shows_the_radar_and_foundations(monkeypatch, demo_db):
     at = run_app(monkeypatch, demo_db, page="views/overview.py")
-    assert len(at.get("plotly_chart")) == 3
+    keys = [c.key for c in at.get("plotly_chart")]
+    assert keys == [f"overview_{name}{phone}" for name in ("heatmap", "ranking", "radar")
+                    for phone in ("", "_phone")]
     assert "Nền tảng" in [h.value for h in at.subheader]
     assert at.button[0].label == "Xem chi tiết nền tảng"
     # AppTest does not follow st.switch_page; the jump itself is checked in a real browser.
@@ -490,7 +496,7 @@ def test_pilot_page_cards_series_and_wards_in_either_unit_system(monkeypatch, de
         assert any(name in b for b in badges), name
     # only the open tab runs: the series first, then progress (chart and table), then wards
     assert [t.label for t in at.tabs] == ["Diễn biến và mục tiêu", "Tiến độ đến mục tiêu", "Theo phường, xã"]
-    assert len(at.get("plotly_chart")) == 1 and not at.dataframe
+    assert len(at.get("plotly_chart")) == 2 and not at.dataframe  # the series, and for a phone
     at.session_state["tab"] = "Tiến độ đến mục tiêu"
     at.run()
     assert len(at.get("plotly_chart")) == 1 and not at.dataframe  # the table: only when opened
