@@ -19,6 +19,23 @@ PRINT_TEMPLATE = "plotly"
 PRINT_FONT, PRINT_TITLE, PRINT_MIN = 22, 26, 21
 
 
+def contrast(a: str, b: str) -> float:
+    """The WCAG 2 contrast ratio of two #rrggbb colours (1–21; AA asks 4.5 for text)."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[k:k + 2], 16) / 255 for k in (0, 2, 4)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def label_colour(background: str) -> str:
+    """White or near-black, whichever reads better on `background` (white on the orange and
+    green driver bars was 2.25:1 and 3.42:1)."""
+    return max(("#ffffff", "#222222"), key=lambda text: contrast(text, background))
+
+
 def separators(lang: str) -> str:
     """Plotly's decimal and thousands marks: 1.234,5 in Vietnamese, 1,234.5 in English."""
     return ",." if lang == "vi" else ".,"

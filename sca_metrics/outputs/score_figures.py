@@ -10,7 +10,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sca_metrics.method.scoring import Scores, level, level_bounds, target_year
-from sca_metrics.outputs.figure_style import CHANGE_COLOUR, MISSING, layout, legend_below_title, wrapped
+from sca_metrics.outputs.figure_style import (
+    CHANGE_COLOUR,
+    MISSING,
+    label_colour,
+    layout,
+    legend_below_title,
+    wrapped,
+)
 from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.i18n import t
 
@@ -175,7 +182,9 @@ def drivers(scores: Scores, domain: str, lang: str) -> go.Figure:
         # Scores written at the foot of the bar, so the target markers never cover them.
         x=names, y=c.score.fillna(0), text=text, cliponaxis=False, insidetextanchor="start",
         textposition=["outside" if np.isnan(v) else "inside" for v in c.score],
-        textfont={"color": ["#444444" if np.isnan(v) else "white" for v in c.score]},
+        textfont={"color": ["#444444" if np.isnan(v) else
+                            label_colour(vocabulary.term(vocabulary.DRIVERS, d).colour)
+                            for v, d in zip(c.score, c.index, strict=True)]},
         constraintext="none",
         marker_color=[vocabulary.term(vocabulary.DRIVERS, d).colour for d in c.index],
         customdata=[[domain, d] for d in c.index], name=t("figure.score", lang),

@@ -211,3 +211,15 @@ def test_a_downloaded_figure_is_named_for_what_it_shows(demo_data):
         "dttm_scores-by-domain-and-driver_2025_en"
     assert slug("Tỷ lệ (%) hộ gia đình — Đồng Nai") == "ty-le-ho-gia-dinh-dong-nai"
     assert len(slug("từ " * 100)) <= 60 and slug("<script>") == "script" and slug("—") == "figure"
+
+
+def test_every_label_on_a_bar_meets_wcag_aa_contrast(demo_data):
+    """White on the orange and green driver bars was 2.25:1 and 3.42:1."""
+    from sca_metrics.outputs.figure_style import contrast
+
+    assert round(contrast("#ffffff", "#E69F00"), 2) == 2.25  # what it was
+    _, _, by_period, _ = demo_data
+    fig = score_figures.drivers(by_period["2025"], "health", "vi")
+    bars = fig.data[0]
+    for colour, text_colour in zip(bars.marker.color, bars.textfont.color, strict=True):
+        assert contrast(text_colour, colour) >= 4.5, (colour, text_colour)
