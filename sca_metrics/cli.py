@@ -21,8 +21,9 @@ from sca_metrics.intake.values import parse_period
 from sca_metrics.method.scoring import ARITHMETIC, DEFAULT_THRESHOLD, METHODS
 from sca_metrics.method.uncertainty import MonteCarlo
 from sca_metrics.reference import formatting, problems
-from sca_metrics.reference.catalog import CatalogError, default_catalog, read_catalog
+from sca_metrics.reference.catalog import default_catalog, read_catalog
 from sca_metrics.reference.i18n import LANGS
+from sca_metrics.reference.problems import ProblemsError
 from sca_metrics.reference.roles import ROLES, AccessError, Actor, normal_email
 from sca_metrics.reference.textnorm import printable
 from sca_metrics.settings import default_db
@@ -49,10 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         log.info("%s finished with exit code %d in %.2f s", args.func.__name__.strip("_"), code,
                  time.perf_counter() - started)
         return code
-    except CatalogError as exc:
-        log.warning("the catalog has errors", exc_info=True)
-        for p in exc.problems:
-            print(p.line(args.lang), file=sys.stderr)
+    except ProblemsError as exc:  # a catalog, a scheme or a data table that cannot be used
+        log.warning("%s", type(exc).__name__, exc_info=True)
+        _problems(exc.problems, args.lang)
         return 1
     except AccessError as exc:  # a role that does not allow it, a grant that cannot be
         log.warning("refused", exc_info=exc)
@@ -485,17 +485,10 @@ def _scores(args) -> int:
     except _Usage as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except (scheme.SchemeError, composite.DataError) as exc:
-        _problems(exc.problems, args.lang)
-        return 1
     if args.data is not None:
         index = (scheme.catalog_index(default_catalog(), chosen_scheme)
                  if isinstance(chosen_scheme, Options) else chosen_scheme)
-        try:
-            records = composite.score_units(index, composite.read_data(args.data, index))
-        except composite.DataError as exc:
-            _problems(exc.problems, args.lang)
-            return 1
+        records = composite.score_units(index, composite.read_data(args.data, index))
         if args.format == "csv":
             sys.stdout.write(composite.records_table(records).to_csv(index=False, lineterminator="\n"))
         else:
@@ -526,7 +519,7 @@ def _scores(args) -> int:
 
 
 def _problems(problems, lang: str) -> None:
-    """Every problem of a scheme or a data table, one line each, shown literally."""
+    """Every problem of a catalog, a scheme or a data table, one line each, shown literally."""
     for p in problems:
         print(printable(p.line(lang)), file=sys.stderr)
 
@@ -540,11 +533,7 @@ def _scheme(args) -> int:
     if args.file is None:
         sys.stdout.write(scheme.dump(scheme.default(), "Smart-city readiness, default method"))
         return 0
-    try:
-        checked = scheme.read(args.file, default_catalog())
-    except scheme.SchemeError as exc:
-        _problems(exc.problems, args.lang)
-        return 1
+    checked = scheme.read(args.file, default_catalog())  # its problems: main says them, exit 1
     kind = "catalog scheme" if isinstance(checked, Options) else \
         f"index scheme, {len(checked.indicators)} indicators, {len(checked.tiers)} tiers"
     print(printable(f"{args.file}: {checked.name} ({kind}), hash {checked.fingerprint}"))

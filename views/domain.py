@@ -108,16 +108,17 @@ def indicator_table(path: str, version: str, period: str, domain: str, driver: s
     quality = {q.code: q.name(lang) for q in vocabulary.QUALITY_FLAGS}
     prog = progress.progress_frame(cached.catalog(), cached.observations(path, version), period,
                                    list(ind.code)).set_index("code")
+    written = [_values(r, lang) for r in ind.itertuples()]  # value and target, once per row
     return pd.DataFrame({
         session.t("indicator.code"): ind.code,
         session.t("indicator.name"): ind[f"name_{lang}"],
         session.t("indicator.driver"): [vocabulary.term(vocabulary.DRIVERS, d).name(lang)
                                         for d in ind.driver],
         session.t("indicator.direction"): ["↓" if d == "lower" else "↑" for d in ind.direction],
-        session.t("indicator.value"): [_values(r, lang)[0] for r in ind.itertuples()],
+        session.t("indicator.value"): [value for value, _ in written],
         session.t("indicator.unit"): ind[f"unit_{lang}"],
         session.t("indicator.score"): ind.score,
-        session.t("indicator.target_year", year=year): [_values(r, lang)[1] for r in ind.itertuples()],
+        session.t("indicator.target_year", year=year): [target for _, target in written],
         session.t("indicator.gap_year", year=year): ind.gap,
         session.t("indicator.gap_share"): ind.gap_contribution,
         session.t("indicator.progress"): [

@@ -30,7 +30,7 @@ from sca_metrics.method.scoring import (
     points_to_next,
     roll_up,
 )
-from sca_metrics.reference.problems import SHOWN, Problem
+from sca_metrics.reference.problems import SHOWN, Problem, ProblemsError
 
 COLUMNS = ("unit", "indicator", "value")
 MAX_BYTES = 64 * 1024 * 1024  # a national table of every ward and indicator is a few MB
@@ -38,15 +38,8 @@ MAX_ROWS = 2_000_000
 MAX_CELLS = 20_000_000  # units × indicators, the matrix scored at once (160 MB of floats)
 
 
-class DataError(ValueError):
+class DataError(ProblemsError, ValueError):
     """A data table that cannot be scored, with every problem found in it (at most SHOWN)."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("; ".join(p.line("en") for p in problems[:5]))
-
-    def message(self, lang: str) -> str:
-        return "\n".join(p.line(lang) for p in self.problems)
 
 
 def read_data(source: str | Path | bytes, scheme: IndexScheme, name: str = "data.csv") -> pd.DataFrame:

@@ -38,7 +38,7 @@ from sca_metrics.method.scoring import (
 )
 from sca_metrics.reference import vocabulary
 from sca_metrics.reference.catalog import Catalog
-from sca_metrics.reference.problems import Problem
+from sca_metrics.reference.problems import Problem, ProblemsError
 from sca_metrics.settings import shipped_data
 
 MAX_BYTES = 512 * 1024  # a scheme is a few kilobytes; HDI's is 2 KB
@@ -51,15 +51,8 @@ _TIER_KEYS = {"name", "method", "coverage", "coverage_by", "weights", "nodes"}
 _INDICATOR_KEYS = {"code", "name", "parent", "worst", "best", "direction", "transform", "cap", "weight"}
 
 
-class SchemeError(ValueError):
+class SchemeError(ProblemsError, ValueError):
     """A scheme that cannot be used, with every problem found in it."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("; ".join(p.line("en") for p in problems))
-
-    def message(self, lang: str) -> str:
-        return "\n".join(p.line(lang) for p in self.problems)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from sca_metrics.reference import vocabulary
-from sca_metrics.reference.problems import ERROR, WARNING, Problem, errors
+from sca_metrics.reference.problems import ERROR, WARNING, Problem, ProblemsError, errors
 from sca_metrics.reference.textnorm import nfc
 from sca_metrics.reference.vocabulary import in_language
 from sca_metrics.settings import data_dir
@@ -103,10 +103,8 @@ class Catalog:
         return pd.DataFrame([vars(i) for i in self.indicators], columns=INDICATOR_FIELDS)
 
 
-class CatalogError(Exception):
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(p.line("en") for p in problems))
+class CatalogError(ProblemsError):
+    """The catalog's files have errors."""
 
 
 INDICATOR_FIELDS = [f.name for f in fields(Indicator)]

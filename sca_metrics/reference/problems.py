@@ -71,6 +71,18 @@ class Problem:
         return out
 
 
+class ProblemsError(Exception):
+    """A file that cannot be used (a catalog, a scoring scheme, a data table), with every
+    problem found in it, located."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(p.line("en") for p in problems))
+
+    def message(self, lang: str) -> str:
+        return "\n".join(p.line(lang) for p in self.problems)
+
+
 def errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.is_error]
 
