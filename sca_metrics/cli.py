@@ -159,7 +159,8 @@ def _parser() -> argparse.ArgumentParser:
     c.set_defaults(func=_scheme)
 
     c = sub.add_parser("export", parents=[common, db],
-                       help="briefing pack (PowerPoint + PDF), data (XLSX + CSV) and figures")
+                       help="briefing pack (PowerPoint + PDF), official report (Word), data (XLSX + CSV) "
+                            "and figures")
     c.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")
     c.add_argument("--period", help="reporting period (default: the latest with data)")
     c.add_argument("--figures", default="",
@@ -576,7 +577,7 @@ def _withdraw(args) -> int:
 
 def _export(args) -> int:
     """Everything a briefing needs, in one folder; figures rendered in one browser."""
-    from sca_metrics.outputs import briefing, exports, render
+    from sca_metrics.outputs import briefing, exports, render, report
     from sca_metrics.reference.units import default_units
 
     formats = [f for f in args.figures.split(",") if f]
@@ -584,6 +585,11 @@ def _export(args) -> int:
         print(f"error: unknown figure format {', '.join(bad)} (use {', '.join(render.FORMATS)})",
               file=sys.stderr)
         return 2
+    try:
+        head = report.letterhead()  # a bad letterhead file stops the export before any file
+    except report.LetterheadError as exc:
+        print(f"error: {exc.message(args.lang)}", file=sys.stderr)
+        return 1
     snap = _read(args, snapshot.read)
     try:
         period = snap.period(args.period)
@@ -609,6 +615,7 @@ def _export(args) -> int:
         stem = briefing.file_stem(ctx)
         write(f"{stem}.pptx", pack.pptx)
         write(f"{stem}.pdf", pack.pdf)
+        write(f"{report.file_stem(period, args.lang)}.docx", report.build(ctx, head))
         deck = [s for s in pack.slides if s.has_figure]
         for fmt in formats:
             data = (pack.images[s.key] for s in deck) if fmt == "png" else render.render_many(

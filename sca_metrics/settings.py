@@ -30,6 +30,8 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
     ("SCA_FONT_DIR", "Debian's Noto folders", "where NotoSans-Regular.ttf and NotoSans-Bold.ttf are"),
     ("SCA_LOG_LEVEL", "INFO (dashboard), ERROR (CLI)", "DEBUG, INFO, WARNING or ERROR"),
     ("SCA_IDENTITY_CLAIM", "email", "the sign-in provider's claim that names a person (lower-cased)"),
+    ("SCA_REPORT_FILE", "data/report.toml", "the official report's letterhead: issuing body, symbol, "
+                                            "signer, recipients"),
 )
 
 
@@ -43,6 +45,7 @@ class Settings:
     font_dir: Path | None
     log_level: str | None  # None: the process's own default
     identity_claim: str = "email"
+    report_file: Path | None = None  # None: report.toml of the data folder, else the shipped one
 
     @property
     def upload_bytes(self) -> int:
@@ -70,6 +73,7 @@ def _read() -> Settings:
         font_dir=Path(env["SCA_FONT_DIR"]) if env.get("SCA_FONT_DIR") else None,
         log_level=level if level in logging.getLevelNamesMapping() else None,
         identity_claim=env.get("SCA_IDENTITY_CLAIM", "").strip() or "email",
+        report_file=Path(env["SCA_REPORT_FILE"]) if env.get("SCA_REPORT_FILE") else None,
     )
 
 

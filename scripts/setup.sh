@@ -25,14 +25,17 @@ if [ ! -f "$stamp" ]; then
 fi
 
 # Debian packages: chromium + Noto fonts render the figure exports (and drive the browser
-# tests); for the tests, LibreOffice opens the templates and renders the briefing's PowerPoint,
-# and poppler's pdftotext locates every word of a rendered PDF. The dashboard works without
-# them (it says how to enable exports), so for `runtime` a failed install only warns.
+# tests); for the tests, LibreOffice opens the templates and renders the briefing's PowerPoint
+# and the Word report — in Liberation Serif 2 (Times New Roman's metrics, and Vietnamese: the
+# older fonts-liberation 1.07 has no ạ, Ộ, Ở… and falls back to a wider font) —, and poppler's
+# pdftotext locates every word of a rendered PDF. The dashboard works without them (it says
+# how to enable exports), so for `runtime` a failed install only warns.
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -f /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf ] || need+=(fonts-noto-core)
 if [ "$mode" = dev ]; then
-  for pkg in libreoffice-calc-nogui libreoffice-impress-nogui poppler-utils; do
+  for pkg in libreoffice-calc-nogui libreoffice-impress-nogui libreoffice-writer-nogui fonts-liberation2 \
+      poppler-utils; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
   done
 fi

@@ -9,7 +9,7 @@ import zipfile
 
 import streamlit as st
 
-from sca_metrics.outputs import briefing, exports, figure_style, render
+from sca_metrics.outputs import briefing, exports, figure_style, render, report
 from sca_metrics.reference.units import default_units
 from views import access, cached, session, widgets
 
@@ -40,6 +40,12 @@ def pack_file(kind: str, path: str, version: str, period: str, lang: str) -> byt
         archive.writestr(f"{stem}.pptx", built.pptx)
         archive.writestr(f"{stem}.pdf", built.pdf)
     return buffer.getvalue()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def official_report(path: str, version: str, period: str, lang: str) -> bytes:
+    """The Word report: built when its download is clicked, once per data version and language."""
+    return report.build(slides(path, version, period, lang)[0])
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -100,6 +106,20 @@ if single is not None:
                         key="export_preview")
         widgets.format_buttons(functools.partial(render.render, figure),
                                figure_style.download_stem(figure, period, lang), "export")
+
+st.subheader(session.t("export.report"))
+st.caption(session.t("export.report_help"))
+try:
+    report.letterhead()  # a bad letterhead file is said here, not when the button is clicked
+    letterhead_error = None
+except report.LetterheadError as exc:
+    letterhead_error = exc.message(lang)
+    st.error(letterhead_error, icon=":material/error:")
+st.download_button(session.t("export.report_docx"),
+                   functools.partial(official_report, path, version, period, lang),
+                   file_name=f"{report.file_stem(period, lang)}.docx", mime=report.DOCX_MIME,
+                   key="report_docx", disabled=not ready or letterhead_error is not None,
+                   on_click="ignore", icon=":material/description:", type="primary")
 
 st.subheader(session.t("export.data"))
 st.caption(session.t("export.data_help"))

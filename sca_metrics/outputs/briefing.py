@@ -289,7 +289,7 @@ def _submissions_slide(ctx: Context, printed) -> Slide:
     done = status[status.state == tracker.SUBMITTED]
     if len(done):
         lines.append(t("briefing.completeness", lang, share=_n(100 * done.coverage.mean(), lang, 0)))
-    periods = list(ctx.by_period)
+    periods = list(ctx.by_period)[:list(ctx.by_period).index(ctx.period) + 1]  # none after it
     matrix = tracker.coverage_matrix(ctx.catalog, ctx.submissions, periods)
     labels = [ctx.catalog.department(c).name(lang) for c in matrix.index]
     span = f"{periods[0]}–{periods[-1]}" if len(periods) > 1 else periods[0]

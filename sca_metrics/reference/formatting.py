@@ -80,6 +80,17 @@ def day(d: date, lang: str, style: str = "short") -> str:
     return format_date(d, patterns[style], locale=_locale(lang))
 
 
+def official_day(d: date, lang: str) -> str:
+    """The date of an official document: "ngày 05 tháng 01 năm 2026" as Decree 30/2020/NĐ-CP
+    writes it — a 0 before a day below 10 and before months 1 and 2 (so that "ngày 1 tháng 1"
+    cannot be turned into "ngày 11 tháng 12"), which no CLDR pattern expresses; in English the
+    long date (5 January 2026)."""
+    if lang != "vi":
+        return day(d, lang, "long")
+    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+    return f"ngày {d.day:02d} tháng {month} năm {d.year}"
+
+
 # A date and time in a table Streamlit draws (its DatetimeColumn takes moment.js tokens): the
 # same order as `day`, with the time.
 TABLE_DATETIME = {"vi": "DD/MM/YYYY HH:mm", "en": "D MMM YYYY, HH:mm"}

@@ -449,7 +449,8 @@ def test_exports_page_lists_the_pack_and_offers_every_download(monkeypatch, demo
     at = run_app(monkeypatch, demo_db, page="views/exports.py")
     assert at.title[0].value == "Bộ báo cáo và xuất dữ liệu"
     labels = [b.label for b in at.get("download_button")]
-    assert labels[:3] == ["Tải bộ báo cáo (PowerPoint + PDF, .zip)", "Chỉ PowerPoint (.pptx)", "Chỉ PDF"]
+    assert labels[:4] == ["Tải bộ báo cáo (PowerPoint + PDF, .zip)", "Chỉ PowerPoint (.pptx)", "Chỉ PDF",
+                          "Tải báo cáo (.docx)"]
     assert {"Excel (.xlsx, 5 trang tính)", "CSV điểm", "CSV theo phường, xã"} <= set(labels)
     assert "Y tế đạt " not in texts(at)  # the slides are worked out when a section opens
     at.session_state["export_contents"] = True
@@ -462,12 +463,24 @@ def test_exports_page_lists_the_pack_and_offers_every_download(monkeypatch, demo
     assert not at.exception, at.exception
 
 
+def test_a_bad_letterhead_file_is_said_and_turns_the_report_off(monkeypatch, demo_db, tmp_path):
+    bad = tmp_path / "letterhead.toml"
+    bad.write_text('recipients_vi = "Lưu: VT"\n', encoding="utf-8")
+    monkeypatch.setenv("SCA_REPORT_FILE", str(bad))
+    settings.reload()
+    at = run_app(monkeypatch, demo_db, page="views/exports.py")
+    assert f"Tệp tiêu đề báo cáo {bad}: 'recipients_vi' phải là danh sách" in at.error[0].value
+    report = next(b for b in at.get("download_button") if b.label == "Tải báo cáo (.docx)")
+    assert report.proto.disabled
+    assert not next(b for b in at.get("download_button") if b.label == "Chỉ PDF").proto.disabled
+
+
 def test_without_chromium_every_page_works_and_says_how_to_enable_export(monkeypatch, demo_db):
     monkeypatch.setenv("SCA_CHROMIUM", "/nonexistent/chromium")
     settings.reload()
     at = run_app(monkeypatch, demo_db, lang="en", page="views/exports.py")
     assert "apt-get install chromium fonts-noto-core" in at.warning[-1].value
-    pack_buttons = at.get("download_button")[:3]
+    pack_buttons = at.get("download_button")[:4]  # the pack's three and the report
     assert all(b.proto.disabled for b in pack_buttons)
     overview = run_app(monkeypatch, demo_db, lang="en")
     assert "SCA_CHROMIUM" not in texts(overview)  # a popover's content is made when it opens

@@ -187,6 +187,18 @@ def test_the_briefing_pack_downloads_as_pptx_pdf_and_zip(page, app_url, app_db):
     assert names == ["dttm_briefing_2026_vi.pptx", "dttm_briefing_2026_vi.pdf"]
 
 
+def test_the_official_report_downloads_as_word(page, app_url):
+    from docx import Document
+
+    open_page(page, f"{app_url}/exports")
+    with page.expect_download(timeout=180_000) as docx:
+        page.get_by_role("button", name="Tải báo cáo (.docx)").click()
+    assert docx.value.suggested_filename == "dttm_bao-cao_2026_vi.docx"
+    text = [p.text for p in Document(docx.value.path()).paragraphs]
+    assert "BÁO CÁO" in text and "Kết quả đánh giá mức độ sẵn sàng đô thị thông minh kỳ 2026" in text
+    assert "I. KẾT QUẢ CHUNG" in text and "9. An ninh an toàn" in text
+
+
 def same_pack_as_the_command_line(downloaded, db) -> None:
     """The pack the exports page made is the one `sca export` makes from the same database:
     the same slides with the same text, and the same figure images at the same pixel size

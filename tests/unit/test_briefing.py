@@ -336,3 +336,10 @@ def test_every_picture_says_what_it_shows(rendered_pack, tmp_path):
 
     root = PdfReader(io.BytesIO(rendered_pack.pdf)).trailer["/Root"]
     assert alts_in(root["/StructTreeRoot"], []) == alts
+
+
+def test_a_periods_pack_shows_no_later_period(demo_data):
+    """The 2025 pack's completeness matrix ran to 2026, a period after the one it reports."""
+    deck = briefing.slides(context(demo_data, period="2025"))
+    figure = next(s.figure for s in deck if s.key == "submissions")
+    assert max(str(x) for x in figure.data[0].x) == "2025"

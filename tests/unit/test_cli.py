@@ -157,6 +157,21 @@ def test_export_writes_the_pack_the_data_and_the_figures(tmp_path, demo_data):
     assert len(Presentation(tmp_path / "out" / "dttm_briefing_2024_vi.pptx").slides) == 20
     text = PdfReader(tmp_path / "out" / "dttm_briefing_2024_vi.pdf").pages[0].extract_text()
     assert "Báo cáo nhanh kỳ 2024" in text and "Dữ liệu minh hoạ" in text
+    from docx import Document
+
+    report = Document(tmp_path / "out" / "dttm_bao-cao_2024_vi.docx")
+    assert "Kết quả đánh giá mức độ sẵn sàng đô thị thông minh kỳ 2024" in [p.text for p in report.paragraphs]
+    assert len(report.inline_shapes) == 12  # heatmap, foundations, 8 domains, pilot, submissions
+
+
+def test_export_says_which_letterhead_setting_is_wrong(tmp_path, demo_data, monkeypatch):
+    bad = tmp_path / "letterhead.toml"
+    bad.write_text('signer = "Nguyễn Văn A"\n', encoding="utf-8")
+    monkeypatch.setenv("SCA_REPORT_FILE", str(bad))
+    settings.reload()
+    out = run("export", "--db", demo_data[0], "--out", tmp_path / "out", "--lang", "en")
+    assert out.returncode == 1 and f"{bad}: unknown key 'signer'" in out.stderr
+    assert not (tmp_path / "out").exists()  # nothing written
 
 
 def test_export_without_chromium_keeps_the_data_and_says_how(tmp_path, demo_data, monkeypatch):

@@ -35,6 +35,15 @@ def test_dates_put_the_day_first_and_never_read_as_numbers_in_english():
     assert formatting.day(day, "en", "long") == "1 July 2025"
 
 
+def test_an_official_document_dates_as_decree_30_writes_it():
+    """A 0 before a day below 10 and before months 1 and 2, so no figure can be added by hand."""
+    assert formatting.official_day(date(2026, 1, 5), "vi") == "ngày 05 tháng 01 năm 2026"
+    assert formatting.official_day(date(2026, 2, 28), "vi") == "ngày 28 tháng 02 năm 2026"
+    assert formatting.official_day(date(2026, 3, 9), "vi") == "ngày 09 tháng 3 năm 2026"
+    assert formatting.official_day(date(2026, 11, 30), "vi") == "ngày 30 tháng 11 năm 2026"
+    assert formatting.official_day(date(2026, 1, 5), "en") == "5 January 2026"
+
+
 def test_counted_messages_agree_in_number_in_english():
     assert "1 error." in i18n.t("upload.rejected", "en", file="a.xlsx", n=1)
     assert "2 errors." in i18n.t("upload.rejected", "en", file="a.xlsx", n=2)
