@@ -8,6 +8,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 
 from sca_metrics.method.scoring import Scores, level, level_bounds, target_year
 from sca_metrics.outputs.figure_style import (
@@ -85,11 +86,10 @@ def heatmap(scores: Scores, lang: str, phone: bool = False) -> go.Figure:
         customdata=codes.reshape(-1, 2), text=np.array(hover, dtype=object).ravel(),
         hovertemplate="%{y} · %{x}: %{text}<extra></extra>"))
     fig.update_layout(hovermode="closest", hoverdistance=80, clickmode="event+select")
-    light = {int(lv.code) for lv in vocabulary.LEVELS if lv.code in vocabulary.LIGHT_LEVELS}
     # One layout update for all labels: add_annotation per cell validates the figure each time.
     fig.update_layout(annotations=[
         {"x": j, "y": i, "text": _label(v, lang), "showarrow": False,
-         "font": {"color": "#222222" if np.isnan(v) or level(v) in light else "white", "size": 14}}
+         "font": {"color": label_colour(MISSING if np.isnan(v) else _level_colour(v)), "size": 14}}
         for i, row in enumerate(z) for j, v in enumerate(row)])
     fig.update_yaxes(autorange="reversed")
     if phone:
@@ -315,11 +315,17 @@ def coverage(matrix: pd.DataFrame, labels: list[str], lang: str) -> go.Figure:
     z = matrix.to_numpy(dtype=float) * 100
     text = [["" if np.isnan(v) else f"{formatting.number(v, lang, 0, fixed=True)}%" for v in row]
             for row in z]
+    periods = list(matrix.columns)
     fig = go.Figure(go.Heatmap(
-        z=z, x=list(matrix.columns), y=labels, zmin=0, zmax=100, colorscale="Blues", xgap=2, ygap=2,
-        text=text, texttemplate="%{text}", hoverongaps=False,
-        hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+        z=z, x=periods, y=labels, zmin=0, zmax=100, colorscale="Blues", xgap=2, ygap=2,
+        text=text, hoverongaps=False, hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
         colorbar={"title": {"text": t("figure.completeness", lang)}, "ticksuffix": "%"}))
+    # each share in white or black, whichever meets WCAG AA on its cell's blue (plotly's own
+    # choice of text colour on a heatmap does not)
+    fig.update_layout(annotations=[
+        {"x": periods[j], "y": labels[i], "text": text[i][j], "showarrow": False,
+         "font": {"color": label_colour(sample_colorscale("Blues", [v / 100])[0])}}
+        for i, row in enumerate(z) for j, v in enumerate(row) if not np.isnan(v)])
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(type="category")
     return layout(fig, lang, t("figure.coverage_title", lang), 60 + 34 * len(labels) + 60)

@@ -141,4 +141,3 @@ LEVELS: tuple[Term, ...] = (
     Term("4", "Quản lý", "Managed", "#3b528b"),
     Term("5", "Tối ưu", "Optimising", "#440154"),
 )
-LIGHT_LEVELS = ("1", "2")  # dark text on these, white on the others

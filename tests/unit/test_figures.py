@@ -223,3 +223,31 @@ def test_every_label_on_a_bar_meets_wcag_aa_contrast(demo_data):
     bars = fig.data[0]
     for colour, text_colour in zip(bars.marker.color, bars.textfont.color, strict=True):
         assert contrast(text_colour, colour) >= 4.5, (colour, text_colour)
+
+
+def test_every_label_on_a_heatmap_cell_meets_wcag_aa_contrast(demo_data):
+    """White on the teal of level 3 was 3.82:1 (near-black 4.16:1); the completeness matrix
+    left its text colour to plotly, which put white on mid blues (2.6:1)."""
+    from plotly.colors import sample_colorscale
+
+    from sca_metrics.method import tracker
+    from sca_metrics.outputs.figure_style import MISSING, contrast
+
+    _, cat, by_period, subs = demo_data
+    for period, s in by_period.items():
+        fig = score_figures.heatmap(s, "vi")
+        z = fig.data[-2].z
+        for note in fig.layout.annotations:
+            v = z[note.y][note.x]
+            cell = MISSING if v is None or np.isnan(v) else score_figures._level_colour(v)
+            assert contrast(note.font.color, cell) >= 4.5, (period, cell, note.font.color)
+    matrix = tracker.coverage_matrix(cat, subs, list(by_period))
+    fig = score_figures.coverage(matrix, list(matrix.index), "vi")
+    z = fig.data[0].z
+    notes = fig.layout.annotations
+    assert len(notes) == int(np.isfinite(z).sum()) > 0
+    for note in notes:
+        v = z[list(matrix.index).index(note.y)][list(matrix.columns).index(note.x)]
+        rgb = sample_colorscale("Blues", [v / 100])[0]
+        r, g, b = (round(float(c)) for c in rgb[4:-1].split(","))
+        assert contrast(note.font.color, f"#{r:02x}{g:02x}{b:02x}") >= 4.5, (v, note.font.color)
