@@ -45,19 +45,25 @@ with right:
     widgets.chart(lambda: score_figures.ranking(scores, lang), key="overview_ranking", period=period,
                   drill=True, phone=lambda: score_figures.ranking(scores, lang, phone=True))
 
-table = scores.domains.assign(domain=scores.domains.domain.map(session.domain_name),
-                              reason=scores.domains.reason.map(
-                                  lambda r: session.t(f"reason.{r}") if isinstance(r, str) else ""))
-# against the period's own target year (2025 up to 2025, 2030 from 2026), the year in the header
-year = target_year(period)
-table = table[["domain", "score", "coverage", "level", f"level_{lang}", "rank", "target_score", "gap",
-               "change", "reason"]]
-table = table.rename(columns={"domain": session.t("domain.picker"),
-                              f"level_{lang}": session.t("overview.level"),
-                              "target_score": f"target_score_{year}", "gap": f"gap_{year}"})
-widgets.data_table(table, f"overview_{period}", numbers={"score": 1, f"target_score_{year}": 1,
-                                                       f"gap_{year}": 1, "change": 1},
-                  percent=("coverage",))
+# every header in the language; the level as "4 — Quản lý"; a missing number as "–", its reason
+# in a column of its own (st.dataframe has no per-cell tooltip) and on the score header's hover
+year = target_year(period)  # the period's own target year (2025 up to 2025, 2030 from 2026)
+d = scores.domains
+columns = {"domain": session.t("domain.picker"), "score": session.t("indicator.score"),
+           "coverage": session.t("overview.col_coverage"), "level": session.t("overview.level"),
+           "rank": session.t("overview.col_rank"),
+           "target_score": session.t("overview.col_target", year=year),
+           "gap": session.t("overview.col_gap", year=year), "change": session.t("overview.col_change"),
+           "reason": session.t("overview.col_reason")}
+levels = [f"{int(lv)} — {name}" if isinstance(name, str) else "–"
+          for lv, name in zip(d.level, d[f"level_{lang}"], strict=True)]
+table = d.assign(
+    domain=d.domain.map(session.domain_name), level=levels,
+    reason=d.reason.map(lambda r: session.t(f"reason.{r}") if isinstance(r, str) else ""),
+)[list(columns)].rename(columns=columns)
+decimals = {columns[c]: 1 for c in ("score", "target_score", "gap", "change")} | {columns["rank"]: 0}
+widgets.data_table(table, f"overview_{period}", numbers=decimals, percent=(columns["coverage"],),
+                  help={columns["score"]: session.t("overview.col_help_missing")})
 
 left, right = st.columns([3, 2])
 with left:

@@ -83,6 +83,8 @@ def compute(content: tuple, period: str, fingerprint: str, _options: Options, _v
             uncertainty(cached.catalog(), _values, period, _options, MonteCarlo()))
 
 
+# an indicator's weight as typed: 0–10 with up to two decimals, or nothing (the catalog's)
+WEIGHT_TEXT = r"^\s*(10([.,]0{0,2})?|\d([.,]\d{0,2})?)?\s*$"
 STEPS = [round(0.1 * k, 1) for k in range(31)]  # weights 0–3 by 0,1
 SHARES = [round(0.05 * k, 2) for k in range(21)]  # coverage 0–1 by 0,05
 
@@ -127,25 +129,28 @@ with st.expander(session.t("whatif.tiers"), icon=":material/account_tree:"):
 
 with st.expander(session.t("whatif.experts"), icon=":material/science:"):
     st.caption(session.t("whatif.experts_help"))
+    # Weights as text in the language's format (1,50; a NumberColumn's printf format writes
+    # 1.50 whatever the language); a new weight may be typed with either mark, 0–10.
     frame = pd.DataFrame({
         "code": [i.code for i in catalog.indicators],
         "name": [i.name(lang) for i in catalog.indicators],
         "domain": [session.domain_name(i.domain) for i in catalog.indicators],
-        "weight": [i.weight for i in catalog.indicators],
-        "new": [start.indicator_weights.get(i.code, i.weight) for i in catalog.indicators],
+        "weight": [formatting.number(i.weight, lang, 2, fixed=True) for i in catalog.indicators],
+        "new": [formatting.number(start.indicator_weights.get(i.code, i.weight), lang, 2, fixed=True)
+                for i in catalog.indicators],
     })
     edited = st.data_editor(
         frame, key="whatif_indicators", hide_index=True, width="stretch", height=320,
         disabled=["code", "name", "domain", "weight"],
         column_config={
             "code": session.t("whatif.col_code"), "name": session.t("whatif.col_name"),
-            "domain": session.t("whatif.col_domain"),
-            "weight": st.column_config.NumberColumn(session.t("whatif.col_weight"), format="%.2f"),
-            "new": st.column_config.NumberColumn(session.t("whatif.col_weight_new"), min_value=0.0,
-                                                 max_value=10.0, step=0.05, format="%.2f"),
+            "domain": session.t("whatif.col_domain"), "weight": session.t("whatif.col_weight"),
+            "new": st.column_config.TextColumn(session.t("whatif.col_weight_new"), validate=WEIGHT_TEXT,
+                                               help=session.t("whatif.weight_help")),
         })
-indicator_w = {c: float(n) for c, w, n in zip(edited.code, edited.weight, edited.new, strict=True)
-               if n is not None and not math.isnan(n) and not math.isclose(n, w)}
+typed = [formatting.parse_decimal(n) for n in edited.new]
+indicator_w = {i.code: w for i, w in zip(catalog.indicators, typed, strict=True)
+               if w is not None and not math.isclose(w, i.weight)}
 
 options = Options(indicator_weights=indicator_w, foundations_in_overall=foundations, tiers=rules,
                   driver_weights={k: v for k, v in driver_w.items() if v != 1.0},

@@ -117,9 +117,13 @@ def print_figure(fig, fmt: str, language: str, period: str, source: str, unit: s
 
 
 def table(frame: pd.DataFrame, numbers: dict[str, int] | None = None,
-          percent: tuple[str, ...] = (), **kwargs) -> None:
+          percent: tuple[str, ...] = (), help: dict[str, str] | None = None, **kwargs) -> None:
     """A data frame shown with the language's number format (1.234,5 in Vietnamese),
-    while sorting still uses the numbers. `numbers`: column → decimals (fixed)."""
+    while sorting still uses the numbers. `numbers`: column → decimals (fixed); `help`:
+    column → what its header says on hover."""
+    if help:
+        kwargs.setdefault("column_config", {}).update(
+            {col: st.column_config.Column(col, help=text) for col, text in help.items()})
     styler = frame.style
     for col, decimals in (numbers or {}).items():
         if col in frame.columns:
@@ -155,7 +159,8 @@ def opened(label: str, key: str, icon: str, expanded: bool = False):
 
 def data_table(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
                numbers: dict[str, int] | Callable[[pd.DataFrame], dict[str, int]] | None = None,
-               percent: tuple[str, ...] = (), expanded: bool = False) -> None:
+               percent: tuple[str, ...] = (), expanded: bool = False,
+               help: dict[str, str] | None = None) -> None:
     """The data behind a chart: a table in an expander with its CSV/XLSX downloads, made
     only while the expander is open (most reruns never show it). `frame` may be a function
     that makes it, and `numbers` a function of the frame, so nothing is built while closed."""
@@ -163,7 +168,7 @@ def data_table(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
     if box is not None:
         data = frame() if callable(frame) else frame
         with box:
-            table(data, numbers(data) if callable(numbers) else numbers, percent)
+            table(data, numbers(data) if callable(numbers) else numbers, percent, help)
             downloads(data, name)
 
 

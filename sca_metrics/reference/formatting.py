@@ -63,6 +63,17 @@ def indicator_value(x: float | None, kind: str, lang: str, decimals: int = 1) ->
     return number(x, lang, decimals, fixed=True)
 
 
+def parse_decimal(text: object) -> float | None:
+    """A short decimal as an official types it, in either language: "1,5" or "1.5" (a weight
+    or a share: never thousands, so either mark is the decimal one); None when it is not one."""
+    if not isinstance(text, str):
+        return None
+    cleaned = text.strip().replace(",", ".")
+    if not cleaned or cleaned.count(".") > 1 or not cleaned.replace(".", "", 1).isdigit():
+        return None
+    return float(cleaned)
+
+
 def with_unit(x: float | None, unit: str, lang: str, decimals: int = 1, fixed: bool = False) -> str:
     """A number and its unit: 37,7% (a percent sign is written close) but 210 điểm."""
     return number(x, lang, decimals, fixed) + ("" if unit == "%" or not unit else " ") + (unit or "")

@@ -120,6 +120,22 @@ def test_overview_in_english(monkeypatch, demo_db):
     assert at.metric[0].label == "Overall score" and "." in at.metric[0].value
 
 
+@pytest.mark.parametrize(("lang", "score", "target", "level"), [
+    ("vi", "Điểm", "Điểm mục tiêu 2030", "Mức"), ("en", "Score", "2030 target score", "Level")])
+def test_the_overview_table_speaks_the_language_not_the_code(monkeypatch, demo_db, lang, score, target,
+                                                             level):
+    """Its headers were the frame's own (score, coverage, level_vi, target_score_2025, gap_2025)."""
+    at = run_app(monkeypatch, demo_db, lang=lang, page="views/overview.py")
+    at.session_state["overview_2026_data"] = True  # the data behind the charts, opened
+    at.run()
+    table = at.dataframe[0].value
+    assert {score, target, level} <= set(table.columns)
+    assert not [c for c in table.columns if "_" in c or c in ("score", "coverage", "rank", "change", "reason")]
+    assert all(re.fullmatch(r"[1-5] — \w.*", v) for v in table[level])
+    config = json.loads(at.dataframe[0].proto.columns)  # the column configuration, as sent
+    assert config[score]["help"].startswith("– : ")
+
+
 def qp(at, name):
     value = at.query_params.get(name)
     return value[0] if isinstance(value, list) else value
@@ -271,6 +287,19 @@ def test_whatif_weights_move_scores_and_reset_restores_them(monkeypatch, demo_db
     assert not at.exception, at.exception
     assert (at.dataframe[-1].value["Chênh lệch"].abs() < 1e-9).all()
     assert at.select_slider(key="w_driver_technology").value == 1.0
+
+
+@pytest.mark.parametrize(("lang", "written"), [("vi", r"\d+,\d\d"), ("en", r"\d+\.\d\d")])
+def test_whatif_indicator_weights_are_written_in_the_language(monkeypatch, demo_db, lang, written):
+    """The experts' table wrote every weight as 1.50 (a printf format) in the Vietnamese UI."""
+    at = run_app(monkeypatch, demo_db, lang=lang, page="views/whatif.py")
+    editor = next(d for d in at.dataframe if d.proto.editing_mode)
+    frame = editor.value
+    weight, new = frame.columns[3], frame.columns[4]
+    assert all(re.fullmatch(written, v) for v in [*frame[weight], *frame[new]])
+    config = json.loads(editor.proto.columns)
+    assert re.fullmatch(config[new]["type_config"]["validate"], "1,5")
+    assert not re.fullmatch(config[new]["type_config"]["validate"], "12")
 
 
 def test_whatif_geometric_mean_is_an_explicit_choice_per_tier(monkeypatch, demo_db):

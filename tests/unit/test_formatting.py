@@ -44,6 +44,13 @@ def test_an_official_document_dates_as_decree_30_writes_it():
     assert formatting.official_day(date(2026, 1, 5), "en") == "5 January 2026"
 
 
+def test_a_weight_typed_with_either_mark_reads_the_same():
+    assert formatting.parse_decimal("1,5") == formatting.parse_decimal(" 1.5 ") == 1.5
+    assert formatting.parse_decimal("10") == 10.0 and formatting.parse_decimal("0,05") == 0.05
+    for bad in ("", "  ", "1,2,3", "-1", "1e3", "một", None, "1.5.0", "nan"):
+        assert formatting.parse_decimal(bad) is None, bad
+
+
 def test_counted_messages_agree_in_number_in_english():
     assert "1 error." in i18n.t("upload.rejected", "en", file="a.xlsx", n=1)
     assert "2 errors." in i18n.t("upload.rejected", "en", file="a.xlsx", n=2)
