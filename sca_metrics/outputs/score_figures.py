@@ -109,14 +109,17 @@ def ranking(scores: Scores, lang: str, phone: bool = False) -> go.Figure:
         "score", ascending=True, na_position="first")
     names = [wrapped(vocabulary.domain_name(c, lang), 12) if phone else vocabulary.domain_name(c, lang)
              for c in d.domain]
-    labels = [("<br>".join(textwrap.wrap(_reason(r, lang), 18)) if phone else _reason(r, lang))
-              if np.isnan(s) else _label(s, lang) if phone else
+    # a domain without a score says so in two words (its reason, a sentence, ran off the chart
+    # in the overview's narrow column); the reason is in its hover
+    labels = [t("overview.missing", lang) if np.isnan(s) else _label(s, lang) if phone else
               f"{_label(s, lang)} · {t('overview.level', lang)} {level(s)}"
-              for s, r in zip(d.score, d.reason, strict=True)]
+              for s in d.score]
+    hover = [_reason(r, lang) if np.isnan(s) else label
+             for s, r, label in zip(d.score, d.reason, labels, strict=True)]
     fig = go.Figure(go.Bar(x=d.score.fillna(0), y=names, orientation="h",
                            marker_color=[_level_colour(s) for s in d.score], text=labels,
                            textposition="outside", cliponaxis=False, customdata=d.domain,
-                           hovertemplate="%{y}: %{text}<extra></extra>"))
+                           hovertext=hover, hovertemplate="%{y}: %{hovertext}<extra></extra>"))
     fig.update_xaxes(range=[0, 115], title=t("overview.score_axis", lang), gridcolor="#eeeeee")
     title = t("overview.ranking_title", lang, period=scores.period)
     if phone:

@@ -56,10 +56,25 @@ def test_ranking_lists_a_missing_domain_with_its_reason(catalog):
     fig = score_figures.ranking(score_period(catalog, values_for(catalog, 0.7, skip=skip), "2024"), "en")
     bar = fig.data[0]
     k = list(bar.y).index("Tourism")
-    assert bar.text[k] == "No data yet" and bar.marker.color[k] == figure_style.MISSING
-    assert bar.customdata[k] == "tourism"
+    assert bar.text[k] == "Insufficient data" and bar.hovertext[k] == "No data yet"
+    assert bar.marker.color[k] == figure_style.MISSING and bar.customdata[k] == "tourism"
     health = list(bar.y).index("Health")  # 70.0 → level 1 + ⌊70/20⌋ = 4
     assert bar.marker.color[health] == vocabulary.LEVELS[3].colour and bar.text[health] == "70.0 · Level 4"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_missing_domains_label_stays_on_the_ranking(demo_data, lang):
+    """In the overview's narrow column (about 440 px) the reason — "Chưa đủ độ phủ (dưới 66% chỉ
+    số thành phần có số liệu)" — ran off the chart: a label now fits beside a bar at any score
+    (at most 20 characters: 20 × ~8 px at 14 px), the reason is in the hover."""
+    _, _, by_period, _ = demo_data
+    s = by_period["2018"]  # two domains without a score
+    for phone in (False, True):
+        bar = score_figures.ranking(s, lang, phone=phone).data[0]
+        assert max(len(text) for text in bar.text) <= 20, list(bar.text)
+        missing = [k for k, v in enumerate(bar.x) if v == 0]
+        assert len(missing) == 2
+        assert all(len(bar.hovertext[k]) > 30 for k in missing)  # the whole reason, on hover
 
 
 def test_radar_compares_with_the_previous_period_and_the_target(catalog):
