@@ -73,22 +73,35 @@ def show_series() -> None:
                                                              columns=1))
 
 
+PROGRESS_COLUMNS = {
+    "code": session.t("method.col_code"), "name": session.t("method.col_name"),
+    "status": session.t("pilot.col_status"), "base_period": session.t("pilot.col_base"),
+    "base_value": session.t("pilot.col_base_value"), "latest_value": session.t("pilot.col_value"),
+    "target": session.t("pilot.col_target"), "unit": session.t("indicator.unit"),
+    "target_year": session.t("pilot.col_target_year"), "actual_rate": session.t("pilot.col_actual"),
+    "required_rate": session.t("pilot.col_required"), "ratio": session.t("pilot.col_ratio")}
+
+
 def show_progress() -> None:
     st.caption(session.t("pilot.progress_help"))
     title = session.t("figure.progress_title", period=period)
     widgets.chart(lambda: pilot_figures.progress_bars(prog, catalog, lang, title),
                  "pilot_progress", period, unit="progress")
+    # as every table writes numbers: a row's base, value and target with the decimals its
+    # indicator calls for, the rates in % a year, R at two decimals (its bands are 0,6 and 0,95)
+    inds = [catalog.indicator(c) for c in prog.code]
+    written = {col: [] for col in ("base_value", "latest_value", "target")}
+    for ind, row in zip(inds, prog.itertuples(), strict=True):
+        decimals = formatting.indicator_decimals(ind.kind, row.base_value, row.latest_value, row.target)
+        for col in written:
+            written[col].append(formatting.indicator_value(getattr(row, col), ind.kind, lang, decimals))
     widgets.data_table(prog.assign(
-        name=[catalog.indicator(c).name(lang) for c in prog.code],
+        name=[ind.name(lang) for ind in inds], unit=[ind.unit(lang) for ind in inds],
         status=[vocabulary.term(vocabulary.PROGRESS_STATUSES, s).name(lang) for s in prog.status],
-    ).rename(columns={
-        "code": session.t("method.col_code"), "name": session.t("method.col_name"),
-        "status": session.t("pilot.col_status"), "base_period": session.t("pilot.col_base"),
-        "base_value": session.t("pilot.col_base_value"), "latest_value": session.t("pilot.col_value"),
-        "target": session.t("pilot.col_target"), "target_year": session.t("pilot.col_target_year"),
-        "actual_rate": session.t("pilot.col_actual"), "required_rate": session.t("pilot.col_required"),
-        "ratio": session.t("pilot.col_ratio")}).drop(columns=["latest_period", "method"]),
-        f"pilot_progress_{period}", numbers={session.t("pilot.col_ratio"): 3})
+        actual_rate=100 * prog.actual_rate, required_rate=100 * prog.required_rate, **written,
+    )[list(PROGRESS_COLUMNS)].rename(columns=PROGRESS_COLUMNS), f"pilot_progress_{period}",
+        numbers={PROGRESS_COLUMNS["actual_rate"]: 1, PROGRESS_COLUMNS["required_rate"]: 1,
+                 PROGRESS_COLUMNS["ratio"]: 2})
 
 
 def show_wards() -> None:
@@ -125,7 +138,9 @@ def show_wards() -> None:
                 "unit": session.t("pilot.col_unit"), "value": session.t("pilot.col_value"),
                 "population": session.t("pilot.col_population"),
                 "n_sources": session.t("pilot.col_sources")}),
-            f"pilot_wards_{code}_{period}_{system}", numbers={session.t("pilot.col_value"): 1})
+            f"pilot_wards_{code}_{period}_{system}", numbers={
+                session.t("pilot.col_value"): formatting.indicator_decimals(ind.kind, *now.value),
+                session.t("pilot.col_population"): 0})
     history = frame[frame.period.astype(int) <= int(period)]
     if len(history):
         title = session.t("figure.ward_series_title", name=ind.short_name(lang),

@@ -545,7 +545,15 @@ def test_pilot_page_cards_series_and_wards_in_either_unit_system(monkeypatch, de
     assert len(at.get("plotly_chart")) == 1 and not at.dataframe  # the table: only when opened
     at.session_state["pilot_progress_2026_data"] = True
     at.run()
-    assert list(at.dataframe[0].value["Mã"]) == list(prog.code)
+    table = at.dataframe[0].value
+    assert list(table["Mã"]) == list(prog.code)
+    # values written as the domain page writes them (they showed as 81.5 — a dot — and the rates
+    # as fractions): decimals by the indicator, a comma; the rates in % a year
+    for col in ("Giá trị kỳ gốc", "Giá trị", "Mục tiêu"):
+        assert all(re.fullmatch(r"[\d.]+(,\d)?|–", v) for v in table[col]), list(table[col])
+    assert "Tốc độ thực tế (%/năm)" in table.columns and "Đơn vị tính" in table.columns
+    rates = table["Tốc độ thực tế (%/năm)"].dropna()
+    assert (rates.abs() > 1).any()  # percent, not a fraction
     at.session_state["tab"] = "Theo phường, xã"
     at.run()
     assert len(at.get("plotly_chart")) == 2  # ward bars, ward series
