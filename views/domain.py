@@ -94,9 +94,8 @@ def _values(r, lang: str) -> tuple[str, str]:
     """The value (⚠ when capped) and the target of the period's target year of one indicator,
     written alike."""
     target = getattr(r, f"target_{r.target_year}") if not pd.isna(r.target_year) else None
-    decimals = formatting.indicator_decimals(r.kind, r.value, target)
-    value = formatting.indicator_value(r.value, r.kind, lang, decimals)
-    return value + (" ⚠" if r.capped else ""), formatting.indicator_value(target, r.kind, lang, decimals)
+    value, written = formatting.indicator_values(r.kind, lang, r.value, target)
+    return value + (" ⚠" if r.capped else ""), written
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from sca_metrics.method.diagnostics import diagnose
 from sca_metrics.method.scoring import level_bounds
-from sca_metrics.reference import i18n, vocabulary
+from sca_metrics.reference import formatting, i18n, vocabulary
 from views import access, cached, session, widgets
 
 access.require()
@@ -108,6 +108,10 @@ if pilot_only:
 st.caption(session.t("method.shown", n=len(shown), total=len(frame)))
 
 
+# goalposts and targets as every table writes an indicator's values: Có/Không, "Mức 3", or the
+# decimals the row calls for (they were 1,00 and 3,00 for yes/no and levels, 100,00 for 100%)
+written = formatting.indicator_columns(shown.kind, lang, **{c: shown[c] for c in (
+    "worst", "best", "target_2025", "target_2030")})
 view = pd.DataFrame({
     session.t("method.col_code"): shown.code,
     session.t("method.col_name"): shown[f"name_{lang}"],
@@ -118,15 +122,14 @@ view = pd.DataFrame({
     session.t("method.col_kind"): shown.kind.map(term_names(vocabulary.KINDS)),
     session.t("method.col_direction"): shown.direction.map(
         lambda d: ("↓ " if d == "lower" else "↑ ") + term_names(vocabulary.DIRECTIONS)[d]),
-    session.t("method.col_worst"): shown.worst,
-    session.t("method.col_best"): shown.best,
-    session.t("method.col_target_2025"): shown.target_2025,
-    session.t("method.col_target_2030"): shown.target_2030,
+    session.t("method.col_worst"): written["worst"],
+    session.t("method.col_best"): written["best"],
+    session.t("method.col_target_2025"): written["target_2025"],
+    session.t("method.col_target_2030"): written["target_2030"],
     session.t("method.col_weight"): shown.weight,
     session.t("method.col_pilot"): shown.pilot,
     session.t("method.col_source"): shown.source.map(term_names(vocabulary.SOURCES)),
     session.t("method.col_source_ref"): shown.source_ref,
 })
-widgets.table(view, numbers={session.t(f"method.col_{c}"): 2 for c in
-                            ("worst", "best", "target_2025", "target_2030", "weight")}, height=420)
+widgets.table(view, numbers={session.t("method.col_weight"): 2}, height=420)
 widgets.downloads(view, "catalog")

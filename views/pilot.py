@@ -90,11 +90,8 @@ def show_progress() -> None:
     # as every table writes numbers: a row's base, value and target with the decimals its
     # indicator calls for, the rates in % a year, R at two decimals (its bands are 0,6 and 0,95)
     inds = [catalog.indicator(c) for c in prog.code]
-    written = {col: [] for col in ("base_value", "latest_value", "target")}
-    for ind, row in zip(inds, prog.itertuples(), strict=True):
-        decimals = formatting.indicator_decimals(ind.kind, row.base_value, row.latest_value, row.target)
-        for col in written:
-            written[col].append(formatting.indicator_value(getattr(row, col), ind.kind, lang, decimals))
+    written = formatting.indicator_columns([ind.kind for ind in inds], lang, **{
+        c: prog[c] for c in ("base_value", "latest_value", "target")})
     widgets.data_table(prog.assign(
         name=[ind.name(lang) for ind in inds], unit=[ind.unit(lang) for ind in inds],
         status=[vocabulary.term(vocabulary.PROGRESS_STATUSES, s).name(lang) for s in prog.status],

@@ -290,15 +290,14 @@ def _key_indicator(ctx: briefing.Context, domain: str) -> str | None:
     unit = indicator.unit(lang)
     year = target_year(s.period)
     target = indicator.target_2025 if year == 2025 else indicator.target_2030
-    decimals = formatting.indicator_decimals(indicator.kind, top.value, target)
 
-    def value(x: float | None) -> str:
-        text = formatting.indicator_value(x, indicator.kind, lang, decimals)
+    def with_unit(text: str) -> str:
         return text if indicator.kind in ("yesno", "level") or text == formatting.MISSING or not unit \
             else text + ("" if unit == "%" else " ") + unit
 
-    return t("report.key_indicator", lang, name=indicator.short_name(lang), value=value(top.value),
-             year=year or "–", target=value(target), points=_n(float(top.gap_contribution), lang),
+    value, goal = formatting.indicator_values(indicator.kind, lang, top.value, target)
+    return t("report.key_indicator", lang, name=indicator.short_name(lang), value=with_unit(value),
+             year=year or "–", target=with_unit(goal), points=_n(float(top.gap_contribution), lang),
              missing=_n(100 - float(s.domains.set_index("domain").score[domain]), lang))
 
 

@@ -6,6 +6,7 @@ pages, figures, briefings and messages all call it."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date
 from functools import cache
 
@@ -72,6 +73,22 @@ def parse_decimal(text: object) -> float | None:
     if not cleaned or cleaned.count(".") > 1 or not cleaned.replace(".", "", 1).isdigit():
         return None
     return float(cleaned)
+
+
+def indicator_values(kind: str, lang: str, *values: float | None) -> list[str]:
+    """Several values of one indicator written alike — a row's value and target, or its
+    goalposts —, at the decimals they call for together (indicator_decimals)."""
+    decimals = indicator_decimals(kind, *values)
+    return [indicator_value(v, kind, lang, decimals) for v in values]
+
+
+def indicator_columns(kinds: Sequence[str], lang: str,
+                      **columns: Sequence[float | None]) -> dict[str, list[str]]:
+    """Columns of indicator values, one indicator a row, each row written alike
+    (indicator_values): {"worst": [...], "best": [...]} for a table."""
+    rows = [indicator_values(kind, lang, *values)
+            for kind, *values in zip(kinds, *columns.values(), strict=True)]
+    return {name: [row[k] for row in rows] for k, name in enumerate(columns)}
 
 
 def with_unit(x: float | None, unit: str, lang: str, decimals: int = 1, fixed: bool = False) -> str:

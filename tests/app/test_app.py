@@ -130,7 +130,8 @@ def test_the_overview_table_speaks_the_language_not_the_code(monkeypatch, demo_d
     at.run()
     table = at.dataframe[0].value
     assert {score, target, level} <= set(table.columns)
-    assert not [c for c in table.columns if "_" in c or c in ("score", "coverage", "rank", "change", "reason")]
+    raw = ("score", "coverage", "rank", "change", "reason")
+    assert not [c for c in table.columns if "_" in c or c in raw]
     assert all(re.fullmatch(r"[1-5] — \w.*", v) for v in table[level])
     config = json.loads(at.dataframe[0].proto.columns)  # the column configuration, as sent
     assert config[score]["help"].startswith("– : ")
@@ -357,6 +358,18 @@ def test_method_page_explains_and_filters_the_catalog(monkeypatch, demo_db):
     assert list(shown["Mã"]) == expected
     at.text_input(key="cat_search").set_value("HLT.T1").run()
     assert list(at.dataframe[-1].value["Mã"]) == ["HLT.T1"]
+    # goalposts and targets as indicators are written: yes/no and levels in words, no ",00"
+    at.text_input(key="cat_search").set_value("").run()
+    at.multiselect(key="cat_domain").set_value([]).run()
+    at.multiselect(key="cat_driver").set_value([]).run()
+    catalog = at.dataframe[-1].value
+    kinds = {i.code: i.kind for i in default_catalog().indicators}
+    written = [(kinds[code], v) for code, *row in catalog[["Mã", "Ngưỡng kém nhất", "Ngưỡng tốt nhất",
+                                                           "Mục tiêu 2025", "Mục tiêu 2030"]].itertuples(
+        index=False) for v in row]
+    assert {v for k, v in written if k == "yesno"} <= {"Có", "Không", "–"}
+    assert all(v.startswith("Mức ") or v == "–" for k, v in written if k == "level")
+    assert not [v for _, v in written if v.endswith(",00")]
 
 
 def test_method_page_in_english(monkeypatch, demo_db):
