@@ -38,21 +38,40 @@ by_period = widgets.scores_or_stop()
 path, version = cached.version()
 DEFAULT = Options()
 BASE = "whatif_base"  # the scheme the controls start from: the default, or one loaded
+EDITOR = "editor_generation"  # the experts' table's key changes when the controls are set
 
 
 def base() -> Options:
     return st.session_state.get(BASE) or DEFAULT
 
 
-def clear_controls() -> None:
-    for key in [k for k in st.session_state if str(k).startswith(("whatif_", "w_driver_", "w_domain_"))]:
-        if key not in (BASE, "whatif_period"):
+def control_values(options: Options) -> dict[str, object]:
+    """The value each control shows for a scheme, by its key."""
+    out: dict[str, object] = {f"w_driver_{d.code}": options.driver_weights.get(d.code, 1.0)
+                              for d in vocabulary.DRIVERS}
+    out |= {f"w_domain_{d}": options.domain_weights.get(d, 1.0) for d in vocabulary.SMART_DOMAIN_CODES}
+    for tier in TIERS:
+        rule = options.rule(tier)
+        out |= {f"whatif_method_{tier}": rule.method, f"whatif_coverage_{tier}": rule.coverage,
+                f"whatif_by_{tier}": rule.coverage_by}
+    out["whatif_foundations"] = options.foundations_in_overall
+    return out
+
+
+def set_controls(options: Options) -> None:
+    """Every control to the scheme's value. Set, not removed: a browser sends back the state of
+    a widget whose key was only removed, so the last slider moved stayed where it was (and in
+    Streamlit 1.67, every one did); the experts' table, whose state cannot be set, is made anew."""
+    for key in [k for k in st.session_state if str(k).startswith("whatif_")]:
+        if key not in (BASE, "whatif_period") and key not in control_values(options):
             st.session_state.pop(key, None)
+    st.session_state.update(control_values(options))
+    st.session_state[EDITOR] = st.session_state.get(EDITOR, 0) + 1
 
 
 def reset() -> None:
-    clear_controls()
     st.session_state.pop(BASE, None)
+    set_controls(DEFAULT)
 
 
 def load() -> None:
@@ -69,8 +88,8 @@ def load() -> None:
     if not isinstance(loaded, Options):
         st.session_state["whatif_load_errors"] = i18n.t("problem.scheme_not_catalog", lang)
         return
-    clear_controls()
     st.session_state[BASE] = loaded
+    set_controls(loaded)
     st.session_state["whatif_loaded"] = session.t("whatif.loaded", name=markdown_literal(loaded.name),
                                                   hash=loaded.fingerprint)
 
@@ -89,10 +108,16 @@ STEPS = [round(0.1 * k, 1) for k in range(31)]  # weights 0–3 by 0,1
 SHARES = [round(0.05 * k, 2) for k in range(21)]  # coverage 0–1 by 0,05
 
 
+def initial(key: str, **value: object) -> dict[str, object]:
+    """A control's starting value, given only while the session has none for it (passing both
+    makes Streamlit warn on the page)."""
+    return {} if key in st.session_state else value
+
+
 def stepped(label: str, key: str, steps: list[float], value: float, decimals: int) -> float:
     """A value on a slider of steps, in the language's number format (1,5 in Vietnamese); a
     loaded value between the steps is offered as it is."""
-    return st.select_slider(label, sorted({*steps, value}), value=value, key=key,
+    return st.select_slider(label, sorted({*steps, value}), key=key, **initial(key, value=value),
                             format_func=lambda w, lang=lang: formatting.number(w, lang, decimals, fixed=True))
 
 
@@ -115,17 +140,18 @@ with st.expander(session.t("whatif.tiers"), icon=":material/account_tree:"):
         rule = start.rule(tier)
         with column:
             st.markdown(f"**{session.t(f'whatif.tier_{tier}')}**")
-            method = st.selectbox(session.t("whatif.method"), METHODS, index=METHODS.index(rule.method),
-                                  key=f"whatif_method_{tier}",
+            method = st.selectbox(session.t("whatif.method"), METHODS, key=f"whatif_method_{tier}",
+                                  **initial(f"whatif_method_{tier}", index=METHODS.index(rule.method)),
                                   format_func=lambda m, lang=lang: i18n.t(f"whatif.{m}", lang))
             coverage = stepped(session.t("whatif.coverage"), f"whatif_coverage_{tier}", SHARES,
                                rule.coverage, 2)
-            coverage_by = st.radio(session.t("whatif.coverage_by"), COVERAGE_BASES,
-                                   index=COVERAGE_BASES.index(rule.coverage_by), key=f"whatif_by_{tier}",
+            by = f"whatif_by_{tier}"
+            coverage_by = st.radio(session.t("whatif.coverage_by"), COVERAGE_BASES, key=by,
+                                   **initial(by, index=COVERAGE_BASES.index(rule.coverage_by)),
                                    format_func=lambda b, lang=lang: i18n.t(f"whatif.by_{b}", lang))
         rules[tier] = Rule(method, coverage, coverage_by)
-    foundations = st.checkbox(session.t("whatif.foundations"), value=start.foundations_in_overall,
-                              key="whatif_foundations")
+    foundations = st.checkbox(session.t("whatif.foundations"), key="whatif_foundations",
+                              **initial("whatif_foundations", value=start.foundations_in_overall))
 
 with st.expander(session.t("whatif.experts"), icon=":material/science:"):
     st.caption(session.t("whatif.experts_help"))
@@ -140,7 +166,8 @@ with st.expander(session.t("whatif.experts"), icon=":material/science:"):
                 for i in catalog.indicators],
     })
     edited = st.data_editor(
-        frame, key="whatif_indicators", hide_index=True, width="stretch", height=320,
+        frame, key=f"whatif_indicators_{st.session_state.get(EDITOR, 0)}", hide_index=True, width="stretch",
+        height=320,
         disabled=["code", "name", "domain", "weight"],
         column_config={
             "code": session.t("whatif.col_code"), "name": session.t("whatif.col_name"),

@@ -187,6 +187,30 @@ def test_the_briefing_pack_downloads_as_pptx_pdf_and_zip(page, app_url, app_db):
     assert names == ["dttm_briefing_2026_vi.pptx", "dttm_briefing_2026_vi.pdf"]
 
 
+def test_whatif_reset_puts_every_control_back(page, app_url):
+    """Reset removed the controls' keys; the browser sent the sliders' state back, so the ones
+    moved stayed where they were. Three sliders moved, then reset: all at 1,0 again."""
+    open_page(page, f"{app_url}/whatif")
+    sliders = page.locator("[data-testid=stSlider] input[type=range]")
+    moved = ("Công nghệ", "Y tế", "An ninh an toàn")
+    for label in moved:
+        page.locator(f"input[type=range][aria-label='{label}']").focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_selector(IDLE)
+        expect(page.locator(f"input[type=range][aria-label='{label}']")).to_have_attribute(
+            "aria-valuetext", "1,3")
+    page.get_by_role("button", name="Khôi phục phương án mặc định").click()
+    page.wait_for_selector(IDLE)
+    for label in moved:
+        expect(page.locator(f"input[type=range][aria-label='{label}']")).to_have_attribute(
+            "aria-valuetext", "1,0")
+    weights = [sliders.nth(k).get_attribute("aria-valuetext") for k in range(sliders.count())
+               if sliders.nth(k).get_attribute("aria-label") not in ("Độ bao phủ tối thiểu",)]
+    assert len(weights) == 11 and set(weights) == {"1,0"}
+    expect(page.get_by_text("Đang dùng phương án mặc định.")).to_be_visible()
+
+
 def test_the_official_report_downloads_as_word(page, app_url):
     from docx import Document
 
