@@ -226,3 +226,22 @@ def fill_disk(folder) -> None:
             except OSError as exc:
                 if exc.errno != errno.ENOSPC:
                     raise
+
+
+def word_boxes(pdf) -> list[tuple]:
+    """Every word of a PDF file with its page, box and the page's size, in points (poppler's
+    pdftotext -bbox): (word, page, x0, y0, x1, y1, page width, page height)."""
+    import re
+    import subprocess
+    from html import unescape
+
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    out = []
+    for number, page in enumerate(re.findall(r"<page (.*?)</page>", html, re.S), start=1):
+        width, height = (float(v) for v in re.search(r'width="([\d.]+)" height="([\d.]+)"', page).groups())
+        for box, word in re.findall(r"<word ([^>]*)>(.*?)</word>", page):
+            x0, y0, x1, y1 = (float(re.search(f'{k}="([\\d.-]+)"', box).group(1))
+                              for k in ("xMin", "yMin", "xMax", "yMax"))
+            out.append((unescape(word), number, x0, y0, x1, y1, width, height))
+    return out

@@ -136,6 +136,8 @@ table = indicator_table(*cached.version(), period, domain, driver, lang, ind)
 widgets.table(table, numbers={session.t("indicator.score"): 1,
                              session.t("indicator.gap_year", year=target_year(period)): 1,
                              session.t("indicator.gap_share"): 2},
-             percent=(session.t("indicator.weight"),))
+             percent=(session.t("indicator.weight"),),
+             help={session.t("indicator.value"): session.t("domain.value_help"),
+                   session.t("indicator.score"): session.t("domain.score_help")})
 st.caption(session.t("domain.reversed_note") + "  \n" + session.t("domain.capped_note"))
 widgets.downloads(table, f"indicators_{domain}_{period}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import io
 import zipfile
+from datetime import date
 
 import streamlit as st
 
@@ -21,17 +22,18 @@ st.title(session.t("export.title"))
 by_period = widgets.scores_or_stop()
 path, version = cached.version()
 period = session.period_picker(list(by_period), "export")
+today = date.today().isoformat()  # in every cache key: a pack or report is dated the day it is made
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def pack(path: str, version: str, period: str, lang: str) -> briefing.Pack:
+def pack(path: str, version: str, period: str, lang: str, day: str) -> briefing.Pack:
     """Built once per database version, period and language (rendering takes seconds)."""
-    return briefing.build(*slides(path, version, period, lang))
+    return briefing.build(*slides(path, version, period, lang, day))
 
 
-def pack_file(kind: str, path: str, version: str, period: str, lang: str) -> bytes:
+def pack_file(kind: str, path: str, version: str, period: str, lang: str, day: str) -> bytes:
     """Runs when a download is clicked, outside the script run."""
-    built = pack(path, version, period, lang)
+    built = pack(path, version, period, lang, day)
     if kind != "zip":
         return getattr(built, kind)
     stem = briefing.stem(period, lang)
@@ -43,13 +45,13 @@ def pack_file(kind: str, path: str, version: str, period: str, lang: str) -> byt
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def official_report(path: str, version: str, period: str, lang: str) -> bytes:
+def official_report(path: str, version: str, period: str, lang: str, day: str) -> bytes:
     """The Word report: built when its download is clicked, once per data version and language."""
-    return report.build(slides(path, version, period, lang)[0])
+    return report.build(slides(path, version, period, lang, day)[0])
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def slides(path: str, version: str, period: str, lang: str) -> tuple[briefing.Context, list]:
+def slides(path: str, version: str, period: str, lang: str, day: str) -> tuple[briefing.Context, list]:
     ctx = briefing.Context(cached.catalog(), cached.scores_by_period(path, version),
                            cached.submissions(path, version), period, lang,
                            cached.is_demo(path, version))
@@ -77,7 +79,8 @@ files = (("zip", "export.pack_zip", "application/zip", "zip"),
           "application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
          ("pdf", "export.pack_pdf", "application/pdf", "pdf"))
 for column, (kind, label, mime, ext) in zip(st.columns(3), files, strict=True):
-    column.download_button(session.t(label), functools.partial(pack_file, kind, path, version, period, lang),
+    made = functools.partial(pack_file, kind, path, version, period, lang, today)
+    column.download_button(session.t(label), made,
                            file_name=f"{stem}.{ext}", mime=mime, key=f"pack_{kind}", disabled=not ready,
                            on_click="ignore", icon=":material/download:", type="primary" if kind == "zip"
                            else "secondary")
@@ -87,7 +90,7 @@ for column, (kind, label, mime, ext) in zip(st.columns(3), files, strict=True):
 contents = widgets.opened(session.t("export.pack_contents"), "export_contents", ":material/slideshow:")
 if contents is not None:
     with contents:
-        _, deck = slides(path, version, period, lang)
+        _, deck = slides(path, version, period, lang, today)
         st.caption(session.t("export.pack_count", slides=len(deck),
                             figures=sum(s.has_figure for s in deck)))
         for number, s in enumerate(deck, start=1):
@@ -96,7 +99,7 @@ if contents is not None:
 single = widgets.opened(session.t("export.figures"), "export_figures", ":material/image:")
 if single is not None:
     with single:
-        _, deck = slides(path, version, period, lang)
+        _, deck = slides(path, version, period, lang, today)
         with_figure = [s for s in deck if s.has_figure]
         titles = {s.key: f"{n}. {s.title}" for n, s in enumerate(with_figure, start=1)}
         chosen = st.selectbox(session.t("export.figure_pick"), list(titles), format_func=titles.get,
@@ -116,7 +119,7 @@ except report.LetterheadError as exc:
     letterhead_error = exc.message(lang)
     st.error(letterhead_error, icon=":material/error:")
 st.download_button(session.t("export.report_docx"),
-                   functools.partial(official_report, path, version, period, lang),
+                   functools.partial(official_report, path, version, period, lang, today),
                    file_name=f"{report.file_stem(period, lang)}.docx", mime=report.DOCX_MIME,
                    key="report_docx", disabled=not ready or letterhead_error is not None,
                    on_click="ignore", icon=":material/description:", type="primary")

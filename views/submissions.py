@@ -71,13 +71,15 @@ view = pd.DataFrame({
     session.t("col.preparer"): status.preparer,
     session.t("col.n_values"): status.n_values,
     session.t("col.n_expected"): status.n_expected,
-    session.t("submissions.col_coverage"): status.coverage,
+    session.t("submissions.col_coverage"): (100 * status.coverage).round(),
     session.t("col.n_warnings"): status.n_warnings,
     session.t("col.file_name"): status.file_name,
 })
 st.dataframe(view, hide_index=True, width="stretch", height=35 * (len(view) + 1) + 3, column_config={
+    # a whole percent: no decimal mark, so the same in either language ("percent" follows the
+    # browser's locale, not the page's language)
     session.t("submissions.col_coverage"): st.column_config.ProgressColumn(
-        min_value=0.0, max_value=1.0, format="percent"),
+        min_value=0, max_value=100, format="%d%%"),
     session.t("col.received_at"): st.column_config.DatetimeColumn(format=formatting.table_datetime(lang)),
 })
 widgets.downloads(view, f"submissions_{period}")

@@ -55,6 +55,10 @@ def test_submissions_page_on_demo_data_vi(monkeypatch, demo_db):
     assert "Tất cả đơn vị đã nộp báo cáo kỳ 2026." in at.success[0].value
     status = at.dataframe[0].value
     assert len(status) == 11 and set(status["Tình trạng"]) == {"Đã nộp"}
+    # completeness as a whole percent, language-neutral (the "percent" format followed the
+    # browser's locale: 87.5% on an English browser in the Vietnamese UI)
+    assert status["Mức đầy đủ"].between(0, 100).all() and (status["Mức đầy đủ"] % 1 == 0).all()
+    assert json.loads(at.dataframe[0].proto.columns)["Mức đầy đủ"]["type_config"]["format"] == "%d%%"
     history = at.dataframe[-1].value
     assert {"Hiện hành", "Đã thay thế"} <= set(history["Trạng thái"])
     assert len(at.get("plotly_chart")) == 1
@@ -267,6 +271,9 @@ def test_the_indicator_table_writes_every_value_as_its_kind_calls_for(monkeypatc
         assert not texts_only.isna().any().any()
     assert not [c for c in cells if c in ("None", "nan", "NaN") or c.endswith(",00")]
     assert {"Có", "Không"} & set(cells) and any(c.startswith("Mức ") for c in cells)
+    config = json.loads(at.dataframe[-1].proto.columns)  # what a "–" means, on the header's hover
+    assert config["Giá trị"]["help"].startswith("– : chưa có số liệu kỳ này")
+    assert config["Điểm"]["help"].startswith("– : ")
 
 
 def test_whatif_weights_move_scores_and_reset_restores_them(monkeypatch, demo_db):

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from sca_metrics import settings
 from sca_metrics.outputs import briefing
 from sca_metrics.reference import formatting, i18n, vocabulary
+from tests.helpers import word_boxes
 
 
 def context(demo_data, period="2025", lang="vi", demo=True):
@@ -241,26 +242,6 @@ def test_every_slide_text_is_at_least_12_pt(rendered_pack):
     assert sizes and min(sizes) >= briefing.MIN_PT
 
 
-def word_boxes(pdf: bytes, tmp_path, name: str) -> list[tuple]:
-    """Every word of a PDF with its page, box and the page's size (poppler's pdftotext -bbox)."""
-    import re
-    import subprocess
-    from html import unescape
-
-    path = tmp_path / f"{name}.pdf"
-    path.write_bytes(pdf)
-    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
-    out = []
-    for number, page in enumerate(re.findall(r"<page (.*?)</page>", html, re.S), start=1):
-        width, height = (float(v) for v in re.search(r'width="([\d.]+)" height="([\d.]+)"', page).groups())
-        for box, word in re.findall(r"<word ([^>]*)>(.*?)</word>", page):
-            x0, y0, x1, y1 = (float(re.search(f'{k}="([\\d.-]+)"', box).group(1))
-                              for k in ("xMin", "yMin", "xMax", "yMax"))
-            out.append((unescape(word), number, x0, y0, x1, y1, width, height))
-    return out
-
-
 @pytest.mark.parametrize("made_by", ["pdf", "pptx via LibreOffice"])
 def test_every_word_lies_inside_the_page_above_its_bottom_margin(rendered_pack, tmp_path, made_by):
     """Slide 8's text used to need 509 pt in a 374 pt box: it ran off the slide in PowerPoint
@@ -276,7 +257,8 @@ def test_every_word_lies_inside_the_page_above_its_bottom_margin(rendered_pack, 
         subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path / "lo"),
                         str(source)], capture_output=True, check=True, timeout=180)
         pdf = (tmp_path / "lo" / "pack.pdf").read_bytes()
-    words = word_boxes(pdf, tmp_path, "words")
+    (tmp_path / "words.pdf").write_bytes(pdf)
+    words = word_boxes(tmp_path / "words.pdf")
     assert len({w[1] for w in words}) == len(rendered_pack.slides)
     margin = briefing.MARGIN * 72
     outside = [(w[0], w[1]) for w in words

@@ -148,12 +148,13 @@ def test_export_writes_the_pack_the_data_and_the_figures(tmp_path, demo_data):
     from pypdf import PdfReader
 
     db = demo_data[0]
-    out = run("export", "--db", db, "--out", tmp_path / "out", "--period", "2024", "--figures", "svg")
+    # (PNG: the pack's own images, written again; SVG and PDF are the renderer's tests)
+    out = run("export", "--db", db, "--out", tmp_path / "out", "--period", "2024", "--figures", "png")
     assert out.returncode == 0, out.stderr
     names = {p.name for p in (tmp_path / "out").iterdir()}
     assert {"dttm_briefing_2024_vi.pptx", "dttm_briefing_2024_vi.pdf", "dttm_data.xlsx",
             "dttm_scores.csv", "dttm_indicators.csv", "dttm_submissions.csv"} <= names
-    assert sum(n.endswith(".svg") for n in names) == 17
+    assert sum(n.endswith(".png") for n in names) == 17
     assert len(Presentation(tmp_path / "out" / "dttm_briefing_2024_vi.pptx").slides) == 20
     text = PdfReader(tmp_path / "out" / "dttm_briefing_2024_vi.pdf").pages[0].extract_text()
     assert "Báo cáo nhanh kỳ 2024" in text and "Dữ liệu minh hoạ" in text

@@ -19,6 +19,7 @@ from sca_metrics import settings
 from sca_metrics.outputs import briefing, report
 from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.units import default_units
+from tests.helpers import word_boxes
 
 NATIONAL = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -154,22 +155,6 @@ def test_every_picture_says_what_it_shows(rendered):
     alts = [shape._inline.docPr.get("descr") for shape in pictures]
     assert all(a and len(a) > 20 for a in alts)
     assert alts[0].startswith("Điểm theo lĩnh vực và động lực — kỳ 2025")
-
-
-def word_boxes(pdf) -> list[tuple]:
-    """(word, page, x0, y0, x1, y1, page width, page height) in points (poppler)."""
-    from html import unescape
-
-    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
-    out = []
-    for number, page in enumerate(re.findall(r"<page (.*?)</page>", html, re.S), start=1):
-        width, height = (float(v) for v in re.search(r'width="([\d.]+)" height="([\d.]+)"', page).groups())
-        for box, word in re.findall(r"<word ([^>]*)>(.*?)</word>", page):
-            x0, y0, x1, y1 = (float(re.search(f'{k}="([\\d.-]+)"', box).group(1))
-                              for k in ("xMin", "yMin", "xMax", "yMax"))
-            out.append((unescape(word), number, x0, y0, x1, y1, width, height))
-    return out
 
 
 def test_rendered_every_word_is_on_its_page_and_the_letterhead_lines_are_whole(rendered):
