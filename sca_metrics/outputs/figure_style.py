@@ -33,7 +33,7 @@ def contrast(a: str, b: str) -> float:
 def label_colour(background: str) -> str:
     """White or black, whichever reads better on `background` (white on the orange and green
     driver bars was 2.25:1 and 3.42:1; on the teal of level 3 neither white nor near-black
-    reaches 4.5:1, black does: 5.6:1). `background` is #rrggbb or plotly's rgb(r, g, b)."""
+    reaches 4.5:1, black does: 5.49:1). `background` is #rrggbb or plotly's rgb(r, g, b)."""
     if background.startswith("rgb"):
         r, g, b = (round(float(v)) for v in background[background.index("(") + 1:-1].split(",")[:3])
         background = f"#{r:02x}{g:02x}{b:02x}"

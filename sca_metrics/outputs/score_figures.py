@@ -324,7 +324,7 @@ def coverage(matrix: pd.DataFrame, labels: list[str], lang: str) -> go.Figure:
         text=text, hoverongaps=False, hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
         colorbar={"title": {"text": t("figure.completeness", lang)}, "ticksuffix": "%"}))
     # each share in white or black, whichever meets WCAG AA on its cell's blue (plotly's own
-    # choice of text colour on a heatmap does not)
+    # choice of text colour on a heatmap does not check the ratio)
     fig.update_layout(annotations=[
         {"x": periods[j], "y": labels[i], "text": text[i][j], "showarrow": False,
          "font": {"color": label_colour(sample_colorscale("Blues", [v / 100])[0])}}
