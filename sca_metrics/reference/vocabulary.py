@@ -97,6 +97,40 @@ PROGRESS_STATUSES: tuple[Term, ...] = (
 
 LEVEL_RANGE = (0, 4)
 
+# The roadmap (docs/roadmap.md). The foundations are built in layers, in the article's order —
+# the architecture framework, then the infrastructure (data centre, shared databases, big data),
+# then the operations centres —, before the smart domains that rest on them.
+LAYERS: tuple[Term, ...] = (
+    Term("architecture", "Khung kiến trúc", "Architecture framework", "#4D4D4D"),
+    Term("infrastructure", "Hạ tầng (trung tâm dữ liệu, CSDL dùng chung, dữ liệu lớn)",
+         "Infrastructure (data centre, shared databases, big data)", "#7F7F7F"),
+    Term("operations", "Trung tâm điều hành (IOC)", "Operations centres (IOC)", "#A6A6A6"),
+)
+# Where a task belongs: a foundations layer, then the eight smart domains, in the programme's order.
+AREAS: tuple[Term, ...] = LAYERS + tuple(t for t in DOMAINS if t.code != FOUNDATIONS)
+
+# The programme's phases: 2018–2025 with a vision to 2030.
+PHASES: tuple[Term, ...] = (
+    Term("2018-2020", "2018–2020", "2018–2020"),
+    Term("2021-2025", "2021–2025", "2021–2025"),
+    Term("2026-2030", "2026–2030", "2026–2030"),
+)
+PHASE_YEARS = {"2018-2020": (2018, 2020), "2021-2025": (2021, 2025), "2026-2030": (2026, 2030)}
+
+TASK_STATUSES: tuple[Term, ...] = (
+    Term("not_started", "Chưa triển khai", "Not started", "#BDBDBD"),
+    Term("in_progress", "Đang triển khai", "In progress", "#0072B2"),
+    Term("done", "Hoàn thành", "Done", "#009E73"),
+    Term("delayed", "Chậm tiến độ", "Delayed", "#D55E00"),
+)
+
+BUDGET_SOURCES: tuple[Term, ...] = (
+    Term("state", "Ngân sách nhà nước", "State budget"),
+    Term("oda", "Vốn ODA", "ODA"),
+    Term("private", "Xã hội hoá, tư nhân", "Socialisation / private"),
+    Term("other", "Nguồn khác", "Other"),
+)
+
 
 def quality_choices() -> tuple[str, ...]:
     """The drop-down texts of the quality flags, as templates show them."""
@@ -120,6 +154,11 @@ def domain_name(code: str, lang: str) -> str:
 
 
 DOMAIN_CODES = codes(DOMAINS)
+LAYER_CODES = codes(LAYERS)
+AREA_CODES = codes(AREAS)
+TASK_STATUS_CODES = codes(TASK_STATUSES)
+PHASE_CODES = codes(PHASES)
+BUDGET_SOURCE_CODES = codes(BUDGET_SOURCES)
 SMART_DOMAIN_CODES = tuple(c for c in DOMAIN_CODES if c != FOUNDATIONS)
 DRIVER_CODES = codes(DRIVERS)
 KIND_CODES = codes(KINDS)

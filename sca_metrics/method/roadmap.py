@@ -1,0 +1,172 @@
+"""The roadmap: the departments' tasks for the programme, in its order — the foundations' layers
+(architecture framework → infrastructure → operations centres), then the smart domains — and
+what is wrong with the plan. Pure: tasks and the catalog in; a timeline, budget totals and flags
+out (docs/roadmap.md).
+
+A flag says what is wrong and why, in both languages:
+- ``before_dependency`` — a task starts before a layer or task it depends on is done or
+  scheduled to be done (a layer is done when its tasks are; scheduled, in the year its last task
+  ends);
+- ``unmeasured`` — a task linked to no catalog indicator: its progress is not measured;
+- ``delayed`` — a task reported delayed, or past its end year and not done;
+- ``unplanned_target`` — a catalog indicator with a target that no task works towards;
+- ``project_unlinked`` — a department's sector project none of whose tasks is in a programme
+  area;
+- ``area_without_task`` — a smart domain or foundations layer with no task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sca_metrics.reference import vocabulary
+from sca_metrics.reference.catalog import Catalog
+from sca_metrics.reference.i18n import t
+
+FLAG_CODES = ("before_dependency", "unmeasured", "delayed", "unplanned_target", "project_unlinked",
+              "area_without_task")
+OUTSIDE = "outside"  # a task of a sector project in no programme area
+
+
+@dataclass(frozen=True)
+class Task:
+    """One task (nhiệm vụ) a department proposes. `area`: a foundations layer or a smart domain,
+    or OUTSIDE; `depends_on`: task codes or layer codes; `budget`: billion VND."""
+
+    code: str
+    name: str
+    area: str
+    phase: str
+    start_year: int
+    end_year: int
+    lead_department: str
+    partners: tuple[str, ...] = ()
+    sector_project: str | None = None
+    budget: float | None = None
+    budget_source: str | None = None
+    status: str = "not_started"
+    note: str | None = None
+    depends_on: tuple[str, ...] = ()
+    indicators: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Something wrong with the plan: about a task (`task`), or about the plan as a whole."""
+
+    code: str
+    task: str | None = None
+    params: dict[str, object] = field(default_factory=dict)
+
+    def message(self, lang: str, catalog: Catalog | None = None) -> str:
+        """The flag's reason, the names in the language (an indicator's name from the catalog)."""
+        params = dict(self.params)
+        if "area" in params:
+            params["area"] = area_name(str(params["area"]), lang)
+        if "dependency" in params and params["dependency"] in vocabulary.LAYER_CODES:
+            params["dependency"] = area_name(str(params["dependency"]), lang)
+        if "indicator" in params and catalog is not None:
+            code = str(params["indicator"])
+            params["indicator"] = f"{code} · {catalog.indicator(code).name(lang)}"
+        if self.code == "before_dependency" and params.get("ready") is None:
+            return t("roadmap.flag_before_unplanned", lang, **params)
+        if self.code == "delayed" and "end" in params:
+            return t("roadmap.flag_overdue", lang, **params)
+        return t(f"roadmap.flag_{self.code}", lang, **params)
+
+
+def area_name(code: str, lang: str) -> str:
+    if code == OUTSIDE:
+        return t("roadmap.outside", lang)
+    return vocabulary.term(vocabulary.AREAS, code).name(lang)
+
+
+# ---- the plan's order ----
+
+def area_rank(area: str) -> int:
+    """The programme's order: the layers, then the domains, then what lies outside it."""
+    codes = vocabulary.AREA_CODES
+    return codes.index(area) if area in codes else len(codes)
+
+
+def timeline(tasks: Iterable[Task]) -> list[Task]:
+    """Tasks in the order the roadmap shows them: by area in the programme's order, then by
+    start and end year, then by code."""
+    return sorted(tasks, key=lambda k: (area_rank(k.area), k.start_year, k.end_year, k.code))
+
+
+def layer_ready(tasks: Sequence[Task], layer: str) -> tuple[bool, int | None]:
+    """(done, the year it is done or scheduled to be): done when every task of the layer is;
+    scheduled in the year its last task ends; (False, None) when no task builds it."""
+    mine = [k for k in tasks if k.area == layer]
+    if not mine:
+        return False, None
+    return all(k.status == "done" for k in mine), max(k.end_year for k in mine)
+
+
+def _ready(tasks: Sequence[Task], by_code: dict[str, Task], dependency: str) -> tuple[bool, int | None]:
+    if dependency in vocabulary.LAYER_CODES:
+        return layer_ready(tasks, dependency)
+    task = by_code.get(dependency)
+    if task is None:
+        return False, None
+    return task.status == "done", task.end_year
+
+
+# ---- flags ----
+
+def flags(tasks: Sequence[Task], catalog: Catalog, as_of: int) -> list[Flag]:
+    """Every flag of the plan in period `as_of` (a calendar year): the tasks' in timeline order,
+    then the plan's."""
+    by_code = {k.code: k for k in tasks}
+    out: list[Flag] = []
+    for task in timeline(tasks):
+        for dependency in task.depends_on:
+            done, year = _ready(tasks, by_code, dependency)
+            if not done and (year is None or task.start_year <= year):
+                out.append(Flag("before_dependency", task.code, {
+                    "task": task.code, "start": task.start_year, "dependency": dependency, "ready": year}))
+        if not task.indicators and task.area != OUTSIDE:
+            out.append(Flag("unmeasured", task.code, {"task": task.code}))
+        if task.status == "delayed":
+            out.append(Flag("delayed", task.code, {"task": task.code, "note": task.note or "–"}))
+        elif task.status != "done" and task.end_year < as_of:  # past its end, not done
+            out.append(Flag("delayed", task.code, {"task": task.code, "end": task.end_year}))
+    linked = {code for k in tasks if k.area != OUTSIDE for code in k.indicators}
+    for ind in catalog.indicators:
+        if (ind.target_2025 is not None or ind.target_2030 is not None) and ind.code not in linked:
+            out.append(Flag("unplanned_target", None, {"indicator": ind.code}))
+    projects: dict[tuple[str, str], list[Task]] = {}
+    for task in tasks:
+        if task.sector_project:
+            projects.setdefault((task.lead_department, task.sector_project), []).append(task)
+    for (department, project), mine in projects.items():
+        if all(k.area == OUTSIDE for k in mine):
+            out.append(Flag("project_unlinked", None, {"department": department, "project": project}))
+    planned = {k.area for k in tasks}
+    for area in vocabulary.AREA_CODES:
+        if area not in planned:
+            out.append(Flag("area_without_task", None, {"area": area}))
+    return out
+
+
+# ---- totals ----
+
+def budget(tasks: Iterable[Task], by: Sequence[str] = ("area", "phase", "budget_source")) -> pd.DataFrame:
+    """Budget totals (billion VND) by the given fields, in the programme's order; tasks without
+    a budget count in `n_unbudgeted`."""
+    rows = [{"area": k.area, "phase": k.phase, "budget_source": k.budget_source or "other",
+             "lead_department": k.lead_department, "budget": k.budget} for k in tasks]
+    frame = pd.DataFrame(rows, columns=["area", "phase", "budget_source", "lead_department", "budget"])
+    grouped = frame.groupby(list(by), sort=False, dropna=False).agg(
+        budget=("budget", lambda b: float(b.dropna().sum())),
+        n_tasks=("budget", "size"), n_unbudgeted=("budget", lambda b: int(b.isna().sum())))
+    out = grouped.reset_index()
+    if "area" in by:
+        rest = [b for b in by if b != "area"]
+        out = out.assign(_rank=out.area.map(area_rank)).sort_values(["_rank", *rest]).drop(columns="_rank")
+    return out.reset_index(drop=True)
+
