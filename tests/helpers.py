@@ -69,6 +69,19 @@ def full_values(catalog: Catalog, dept: str) -> dict[str, object]:
     return out
 
 
+def fill_plan(wb: Workbook, tasks: list[dict[str, object]] = (), comments: list[dict[str, object]] = ()
+              ) -> Workbook:
+    """Write task and comment rows (column key → cell value) under the plan sheets' headers."""
+    for label, columns, rows in ((layout.SHEET_TASKS, layout.TASK_COLUMNS, tasks),
+                                 (layout.SHEET_COMMENTS, layout.COMMENT_COLUMNS, comments)):
+        ws = wb[label.vi]
+        cols = {c.key: i for i, c in enumerate(columns, start=1)}
+        for r, row in enumerate(rows, start=layout.PLAN_HEADER_ROW + 1):
+            for key, value in row.items():
+                ws.cell(r, cols[key], value)
+    return wb
+
+
 def valid_return(catalog: Catalog, dept: str = "SYT", period: str = "2024") -> bytes:
     return to_bytes(fill(template(catalog, dept, period), full_values(catalog, dept)))
 

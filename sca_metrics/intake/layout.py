@@ -75,3 +75,42 @@ UNIT_LEAD_COLUMNS = (COL_UNIT_CODE, COL_UNIT_NAME, COL_POPULATION)
 UNIT_TAIL_COLUMNS = (COL_QUALITY, COL_EVIDENCE, COL_NOTE)
 UNITS_NAMES_ROW = 3
 UNITS_HEADER_ROW = 4
+
+# The plan: the department's tasks (nhiệm vụ) for the programme and its comments on the draft
+# (docs/roadmap.md). Both sheets are optional; a header row, then one task or comment a row.
+SHEET_TASKS = Label("tasks", "Nhiệm vụ", "Tasks", required=False)
+SHEET_COMMENTS = Label("comments", "Ý kiến góp ý", "Comments", required=False)
+SHEET_CHOICES = Label("choices", "Danh sách chọn", "Choices", required=False)  # hidden: drop-downs
+
+TASK_CODE = Label("code", "Mã nhiệm vụ", "Task code")
+TASK_NAME = Label("name", "Tên nhiệm vụ", "Task")
+TASK_AREA = Label("area", "Lĩnh vực, lớp nền tảng", "Domain or foundations layer")
+TASK_PHASE = Label("phase", "Giai đoạn", "Phase")
+TASK_START = Label("start_year", "Năm bắt đầu", "Start year")
+TASK_END = Label("end_year", "Năm kết thúc", "End year")
+TASK_PARTNERS = Label("partners", "Đơn vị phối hợp (mã; mã)", "Cooperating departments (code; code)",
+                      required=False)
+TASK_PROJECT = Label("sector_project", "Đề án, dự án của ngành", "Sector project", required=False)
+TASK_DECISION = Label("decision", "Số quyết định phê duyệt", "Approving decision", required=False)
+TASK_BUDGET = Label("budget", "Kinh phí dự kiến (tỷ đồng)", "Estimated budget (billion VND)",
+                    required=False)
+TASK_SOURCE = Label("budget_source", "Nguồn vốn", "Budget source", required=False)
+TASK_STATUS = Label("status", "Tình trạng", "Status")
+TASK_NOTE = Label("note", "Ghi chú tình trạng", "Status note", required=False)
+TASK_DEPENDS = Label("depends_on", "Phụ thuộc (mã nhiệm vụ hoặc lớp nền tảng; …)",
+                     "Depends on (task codes or foundations layers; …)", required=False)
+TASK_INDICATORS = Label("indicators", "Chỉ số đo lường (mã; mã)", "Measured by (indicator codes; …)",
+                        required=False)
+TASK_COLUMNS = (TASK_CODE, TASK_NAME, TASK_AREA, TASK_PHASE, TASK_START, TASK_END, TASK_PARTNERS,
+                TASK_PROJECT, TASK_DECISION, TASK_BUDGET, TASK_SOURCE, TASK_STATUS, TASK_NOTE,
+                TASK_DEPENDS, TASK_INDICATORS)
+
+COMMENT_SECTION = Label("section", "Phần, lĩnh vực của dự thảo", "Section or domain of the draft")
+COMMENT_TEXT = Label("comment", "Ý kiến", "Comment")
+COMMENT_PROPOSAL = Label("proposal", "Đề xuất", "Proposal", required=False)
+COMMENT_COLUMNS = (COMMENT_SECTION, COMMENT_TEXT, COMMENT_PROPOSAL)
+
+PLAN_HEADER_ROW = 3  # a title, a hint, then the header (1-based, as Excel shows it)
+TASK_ROWS = 40  # empty rows ready to fill
+COMMENT_ROWS = 30
+LIST_SEPARATOR = ";"

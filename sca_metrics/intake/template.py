@@ -57,6 +57,10 @@ def build_template(catalog: Catalog, department: str, period: str,
     if pilot:
         wards = (units or default_units()).pilot_units(period)
         _units(wb.create_sheet(layout.SHEET_UNITS.vi), pilot, wards, dept.name_vi, period)
+    tasks, comments = wb.create_sheet(layout.SHEET_TASKS.vi), wb.create_sheet(layout.SHEET_COMMENTS.vi)
+    lists = _choices(wb.create_sheet(layout.SHEET_CHOICES.vi))  # last, hidden
+    _tasks(tasks, dept.code, dept.name_vi, lists)
+    _comments(comments, dept.name_vi)
     wb.active = 2
     wb.properties.title = f"ĐTTM {dept.code} {period}"
     wb.properties.creator = "sca_metrics"
@@ -237,6 +241,101 @@ def _units(ws, indicators: tuple[Indicator, ...], wards: list[Unit], dept_name: 
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     _print_setup(ws, f"{layout.UNITS_NAMES_ROW}:{layout.UNITS_HEADER_ROW}")
+
+
+# The drop-down lists of the task sheet, too long for an inline list (Excel allows 255
+# characters), on a hidden sheet: one column per list, "Vietnamese name (code)".
+CHOICE_LISTS = (("area", vocabulary.AREA_CHOICES), ("phase", vocabulary.PHASES),
+                ("status", vocabulary.TASK_STATUSES), ("budget_source", vocabulary.BUDGET_SOURCES))
+WIDTHS |= {"start_year": 11, "end_year": 11, "partners": 22, "sector_project": 30, "decision": 20,
+           "budget": 16, "budget_source": 24, "status": 22, "depends_on": 26, "indicators": 24,
+           "area": 30, "phase": 14, "section": 30, "comment": 60, "proposal": 50}
+
+
+def _choices(ws) -> dict[str, str]:
+    """The hidden sheet of the task sheet's lists; key → its range, for a list validation."""
+    ranges = {}
+    for col, (key, terms) in enumerate(CHOICE_LISTS, start=1):
+        for r, term in enumerate(terms, start=1):
+            ws.cell(r, col, f"{term.vi} ({term.code})")
+        letter = get_column_letter(col)
+        ranges[key] = f"'{ws.title}'!${letter}$1:${letter}${len(terms)}"
+    ws.sheet_state = "hidden"
+    ws.protection.sheet = True
+    return ranges
+
+
+def _plan_sheet(ws, columns: tuple[layout.Label, ...], title: str, hint_key: str,
+                rows: int) -> dict[str, int]:
+    """A title, a hint in both languages, the header, and `rows` empty rows to fill."""
+    cols = {c.key: i for i, c in enumerate(columns, start=1)}
+    last = get_column_letter(len(cols))
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = t(hint_key, "vi") + "\n" + t(hint_key, "en")
+    ws["A2"].font = Font(italic=True, color="595959")
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[2].height = 60
+    ws.merge_cells(f"A1:{last}1")
+    ws.merge_cells(f"A2:{last}2")
+    for col in columns:
+        _header(ws, layout.PLAN_HEADER_ROW, cols[col.key], col.text, WIDTHS[col.key])
+    ws.row_dimensions[layout.PLAN_HEADER_ROW].height = 45
+    for r in range(layout.PLAN_HEADER_ROW + 1, layout.PLAN_HEADER_ROW + 1 + rows):
+        for c in cols.values():
+            cell = ws.cell(r, c)
+            cell.fill, cell.border = INPUT_FILL, BORDER
+            cell.protection = Protection(locked=False)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = ws.cell(layout.PLAN_HEADER_ROW + 1, 3)
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    _print_setup(ws, f"{layout.PLAN_HEADER_ROW}:{layout.PLAN_HEADER_ROW}")
+    return cols
+
+
+def _tasks(ws, code: str, dept_name: str, lists: dict[str, str]) -> None:
+    """The tasks sheet: one task a row; the choices from drop-downs, the years whole numbers."""
+    rows = layout.TASK_ROWS
+    cols = _plan_sheet(ws, layout.TASK_COLUMNS, f"Nhiệm vụ thực hiện Đề án — {dept_name} / Tasks",
+                       "template.tasks_hint", rows)
+    first, last = layout.PLAN_HEADER_ROW + 1, layout.PLAN_HEADER_ROW + rows
+    for key, formula in lists.items():
+        dv = DataValidation(type="list", formula1=formula, allow_blank=True)
+        dv.error = "Chọn một giá trị trong danh sách / Choose a value from the list"
+        dv.errorTitle = "Giá trị không hợp lệ / Invalid value"
+        dv.showErrorMessage = True
+        ws.add_data_validation(dv)
+        letter = get_column_letter(cols[key])
+        dv.add(f"{letter}{first}:{letter}{last}")
+    years = DataValidation(type="whole", operator="between", formula1=str(vocabulary.PERIOD_FIRST),
+                           formula2=str(vocabulary.PERIOD_LAST), allow_blank=True)
+    years.error = f"Một năm từ {vocabulary.PERIOD_FIRST} đến {vocabulary.PERIOD_LAST} / A year"
+    years.showErrorMessage = True
+    ws.add_data_validation(years)
+    budget = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+    budget.error = "Nhập số tỷ đồng / Enter billions of đồng"
+    budget.showErrorMessage = True
+    ws.add_data_validation(budget)
+    for key, dv in (("start_year", years), ("end_year", years), ("budget", budget)):
+        letter = get_column_letter(cols[key])
+        dv.add(f"{letter}{first}:{letter}{last}")
+    code_cell = get_column_letter(cols["code"])
+    prompt = DataValidation(type="custom", formula1=f'LEFT({code_cell}{first},{len(code) + 1})="{code}-"',
+                            allow_blank=True)
+    prompt.promptTitle = "Mã nhiệm vụ / Task code"
+    prompt.prompt = f"{code}-01, {code}-02, …"
+    prompt.showInputMessage = True
+    prompt.error = f"Mã bắt đầu bằng {code}- / The code starts with {code}-"
+    prompt.showErrorMessage = True
+    ws.add_data_validation(prompt)
+    prompt.add(f"{code_cell}{first}:{code_cell}{last}")
+
+
+def _comments(ws, dept_name: str) -> None:
+    _plan_sheet(ws, layout.COMMENT_COLUMNS, f"Ý kiến góp ý dự thảo Đề án — {dept_name} / Comments",
+                "template.comments_hint", layout.COMMENT_ROWS)
 
 
 def _fit_height(ws, row: int, texts: list[tuple[str, float]], line: float = 15.0) -> None:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
-from sca_metrics.intake import layout, values
+from sca_metrics.intake import layout, plan, values
 from sca_metrics.intake.reader import RawWorkbook, Sheet, cell_ref
+from sca_metrics.intake.rows import HEADER_SEARCH_ROWS, Cells, find_header
 from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.catalog import Catalog, Indicator
 from sca_metrics.reference.problems import ERROR, WARNING, Problem, errors
 from sca_metrics.reference.textnorm import nfc
 from sca_metrics.reference.units import Unit, Units, default_units, reference_date
 from sca_metrics.store.records import CheckedReturn, Record, UnitRecord
-
-HEADER_SEARCH_ROWS = 30
 
 
 def check_workbook(
@@ -22,14 +22,17 @@ def check_workbook(
     expected_department: str | None = None,
     expected_period: str | None = None,
     units: Units | None = None,
+    known_tasks: Collection[str] = (),
 ) -> CheckedReturn:
     """Every problem of a workbook. A department reports its provincial indicators on the
     indicators sheet and its pilot indicators on the ward sheet; the sheets it needs are
-    required, a ward sheet is checked whenever present."""
+    required, a ward sheet is checked whenever present, and so are the plan's sheets (tasks,
+    comments; `known_tasks`: the other departments' current task codes)."""
     out = CheckedReturn(None, None)
     refused: set[layout.Label] = set()
-    info, sheet, wards = (_role_sheet(book, label, out, refused) for label in
-                          (layout.SHEET_INFO, layout.SHEET_INDICATORS, layout.SHEET_UNITS))
+    info, sheet, wards, tasks, comments = (_role_sheet(book, label, out, refused) for label in (
+        layout.SHEET_INFO, layout.SHEET_INDICATORS, layout.SHEET_UNITS, layout.SHEET_TASKS,
+        layout.SHEET_COMMENTS))
     if info is None and layout.SHEET_INFO not in refused:
         out.problems.append(Problem("sheet_missing", params={"expected": layout.SHEET_INFO.text}))
     elif info is not None:
@@ -47,6 +50,10 @@ def check_workbook(
     if wards is not None:
         period = out.period or (str(expected_period) if expected_period else None)
         _check_units(wards, catalog, department, period, units or default_units(), out)
+    if tasks is not None:
+        plan.check_tasks(tasks, catalog, department, known_tasks, out)
+    if comments is not None:
+        plan.check_comments(comments, out)
     filled = sheet if sheet is not None else wards
     if not errors(out.problems) and out.n_values == 0 and filled is not None:
         out.problems.append(Problem("no_values", sheet=filled.name))
@@ -127,15 +134,7 @@ def _info_fields(info: Sheet) -> dict[str, tuple[tuple[int, int], object]]:
 
 
 def _find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
-    for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        cols: dict[str, int] = {}
-        for c, cell in enumerate(row):
-            for label in layout.INDICATOR_COLUMNS:
-                if label.key not in cols and label.matches(cell):
-                    cols[label.key] = c
-        if "code" in cols and "value" in cols:
-            return r, cols
-    return None
+    return find_header(sheet, layout.INDICATOR_COLUMNS, ("code", "value"))
 
 
 def _check_indicators(sheet: Sheet, catalog: Catalog, department: str | None,
@@ -160,34 +159,14 @@ def _check_indicators(sheet: Sheet, catalog: Catalog, department: str | None,
     out.n_expected += len(expected)
     seen: dict[str, str] = {}
     for r in range(head_row + 1, len(sheet.rows)):
-        _check_row(_Cells(sheet, r, cols, out.problems), catalog, department, seen, out)
+        _check_row(Cells(sheet, r, cols, out.problems), catalog, department, seen, out)
     for ind in expected:
         if ind.code not in seen:
             out.problems.append(Problem("indicator_missing_row", WARNING, sheet=sheet.name,
                                         params={"indicator": ind.code}))
 
 
-class _Cells:
-    """One data row of the indicators sheet: cells by column key, and located problems."""
-
-    def __init__(self, sheet: Sheet, r: int, cols: dict[str, int], problems: list[Problem]):
-        self.sheet, self.r, self.cols, self.problems = sheet, r, cols, problems
-
-    def get(self, key: str) -> object:
-        return self.sheet.value(self.r, self.cols[key]) if key in self.cols else ""
-
-    def at(self, key: str) -> str:
-        return cell_ref(self.r, self.cols[key])
-
-    def percent_styled(self, key: str) -> bool:
-        return (self.r, self.cols[key]) in self.sheet.percent_cells
-
-    def problem(self, code: str, key: str, severity: str = ERROR, **params: object) -> None:
-        self.problems.append(Problem(code, severity, sheet=self.sheet.name, cell=self.at(key),
-                                     value=values.raw_text(self.get(key)), params=params))
-
-
-def _check_row(row: _Cells, catalog: Catalog, department: str | None, seen: dict[str, str],
+def _check_row(row: Cells, catalog: Catalog, department: str | None, seen: dict[str, str],
                out: CheckedReturn) -> None:
     raw_code = row.get("code")
     fill = {k: row.get(k) for k in ("value", "quality", "evidence", "note")}
@@ -309,7 +288,7 @@ def _check_units(sheet: Sheet, catalog: Catalog, department: str | None, period:
     out.n_expected += len(expected_inds) * len(valid)
     seen: dict[str, str] = {}
     for r in range(head_row + 1, len(sheet.rows)):
-        row = _Cells(sheet, r, cols, out.problems)
+        row = Cells(sheet, r, cols, out.problems)
         unit = _row_unit(row, units, period, seen)
         if unit is not None:
             _check_unit_row(row, unit, indicators, out)
@@ -345,7 +324,7 @@ def _unit_indicators(sheet: Sheet, head_row: int, cols: dict[str, int], catalog:
     return found
 
 
-def _row_unit(row: _Cells, units: Units, period: str, seen: dict[str, str]) -> Unit | None:
+def _row_unit(row: Cells, units: Units, period: str, seen: dict[str, str]) -> Unit | None:
     """The ward or commune a row reports for, valid in the period; None (with the reason as
     a located problem) otherwise, or for an empty row."""
     key = "unit_code" if not values.is_blank(row.get("unit_code")) else "unit_name"
@@ -371,7 +350,7 @@ def _row_unit(row: _Cells, units: Units, period: str, seen: dict[str, str]) -> U
     return unit
 
 
-def _unit_problem(row: _Cells, key: str, elsewhere: Unit | None, units: Units, period: str) -> None:
+def _unit_problem(row: Cells, key: str, elsewhere: Unit | None, units: Units, period: str) -> None:
     day = reference_date(period)
     valid = ", ".join(u.name_vi for u in units.pilot_units(period))
     if elsewhere is None:
@@ -388,7 +367,7 @@ def _unit_problem(row: _Cells, key: str, elsewhere: Unit | None, units: Units, p
                     former=former or valid)
 
 
-def _check_unit_row(row: _Cells, unit: Unit, indicators: dict[str, Indicator],
+def _check_unit_row(row: Cells, unit: Unit, indicators: dict[str, Indicator],
                     out: CheckedReturn) -> None:
     quality, q_problem = values.parse_quality(row.get("quality"))
     if q_problem:

@@ -122,6 +122,29 @@ def parse_quality(raw: object) -> tuple[str | None, str | None]:
     return None, "quality_unknown"
 
 
+def parse_term(raw: object, terms: tuple[vocabulary.Term, ...]) -> tuple[str | None, bool]:
+    """(code, found) of a choice typed as its code, its Vietnamese or English name, or the
+    drop-down text "name (code)"; (None, True) when blank, (None, False) when no term matches."""
+    key = loose_key(raw)
+    if not key:
+        return None, True
+    for term in terms:
+        names = {loose_key(n) for n in (term.code, term.vi, term.en, f"{term.vi} ({term.code})",
+                                         f"{term.vi} ({term.en})")}
+        if key in names:
+            return term.code, True
+    return None, False
+
+
+def parse_list(raw: object) -> list[str]:
+    """The items of a cell listing codes: separated by ";" (or "," or a line break), trimmed,
+    empty items dropped."""
+    text = raw_text(raw)
+    for sep in (",", "\n"):
+        text = text.replace(sep, ";")
+    return [item.strip() for item in text.split(";") if item.strip()]
+
+
 def parse_date(raw: object) -> tuple[date | None, str | None]:
     if isinstance(raw, datetime):
         return raw.date(), None

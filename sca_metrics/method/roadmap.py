@@ -28,7 +28,7 @@ from sca_metrics.reference.i18n import t
 
 FLAG_CODES = ("before_dependency", "unmeasured", "delayed", "unplanned_target", "project_unlinked",
               "area_without_task")
-OUTSIDE = "outside"  # a task of a sector project in no programme area
+OUTSIDE = vocabulary.OUTSIDE.code  # a task of a sector project in no programme area
 
 
 @dataclass(frozen=True)
@@ -79,9 +79,7 @@ class Flag:
 
 
 def area_name(code: str, lang: str) -> str:
-    if code == OUTSIDE:
-        return t("roadmap.outside", lang)
-    return vocabulary.term(vocabulary.AREAS, code).name(lang)
+    return vocabulary.term(vocabulary.AREA_CHOICES, code).name(lang)
 
 
 # ---- the plan's order ----

@@ -106,8 +106,11 @@ LAYERS: tuple[Term, ...] = (
          "Infrastructure (data centre, shared databases, big data)", "#7F7F7F"),
     Term("operations", "Trung tâm điều hành (IOC)", "Operations centres (IOC)", "#A6A6A6"),
 )
-# Where a task belongs: a foundations layer, then the eight smart domains, in the programme's order.
+# Where a task belongs: a foundations layer, then the eight smart domains, in the programme's order;
+# or outside the programme (a task of a department's own sector project that no area takes).
 AREAS: tuple[Term, ...] = LAYERS + tuple(t for t in DOMAINS if t.code != FOUNDATIONS)
+OUTSIDE = Term("outside", "Ngoài Đề án", "Outside the programme", "#BDBDBD")
+AREA_CHOICES: tuple[Term, ...] = AREAS + (OUTSIDE,)
 
 # The programme's phases: 2018–2025 with a vision to 2030.
 PHASES: tuple[Term, ...] = (

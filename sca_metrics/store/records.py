@@ -33,6 +33,38 @@ class UnitRecord:
     cell: str
 
 
+@dataclass(frozen=True)
+class TaskRecord:
+    """One task of the department's plan (the tasks sheet), as validated (docs/roadmap.md)."""
+
+    code: str
+    name: str
+    area: str  # a foundations layer, a smart domain, or "outside"
+    phase: str
+    start_year: int
+    end_year: int
+    partners: tuple[str, ...]
+    sector_project: str
+    decision: str
+    budget: float | None  # billion VND
+    budget_source: str | None
+    status: str
+    note: str
+    depends_on: tuple[str, ...]
+    indicators: tuple[str, ...]
+    row: int  # the row in the sheet, 1-based
+
+
+@dataclass(frozen=True)
+class CommentRecord:
+    """One comment of the department on the programme's draft (the comments sheet)."""
+
+    section: str
+    comment: str
+    proposal: str
+    row: int
+
+
 @dataclass
 class CheckedReturn:
     department: str | None
@@ -41,6 +73,8 @@ class CheckedReturn:
     prepared_on: date | None = None
     records: list[Record] = field(default_factory=list)
     unit_records: list[UnitRecord] = field(default_factory=list)
+    tasks: list[TaskRecord] = field(default_factory=list)
+    comments: list[CommentRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     n_expected: int = 0
 

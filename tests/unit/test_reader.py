@@ -29,7 +29,8 @@ def codes(data, catalog):
 def test_valid_workbook_reads(catalog):
     book, problems = read_workbook(valid_return(catalog))
     assert problems == []
-    assert [s.name for s in book.sheets] == ["Hướng dẫn", "Thông tin", "Chỉ số"]
+    assert [s.name for s in book.sheets] == ["Hướng dẫn", "Thông tin", "Chỉ số", "Nhiệm vụ", "Ý kiến góp ý",
+                                            "Danh sách chọn"]
 
 
 def test_not_an_xlsx(catalog):

@@ -7,7 +7,8 @@ from sca_metrics.intake.template import write_template
 def test_template_has_bilingual_sheets_and_one_row_per_indicator(catalog, tmp_path):
     path = write_template(catalog, "SGTVT", "2025", tmp_path / "t.xlsx")
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Hướng dẫn", "Thông tin", "Chỉ số"]
+    assert wb.sheetnames == ["Hướng dẫn", "Thông tin", "Chỉ số", "Nhiệm vụ", "Ý kiến góp ý", "Danh sách chọn"]
+    assert wb["Danh sách chọn"].sheet_state == "hidden"  # the task sheet's drop-down lists
     guide = wb["Hướng dẫn"]
     assert "Thông tin" in guide["A2"].value and "Information" in guide["B2"].value
     ws = wb["Chỉ số"]
