@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,12 +41,13 @@ def sha256(data: bytes) -> str:
 
 
 def check_bytes(data: bytes, catalog: Catalog, expected_department: str | None = None,
-                expected_period: str | None = None) -> CheckedReturn:
-    """Everything that can be said about a file without touching the database."""
+                expected_period: str | None = None, known_tasks: Collection[str] = ()) -> CheckedReturn:
+    """Everything that can be said about a file without touching the database (`known_tasks`:
+    the current task codes, which the file's tasks may depend on)."""
     book, problems = read_workbook(data, Limits.for_catalog(len(catalog.indicators)))
     if book is None:
         return CheckedReturn(None, None, problems=problems)
-    return check_workbook(book, catalog, expected_department, expected_period)
+    return check_workbook(book, catalog, expected_department, expected_period, known_tasks=known_tasks)
 
 
 def ingest_bytes(
@@ -83,7 +85,7 @@ def ingest_bytes(
 def _check_and_save(con: duckdb.DuckDBPyConnection, data: bytes, digest: str, file_name: str,
                     catalog: Catalog, actor: Actor, expected_department: str | None,
                     expected_period: str | None, is_demo: bool) -> IngestResult:
-    checked = check_bytes(data, catalog, expected_department, expected_period)
+    checked = check_bytes(data, catalog, expected_department, expected_period, queries.task_codes(con))
     if checked.department is not None and not actor.can_upload(checked.department):
         checked.problems.insert(0, Problem("upload_department", params={
             "who": actor.email, "department": checked.department}))

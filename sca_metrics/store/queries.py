@@ -80,6 +80,14 @@ def save_return(
             _insert_columns(con, _INSERT_UNIT_OBSERVATIONS, sid, [
                 [r.indicator, r.unit, r.value, r.raw, r.quality, r.evidence, r.note, r.cell]
                 for r in checked.unit_records])
+        if checked.tasks:
+            _insert_columns(con, _INSERT_TASKS, sid, [
+                [k.code, k.name, k.area, k.phase, k.start_year, k.end_year, list(k.partners),
+                 k.sector_project, k.decision, k.budget, k.budget_source, k.status, k.note,
+                 list(k.depends_on), list(k.indicators), k.row] for k in checked.tasks])
+        if checked.comments:
+            _insert_columns(con, _INSERT_COMMENTS, sid, [
+                [m.row, m.section, m.comment, m.proposal] for m in checked.comments])
         if checked.problems:
             _insert_columns(con, _INSERT_PROBLEMS, sid, [
                 [p.severity, p.code, p.sheet, p.cell, p.value, p.message("vi"), p.message("en")]
@@ -98,6 +106,15 @@ _INSERT_OBSERVATIONS = """
     INSERT INTO observations
     SELECT ?, unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), unnest(?::VARCHAR[]),
            unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])"""
+_INSERT_TASKS = """
+    INSERT INTO tasks
+    SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
+           unnest(?::INTEGER[]), unnest(?::INTEGER[]), unnest(?::VARCHAR[][]), unnest(?::VARCHAR[]),
+           unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
+           unnest(?::VARCHAR[]), unnest(?::VARCHAR[][]), unnest(?::VARCHAR[][]), unnest(?::INTEGER[])"""
+_INSERT_COMMENTS = """
+    INSERT INTO comments
+    SELECT ?, unnest(?::INTEGER[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])"""
 _INSERT_UNIT_OBSERVATIONS = """
     INSERT INTO unit_observations
     SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), unnest(?::VARCHAR[]),
@@ -178,6 +195,66 @@ def current_unit_observations(con: duckdb.DuckDBPyConnection,
                   evidence, note, cell
            FROM current_unit_observations WHERE (? IS NULL OR period = ?)
            ORDER BY period, indicator, unit""", [period, period]).df()
+
+
+# The plan as of a period: for each department, the tasks (or comments) of its current return
+# of the latest period, up to that one, whose return has any (the QUALIFY clause below).
+def plan_tasks(con: duckdb.DuckDBPyConnection, period: str | None = None) -> pd.DataFrame:
+    """Every department's current tasks as of `period` (docs/roadmap.md), by department and code."""
+    return con.execute(
+        """SELECT department, period, submission_id, code, name, area, phase, start_year, end_year,
+                  partners, sector_project, decision, budget, budget_source, status, note,
+                  depends_on, indicators, sheet_row
+           FROM current_tasks WHERE (? IS NULL OR CAST(period AS INTEGER) <= CAST(? AS INTEGER))
+           QUALIFY dense_rank() OVER (PARTITION BY department ORDER BY CAST(period AS INTEGER) DESC) = 1
+           ORDER BY department, code""",
+        [period, period]).df()
+
+
+def task_codes(con: duckdb.DuckDBPyConnection, period: str | None = None) -> set[str]:
+    """The codes of every current task (what a new return's tasks may depend on)."""
+    return set(plan_tasks(con, period).code)
+
+
+def plan_comments(con: duckdb.DuckDBPyConnection, period: str | None = None) -> pd.DataFrame:
+    """Every department's current comments on the draft as of `period`, each with its latest
+    response (accepted / explained) or none yet."""
+    return con.execute(
+        """SELECT department, period, submission_id, sheet_row, section, comment, proposal,
+                  response, explanation, responded_at, responded_by
+           FROM current_comments WHERE (? IS NULL OR CAST(period AS INTEGER) <= CAST(? AS INTEGER))
+           QUALIFY dense_rank() OVER (PARTITION BY department ORDER BY CAST(period AS INTEGER) DESC) = 1
+           ORDER BY department, sheet_row""",
+        [period, period]).df()
+
+
+RESPONSES = ("accepted", "explained")
+
+
+def respond(con: duckdb.DuckDBPyConnection, actor: Actor, submission_id: int, sheet_row: int,
+            response: str, explanation: str) -> None:
+    """Record Sở TT&TT's response to one comment (administrators only): accepted, or explained
+    — an explanation is then required. Append-only: the latest response is the one shown, every
+    one stays in the audit log."""
+    require_admin(actor)
+    if response not in RESPONSES:
+        raise BadGrant("response_unknown", response=response, responses=", ".join(RESPONSES))
+    explanation = explanation.strip()
+    if response == "explained" and not explanation:
+        raise BadGrant("explanation_required")
+    found = con.execute(
+        """SELECT c.department, c.period FROM comments m JOIN submissions c ON c.id = m.submission_id
+           WHERE m.submission_id = ? AND m.sheet_row = ?""", [submission_id, sheet_row]).fetchone()
+    if found is None:
+        raise BadGrant("comment_unknown", submission=submission_id, row=sheet_row)
+    with transaction(con):
+        now = utc_now()
+        con.execute("""INSERT INTO comment_responses (submission_id, sheet_row, response, explanation,
+                                                      responded_at, responded_by)
+                       VALUES (?, ?, ?, ?, ?, ?)""",
+                    [submission_id, sheet_row, response, explanation or None, now, actor.email])
+        _audit(con, now, actor.email, "respond", submission_id, found[0], found[1], {
+            "row": sheet_row, "response": response, "explanation": explanation})
 
 
 def unit_observations(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFrame:

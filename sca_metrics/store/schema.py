@@ -20,7 +20,7 @@ from sca_metrics.store.errors import IO, StoreError, classify
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -128,6 +128,59 @@ MIGRATIONS: dict[int, list[str]] = {
             granted_at TIMESTAMP NOT NULL
         )""",
     ],
+    # The plan (docs/roadmap.md): each return's tasks and comments on the draft, superseded with
+    # it; the responses of Sở TT&TT to the comments, append-only (the latest answers).
+    4: [
+        """CREATE TABLE tasks (
+            submission_id INTEGER NOT NULL REFERENCES submissions (id),
+            code VARCHAR NOT NULL,
+            name VARCHAR NOT NULL,
+            area VARCHAR NOT NULL,
+            phase VARCHAR NOT NULL,
+            start_year INTEGER NOT NULL,
+            end_year INTEGER NOT NULL,
+            partners VARCHAR[] NOT NULL,
+            sector_project VARCHAR,
+            decision VARCHAR,
+            budget DOUBLE,
+            budget_source VARCHAR,
+            status VARCHAR NOT NULL,
+            note VARCHAR,
+            depends_on VARCHAR[] NOT NULL,
+            indicators VARCHAR[] NOT NULL,
+            sheet_row INTEGER NOT NULL,
+            PRIMARY KEY (submission_id, code)
+        )""",
+        """CREATE TABLE comments (
+            submission_id INTEGER NOT NULL REFERENCES submissions (id),
+            sheet_row INTEGER NOT NULL,
+            section VARCHAR NOT NULL,
+            comment VARCHAR NOT NULL,
+            proposal VARCHAR,
+            PRIMARY KEY (submission_id, sheet_row)
+        )""",
+        "CREATE SEQUENCE response_id_seq START 1",
+        """CREATE TABLE comment_responses (
+            id BIGINT PRIMARY KEY DEFAULT nextval('response_id_seq'),
+            submission_id INTEGER NOT NULL REFERENCES submissions (id),
+            sheet_row INTEGER NOT NULL,
+            response VARCHAR NOT NULL,
+            explanation VARCHAR,
+            responded_at TIMESTAMP NOT NULL,
+            responded_by VARCHAR NOT NULL
+        )""",
+        """CREATE VIEW current_tasks AS
+            SELECT c.department, c.period, t.*
+            FROM tasks t JOIN current_submissions c ON c.id = t.submission_id""",
+        """CREATE VIEW current_comments AS
+            SELECT c.department, c.period, m.*, r.response, r.explanation, r.responded_at,
+                   r.responded_by
+            FROM comments m JOIN current_submissions c ON c.id = m.submission_id
+            LEFT JOIN (SELECT * FROM comment_responses
+                       QUALIFY row_number() OVER (PARTITION BY submission_id, sheet_row
+                                                  ORDER BY id DESC) = 1) r
+              ON r.submission_id = m.submission_id AND r.sheet_row = m.sheet_row""",
+    ],
 }
 
 
@@ -213,7 +266,8 @@ def utc_now() -> datetime:
 
 # Every table of the schema (a test checks this against the database itself).
 TABLES = ("schema_version", "submissions", "observations", "unit_observations",
-          "submission_problems", "withdrawals", "audit_log", "grants")
+          "submission_problems", "withdrawals", "audit_log", "grants", "tasks", "comments",
+          "comment_responses")
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Row counts of every table (0 for a table an older schema does not have yet): a
     fingerprint that proves nothing changed (tests) and that a backup holds everything."""
