@@ -167,6 +167,18 @@ def _parser() -> argparse.ArgumentParser:
                    help="also every figure of the pack in these formats, e.g. png,svg,pdf")
     c.set_defaults(func=_export)
 
+    c = sub.add_parser("roadmap", parents=[common, db],
+                       help="the departments' tasks in the programme's order, each with its flags")
+    c.add_argument("--period", help="the plan as of this period (default: the latest with data)")
+    c.add_argument("--format", choices=("json", "csv"), default="json")
+    c.set_defaults(func=_roadmap)
+
+    c = sub.add_parser("comments", parents=[common, db],
+                       help="the departments' comments on the draft and Sở TT&TT's responses")
+    c.add_argument("--period", help="as of this period (default: the latest)")
+    c.add_argument("--format", choices=("json", "csv"), default="json")
+    c.set_defaults(func=_comments)
+
     c = sub.add_parser("progress", parents=[common, db],
                        help="progress to targets of every indicator with one (Open SDG / Eurostat)")
     c.add_argument("--period", help="as of this period (default: the latest with data)")
@@ -421,6 +433,49 @@ def _progress(args) -> int:
     catalog = default_catalog()
     codes = [i.code for i in catalog.indicators if i.pilot] if args.pilot else None
     _print_frame(progress.progress_frame(catalog, obs, period, codes), args.format, "(no targets)")
+    return 0
+
+
+def _roadmap(args) -> int:
+    """One record per task, in the programme's order, with its flags; the plan's own flags
+    (unplanned targets, unlinked projects, areas without a task) counted on stderr."""
+    from datetime import date
+
+    from sca_metrics.method import roadmap
+    from sca_metrics.outputs import exports
+
+    frame, periods = _read(args, lambda con: (queries.plan_tasks(con, args.period),
+                                              snapshot.observation_frame(con).period))
+    as_of = int(args.period or (max(periods.astype(str)) if len(periods) else date.today().year))
+    catalog = default_catalog()
+    tasks = roadmap.tasks_from_frame(frame)
+    flags = roadmap.flags(tasks, catalog, as_of)
+    records = roadmap.task_records(tasks, flags, args.lang, catalog)
+    if args.format == "json":
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        table = pd.DataFrame([{
+            **r, **{k: "; ".join(map(str, r[k])) for k in ("partners", "depends_on", "indicators")},
+            "flags": " | ".join(f"{f['code']}: {f['message']}" for f in r["flags"])}
+            for r in records])
+        sys.stdout.write(exports.safe_frame(table).to_csv(index=False, lineterminator="\n"))
+    plan = [f for f in flags if f.task is None]
+    print(f"{len(tasks)} tasks, {sum(bool(r['flags']) for r in records)} flagged; the plan: "
+          + ", ".join(f"{sum(f.code == c for f in plan)} {c}" for c in sorted({f.code for f in plan}))
+          if plan else f"{len(tasks)} tasks", file=sys.stderr)
+    return 0
+
+
+def _comments(args) -> int:
+    from sca_metrics.outputs import exports
+
+    frame = _read(args, lambda con: queries.plan_comments(con, args.period))
+    frame = frame.drop(columns=["submission_id"]).rename(columns={"sheet_row": "row"})
+    if args.format == "json":
+        print(json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")),
+                         ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(exports.safe_frame(frame).to_csv(index=False, lineterminator="\n"))
     return 0
 
 

@@ -18,6 +18,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from sca_metrics import settings
 from sca_metrics.intake import layout
 from sca_metrics.intake.ingest import IngestResult, ingest_bytes
 from sca_metrics.intake.template import build_template, template_file_name
@@ -26,6 +27,7 @@ from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.catalog import Catalog, Indicator
 from sca_metrics.reference.roles import Actor
 from sca_metrics.reference.units import Units, default_units, reference_date
+from sca_metrics.store import queries
 
 DEMO_PERIODS = tuple(str(y) for y in range(2018, 2027))
 DEMO_UPLOADER = "demo"
@@ -105,6 +107,7 @@ def _return(catalog: Catalog, department: str, period: str, corrected: bool = Fa
             info.cell(r, 2, f"{int(rng.integers(5, 28)):02d}/01/{year + 1}")
     if layout.SHEET_UNITS.vi in wb.sheetnames:
         _fill_wards(wb[layout.SHEET_UNITS.vi], catalog, department, period, rng)
+    _fill_plan(wb, department, year)
     if layout.SHEET_INDICATORS.vi not in wb.sheetnames:
         return _saved(wb, department, period, corrected)
     ws = wb[layout.SHEET_INDICATORS.vi]
@@ -187,6 +190,77 @@ def _fill_wards(ws, catalog: Catalog, department: str, period: str, rng: np.rand
             ws.cell(r, tail["evidence"], _evidence(department, int(period), rng))
 
 
+# The programme's plan in the demo (docs/roadmap.md): the article's order — the architecture
+# framework 2018–2019, the data centre and shared databases 2019–2021, the operations centre
+# 2020–2021, then the domains —, with tasks delayed, one started before the operations centre
+# it depends on, one sector project outside the programme; and the departments' comments on
+# the draft, sent with the 2018 returns, some accepted and some explained.
+PLAN_FILE, COMMENTS_FILE = "demo_plan.csv", "demo_comments.csv"
+COMMENTS_PERIOD = "2018"
+
+
+def demo_plan() -> pd.DataFrame:
+    return pd.read_csv(settings.shipped_data() / PLAN_FILE, dtype=str, keep_default_na=False)
+
+
+def demo_comments() -> pd.DataFrame:
+    return pd.read_csv(settings.shipped_data() / COMMENTS_FILE, dtype=str, keep_default_na=False)
+
+
+def task_status(task: dict, year: int) -> tuple[str, str]:
+    """(status, note) of a demo task (a row of demo_plan.csv) as its department reports it in
+    period `year`."""
+    if task["done_in"] and year >= int(task["done_in"]):
+        return "done", ""
+    if task["delayed_from"] and year >= int(task["delayed_from"]):
+        return "delayed", str(task["delay_note"])
+    return ("in_progress", "") if year >= int(task["start_year"]) else ("not_started", "")
+
+
+def _fill_plan(wb, department: str, year: int) -> None:
+    """The department's tasks (every return, with the status of that year) and, in the first
+    period, its comments on the draft."""
+    tasks = demo_plan()
+    rows: list[dict[str, object]] = []
+    for task in tasks[tasks.department == department].to_dict("records"):
+        status, note = task_status(task, year)
+        start = int(str(task["start_year"]))
+        rows.append({
+            "code": task["code"], "name": task["name_vi"], "area": task["area"],
+            "phase": next(p for p, (a, b) in vocabulary.PHASE_YEARS.items() if a <= start <= b),
+            "start_year": start, "end_year": int(str(task["end_year"])), "partners": task["partners"],
+            "sector_project": task["sector_project"], "decision": task["decision"],
+            "budget": float(str(task["budget"])) if task["budget"] else None,
+            "budget_source": task["budget_source"], "status": status, "note": note,
+            "depends_on": task["depends_on"], "indicators": task["indicators"]})
+    _write_rows(wb[layout.SHEET_TASKS.vi], layout.TASK_COLUMNS, rows)
+    if str(year) == COMMENTS_PERIOD:
+        comments = demo_comments()
+        mine = comments[comments.department == department]
+        _write_rows(wb[layout.SHEET_COMMENTS.vi], layout.COMMENT_COLUMNS,
+                    [{"section": c.section, "comment": c.comment, "proposal": c.proposal}
+                     for c in mine.itertuples()])
+
+
+def _write_rows(ws, columns: tuple[layout.Label, ...], rows: list[dict[str, object]]) -> None:
+    cols = {c.key: i for i, c in enumerate(columns, start=1)}
+    for r, row in enumerate(rows, start=layout.PLAN_HEADER_ROW + 1):
+        for key, value in row.items():
+            if value not in (None, ""):
+                ws.cell(r, cols[key], value)
+
+
+def _respond(con: duckdb.DuckDBPyConnection) -> None:
+    """Sở TT&TT's responses to the demo comments: accepted, or explained."""
+    actor = Actor.local(DEMO_UPLOADER)
+    comments = queries.plan_comments(con)
+    for c in demo_comments().to_dict("records"):
+        row = comments[(comments.department == c["department"]) & (comments.comment == c["comment"])]
+        if len(row):
+            queries.respond(con, actor, int(row.submission_id.iloc[0]), int(row.sheet_row.iloc[0]),
+                            str(c["response"]), str(c["explanation"]))
+
+
 def _saved(wb, department: str, period: str, corrected: bool) -> DemoFile:
     buf = io.BytesIO()
     wb.save(buf)
@@ -207,4 +281,5 @@ def build_demo(con: duckdb.DuckDBPyConnection, catalog: Catalog,
         results.append(ingest_bytes(con, f.data, f.file_name, catalog, Actor.local(DEMO_UPLOADER),
                                     expected_department=f.department, expected_period=f.period,
                                     is_demo=True))
+    _respond(con)
     return results

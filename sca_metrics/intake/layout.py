@@ -111,6 +111,6 @@ COMMENT_PROPOSAL = Label("proposal", "Đề xuất", "Proposal", required=False)
 COMMENT_COLUMNS = (COMMENT_SECTION, COMMENT_TEXT, COMMENT_PROPOSAL)
 
 PLAN_HEADER_ROW = 3  # a title, a hint, then the header (1-based, as Excel shows it)
-TASK_ROWS = 40  # empty rows ready to fill
-COMMENT_ROWS = 30
+TASK_ROWS = 30  # empty rows ready to fill
+COMMENT_ROWS = 20
 LIST_SEPARATOR = ";"

@@ -4,9 +4,10 @@ what is wrong with the plan. Pure: tasks and the catalog in; a timeline, budget 
 out (docs/roadmap.md).
 
 A flag says what is wrong and why, in both languages:
-- ``before_dependency`` — a task starts before a layer or task it depends on is done or
-  scheduled to be done (a layer is done when its tasks are; scheduled, in the year its last task
-  ends);
+- ``before_dependency`` — a task is scheduled to start before the year a layer or task it
+  depends on is scheduled to be done (a layer: the year its last task ends; starting in that
+  year is the programme's own overlap of phases), unless that was done already, before the
+  task's start; or it depends on a layer no task builds;
 - ``unmeasured`` — a task linked to no catalog indicator: its progress is not measured;
 - ``delayed`` — a task reported delayed, or past its end year and not done;
 - ``unplanned_target`` — a catalog indicator with a target that no task works towards;
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -124,7 +126,9 @@ def flags(tasks: Sequence[Task], catalog: Catalog, as_of: int) -> list[Flag]:
     for task in timeline(tasks):
         for dependency in task.depends_on:
             done, year = _ready(tasks, by_code, dependency)
-            if not done and (year is None or task.start_year <= year):
+            # scheduled to start before the year what it rests on is ready — unless that was
+            # done already before the task started (done as of a period before its start)
+            if year is None or (task.start_year < year and not (done and as_of < task.start_year)):
                 out.append(Flag("before_dependency", task.code, {
                     "task": task.code, "start": task.start_year, "dependency": dependency, "ready": year}))
         if not task.indicators and task.area != OUTSIDE:
@@ -168,3 +172,44 @@ def budget(tasks: Iterable[Task], by: Sequence[str] = ("area", "phase", "budget_
         out = out.assign(_rank=out.area.map(area_rank)).sort_values(["_rank", *rest]).drop(columns="_rank")
     return out.reset_index(drop=True)
 
+
+
+# ---- from the store, and out as records ----
+
+def tasks_from_frame(frame: pd.DataFrame) -> list[Task]:
+    """The tasks of a plan frame (the store's `plan_tasks`)."""
+    def items(value) -> tuple[str, ...]:
+        return tuple(str(v) for v in value) if value is not None and not isinstance(value, float) else ()
+
+    def text(value) -> str | None:
+        return str(value) if isinstance(value, str) and value else None
+
+    def budget(value) -> float | None:
+        return None if value is None or pd.isna(value) else float(value)
+
+    return [Task(code=str(r["code"]), name=str(r["name"]), area=str(r["area"]), phase=str(r["phase"]),
+                 start_year=int(r["start_year"]), end_year=int(r["end_year"]),
+                 lead_department=str(r["department"]), partners=items(r["partners"]),
+                 sector_project=text(r["sector_project"]), budget=budget(r["budget"]),
+                 budget_source=text(r["budget_source"]), status=str(r["status"]), note=text(r["note"]),
+                 depends_on=items(r["depends_on"]), indicators=items(r["indicators"]))
+            for r in frame.to_dict("records")]
+
+
+def task_records(tasks: Sequence[Task], found: Sequence[Flag], lang: str,
+                 catalog: Catalog) -> list[dict[str, Any]]:
+    """One record per task, in timeline order, with its flags (code and message) — the
+    command line's `roadmap` output."""
+    by_task: dict[str, list[Flag]] = {}
+    for flag in found:
+        if flag.task is not None:
+            by_task.setdefault(flag.task, []).append(flag)
+    return [{
+        "code": k.code, "name": k.name, "domain": k.area, "domain_name": area_name(k.area, lang),
+        "phase": k.phase, "start_year": k.start_year, "end_year": k.end_year,
+        "lead_department": k.lead_department, "partners": list(k.partners),
+        "sector_project": k.sector_project, "budget": k.budget, "budget_source": k.budget_source,
+        "status": k.status, "note": k.note, "depends_on": list(k.depends_on),
+        "indicators": list(k.indicators),
+        "flags": [{"code": f.code, "message": f.message(lang, catalog)} for f in by_task.get(k.code, [])],
+    } for k in timeline(tasks)]

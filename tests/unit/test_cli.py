@@ -238,3 +238,29 @@ def test_a_file_name_cannot_send_escape_sequences_to_the_terminal(tmp_path, cata
     evil.write_bytes(b"not a workbook")
     out = run("ingest", "--db", tmp_path / "e.duckdb", evil)
     assert "\x1b" not in out.stdout and "a\\x1b[2Jb.xlsx" in out.stdout
+
+
+def test_roadmap_gives_one_record_per_task_with_its_flags(demo_data):
+    out = run("roadmap", "--db", demo_data[0], "--format", "json")
+    assert out.returncode == 0, out.stderr
+    records = json.loads(out.stdout)
+    fields = {"code", "name", "domain", "phase", "start_year", "end_year", "lead_department", "partners",
+              "sector_project", "budget", "budget_source", "status", "depends_on", "indicators", "flags"}
+    assert records and all(fields <= set(r) for r in records)
+    assert records[0]["domain"] == "architecture"  # foundations first
+    early = next(r for r in records if r["code"] == "SGTVT-01")
+    assert [f["code"] for f in early["flags"]] == ["before_dependency"]
+    assert "Trung tâm điều hành (IOC)" in early["flags"][0]["message"]
+    assert "unplanned_target" in out.stderr  # the plan's own flags, counted
+    csv_out = run("roadmap", "--db", demo_data[0], "--format", "csv", "--lang", "en", "--period", "2021")
+    rows = list(csv.DictReader(io.StringIO(csv_out.stdout)))
+    assert next(r for r in rows if r["code"] == "STTTT-02")["status"] == "delayed"
+    assert "Operations centres (IOC)" in next(r for r in rows if r["code"] == "SGTVT-01")["flags"]
+
+
+def test_comments_give_each_comment_with_its_response(demo_data):
+    out = run("comments", "--db", demo_data[0], "--format", "json")
+    assert out.returncode == 0, out.stderr
+    comments = json.loads(out.stdout)
+    assert {"department", "section", "comment", "proposal", "response", "explanation"} <= set(comments[0])
+    assert {c["response"] for c in comments} == {"accepted", "explained"}

@@ -80,3 +80,28 @@ def test_demo_command_refuses_a_database_with_data(tmp_path):
     assert main(["demo", "--db", str(db), "--if-empty"]) == 0  # empty → builds
     assert main(["demo", "--db", str(db), "--if-empty"]) == 0  # already filled → no-op
     assert main(["demo", "--db", str(db)]) == 1
+
+
+def test_the_demo_plan_follows_the_articles_order_with_one_broken_dependency(demo_data):
+    """Foundations first (architecture 2018–2019, infrastructure 2019–2021, operations centre
+    2020–2021), then the domains; some tasks delayed; one domain task started before the
+    operations centre it depends on; one sector project outside the programme."""
+    from sca_metrics.method import roadmap
+    from sca_metrics.reference import vocabulary
+
+    path, catalog, _, _ = demo_data
+    con = schema.connect(path, read_only=True)
+    tasks = roadmap.tasks_from_frame(queries.plan_tasks(con))
+    comments = queries.plan_comments(con)
+    con.close()
+    first = {area: min(k.start_year for k in tasks if k.area == area) for area in vocabulary.LAYER_CODES}
+    assert first == {"architecture": 2018, "infrastructure": 2019, "operations": 2020}
+    assert min(k.start_year for k in tasks if k.area in vocabulary.SMART_DOMAIN_CODES) >= 2019
+    flags = roadmap.flags(tasks, catalog, 2026)
+    assert [f.task for f in flags if f.code == "before_dependency"] == ["SGTVT-01"]
+    assert {f.task for f in flags if f.code == "delayed"} >= {"SXD-01"}
+    unlinked = [f.params["project"] for f in flags if f.code == "project_unlinked"]
+    assert unlinked == ["Đề án Bệnh viện thông minh"]
+    assert not [f for f in flags if f.code == "area_without_task"]
+    assert {"accepted", "explained"} == set(comments.response)
+    assert comments[comments.response == "explained"].explanation.str.len().min() > 20
