@@ -23,6 +23,7 @@ PAGES = (  # views/<name>.py at /<name>, for this role and those above it
     ("pilot", ":material/location_on:", VIEWER),
     ("whatif", ":material/tune:", VIEWER),
     ("submissions", ":material/fact_check:", VIEWER),
+    ("roadmap", ":material/timeline:", VIEWER),
     ("upload", ":material/upload_file:", UPLOADER),
     ("exports", ":material/slideshow:", VIEWER),
     ("method", ":material/menu_book:", VIEWER),

@@ -113,6 +113,20 @@ def submissions(path: str, version: str) -> pd.DataFrame:
         return queries.submissions(con)
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def plan(path: str, version: str, period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The plan as of a period: (tasks, comments with their responses)."""
+    with database() as con:
+        return queries.plan_tasks(con, period), queries.plan_comments(con, period)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def task_codes(path: str, version: str) -> frozenset[str]:
+    """Every current task code: what an uploaded return's tasks may depend on."""
+    with database() as con:
+        return frozenset(queries.task_codes(con))
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def is_demo(path: str, version: str) -> bool:
     with database() as con:

@@ -81,7 +81,7 @@ if len(same):
             icon=":material/content_copy:")
     st.stop()
 
-checked = ingest.check_bytes(data, catalog, department, period)
+checked = ingest.check_bytes(data, catalog, department, period, cached.task_codes(*cached.version()))
 
 
 def show_problems(found: list, name: str) -> None:

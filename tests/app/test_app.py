@@ -310,6 +310,39 @@ def test_whatif_indicator_weights_are_written_in_the_language(monkeypatch, demo_
     assert not re.fullmatch(config[new]["type_config"]["validate"], "12")
 
 
+@pytest.mark.parametrize(("lang", "title"), [("vi", "Lộ trình"), ("en", "Roadmap")])
+def test_the_roadmap_page_lists_tasks_flags_and_comments(monkeypatch, demo_db, lang, title):
+    at = run_app(monkeypatch, demo_db, lang=lang, page="views/roadmap.py")
+    assert at.title[0].value == title
+    assert len(at.get("plotly_chart")) == 2  # the timeline, and its phone drawing
+    flags = [e.label for e in at.expander]
+    assert any(label.endswith("(1)") for label in flags)
+    at.multiselect(key="roadmap_area").set_value(["transport"]).run()
+    assert not at.exception, at.exception
+    at.selectbox(key="roadmap_task").set_value("SGTVT-01").run()
+    detail = at.dataframe[-2].value  # the task, then the comments
+    assert "SGTVT-01" in set(detail.iloc[:, 1])
+
+
+def test_an_administrator_records_a_response_to_a_comment(monkeypatch, demo_db, tmp_path):
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(demo_db, db)
+    at = run_app(monkeypatch, db, page="views/roadmap.py")
+    comments = at.dataframe[-1].value
+    assert set(comments["Tiếp thu / giải trình"]) == {"Tiếp thu", "Giải trình"}
+    keys = at.selectbox(key="roadmap_comment").options
+    at.selectbox(key="roadmap_comment").set_value(at.selectbox(key="roadmap_comment").value)
+    at.radio(key="roadmap_response").set_value("explained")
+    at.text_area(key="roadmap_explanation").set_value("")
+    at.button[-1].click().run()  # an explanation is required: refused, nothing saved
+    assert any("giải trình" in e.value for e in at.error) and len(keys) == 5
+    at.radio(key="roadmap_response").set_value("explained")
+    at.text_area(key="roadmap_explanation").set_value("Đã có trong Đề án ngành")
+    at.button[-1].click().run()
+    assert not at.exception, at.exception
+    assert "Đã có trong Đề án ngành" in set(at.dataframe[-1].value["Nội dung giải trình"])
+
+
 def test_whatif_geometric_mean_is_an_explicit_choice_per_tier(monkeypatch, demo_db):
     at = run_app(monkeypatch, demo_db, lang="en", page="views/whatif.py")
     for tier in ("cell", "domain", "overall"):

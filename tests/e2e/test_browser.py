@@ -12,6 +12,7 @@ import re
 import shutil
 import zipfile
 
+import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 from pptx import Presentation
@@ -27,7 +28,7 @@ from sca_metrics.store.database import Database
 from tests.e2e.conftest import IDLE, open_page, screenshot, serve
 from tests.helpers import fill, template, to_bytes
 
-PAGES = ("", "domain", "pilot", "whatif", "submissions", "upload", "exports", "method")
+PAGES = ("", "domain", "pilot", "whatif", "submissions", "roadmap", "upload", "exports", "method")
 VISIBLE_CHARTS = "[data-testid=stPlotlyChart]:visible"  # a chart drawn for phones is hidden on a desktop
 
 
@@ -209,6 +210,20 @@ def test_whatif_reset_puts_every_control_back(page, app_url):
                if sliders.nth(k).get_attribute("aria-label") not in ("Độ bao phủ tối thiểu",)]
     assert len(weights) == 11 and set(weights) == {"1,0"}
     expect(page.get_by_text("Đang dùng phương án mặc định.")).to_be_visible()
+
+
+@pytest.mark.parametrize(("lang", "title", "flag"), [
+    ("vi", "Lộ trình", "Bắt đầu trước khi phần nền tảng được hoàn thành (1)"),
+    ("en", "Roadmap", "Starts before the foundations it rests on are done (1)")])
+def test_the_roadmap_shows_the_timeline_flags_and_comments(page, app_url, lang, title, flag):
+    open_page(page, f"{app_url}/roadmap?lang={lang}")
+    expect(page.locator("h1").first).to_have_text(title)
+    chart = page.locator(VISIBLE_CHARTS).first
+    expect(chart).to_contain_text("SGTVT-01")
+    expect(chart).to_contain_text("STTTT-01")
+    expect(page.get_by_text(flag)).to_be_visible()
+    no_exception(page)
+    screenshot(page, f"roadmap_{lang}")
 
 
 def test_the_official_report_downloads_as_word(page, app_url):

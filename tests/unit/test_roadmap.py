@@ -111,3 +111,24 @@ def test_budget_totals_match_the_tasks_in_the_programmes_order():
     by_source = roadmap.budget(tasks, by=("phase", "budget_source")).set_index(["phase", "budget_source"])
     assert by_source.budget[("2018-2020", "state")] == pytest.approx(2.0 + 55.0 + 40.0 + 12.5)
     assert by_source.budget[("2021-2025", "oda")] == pytest.approx(30.0)
+
+
+def test_the_timeline_draws_each_task_from_its_start_to_its_end_in_the_programmes_order():
+    from sca_metrics.outputs import roadmap_figures
+
+    tasks = plan() + [task("SYT-9", "health", 2021, 2022, name="<a href='x'>Bệnh án</a>")]
+    fig = roadmap_figures.timeline(tasks, "vi", 2022, flagged={"SYT-1"})
+    bars = {code: (base, width) for trace in fig.data if trace.type == "bar"
+            for code, base, width in zip(trace.customdata, trace.base, trace.x, strict=True)}
+    assert bars["TT-2"] == (2019, 3)  # 2019–2021: three years
+    order = list(fig.layout.yaxis.categoryarray)
+    assert [label.split(" · ")[0] for label in order[:3]] == ["TT-1", "TT-2", "TT-3"]
+    assert any(label.startswith("⚠ SYT-1 · ") for label in order)
+    escaped = "&lt;a href=&#x27;x&#x27;&gt;Bệnh án&lt;/a&gt;"  # drawn as text, never a link
+    assert any(escaped in label.replace("<br>", " ") for label in order)
+    by_status = {trace.name: trace.marker.color for trace in fig.data if trace.type == "bar"}
+    assert by_status["Chậm tiến độ"] == vocabulary.term(vocabulary.TASK_STATUSES, "delayed").colour
+    assert {n.text for n in fig.layout.annotations} >= {"Khung kiến trúc", "Y tế", "Ngoài Đề án"}
+    phone = roadmap_figures.timeline(tasks, "vi", 2022, phone=True)
+    assert not [n for n in phone.layout.annotations if n.text == "Y tế"]
+    assert all(" · " not in label for label in phone.layout.yaxis.categoryarray)

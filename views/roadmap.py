@@ -1,0 +1,168 @@
+"""Roadmap (lộ trình): the departments' tasks in the programme's order, what is wrong with the plan,
+each domain's readiness beside its tasks and budget, and the comments on the draft with Sở TT&TT's
+responses (administrators record them here)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from sca_metrics.method import roadmap
+from sca_metrics.outputs import roadmap_figures
+from sca_metrics.reference import formatting, vocabulary
+from sca_metrics.store import queries
+from views import access, cached, session, widgets
+
+access.require()
+
+lang = session.lang()
+st.title(session.t("roadmap.title"))
+st.caption(session.t("roadmap.intro"))
+
+by_period = widgets.scores_or_stop()
+path, version = cached.version()
+period = session.period_picker(list(by_period), "roadmap")
+tasks_frame, comments = cached.plan(path, version, period)
+catalog = cached.catalog()
+tasks = roadmap.tasks_from_frame(tasks_frame)
+if not tasks:
+    st.info(session.t("roadmap.no_tasks", period=period), icon=":material/info:")
+flags = roadmap.flags(tasks, catalog, int(period))
+
+
+def names(terms: tuple[vocabulary.Term, ...]):
+    return lambda code, lang=lang: vocabulary.term(terms, code).name(lang)
+
+
+left, mid, right, last = st.columns(4)
+departments = left.multiselect(session.t("roadmap.department"), sorted({k.lead_department for k in tasks}),
+                               key="roadmap_department", format_func=widgets.department_label,
+                               placeholder=session.t("roadmap.all"))
+areas = mid.multiselect(session.t("roadmap.area"), list(vocabulary.AREA_CODES) + [roadmap.OUTSIDE],
+                        key="roadmap_area", format_func=names(vocabulary.AREA_CHOICES),
+                        placeholder=session.t("roadmap.all"))
+phases = right.multiselect(session.t("roadmap.phase"), list(vocabulary.PHASE_CODES), key="roadmap_phase",
+                           format_func=names(vocabulary.PHASES), placeholder=session.t("roadmap.all"))
+statuses = last.multiselect(session.t("roadmap.status"), list(vocabulary.TASK_STATUS_CODES),
+                            key="roadmap_status", format_func=names(vocabulary.TASK_STATUSES),
+                            placeholder=session.t("roadmap.all"))
+shown = [k for k in tasks if (not departments or k.lead_department in departments)
+         and (not areas or k.area in areas) and (not phases or k.phase in phases)
+         and (not statuses or k.status in statuses)]
+flagged = {f.task for f in flags if f.task is not None}
+
+plan_flags = [f for f in flags if f.task is None]
+st.caption(session.t("roadmap.summary", tasks=len(tasks), shown=len(shown), flagged=len(flagged),
+                     plan=len(plan_flags)))
+if shown:
+    widgets.chart(lambda: roadmap_figures.timeline(shown, lang, int(period), flagged), key="roadmap_timeline",
+                  period=period, unit=None, depends=(tuple(k.code for k in shown),),
+                  phone=lambda: roadmap_figures.timeline(shown, lang, int(period), flagged, phone=True))
+
+st.subheader(session.t("roadmap.flags"))
+st.caption(session.t("roadmap.flags_help"))
+for code in roadmap.FLAG_CODES:
+    mine = [f for f in flags if f.code == code and (f.task is None or f.task in {k.code for k in shown})]
+    if not mine:
+        continue
+    with st.expander(f"{session.t(f'roadmap.flag_name_{code}')} ({formatting.number(len(mine), lang)})",
+                     icon=":material/flag:"):
+        # messages carry the departments' own text (names, notes): a table shows them as text
+        reasons = [f.message(lang, catalog) for f in mine]
+        st.dataframe(pd.DataFrame({session.t("roadmap.col_task"): [f.task or "–" for f in mine],
+                                   session.t("roadmap.col_reason"): reasons}),
+                     hide_index=True, width="stretch")
+
+st.subheader(session.t("roadmap.by_area"))
+scores = by_period[period].domains.set_index("domain")
+rows = []
+for area in [*vocabulary.AREA_CODES, roadmap.OUTSIDE]:
+    mine = [k for k in tasks if k.area == area]
+    domain = area if area in vocabulary.SMART_DOMAIN_CODES else vocabulary.FOUNDATIONS
+    if area == roadmap.OUTSIDE and not mine:
+        continue
+    row = scores.loc[domain] if area != roadmap.OUTSIDE and domain in scores.index else None
+    spent = {p: sum(k.budget or 0 for k in mine if k.phase == p) for p in vocabulary.PHASE_CODES}
+    rows.append({
+        session.t("roadmap.area"): roadmap.area_name(area, lang),
+        session.t("roadmap.col_score"): None if row is None else row.score,
+        session.t("overview.level"): "–" if row is None or pd.isna(row.level) else
+        f"{int(row.level)} — {row[f'level_{lang}']}",
+        session.t("roadmap.col_gap"): None if row is None else row.gap,
+        session.t("roadmap.col_tasks"): len(mine),
+        **{session.t("roadmap.col_budget", phase=vocabulary.term(vocabulary.PHASES, p).name(lang)): v
+           for p, v in spent.items()},
+        session.t("roadmap.col_delayed"): sum(k.code in {f.task for f in flags if f.code == "delayed"}
+                                              for k in mine),
+    })
+table = pd.DataFrame(rows)
+money = [session.t("roadmap.col_budget", phase=phase.name(lang)) for phase in vocabulary.PHASES]
+widgets.table(table, numbers={session.t("roadmap.col_score"): 1, session.t("roadmap.col_gap"): 1,
+                              **{c: 1 for c in money}},
+              help={session.t("roadmap.col_score"): session.t("roadmap.score_help")})
+if tasks:
+    by_source = roadmap.budget(tasks, by=("budget_source",))
+    st.caption(session.t("roadmap.by_source", parts="; ".join(
+        f"{vocabulary.term(vocabulary.BUDGET_SOURCES, r.budget_source).name(lang)}: "
+        f"{formatting.number(r.budget, lang, 1, fixed=True)}" for r in by_source.itertuples())))
+
+task_pick = st.selectbox(session.t("roadmap.task_detail"), [None, *[k.code for k in roadmap.timeline(shown)]],
+                         key="roadmap_task", placeholder=session.t("roadmap.task_pick"),
+                         format_func=lambda c: session.t("roadmap.task_pick") if c is None else
+                         f"{c} · {next(k.name for k in tasks if k.code == c)}")
+if task_pick is not None:
+    task = next(k for k in tasks if k.code == task_pick)
+    detail = {
+        session.t("roadmap.col_task"): task.code, session.t("roadmap.col_name"): task.name,
+        session.t("roadmap.area"): roadmap.area_name(task.area, lang),
+        session.t("roadmap.phase"): vocabulary.term(vocabulary.PHASES, task.phase).name(lang),
+        session.t("roadmap.col_years"): f"{task.start_year}–{task.end_year}",
+        session.t("roadmap.department"): widgets.department_label(task.lead_department),
+        session.t("roadmap.col_partners"): ", ".join(task.partners) or "–",
+        session.t("roadmap.col_project"): task.sector_project or "–",
+        session.t("roadmap.col_budget_total"): formatting.number(task.budget, lang, 1, fixed=True),
+        session.t("roadmap.col_source"): names(vocabulary.BUDGET_SOURCES)(task.budget_source)
+        if task.budget_source else "–",
+        session.t("roadmap.status"): vocabulary.term(vocabulary.TASK_STATUSES, task.status).name(lang),
+        session.t("roadmap.col_note"): task.note or "–",
+        session.t("roadmap.col_depends"): ", ".join(task.depends_on) or "–",
+        session.t("roadmap.col_indicators"): ", ".join(task.indicators) or "–",
+    }
+    st.dataframe(pd.DataFrame({session.t("roadmap.col_field"): list(detail),
+                               session.t("roadmap.col_value"): list(detail.values())}),
+                 hide_index=True, width="stretch")
+
+st.subheader(session.t("roadmap.comments"))
+st.caption(session.t("roadmap.comments_help"))
+if comments.empty:
+    st.info(session.t("roadmap.no_comments"))
+else:
+    answers = {"accepted": session.t("roadmap.accepted"), "explained": session.t("roadmap.explained")}
+    st.dataframe(pd.DataFrame({
+        session.t("roadmap.department"): comments.department.map(widgets.department_label),
+        session.t("roadmap.col_section"): comments.section,
+        session.t("roadmap.col_comment"): comments.comment,
+        session.t("roadmap.col_proposal"): comments.proposal.fillna("–"),
+        session.t("roadmap.col_response"): comments.response.map(lambda r: answers.get(r, "–")),
+        session.t("roadmap.col_explanation"): comments.explanation.fillna("–"),
+    }), hide_index=True, width="stretch")
+    actor = access.actor()
+    if actor is not None and actor.is_admin:
+        with st.form("roadmap_respond", clear_on_submit=True):
+            st.markdown(f"**{session.t('roadmap.respond')}**")
+            keys = list(zip(comments.submission_id.astype(int), comments.sheet_row.astype(int), strict=True))
+            labels = {key: f"{d} · {c[:80]}" for key, d, c in zip(keys, comments.department, comments.comment,
+                                                                  strict=True)}
+            chosen = st.selectbox(session.t("roadmap.col_comment"), keys, format_func=labels.get,
+                                  key="roadmap_comment")
+            response = st.radio(session.t("roadmap.col_response"), list(queries.RESPONSES), horizontal=True,
+                                format_func=answers.get, key="roadmap_response")
+            explanation = st.text_area(session.t("roadmap.col_explanation"), key="roadmap_explanation",
+                                       max_chars=2000)
+            if st.form_submit_button(session.t("roadmap.save"), type="primary"):
+                ok, _ = widgets.write(lambda con: queries.respond(
+                    con, actor, chosen[0], chosen[1], response, explanation))
+                if ok:
+                    st.session_state["roadmap_saved"] = session.t("roadmap.saved")
+                    st.rerun()
+    widgets.show_flash("roadmap_saved", ":material/check_circle:")
