@@ -454,16 +454,24 @@ def _roadmap(args) -> int:
     if args.format == "json":
         print(json.dumps(records, ensure_ascii=False, indent=2))
     else:
-        table = pd.DataFrame([{
-            **r, **{k: "; ".join(map(str, r[k])) for k in ("partners", "depends_on", "indicators")},
-            "flags": " | ".join(f"{f['code']}: {f['message']}" for f in r["flags"])}
-            for r in records])
+        table = exports.plan_sheets(records, pd.DataFrame())["tasks"]
         sys.stdout.write(exports.safe_frame(table).to_csv(index=False, lineterminator="\n"))
     plan = [f for f in flags if f.task is None]
     print(f"{len(tasks)} tasks, {sum(bool(r['flags']) for r in records)} flagged; the plan: "
           + ", ".join(f"{sum(f.code == c for f in plan)} {c}" for c in sorted({f.code for f in plan}))
           if plan else f"{len(tasks)} tasks", file=sys.stderr)
     return 0
+
+
+def _plan(args, catalog, period: str) -> tuple[list[dict], pd.DataFrame]:
+    """The plan as of `period`: its task records (with flags) and its comments."""
+    from sca_metrics.method import roadmap
+
+    frame, comments = _read(args, lambda con: (queries.plan_tasks(con, period),
+                                               queries.plan_comments(con, period)))
+    tasks = roadmap.tasks_from_frame(frame)
+    flags = roadmap.flags(tasks, catalog, int(period))
+    return roadmap.task_records(tasks, flags, args.lang, catalog), comments
 
 
 def _comments(args) -> int:
@@ -663,6 +671,7 @@ def _export(args) -> int:
 
     sheets = exports.data_sheets(by_period, subs, catalog, snap.wards, default_units())
     write("dttm_data.xlsx", exports.xlsx_bytes(sheets))
+    write("dttm_roadmap.xlsx", exports.xlsx_bytes(exports.plan_sheets(*_plan(args, catalog, period))))
     for name, frame in sheets.items():
         write(f"dttm_{name}.csv", exports.csv_bytes(frame))
     try:

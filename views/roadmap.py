@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from sca_metrics.method import roadmap
-from sca_metrics.outputs import roadmap_figures
+from sca_metrics.outputs import exports, roadmap_figures
 from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.store import queries
 from views import access, cached, session, widgets
@@ -131,6 +131,12 @@ if task_pick is not None:
     st.dataframe(pd.DataFrame({session.t("roadmap.col_field"): list(detail),
                                session.t("roadmap.col_value"): list(detail.values())}),
                  hide_index=True, width="stretch")
+
+records = roadmap.task_records(tasks, flags, lang, catalog)  # the file is made when clicked
+st.download_button(session.t("roadmap.download"),
+                   lambda: exports.xlsx_bytes(exports.plan_sheets(records, comments)),
+                   file_name=f"dttm_roadmap_{period}.xlsx", mime=exports.XLSX_MIME, key="roadmap_xlsx",
+                   on_click="ignore", icon=":material/download:")
 
 st.subheader(session.t("roadmap.comments"))
 st.caption(session.t("roadmap.comments_help"))

@@ -97,3 +97,14 @@ def data_sheets(by_period: Mapping, submissions: pd.DataFrame, catalog=None,
         out["wards"] = named[["period", "indicator", "unit", "unit_name", "value", "quality",
                               "evidence", "department"]].reset_index(drop=True)
     return out
+
+
+def plan_sheets(task_records: list[dict], comments: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The roadmap's data (docs/roadmap.md): every task of the plan with its flags, one a row
+    (lists joined with "; ", flags as "code: reason"), and every comment with its response."""
+    tasks = pd.DataFrame([{
+        **r, **{k: "; ".join(map(str, r[k])) for k in ("partners", "depends_on", "indicators")},
+        "flags": " | ".join(f"{f['code']}: {f['message']}" for f in r["flags"])} for r in task_records],
+        columns=list(task_records[0]) if task_records else ["code", "flags"])
+    notes = comments.drop(columns=["submission_id"], errors="ignore").rename(columns={"sheet_row": "row"})
+    return {"tasks": tasks, "comments": notes.reset_index(drop=True)}

@@ -163,6 +163,13 @@ def test_export_writes_the_pack_the_data_and_the_figures(tmp_path, demo_data):
     report = Document(tmp_path / "out" / "dttm_bao-cao_2024_vi.docx")
     assert "Kết quả đánh giá mức độ sẵn sàng đô thị thông minh kỳ 2024" in [p.text for p in report.paragraphs]
     assert len(report.inline_shapes) == 12  # heatmap, foundations, 8 domains, pilot, submissions
+    from openpyxl import load_workbook
+
+    plan = load_workbook(tmp_path / "out" / "dttm_roadmap.xlsx")
+    assert plan.sheetnames == ["tasks", "comments"]
+    header = [c.value for c in plan["tasks"][1]]
+    assert {"code", "domain", "phase", "budget", "flags"} <= set(header)
+    assert plan["tasks"].max_row == 1 + 16 and plan["comments"].max_row == 1 + 5
 
 
 def test_export_says_which_letterhead_setting_is_wrong(tmp_path, demo_data, monkeypatch):
