@@ -145,7 +145,7 @@ if comments.empty:
 else:
     answers = {"accepted": session.t("roadmap.accepted"), "explained": session.t("roadmap.explained")}
     st.dataframe(pd.DataFrame({
-        session.t("roadmap.department"): comments.department.map(widgets.department_label),
+        session.t("col.department"): comments.department.map(widgets.department_label),
         session.t("roadmap.col_section"): comments.section,
         session.t("roadmap.col_comment"): comments.comment,
         session.t("roadmap.col_proposal"): comments.proposal.fillna("–"),
