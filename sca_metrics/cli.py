@@ -463,15 +463,16 @@ def _roadmap(args) -> int:
     return 0
 
 
-def _plan(args, catalog, period: str) -> tuple[list[dict], pd.DataFrame]:
-    """The plan as of `period`: its task records (with flags) and its comments."""
+def _plan(args, period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The plan as of `period`: its tasks and its comments, read together."""
+    return _read(args, lambda con: (queries.plan_tasks(con, period), queries.plan_comments(con, period)))
+
+
+def _task_records(frame: pd.DataFrame, catalog, period: str, lang: str) -> list[dict]:
     from sca_metrics.method import roadmap
 
-    frame, comments = _read(args, lambda con: (queries.plan_tasks(con, period),
-                                               queries.plan_comments(con, period)))
     tasks = roadmap.tasks_from_frame(frame)
-    flags = roadmap.flags(tasks, catalog, int(period))
-    return roadmap.task_records(tasks, flags, args.lang, catalog), comments
+    return roadmap.task_records(tasks, roadmap.flags(tasks, catalog, int(period)), lang, catalog)
 
 
 def _comments(args) -> int:
@@ -640,7 +641,7 @@ def _withdraw(args) -> int:
 
 def _export(args) -> int:
     """Everything a briefing needs, in one folder; figures rendered in one browser."""
-    from sca_metrics.outputs import briefing, exports, render, report
+    from sca_metrics.outputs import briefing, exports, plan_report, render, report
     from sca_metrics.reference.units import default_units
 
     formats = [f for f in args.figures.split(",") if f]
@@ -671,7 +672,11 @@ def _export(args) -> int:
 
     sheets = exports.data_sheets(by_period, subs, catalog, snap.wards, default_units())
     write("dttm_data.xlsx", exports.xlsx_bytes(sheets))
-    write("dttm_roadmap.xlsx", exports.xlsx_bytes(exports.plan_sheets(*_plan(args, catalog, period))))
+    tasks_frame, comments = _plan(args, period)
+    records = _task_records(tasks_frame, catalog, period, args.lang)
+    write("dttm_roadmap.xlsx", exports.xlsx_bytes(exports.plan_sheets(records, comments)))
+    write(f"{plan_report.file_stem(period, args.lang)}.docx",
+          plan_report.build(ctx, tasks_frame, comments, head))
     for name, frame in sheets.items():
         write(f"dttm_{name}.csv", exports.csv_bytes(frame))
     try:

@@ -4,11 +4,14 @@ responses (administrators record them here)."""
 
 from __future__ import annotations
 
+import functools
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 from sca_metrics.method import roadmap
-from sca_metrics.outputs import exports, roadmap_figures
+from sca_metrics.outputs import briefing, exports, plan_report, report, roadmap_figures
 from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.store import queries
 from views import access, cached, session, widgets
@@ -132,11 +135,27 @@ if task_pick is not None:
                                session.t("roadmap.col_value"): list(detail.values())}),
                  hide_index=True, width="stretch")
 
-records = roadmap.task_records(tasks, flags, lang, catalog)  # the file is made when clicked
-st.download_button(session.t("roadmap.download"),
-                   lambda: exports.xlsx_bytes(exports.plan_sheets(records, comments)),
-                   file_name=f"dttm_roadmap_{period}.xlsx", mime=exports.XLSX_MIME, key="roadmap_xlsx",
-                   on_click="ignore", icon=":material/download:")
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def consolidated(path: str, version: str, period: str, lang: str, day: str) -> bytes:
+    """The Steering Committee's report, made when its download is clicked (dated `day`)."""
+    ctx = briefing.Context(catalog, cached.scores_by_period(path, version), cached.submissions(path, version),
+                           period, lang, cached.is_demo(path, version))
+    frame, notes = cached.plan(path, version, period)
+    return plan_report.build(ctx, frame, notes)
+
+
+records = roadmap.task_records(tasks, flags, lang, catalog)  # the files are made when clicked
+left, right = st.columns(2)
+left.download_button(session.t("roadmap.report_docx"),
+                     functools.partial(consolidated, path, version, period, lang, date.today().isoformat()),
+                     file_name=f"{plan_report.file_stem(period, lang)}.docx", mime=report.DOCX_MIME,
+                     key="roadmap_docx", on_click="ignore", icon=":material/description:", type="primary")
+right.download_button(session.t("roadmap.download"),
+                      lambda: exports.xlsx_bytes(exports.plan_sheets(records, comments)),
+                      file_name=f"dttm_roadmap_{period}.xlsx", mime=exports.XLSX_MIME, key="roadmap_xlsx",
+                      on_click="ignore", icon=":material/download:")
 
 st.subheader(session.t("roadmap.comments"))
 st.caption(session.t("roadmap.comments_help"))

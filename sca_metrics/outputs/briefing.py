@@ -131,7 +131,7 @@ def _drivers_sentence(scores: Scores, domain: str, lang: str) -> str:
     return t("briefing.drivers", lang, parts=" · ".join(parts))
 
 
-def _target_sentence(row, lang: str) -> str:
+def target_sentence(row, lang: str) -> str:
     """Against the period's own target (its target_year: 2025 up to 2025, 2030 from 2026)."""
     year = row.target_year
     if pd.isna(row.target_score) or pd.isna(row.score):
@@ -181,7 +181,7 @@ def slides(ctx: Context) -> list[Slide]:
     found = s.foundations.iloc[0]
     out.append(Slide("foundations", t("briefing.foundations_title", lang),
                      (domain_sentence(found, lang), _drivers_sentence(s, vocabulary.FOUNDATIONS, lang),
-                      _target_sentence(found, lang)),
+                      target_sentence(found, lang)),
                      printed(partial(score_figures.drivers, s, vocabulary.FOUNDATIONS, lang))))
     out.append(_submissions_slide(ctx, printed))
     out.extend(_pilot_slides(ctx, printed))
@@ -189,7 +189,7 @@ def slides(ctx: Context) -> list[Slide]:
         code = str(row.domain)
         out.append(Slide(f"domain_{code}", vocabulary.domain_name(code, lang),
                          (domain_sentence(row, lang), _drivers_sentence(s, code, lang),
-                          _target_sentence(row, lang)),
+                          target_sentence(row, lang)),
                          printed(partial(score_figures.drivers, s, code, lang))))
     out.append(_method_slide(ctx))
     return out

@@ -183,9 +183,15 @@ class Para:
 
 @dataclass(frozen=True)
 class Table:
+    """A numbered table: `widths` in mm (summing to at most the text width), `align` per column
+    ("l", "c", "r"); its last row bold when `total`."""
+
     caption: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...] = (12, 58, 20, 32, 23, 20)
+    align: str = "clrcrr"
+    total: bool = True
 
 
 @dataclass(frozen=True)
@@ -330,7 +336,10 @@ def _height(key: str) -> int | None:
 
 
 def docx_bytes(ctx: briefing.Context, blocks: list[Block], images: dict[str, bytes],
-               head: Letterhead) -> bytes:
+               head: Letterhead, summary: str | None = None) -> bytes:
+    """The document: letterhead, BÁO CÁO and its `summary` (the readiness report's by default),
+    the blocks, the closing."""
+    summary = summary or t("report.summary", ctx.lang, period=ctx.period)
 
     lang = ctx.lang
     doc = Document()
@@ -342,14 +351,14 @@ def docx_bytes(ctx: briefing.Context, blocks: list[Block], images: dict[str, byt
     _base_style(doc, lang)
     _page_numbers(section)
     core = doc.core_properties
-    core.title = t("report.summary", lang, period=ctx.period)
+    core.title = summary
     core.author = head.body(lang)
     core.language = "vi-VN" if lang == "vi" else "en-GB"
 
     on = ctx.generated.date()
     units = default_units()
     _letterhead(doc, head, lang, on, units)
-    _title(doc, t("report.kind", lang), t("report.summary", lang, period=ctx.period))
+    _title(doc, t("report.kind", lang), summary)
     for block in blocks:
         if isinstance(block, Heading):
             p = _para(doc, block.text, bold=True, indent=True)
@@ -516,7 +525,7 @@ def _data_table(doc, block: Table) -> None:
 
     caption = _para(doc, block.caption, bold=True, centre=True, size=TABLE_PT)
     caption.paragraph_format.keep_with_next = True
-    widths = (12, 58, 20, 32, 23, 20)
+    widths = block.widths
     table = doc.add_table(rows=1 + len(block.rows), cols=len(block.header))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -524,7 +533,11 @@ def _data_table(doc, block: Table) -> None:
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Mm(width)
     for r, values in enumerate([block.header, *block.rows]):
-        last = r == len(block.rows)
+        last = block.total and r == len(block.rows)
+        properties = table.rows[r]._tr.get_or_add_trPr()
+        properties.append(OxmlElement("w:cantSplit"))  # a row is never cut by a page break
+        if r == 0:
+            properties.append(OxmlElement("w:tblHeader"))  # the header again on each page
         for c, value in enumerate(values):
             cell = table.cell(r, c)
             cell.width = Mm(widths[c])
@@ -534,9 +547,14 @@ def _data_table(doc, block: Table) -> None:
             run.bold = (r == 0 or last) or None
             p.paragraph_format.space_after = Pt(0)
             p.paragraph_format.first_line_indent = Mm(0)
-            p.alignment = (WD_ALIGN_PARAGRAPH.CENTER if r == 0 or c in (0, 3)
-                           else WD_ALIGN_PARAGRAPH.RIGHT if c >= 2 else WD_ALIGN_PARAGRAPH.LEFT)
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER if r == 0 else ALIGN[block.align[c]]
+            # a short table stays on one page with its caption
+            p.paragraph_format.keep_with_next = (len(block.rows) <= KEEP_ROWS and r < len(block.rows)) or None
     doc.add_paragraph().paragraph_format.space_after = Pt(0)
+
+
+KEEP_ROWS = 12  # a table of up to this many rows is kept on one page
+ALIGN = {"l": WD_ALIGN_PARAGRAPH.LEFT, "c": WD_ALIGN_PARAGRAPH.CENTER, "r": WD_ALIGN_PARAGRAPH.RIGHT}
 
 
 def _closing(doc, head: Letterhead, lang: str) -> None:

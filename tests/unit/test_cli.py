@@ -170,6 +170,8 @@ def test_export_writes_the_pack_the_data_and_the_figures(tmp_path, demo_data):
     header = [c.value for c in plan["tasks"][1]]
     assert {"code", "domain", "phase", "budget", "flags"} <= set(header)
     assert plan["tasks"].max_row == 1 + 16 and plan["comments"].max_row == 1 + 5
+    consolidated = Document(tmp_path / "out" / "dttm_lo-trinh_2024_vi.docx")
+    assert "I. TỔNG QUAN KẾ HOẠCH" in [p.text for p in consolidated.paragraphs]
 
 
 def test_export_says_which_letterhead_setting_is_wrong(tmp_path, demo_data, monkeypatch):

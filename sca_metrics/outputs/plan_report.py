@@ -1,0 +1,153 @@
+"""The consolidated report for the Steering Committee (docs/roadmap.md): what the departments
+propose to do in each area and when, the budget by phase and source, each domain's readiness and
+gap, what is wrong with the plan, and the summary table of comments received, accepted and
+explained — in the official format of `sca_metrics.outputs.report` (Decree 30/2020/NĐ-CP)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+
+import pandas as pd
+
+from sca_metrics.method import roadmap
+from sca_metrics.method.roadmap import Flag, Task
+from sca_metrics.outputs import briefing, report
+from sca_metrics.outputs.report import Block, Heading, Para, Table
+from sca_metrics.reference import formatting, vocabulary
+from sca_metrics.reference.i18n import t
+from sca_metrics.reference.units import default_units
+
+log = logging.getLogger(__name__)
+ROMAN = report.ROMAN
+
+
+def file_stem(period: str, lang: str) -> str:
+    return f"dttm_lo-trinh_{period}_{lang}" if lang == "vi" else f"dttm_roadmap_{period}_{lang}"
+
+
+def _status(code: str, lang: str) -> str:
+    return vocabulary.term(vocabulary.TASK_STATUSES, code).name(lang)
+
+
+def _n(x: float | None, lang: str) -> str:
+    return formatting.number(x, lang, 1, fixed=True)
+
+
+def contents(ctx: briefing.Context, tasks: Sequence[Task], flags: Sequence[Flag], comments: pd.DataFrame,
+             head: report.Letterhead) -> list[Block]:
+    lang, s = ctx.lang, ctx.scores
+    sections = iter(ROMAN)
+    tables = iter(range(1, 100))
+    out: list[Block] = [Para(t("plan_report.intro", lang, area=default_units().area_name(ctx.period, lang),
+                                body=head.body(lang), period=ctx.period))]
+    if ctx.demo:
+        out.append(Para(t("app.demo_banner", lang), italic=True))
+
+    # I. the plan at a glance: tasks, budget by phase and source, flags
+    out.append(Heading(f"{next(sections)}. {t('plan_report.overview', lang)}", 1))
+    total = sum(k.budget or 0 for k in tasks)
+    out.append(Para(t("plan_report.totals", lang, n=len(tasks), budget=_n(total, lang),
+                      departments=len({k.lead_department for k in tasks}))))
+    sources = [b.code for b in vocabulary.BUDGET_SOURCES]
+    rows = []
+    for phase in vocabulary.PHASES:
+        mine = [k for k in tasks if k.phase == phase.code]
+        rows.append((phase.name(lang), *(_n(sum(k.budget or 0 for k in mine if k.budget_source == src), lang)
+                                         for src in sources), _n(sum(k.budget or 0 for k in mine), lang)))
+    per_source = [_n(sum(k.budget or 0 for k in tasks if k.budget_source == src), lang) for src in sources]
+    rows.append((t("plan_report.total", lang), *per_source, _n(total, lang)))
+    out.append(Table(t("plan_report.budget_table", lang, n=next(tables)),
+                     (t("plan_report.col_phase", lang), *(b.name(lang) for b in vocabulary.BUDGET_SOURCES),
+                      t("plan_report.total", lang)), tuple(rows), widths=(27, 30, 22, 32, 22, 28),
+                     align="lrrrrr"))
+    by_code = {code: sum(f.code == code for f in flags) for code in roadmap.FLAG_CODES}
+    out.append(Para(t("plan_report.flag_counts", lang, parts="; ".join(
+        f"{t(f'roadmap.flag_name_{code}', lang).lower()}: {n}" for code, n in by_code.items() if n) or "–")))
+
+    # II. by area, in the programme's order
+    out.append(Heading(f"{next(sections)}. {t('plan_report.by_area', lang)}", 1))
+    scored = set(s.domains.domain)
+    task_flags: dict[str, list[Flag]] = {}
+    for f in flags:
+        if f.task is not None:
+            task_flags.setdefault(f.task, []).append(f)
+    for number, area in enumerate([*vocabulary.AREA_CODES, roadmap.OUTSIDE], start=1):
+        mine = [k for k in roadmap.timeline(tasks) if k.area == area]
+        if area == roadmap.OUTSIDE and not mine:
+            continue
+        out.append(Heading(f"{number}. {roadmap.area_name(area, lang)}", 2))
+        if area in vocabulary.SMART_DOMAIN_CODES and area in scored:
+            row = next(r for r in s.domains.itertuples() if r.domain == area)
+            out.append(Para(" ".join([briefing.domain_sentence(row, lang) + ".",
+                                      briefing.target_sentence(row, lang)]), keep=True))
+        if not mine:
+            out.append(Para(t("plan_report.no_task", lang)))
+            continue
+        spent = _n(sum(k.budget or 0 for k in mine), lang)
+        out.append(Para(t("plan_report.area_tasks", lang, n=len(mine), budget=spent), keep=True))
+        caption = t("plan_report.task_table", lang, n=next(tables), area=roadmap.area_name(area, lang))
+        out.append(Table(caption,
+                         (t("plan_report.col_code", lang), t("plan_report.col_task", lang),
+                          t("plan_report.col_years", lang), t("plan_report.col_lead", lang),
+                          t("plan_report.col_budget", lang), t("plan_report.col_status", lang)),
+                         tuple((k.code, k.name, f"{k.start_year}–{k.end_year}", k.lead_department,
+                                _n(k.budget, lang), _status(k.status, lang)) for k in mine),
+                         widths=(28, 50, 20, 24, 18, 25), align="llccrl", total=False))
+        for k in mine:
+            for f in task_flags.get(k.code, []):
+                out.append(Para(f.message(lang, ctx.catalog)))
+
+    # III. the plan as a whole
+    out.append(Heading(f"{next(sections)}. {t('plan_report.plan_flags', lang)}", 1))
+    plan = [f for f in flags if f.task is None and f.code != "unplanned_target"]
+    out += [Para(f.message(lang, ctx.catalog)) for f in plan]
+    unplanned = [f.params["indicator"] for f in flags if f.code == "unplanned_target"]
+    if unplanned:
+        by_domain: dict[str, list[str]] = {}
+        for code in unplanned:
+            by_domain.setdefault(ctx.catalog.indicator(str(code)).domain, []).append(str(code))
+        out.append(Para(t("plan_report.unplanned", lang, n=len(unplanned))))
+        out += [Para(f"{vocabulary.domain_name(d, lang)}: {', '.join(codes)}.")
+                for d, codes in by_domain.items()]
+    if not plan and not unplanned:
+        out.append(Para(t("plan_report.no_plan_flags", lang)))
+
+    # IV. the summary table of comments received, accepted and explained
+    out.append(Heading(f"{next(sections)}. {t('plan_report.comments', lang)}", 1))
+    if comments.empty:
+        out.append(Para(t("roadmap.no_comments", lang)))
+    else:
+        answers = {"accepted": t("roadmap.accepted", lang), "explained": t("roadmap.explained", lang)}
+        accepted = int((comments.response == "accepted").sum())
+        explained = int((comments.response == "explained").sum())
+        out.append(Para(t("plan_report.comment_counts", lang, n=len(comments), accepted=accepted,
+                          explained=explained, open=len(comments) - accepted - explained)))
+        header = tuple(t(key, lang) for key in ("report.col_no", "plan_report.col_department",
+                                                 "plan_report.col_comment", "plan_report.col_response",
+                                                 "plan_report.col_explanation"))
+        rows_c = []
+        for i, c in enumerate(comments.itertuples(), start=1):
+            proposal = c.proposal if isinstance(c.proposal, str) and c.proposal else ""
+            text = f"{c.section}: {c.comment}" + (f" — {proposal}" if proposal else "")
+            why = str(c.explanation) if isinstance(c.explanation, str) else "–"
+            rows_c.append((str(i), str(c.department), text, answers.get(str(c.response), "–"), why))
+        out.append(Table(t("plan_report.comment_table", lang, n=next(tables)), header, tuple(rows_c),
+                         widths=(10, 22, 65, 25, 43), align="cllll", total=False))
+    return out
+
+
+def build(ctx: briefing.Context, tasks_frame: pd.DataFrame, comments: pd.DataFrame,
+          head: report.Letterhead | None = None) -> bytes:
+    """The consolidated report as .docx bytes (text and tables: no figure to render)."""
+    started = time.perf_counter()
+    head = head or report.letterhead()
+    tasks = roadmap.tasks_from_frame(tasks_frame)
+    flags = roadmap.flags(tasks, ctx.catalog, int(ctx.period))
+    blocks = contents(ctx, tasks, flags, comments, head)
+    summary = t("plan_report.summary", ctx.lang, period=ctx.period)
+    data = report.docx_bytes(ctx, blocks, {}, head, summary=summary)
+    log.info("consolidated report %s: %d tasks in %.2f s", file_stem(ctx.period, ctx.lang), len(tasks),
+             time.perf_counter() - started)
+    return data

@@ -1,0 +1,83 @@
+"""The consolidated report for the Steering Committee: its sections in order, the budget totals
+matching the tasks, each area's tasks, the flags, the comments table with the responses."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from docx import Document
+
+from sca_metrics.method import roadmap
+from sca_metrics.outputs import briefing, plan_report
+from sca_metrics.reference import formatting
+from sca_metrics.store import queries, schema
+
+
+@pytest.fixture(scope="module")
+def made(demo_data):
+    path, catalog, by_period, subs = demo_data
+    con = schema.connect(path, read_only=True)
+    tasks, comments = queries.plan_tasks(con, "2026"), queries.plan_comments(con, "2026")
+    con.close()
+    out = {}
+    for lang in ("vi", "en"):
+        ctx = briefing.Context(catalog, by_period, subs, "2026", lang, True)
+        out[lang] = Document(io.BytesIO(plan_report.build(ctx, tasks, comments)))
+    return out, roadmap.tasks_from_frame(tasks), comments
+
+
+def texts(doc) -> list[str]:
+    return ["".join(t.text or "" for t in p.iter() if t.tag.endswith("}t"))
+            for p in doc.element.body.iter() if p.tag.endswith("}p")]
+
+
+def test_the_sections_come_in_order_in_the_official_format(made):
+    docs, _, _ = made
+    text = texts(docs["vi"])
+    heads = [line for line in text if re.match(r"^[IV]+\. ", line)]
+    assert heads == ["I. TỔNG QUAN KẾ HOẠCH", "II. NHIỆM VỤ THEO NỀN TẢNG VÀ LĨNH VỰC",
+                     "III. NHỮNG ĐIỂM CHƯA ĐỒNG BỘ CỦA KẾ HOẠCH",
+                     "IV. TỔNG HỢP, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý"]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Nơi nhận:" in text
+    summary = text[text.index("BÁO CÁO") + 1]
+    assert summary.startswith("Tổng hợp lộ trình thực hiện Đề án") and summary.endswith("kỳ 2026")
+    areas = [line for line in text if re.match(r"^\d+\. ", line)]
+    assert areas[:4] == ["1. Khung kiến trúc", "2. Hạ tầng (trung tâm dữ liệu, CSDL dùng chung, dữ liệu lớn)",
+                         "3. Trung tâm điều hành (IOC)", "4. Chính quyền điện tử"]
+    english = texts(docs["en"])
+    assert "I. THE PLAN AT A GLANCE" in english and "Recipients:" in english
+
+
+def test_the_budget_table_adds_up_to_the_tasks(made):
+    docs, tasks, _ = made
+    table = docs["vi"].tables[1]  # after the letterhead's: the budget by phase and source
+    header = [c.text for c in table.rows[0].cells]
+    assert header[0] == "Giai đoạn" and header[-1] == "Tổng cộng"
+    total_row = [c.text for c in table.rows[-1].cells]
+    assert total_row[-1] == formatting.number(sum(k.budget or 0 for k in tasks), "vi", 1, fixed=True)
+    by_phase = {r.cells[0].text: r.cells[-1].text for r in table.rows[1:-1]}
+    first = sum(k.budget or 0 for k in tasks if k.phase == "2018-2020")
+    assert by_phase["2018–2020"] == formatting.number(first, "vi", 1, fixed=True)
+
+
+def test_each_area_lists_its_tasks_and_the_flags_are_said(made):
+    docs, tasks, _ = made
+    cells = {c.text for t in docs["vi"].tables for r in t.rows for c in r.cells}
+    assert {k.code for k in tasks} <= cells  # every task in its area's table
+    text = " ".join(texts(docs["vi"]))
+    assert "Nhiệm vụ SGTVT-01 bắt đầu năm 2020, trước khi Trung tâm điều hành (IOC)" in text
+    assert "«Đề án Bệnh viện thông minh» của SYT" in text
+    assert re.search(r"\d+ chỉ số có mục tiêu nhưng chưa có nhiệm vụ nào hướng tới", text)
+
+
+def test_the_comments_table_gives_each_response(made):
+    docs, _, comments = made
+    table = docs["vi"].tables[-2]  # the last before the signature's
+    rows = [[c.text for c in r.cells] for r in table.rows[1:]]
+    assert len(rows) == len(comments)
+    assert {r[3] for r in rows} == {"Tiếp thu", "Giải trình"}
+    explained = next(r for r in rows if r[3] == "Giải trình")
+    assert len(explained[4]) > 20
+    assert "Nhận 5 ý kiến góp ý: tiếp thu 3, giải trình 2, đang xem xét 0." in texts(docs["vi"])
