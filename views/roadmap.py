@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from sca_metrics.method import roadmap
-from sca_metrics.outputs import briefing, exports, plan_report, report, roadmap_figures
+from sca_metrics.outputs import briefing, exports, plan_report, report, roadmap_figures, selection
 from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.store import queries
 from views import access, cached, session, widgets
@@ -57,9 +57,19 @@ flagged = {f.task for f in flags if f.task is not None}
 plan_flags = [f for f in flags if f.task is None]
 st.caption(session.t("roadmap.summary", tasks=len(tasks), shown=len(shown), flagged=len(flagged),
                      plan=len(plan_flags)))
+
+
+def pick(chosen) -> None:
+    """A bar clicked: its task in detail below."""
+    code = selection.picked(chosen, [k.code for k in shown])
+    if code is not None:
+        st.session_state["roadmap_task"] = code
+
+
 if shown:
+    st.caption(session.t("roadmap.click_hint"))
     widgets.chart(lambda: roadmap_figures.timeline(shown, lang, int(period), flagged), key="roadmap_timeline",
-                  period=period, unit=None, depends=(tuple(k.code for k in shown),),
+                  period=period, unit=None, depends=(tuple(k.code for k in shown),), pick=pick,
                   phone=lambda: roadmap_figures.timeline(shown, lang, int(period), flagged, phone=True))
 
 st.subheader(session.t("roadmap.flags"))

@@ -7,7 +7,8 @@ Streamlit-side only; the engine (sca_metrics) never imports this.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -41,34 +42,41 @@ def _figure(key: str, version: tuple[str, str], depends: tuple, _draw: Callable[
 
 def chart(fig: go.Figure | Callable[[], go.Figure], key: str, period: str, drill: bool = False,
           unit: str | None = "score", container=st, depends: tuple = (),
-          phone: Callable[[], go.Figure] | None = None) -> None:
+          phone: Callable[[], go.Figure] | None = None,
+          pick: Callable[[Mapping[str, Any] | None], None] | None = None) -> None:
     """A plotly figure with the print-quality image button and a server-side export (PNG,
     SVG, PDF with the source line). With `drill`, clicking a point that carries a domain opens
     the Domain page on it (and on the driver of a heatmap cell). `fig` may be a function that
     draws it: then it is drawn once per data version, `key` and `depends` — which must name
     everything the drawing reads besides the data: the language, the period, the domain…
     `phone` draws the figure for a screen under PHONE_PX wide: both are sent, and the page's
-    CSS shows the one that fits (the server does not know the screen's width)."""
+    CSS shows the one that fits (the server does not know the screen's width). `pick` is given
+    the selection when a point is clicked (instead of `drill`'s page switch)."""
     if callable(fig):
         fig = _figure(key, version(), (lang(), period, *depends), fig)
     if phone is None:
-        _plot(fig, key, period, drill, container)
+        _plot(fig, key, period, drill, container, pick)
     else:
         container.html(f"""<style>
 @media (max-width: {PHONE_PX}px) {{ .st-key-wide_{key} {{ display: none !important; }} }}
 @media (min-width: {PHONE_PX + 1}px) {{ .st-key-narrow_{key} {{ display: none !important; }} }}
 </style>""")
-        _plot(fig, key, period, drill, container.container(key=f"wide_{key}"))
+        _plot(fig, key, period, drill, container.container(key=f"wide_{key}"), pick)
         narrow = _figure(f"{key}_phone", version(), (lang(), period, *depends), phone)
-        _plot(narrow, f"{key}_phone", period, drill, container.container(key=f"narrow_{key}"))
+        _plot(narrow, f"{key}_phone", period, drill, container.container(key=f"narrow_{key}"), pick)
     figure_export(fig, key, period, unit, container)
 
 
 PHONE_PX = 640  # a screen this wide or narrower gets the phone drawing of a chart that has one
 
 
-def _plot(fig: go.Figure, key: str, period: str, drill: bool, container) -> None:
+def _plot(fig: go.Figure, key: str, period: str, drill: bool, container, pick=None) -> None:
     config = chart_config(fig, period)
+    if pick is not None:
+        event = container.plotly_chart(fig, width="stretch", config=config, key=key,
+                                       on_select="rerun", selection_mode="points")
+        pick(event.selection if event else None)
+        return
     if not drill:
         container.plotly_chart(fig, width="stretch", config=config, key=key)
         return

@@ -65,3 +65,16 @@ def domain_param(value: str | None, default: str = vocabulary.SMART_DOMAIN_CODES
 def driver_param(value: str | None) -> str | None:
     """?driver= as a known driver code, else None (all drivers)."""
     return _DRIVER_NAMES.get((value or "").strip().casefold())
+
+
+def picked(selection: Mapping[str, Any] | None, known: Iterable[str]) -> str | None:
+    """The first selected point's code among `known` (a roadmap bar carries its task's code in
+    its customdata), or None."""
+    codes = set(known)
+    for point in (selection or {}).get("points") or []:
+        data = point.get("customdata")
+        values = [data] if isinstance(data, str) else data if isinstance(data, (list, tuple)) else []
+        found = next((v for v in values if isinstance(v, str) and v in codes), None)
+        if found is not None:
+            return found
+    return None

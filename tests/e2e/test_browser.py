@@ -224,6 +224,12 @@ def test_the_roadmap_shows_the_timeline_flags_and_comments(page, app_url, lang, 
     expect(page.get_by_text(flag)).to_be_visible()
     no_exception(page)
     screenshot(page, f"roadmap_{lang}")
+    # a bar clicked: its task in detail below (the picker names it)
+    bar = chart.locator(".barlayer .point path").first
+    bar.scroll_into_view_if_needed()
+    bar.click()
+    page.wait_for_selector(IDLE)
+    expect(page.get_by_test_id("stSelectbox").filter(has_text="STTTT-01")).to_be_visible()
 
 
 def test_the_official_report_downloads_as_word(page, app_url):

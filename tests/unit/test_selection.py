@@ -44,3 +44,13 @@ def test_url_parameters_accept_codes_and_names_and_reject_the_rest():
     assert domain_param(None, default="tourism") == "tourism"
     assert driver_param("policy") == "policy" and driver_param("Nguồn lực") == "resources"
     assert driver_param("nope") is None and driver_param(None) is None
+
+
+def test_a_clicked_roadmap_bar_names_its_task():
+    from sca_metrics.outputs.selection import picked
+
+    known = ["SYT-01", "SGTVT-01"]
+    assert picked({"points": [{"customdata": "SGTVT-01", "y": "SGTVT-01 · …"}]}, known) == "SGTVT-01"
+    assert picked({"points": [{"customdata": ["x", "SYT-01"]}]}, known) == "SYT-01"
+    assert picked({"points": [{"customdata": "XX-9"}]}, known) is None  # only a task shown
+    assert picked(None, known) is None and picked({"points": []}, known) is None
