@@ -56,7 +56,9 @@ def timeline(tasks: Sequence[Task], lang: str, period: int, flagged: Collection[
     # the period's line named in the legend (a label at its top sat on the year ticks)
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line={"color": "#A50026", "width": 2},
                              name=t("roadmap.period_line", lang, period=period), hoverinfo="skip"))
-    fig.update_layout(barmode="overlay", shapes=shapes, annotations=notes, bargap=0.35)
+    # a click selects the bar (its task's code in customdata): the page shows that task
+    fig.update_layout(barmode="overlay", shapes=shapes, annotations=notes, bargap=0.35,
+                      clickmode="event+select", hovermode="closest")
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed")
     years = range(FIRST, LAST + 1)
     fig.update_xaxes(range=[FIRST, LAST + 1], tickvals=[y + 0.5 for y in years],
