@@ -441,25 +441,21 @@ def _roadmap(args) -> int:
     (unplanned targets, unlinked projects, areas without a task) counted on stderr."""
     from datetime import date
 
-    from sca_metrics.method import roadmap
     from sca_metrics.outputs import exports
 
     frame, periods = _read(args, lambda con: (queries.plan_tasks(con, args.period),
-                                              snapshot.observation_frame(con).period))
-    as_of = int(args.period or (max(periods.astype(str)) if len(periods) else date.today().year))
-    catalog = default_catalog()
-    tasks = roadmap.tasks_from_frame(frame)
-    flags = roadmap.flags(tasks, catalog, as_of)
-    records = roadmap.task_records(tasks, flags, args.lang, catalog)
+                                              queries.submissions(con).query("status == 'current'").period))
+    as_of = args.period or (max(periods.astype(str)) if len(periods) else str(date.today().year))
+    records, flags = _task_records(frame, default_catalog(), as_of, args.lang)
     if args.format == "json":
         print(json.dumps(records, ensure_ascii=False, indent=2))
     else:
         table = exports.plan_sheets(records, pd.DataFrame())["tasks"]
         sys.stdout.write(exports.safe_frame(table).to_csv(index=False, lineterminator="\n"))
     plan = [f for f in flags if f.task is None]
-    print(f"{len(tasks)} tasks, {sum(bool(r['flags']) for r in records)} flagged; the plan: "
+    print(f"{len(records)} tasks, {sum(bool(r['flags']) for r in records)} flagged; the plan: "
           + ", ".join(f"{sum(f.code == c for f in plan)} {c}" for c in sorted({f.code for f in plan}))
-          if plan else f"{len(tasks)} tasks", file=sys.stderr)
+          if plan else f"{len(records)} tasks", file=sys.stderr)
     return 0
 
 
@@ -468,11 +464,13 @@ def _plan(args, period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _read(args, lambda con: (queries.plan_tasks(con, period), queries.plan_comments(con, period)))
 
 
-def _task_records(frame: pd.DataFrame, catalog, period: str, lang: str) -> list[dict]:
+def _task_records(frame: pd.DataFrame, catalog, period: str, lang: str) -> tuple[list[dict], list]:
+    """One record per task with its flags, and every flag (the plan's own included)."""
     from sca_metrics.method import roadmap
 
     tasks = roadmap.tasks_from_frame(frame)
-    return roadmap.task_records(tasks, roadmap.flags(tasks, catalog, int(period)), lang, catalog)
+    flags = roadmap.flags(tasks, catalog, int(period))
+    return roadmap.task_records(tasks, flags, lang, catalog), flags
 
 
 def _comments(args) -> int:
@@ -673,7 +671,7 @@ def _export(args) -> int:
     sheets = exports.data_sheets(by_period, subs, catalog, snap.wards, default_units())
     write("dttm_data.xlsx", exports.xlsx_bytes(sheets))
     tasks_frame, comments = _plan(args, period)
-    records = _task_records(tasks_frame, catalog, period, args.lang)
+    records, _ = _task_records(tasks_frame, catalog, period, args.lang)
     write("dttm_roadmap.xlsx", exports.xlsx_bytes(exports.plan_sheets(records, comments)))
     write(f"{plan_report.file_stem(period, args.lang)}.docx",
           plan_report.build(ctx, tasks_frame, comments, head))

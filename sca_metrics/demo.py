@@ -8,6 +8,7 @@ version. Everything is marked as demo data and every view says it is illustrativ
 
 from __future__ import annotations
 
+import functools
 import io
 import zlib
 from collections.abc import Iterator
@@ -199,10 +200,12 @@ PLAN_FILE, COMMENTS_FILE = "demo_plan.csv", "demo_comments.csv"
 COMMENTS_PERIOD = "2018"
 
 
+@functools.cache  # read once per process, not once per return (never changed by a caller)
 def demo_plan() -> pd.DataFrame:
     return pd.read_csv(settings.shipped_data() / PLAN_FILE, dtype=str, keep_default_na=False)
 
 
+@functools.cache
 def demo_comments() -> pd.DataFrame:
     return pd.read_csv(settings.shipped_data() / COMMENTS_FILE, dtype=str, keep_default_na=False)
 

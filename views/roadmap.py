@@ -74,8 +74,9 @@ if shown:
 
 st.subheader(session.t("roadmap.flags"))
 st.caption(session.t("roadmap.flags_help"))
+shown_codes = {k.code for k in shown}
 for code in roadmap.FLAG_CODES:
-    mine = [f for f in flags if f.code == code and (f.task is None or f.task in {k.code for k in shown})]
+    mine = [f for f in flags if f.code == code and (f.task is None or f.task in shown_codes)]
     if not mine:
         continue
     with st.expander(f"{session.t(f'roadmap.flag_name_{code}')} ({formatting.number(len(mine), lang)})",
@@ -88,6 +89,7 @@ for code in roadmap.FLAG_CODES:
 
 st.subheader(session.t("roadmap.by_area"))
 scores = by_period[period].domains.set_index("domain")
+delayed = {f.task for f in flags if f.code == "delayed"}
 rows = []
 for area in [*vocabulary.AREA_CODES, roadmap.OUTSIDE]:
     mine = [k for k in tasks if k.area == area]
@@ -105,8 +107,7 @@ for area in [*vocabulary.AREA_CODES, roadmap.OUTSIDE]:
         session.t("roadmap.col_tasks"): len(mine),
         **{session.t("roadmap.col_budget", phase=vocabulary.term(vocabulary.PHASES, p).name(lang)): v
            for p, v in spent.items()},
-        session.t("roadmap.col_delayed"): sum(k.code in {f.task for f in flags if f.code == "delayed"}
-                                              for k in mine),
+        session.t("roadmap.col_delayed"): sum(k.code in delayed for k in mine),
     })
 table = pd.DataFrame(rows)
 money = [session.t("roadmap.col_budget", phase=phase.name(lang)) for phase in vocabulary.PHASES]
