@@ -325,8 +325,10 @@ def coverage(matrix: pd.DataFrame, labels: list[str], lang: str) -> go.Figure:
         colorbar={"title": {"text": t("figure.completeness", lang)}, "ticksuffix": "%"}))
     # each share in white or black, whichever meets WCAG AA on its cell's blue (plotly's own
     # choice of text colour on a heatmap does not check the ratio)
+    # placed by position (column j, row i): by their text, the periods ("2018"…) were taken for
+    # numbers and the axis collapsed to one column
     fig.update_layout(annotations=[
-        {"x": periods[j], "y": labels[i], "text": text[i][j], "showarrow": False,
+        {"x": j, "y": i, "text": text[i][j], "showarrow": False,
          "font": {"color": label_colour(sample_colorscale("Blues", [v / 100])[0])}}
         for i, row in enumerate(z) for j, v in enumerate(row) if not np.isnan(v)])
     fig.update_yaxes(autorange="reversed")

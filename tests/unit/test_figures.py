@@ -263,7 +263,11 @@ def test_every_label_on_a_heatmap_cell_meets_wcag_aa_contrast(demo_data):
     notes = fig.layout.annotations
     assert len(notes) == int(np.isfinite(z).sum()) > 0
     for note in notes:
-        v = z[list(matrix.index).index(note.y)][list(matrix.columns).index(note.x)]
+        v = z[note.y][note.x]  # placed by position: by text, "2018"… collapsed the axis
         rgb = sample_colorscale("Blues", [v / 100])[0]
         r, g, b = (round(float(c)) for c in rgb[4:-1].split(","))
         assert contrast(note.font.color, f"#{r:02x}{g:02x}{b:02x}") >= 4.5, (v, note.font.color)
+    # as drawn: one column a period (placed by their text, "2018"… were read as numbers, the axis
+    # ran to 2102 and the matrix shrank to one column)
+    drawn = fig.full_figure_for_development(warn=False).layout.xaxis
+    assert drawn.type == "category" and tuple(drawn.range) == (-0.5, len(matrix.columns) - 0.5)
