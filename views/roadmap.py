@@ -10,7 +10,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from sca_metrics.method import roadmap
+from sca_metrics.method import foundations, roadmap
+from sca_metrics.method.scoring import level_name
 from sca_metrics.outputs import briefing, exports, plan_report, report, roadmap_figures, selection
 from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.store import queries
@@ -88,21 +89,44 @@ for code in roadmap.FLAG_CODES:
                      hide_index=True, width="stretch")
 
 st.subheader(session.t("roadmap.by_area"))
-scores = by_period[period].domains.set_index("domain")
+standing = foundations.readiness(by_period[period], catalog).set_index("area")
+ahead = standing[standing.ahead.fillna(0) > 0]
+floor_layer, floor_level = foundations.lowest(standing)
+if floor_layer is None:
+    st.caption(session.t("roadmap.floor_unknown"))
+else:
+    st.caption(session.t("roadmap.floor", layer=foundations.layer_name(floor_layer, lang), level=floor_level,
+                         n=len(ahead)))
+cap = st.toggle(session.t("roadmap.cap"), key="roadmap_cap", help=session.t("roadmap.cap_help"))
 delayed = {f.task for f in flags if f.code == "delayed"}
+
+
+def level_text(lv) -> str:
+    return "–" if pd.isna(lv) else f"{int(lv)} — {level_name(int(lv), lang)}"
+
+
+def against_foundations(area: str) -> str:
+    row = standing.loc[area] if area in standing.index else None
+    if row is None or pd.isna(row.floor_level) or pd.isna(row.level):
+        return "–"
+    key = "roadmap.ahead" if row.ahead > 0 else "roadmap.not_ahead"
+    return session.t(key, n=int(row.ahead), layer=foundations.layer_name(row.floor_layer, lang),
+                     level=int(row.floor_level))
+
+
 rows = []
-for area in [*vocabulary.AREA_CODES, roadmap.OUTSIDE]:
-    mine = [k for k in tasks if k.area == area]
-    domain = area if area in vocabulary.SMART_DOMAIN_CODES else vocabulary.FOUNDATIONS
-    if area == roadmap.OUTSIDE and not mine:
-        continue
-    row = scores.loc[domain] if area != roadmap.OUTSIDE and domain in scores.index else None
+for area, mine in roadmap.by_area(tasks).items():
+    row = standing.loc[area] if area in standing.index else None
     spent = {p: sum(k.budget or 0 for k in mine if k.phase == p) for p in vocabulary.PHASE_CODES}
+    level = {session.t("overview.level"): level_text(None if row is None else row.level)}
+    if cap:  # the scheme option, side by side with the score's own level
+        level[session.t("roadmap.col_capped")] = "–" if row is None or pd.isna(row.capped_level) else \
+            level_text(row.capped_level)
     rows.append({
         session.t("roadmap.area"): roadmap.area_name(area, lang),
         session.t("roadmap.col_score"): None if row is None else row.score,
-        session.t("overview.level"): "–" if row is None or pd.isna(row.level) else
-        f"{int(row.level)} — {row[f'level_{lang}']}",
+        **level,
+        session.t("roadmap.col_foundations"): against_foundations(area),
         session.t("roadmap.col_gap"): None if row is None else row.gap,
         session.t("roadmap.col_tasks"): len(mine),
         **{session.t("roadmap.col_budget", phase=vocabulary.term(vocabulary.PHASES, p).name(lang)): v
@@ -113,7 +137,8 @@ table = pd.DataFrame(rows)
 money = [session.t("roadmap.col_budget", phase=phase.name(lang)) for phase in vocabulary.PHASES]
 widgets.table(table, numbers={session.t("roadmap.col_score"): 1, session.t("roadmap.col_gap"): 1,
                               **{c: 1 for c in money}},
-              help={session.t("roadmap.col_score"): session.t("roadmap.score_help")})
+              help={session.t("roadmap.col_score"): session.t("roadmap.score_help"),
+                    session.t("roadmap.col_foundations"): session.t("roadmap.foundations_help")})
 if tasks:
     by_source = roadmap.budget(tasks, by=("budget_source",))
     st.caption(session.t("roadmap.by_source", parts="; ".join(

@@ -55,6 +55,7 @@ def control_values(options: Options) -> dict[str, object]:
         out |= {f"whatif_method_{tier}": rule.method, f"whatif_coverage_{tier}": rule.coverage,
                 f"whatif_by_{tier}": rule.coverage_by}
     out["whatif_foundations"] = options.foundations_in_overall
+    out["whatif_cap"] = options.cap_by_foundations
     return out
 
 
@@ -152,6 +153,8 @@ with st.expander(session.t("whatif.tiers"), icon=":material/account_tree:"):
         rules[tier] = Rule(method, coverage, coverage_by)
     foundations = st.checkbox(session.t("whatif.foundations"), key="whatif_foundations",
                               **initial("whatif_foundations", value=start.foundations_in_overall))
+    cap = st.checkbox(session.t("whatif.cap"), key="whatif_cap", help=session.t("whatif.cap_help"),
+                      **initial("whatif_cap", value=start.cap_by_foundations))
 
 with st.expander(session.t("whatif.experts"), icon=":material/science:"):
     st.caption(session.t("whatif.experts_help"))
@@ -180,6 +183,7 @@ indicator_w = {i.code: w for i, w in zip(catalog.indicators, typed, strict=True)
                if w is not None and not math.isclose(w, i.weight)}
 
 options = Options(indicator_weights=indicator_w, foundations_in_overall=foundations, tiers=rules,
+                  cap_by_foundations=cap,
                   driver_weights={k: v for k, v in driver_w.items() if v != 1.0},
                   domain_weights={k: v for k, v in domain_w.items() if v != 1.0}, name=start.name)
 if options.fingerprint != start.fingerprint:  # edited: no longer the scheme it started from
@@ -188,7 +192,8 @@ default_dict, shown = DEFAULT.as_dict(), options.as_dict()
 n_changed = (len(indicator_w) + len(options.driver_weights) + len(options.domain_weights)
              + sum(a != b for a, b in zip(default_dict["tiers"], shown["tiers"], strict=True)
                    for key in ("method", "coverage", "coverage_by") if a[key] != b[key])
-             + (options.foundations_in_overall != DEFAULT.foundations_in_overall))
+             + (options.foundations_in_overall != DEFAULT.foundations_in_overall)
+             + (options.cap_by_foundations != DEFAULT.cap_by_foundations))
 
 with st.expander(session.t("whatif.scheme"), icon=":material/description:",
                  expanded="whatif_load_errors" in st.session_state or "whatif_loaded" in st.session_state):
@@ -232,6 +237,7 @@ iv = spread.domains.set_index("domain")
 rows = []
 for d in vocabulary.SMART_DOMAIN_CODES:
     lv = new.level.get(d)
+    own = new.level_uncapped.get(d) if "level_uncapped" in new else lv  # the runs are not capped
     rows.append({
         session.t("whatif.col_domain"): session.domain_name(d),
         session.t("whatif.col_nominal"): nom.score[d],
@@ -245,7 +251,7 @@ for d in vocabulary.SMART_DOMAIN_CODES:
         session.t("whatif.col_p95"): iv.p95[d],
         session.t("whatif.col_rank_range"): "–" if math.isnan(iv.rank_p05[d]) else
         f"{iv.rank_p05[d]:.0f}–{iv.rank_p95[d]:.0f}",
-        session.t("whatif.col_p_level"): iv[f"p_level_{int(lv)}"][d] if pd.notna(lv) else float("nan"),
+        session.t("whatif.col_p_level"): iv[f"p_level_{int(own)}"][d] if pd.notna(own) else float("nan"),
     })
 table = pd.DataFrame(rows)
 numbers = {session.t(f"whatif.col_{c}"): 1 for c in ("nominal", "whatif", "delta", "p05", "p95")}

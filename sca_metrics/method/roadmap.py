@@ -98,6 +98,17 @@ def timeline(tasks: Iterable[Task]) -> list[Task]:
     return sorted(tasks, key=lambda k: (area_rank(k.area), k.start_year, k.end_year, k.code))
 
 
+def by_area(tasks: Iterable[Task]) -> dict[str, list[Task]]:
+    """Every programme area in its order with its tasks in timeline order — an area without a
+    task too —, then the tasks outside the programme when there are any."""
+    out: dict[str, list[Task]] = {area: [] for area in vocabulary.AREA_CODES}
+    for task in timeline(tasks):
+        out.setdefault(task.area, []).append(task)
+    if not out.get(OUTSIDE):
+        out.pop(OUTSIDE, None)
+    return out
+
+
 def layer_ready(tasks: Sequence[Task], layer: str) -> tuple[bool, int | None]:
     """(done, the year it is done or scheduled to be): done when every task of the layer is;
     scheduled in the year its last task ends; (False, None) when no task builds it."""

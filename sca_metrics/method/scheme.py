@@ -46,7 +46,9 @@ MAX_PARTS = 10_000  # indicators and nodes in one scheme
 CATALOG = "catalog"
 TRANSFORMS = ("none", "log")
 DIRECTIONS = ("higher", "lower")
-_TOP_KEYS = {"name", "title", "description", "indicators", "tiers", "foundations_in_overall"}
+_TOP_KEYS = {"name", "title", "description", "indicators", "tiers", "foundations_in_overall",
+             "cap_by_foundations"}
+_CATALOG_ONLY = ("foundations_in_overall", "cap_by_foundations")
 _TIER_KEYS = {"name", "method", "coverage", "coverage_by", "weights", "nodes"}
 _INDICATOR_KEYS = {"code", "name", "parent", "worst", "best", "direction", "transform", "cap", "weight"}
 
@@ -237,9 +239,10 @@ class _Check:
             return None
         if doc.get("indicators") == CATALOG:
             return self.catalog_scheme(doc, name, tiers, catalog)
-        if "foundations_in_overall" in doc:
-            self.bad("scheme_unknown_key", "foundations_in_overall", "foundations_in_overall",
-                     allowed=", ".join(sorted(_TOP_KEYS - {"foundations_in_overall"})))
+        for key in _CATALOG_ONLY:  # an index scheme has no catalog foundations
+            if key in doc:
+                self.bad("scheme_unknown_key", key, key,
+                         allowed=", ".join(sorted(_TOP_KEYS - set(_CATALOG_ONLY))))
         return self.index_scheme(doc, name, tiers)
 
     def catalog_scheme(self, doc: Mapping, name: str, tiers: list, catalog: Catalog | None) -> Options:
@@ -257,7 +260,8 @@ class _Check:
             weights.append(self.weights(self.table(tier, "weights", where), f"{where}.weights", names_known))
         return Options(name=name, tiers=rules, indicator_weights=weights[0], driver_weights=weights[1],
                        domain_weights=weights[2],
-                       foundations_in_overall=self.flag(doc, "foundations_in_overall", "", False))
+                       foundations_in_overall=self.flag(doc, "foundations_in_overall", "", False),
+                       cap_by_foundations=self.flag(doc, "cap_by_foundations", "", False))
 
     def index_scheme(self, doc: Mapping, name: str, tiers: list) -> IndexScheme | None:
         title = self.text(doc, "title", "", default=name)
@@ -362,7 +366,7 @@ def dump(options: Options, title: str = "") -> str:
     if title:
         doc["title"] = title
     doc |= {"indicators": CATALOG, "foundations_in_overall": content["foundations_in_overall"],
-            "tiers": content["tiers"]}
+            "cap_by_foundations": options.cap_by_foundations, "tiers": content["tiers"]}
     head = ("# Scoring scheme of the smart-city readiness index (docs/METHOD.md, section 8).\n"
             f"# hash {options.fingerprint}: the scores made with it record this hash.\n"
             "# Weights by tier: cell = indicator codes (others keep the catalog's weight),\n"

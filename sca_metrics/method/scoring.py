@@ -73,6 +73,7 @@ class Options:
     driver_weights: Mapping[str, float] = field(default_factory=dict)  # driver → w (else 1)
     domain_weights: Mapping[str, float] = field(default_factory=dict)  # domain → w (else 1)
     foundations_in_overall: bool = False
+    cap_by_foundations: bool = False  # a domain's level at most its lowest foundations layer's
     coverage_by: str = COUNT
     tiers: Mapping[str, Rule] = field(default_factory=dict)  # tier → its own rule
     name: str = DEFAULT_SCHEME
@@ -95,8 +96,10 @@ class Options:
         weights = {"cell": dict(sorted(self.indicator_weights.items())),
                    "domain": {d: float(self.driver_weights.get(d, 1.0)) for d in vocabulary.DRIVER_CODES},
                    "overall": {d: float(self.domain_weights.get(d, 1.0)) for d in vocabulary.DOMAIN_CODES}}
+        # the cap only when on: every scheme made before the option keeps its content and hash
+        cap = {"cap_by_foundations": True} if self.cap_by_foundations else {}
         return {"name": self.name, "indicators": "catalog",
-                "foundations_in_overall": self.foundations_in_overall,
+                "foundations_in_overall": self.foundations_in_overall, **cap,
                 "tiers": [{"name": t, **asdict(self.rule(t)), "weights": weights[t]} for t in TIERS]}
 
     @property
@@ -411,7 +414,7 @@ def score_period(catalog: Catalog, values: pd.DataFrame, period: str,
     """Scores of one period. `values`: columns indicator, value (others are carried along)."""
     options = options or Options()
     tree = build_tree(catalog, options)
-    return _score(tree, catalog.version, values, period, options)
+    return _score(tree, catalog.version, values, period, options, _layers(catalog, options))
 
 
 def score_periods(catalog: Catalog, values: pd.DataFrame, options: Options | None = None,
@@ -425,6 +428,7 @@ def score_periods(catalog: Catalog, values: pd.DataFrame, options: Options | Non
     columns go on copies), so the result is the same with or without it."""
     options = options or Options()
     tree = build_tree(catalog, options)
+    layers = _layers(catalog, options)
     out: dict[str, Scores] = {}
     previous: Scores | None = None
     for period, group in values.groupby(values.period.astype(str), sort=True):
@@ -433,7 +437,7 @@ def score_periods(catalog: Catalog, values: pd.DataFrame, options: Options | Non
                 content_key(group)) if memo is not None else None)
         s = memo.get(key) if memo is not None else None
         if s is None:
-            s = _score(tree, catalog.version, group, period, options)
+            s = _score(tree, catalog.version, group, period, options, layers)
             if memo is not None:
                 memo[key] = s
         out[period] = previous = _with_change(tree, s, previous)
@@ -469,8 +473,17 @@ def _with_change(tree: Tree, s: Scores, previous: Scores | None) -> Scores:
     return dataclasses.replace(s, previous_period=previous.period, **out)
 
 
+def _layers(catalog: Catalog, options: Options) -> Mapping[str, tuple[str, ...]] | None:
+    """The foundations layers' indicators when the scheme caps domain levels by them."""
+    if not options.cap_by_foundations:
+        return None
+    from sca_metrics.method import foundations  # it builds on this module
+
+    return foundations.layer_indicators(catalog)
+
+
 def _score(tree: Tree, catalog_version: str, values: pd.DataFrame, period: str,
-           options: Options) -> Scores:
+           options: Options, layers: Mapping[str, tuple[str, ...]] | None = None) -> Scores:
     repeated = values.indicator[values.indicator.duplicated()].unique()
     if len(repeated):  # the last value would otherwise win silently
         raise ValueError(f"period {period}: more than one value for {', '.join(map(str, repeated))}")
@@ -512,8 +525,13 @@ def _score(tree: Tree, catalog_version: str, values: pd.DataFrame, period: str,
     year = target_year(period)
     ind = _with_target(ind, year)
     ind["gap"] = ind.target_score - ind.score
-    return Scores(str(period), options, catalog_version, ind, _with_target(cells, year),
-                  _with_target(domains, year), _with_target(overall, year))
+    domains = _with_target(domains, year)
+    if layers is not None:  # the scheme caps domain levels by the foundations (docs/METHOD.md §10)
+        from sca_metrics.method import foundations
+
+        domains = foundations.capped(domains, foundations.layer_scores(ind, layers, options.rule("cell")))
+    return Scores(str(period), options, catalog_version, ind, _with_target(cells, year), domains,
+                  _with_target(overall, year))
 
 
 def _with_target(frame: pd.DataFrame, year: int | None) -> pd.DataFrame:
@@ -599,7 +617,8 @@ def scores_table(s: Scores) -> pd.DataFrame:
                                           "domain"))
     ovr = s.overall.drop(columns="name").assign(tier="overall")
     columns = ["tier", "domain", "driver", "code", "value", "worst", "best", "direction", "weight",
-               "score", "coverage", "level", "level_vi", "level_en", "reason", "rank",
+               "score", "coverage", "level", "level_vi", "level_en", "level_uncapped", "capped_by",
+               "reason", "rank",
                "points_to_next_level",
                "target_year", "target_score", "gap",
                "target_score_2025", "gap_2025", "target_score_2030", "gap_2030",

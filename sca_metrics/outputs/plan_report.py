@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from sca_metrics.method import roadmap
+from sca_metrics.method import foundations, roadmap
 from sca_metrics.method.roadmap import Flag, Task
 from sca_metrics.outputs import briefing, report
 from sca_metrics.outputs.report import Block, Heading, Para, Table
@@ -33,6 +33,15 @@ def _status(code: str, lang: str) -> str:
 
 def _n(x: float | None, lang: str) -> str:
     return formatting.number(x, lang, 1, fixed=True)
+
+
+def _layer_sentence(row, layer: str, lang: str) -> str:
+    """"Hạ tầng đạt 66,3 điểm, mức 4 — Quản lý.", or that it has no score this period."""
+    name = foundations.layer_name(layer, lang)
+    if pd.isna(row.score):
+        return t("plan_report.layer_missing", lang, layer=name)
+    return t("plan_report.layer_reached", lang, layer=name, score=_n(row.score, lang), level=int(row.level),
+             level_name=row[f"level_{lang}"])
 
 
 def contents(ctx: briefing.Context, tasks: Sequence[Task], flags: Sequence[Flag], comments: pd.DataFrame,
@@ -66,22 +75,31 @@ def contents(ctx: briefing.Context, tasks: Sequence[Task], flags: Sequence[Flag]
     out.append(Para(t("plan_report.flag_counts", lang, parts="; ".join(
         f"{t(f'roadmap.flag_name_{code}', lang).lower()}: {n}" for code, n in by_code.items() if n) or "–")))
 
+    standing = foundations.readiness(s, ctx.catalog).set_index("area")
+    ahead = standing[standing.ahead.fillna(0) > 0]
+    layer, level = foundations.lowest(standing)
+    if layer is not None:
+        names = ", ".join(vocabulary.domain_name(str(d), lang) for d in ahead.index)
+        out.append(Para(t("plan_report.foundations_first", lang, n=len(ahead), domains=names or "–",
+                          layer=foundations.layer_name(layer, lang), level=level)))
+
     # II. by area, in the programme's order
     out.append(Heading(f"{next(sections)}. {t('plan_report.by_area', lang)}", 1))
-    scored = set(s.domains.domain)
     task_flags: dict[str, list[Flag]] = {}
     for f in flags:
         if f.task is not None:
             task_flags.setdefault(f.task, []).append(f)
-    for number, area in enumerate([*vocabulary.AREA_CODES, roadmap.OUTSIDE], start=1):
-        mine = [k for k in roadmap.timeline(tasks) if k.area == area]
-        if area == roadmap.OUTSIDE and not mine:
-            continue
+    for number, (area, mine) in enumerate(roadmap.by_area(tasks).items(), start=1):
         out.append(Heading(f"{number}. {roadmap.area_name(area, lang)}", 2))
-        if area in vocabulary.SMART_DOMAIN_CODES and area in scored:
+        if area in vocabulary.LAYER_CODES:
+            out.append(Para(_layer_sentence(standing.loc[area], area, lang), keep=True))
+        elif area in standing.index:
             row = next(r for r in s.domains.itertuples() if r.domain == area)
-            out.append(Para(" ".join([briefing.domain_sentence(row, lang) + ".",
-                                      briefing.target_sentence(row, lang)]), keep=True))
+            said = [briefing.domain_sentence(row, lang) + ".", briefing.target_sentence(row, lang)]
+            if area in ahead.index:
+                said.append(t("plan_report.ahead", lang, n=int(ahead.ahead[area]), level=level,
+                              layer=foundations.layer_name(str(layer), lang)))
+            out.append(Para(" ".join(said), keep=True))
         if not mine:
             out.append(Para(t("plan_report.no_task", lang)))
             continue

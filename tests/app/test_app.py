@@ -11,6 +11,7 @@ from sca_metrics import settings
 from sca_metrics.outputs.exports import XLSX_MIME as XLSX
 from sca_metrics.reference import vocabulary
 from sca_metrics.reference.catalog import default_catalog
+from sca_metrics.reference.i18n import t
 from sca_metrics.settings import ROOT
 from sca_metrics.store import queries, schema
 from tests.helpers import fill, row_of, template, to_bytes, valid_return
@@ -323,6 +324,32 @@ def test_the_roadmap_page_lists_tasks_flags_and_comments(monkeypatch, demo_db, l
     at.selectbox(key="roadmap_task").set_value("SGTVT-01").run()
     detail = at.dataframe[-2].value  # the task, then the comments
     assert "SGTVT-01" in set(detail.iloc[:, 1])
+
+
+@pytest.mark.parametrize(("lang", "capped", "beside"), [
+    ("vi", "Mức (giới hạn theo nền tảng)", "⚠ Cao hơn 1 mức: Trung tâm điều hành mới ở mức 3"),
+    ("en", "Level (capped by the foundations)", "⚠ 1 level above: Operations centres is at level 3")])
+def test_the_roadmap_shows_domains_ahead_of_their_foundations_and_the_cap(monkeypatch, demo_db, lang, capped,
+                                                                       beside):
+    """2025 in the demo: the operations centres at level 3, e-government at 4."""
+    at = run_app(monkeypatch, demo_db, lang=lang, page="views/roadmap.py")
+    at.selectbox(key="roadmap_period").set_value("2025").run()
+    against = t("roadmap.col_foundations", lang)
+    table = next(d.value for d in at.dataframe if against in d.value.columns)
+    assert capped not in table.columns and list(table.columns).index(against) == 3
+    rows = table.set_index(table.columns[0])
+    egov = vocabulary.domain_name("egov", lang)
+    assert rows.loc[egov, against] == beside and rows.iloc[:, 1][egov].startswith("4 — ")
+    assert not any(str(v).startswith("⚠") for v in rows.iloc[:3][against])  # the layers themselves
+    at.toggle(key="roadmap_cap").set_value(True).run()
+    assert not at.exception, at.exception
+    table = next(d.value for d in at.dataframe if capped in d.value.columns)
+    rows = table.set_index(table.columns[0])
+    level = rows.columns[1]
+    assert list(rows.columns[1:3]) == [level, capped]  # side by side
+    assert rows.loc[egov, level].startswith("4 — ") and rows.loc[egov, capped].startswith("3 — ")
+    health = vocabulary.domain_name("health", lang)
+    assert rows.loc[health, level] == rows.loc[health, capped]
 
 
 def test_an_administrator_records_a_response_to_a_comment(monkeypatch, demo_db, tmp_path):

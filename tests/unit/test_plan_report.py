@@ -81,3 +81,23 @@ def test_the_comments_table_gives_each_response(made):
     explained = next(r for r in rows if r[3] == "Giải trình")
     assert len(explained[4]) > 20
     assert "Nhận 5 ý kiến góp ý: tiếp thu 3, giải trình 2, đang xem xét 0." in texts(docs["vi"])
+
+
+def test_each_layer_has_its_score_and_a_domain_ahead_of_the_foundations_is_said(demo_data):
+    """2025 in the demo: the operations centres at level 3 under three domains at level 4."""
+    path, catalog, by_period, subs = demo_data
+    con = schema.connect(path, read_only=True)
+    tasks, comments = queries.plan_tasks(con, "2025"), queries.plan_comments(con, "2025")
+    con.close()
+    ctx = briefing.Context(catalog, by_period, subs, "2025", "vi", True)
+    text = texts(Document(io.BytesIO(plan_report.build(ctx, tasks, comments))))
+    assert any(line.startswith("Nền tảng trước: lớp nền tảng thấp nhất kỳ này là Trung tâm điều hành (mức 3); "
+                               "số lĩnh vực đang ở mức cao hơn: 3 (Chính quyền điện tử, Xây dựng, Giao thông vận tải)")
+               for line in text)
+    egov = text[text.index("4. Chính quyền điện tử") + 1]
+    assert "mức 4" in egov and "cao hơn 1 mức so với nền tảng: Trung tâm điều hành mới ở mức 3" in egov
+    health = next(line for line in text[text.index("6. Y tế"):] if "điểm" in line)
+    assert "so với nền tảng" not in health
+    layers = [text[text.index(head) + 1] for head in ("1. Khung kiến trúc", "3. Trung tâm điều hành (IOC)")]
+    assert layers[0].startswith("Khung kiến trúc đạt ") and "mức 4" in layers[0]
+    assert layers[1].startswith("Trung tâm điều hành đạt ") and "mức 3" in layers[1]
