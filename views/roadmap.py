@@ -138,7 +138,8 @@ money = [session.t("roadmap.col_budget", phase=phase.name(lang)) for phase in vo
 widgets.table(table, numbers={session.t("roadmap.col_score"): 1, session.t("roadmap.col_gap"): 1,
                               **{c: 1 for c in money}},
               help={session.t("roadmap.col_score"): session.t("roadmap.score_help"),
-                    session.t("roadmap.col_foundations"): session.t("roadmap.foundations_help")})
+                    session.t("roadmap.col_foundations"): session.t("roadmap.foundations_help")},
+              height=35 * (len(table) + 1) + 3)  # every area without scrolling
 if tasks:
     by_source = roadmap.budget(tasks, by=("budget_source",))
     st.caption(session.t("roadmap.by_source", parts="; ".join(

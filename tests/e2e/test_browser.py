@@ -212,10 +212,13 @@ def test_whatif_reset_puts_every_control_back(page, app_url):
     expect(page.get_by_text("Đang dùng phương án mặc định.")).to_be_visible()
 
 
-@pytest.mark.parametrize(("lang", "title", "flag"), [
-    ("vi", "Lộ trình", "Bắt đầu trước khi phần nền tảng được hoàn thành (1)"),
-    ("en", "Roadmap", "Starts before the foundations it rests on are done (1)")])
-def test_the_roadmap_shows_the_timeline_flags_and_comments(page, app_url, lang, title, flag):
+@pytest.mark.parametrize(("lang", "title", "flag", "floor", "cap"), [
+    ("vi", "Lộ trình", "Bắt đầu trước khi phần nền tảng được hoàn thành (1)",
+     "lớp nền tảng thấp nhất kỳ này là Hạ tầng (mức 4)", "Giới hạn mức của lĩnh vực theo nền tảng"),
+    ("en", "Roadmap", "Starts before the foundations it rests on are done (1)",
+     "the lowest foundations layer this period is Infrastructure (level 4)",
+     "Cap domain levels by the foundations")])
+def test_the_roadmap_shows_the_timeline_flags_and_comments(page, app_url, lang, title, flag, floor, cap):
     open_page(page, f"{app_url}/roadmap?lang={lang}")
     expect(page.locator("h1").first).to_have_text(title)
     chart = page.locator(VISIBLE_CHARTS).first
@@ -232,6 +235,13 @@ def test_the_roadmap_shows_the_timeline_flags_and_comments(page, app_url, lang, 
     page.wait_for_selector(IDLE)
     picker = page.get_by_test_id("stSelectbox").nth(1).locator("input")  # after the period's
     expect(picker).to_have_value(re.compile(r"^STTTT-01 · "))
+    # foundations first: the lowest layer named, and the cap's switch turns on
+    expect(page.get_by_text(floor)).to_be_visible()
+    switch = page.get_by_role("switch", name=cap)
+    page.get_by_text(cap, exact=True).click()
+    page.wait_for_selector(IDLE)
+    expect(switch).to_be_checked()
+    no_exception(page)
 
 
 def test_the_official_report_downloads_as_word(page, app_url):

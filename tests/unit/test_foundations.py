@@ -34,7 +34,8 @@ def test_the_shipped_layers_fit_the_catalog():
     layers = foundations.layer_indicators(CATALOG)
     assert list(layers) == list(vocabulary.LAYER_CODES)
     assert layers["operations"] == OPERATIONS and "FND.P1" in layers["architecture"]
-    assert all(CATALOG.indicator(c).domain == vocabulary.FOUNDATIONS for codes in layers.values() for c in codes)
+    codes = [c for mine in layers.values() for c in mine]
+    assert all(CATALOG.indicator(c).domain == vocabulary.FOUNDATIONS for c in codes)
 
 
 def test_a_layers_file_that_does_not_fit_the_catalog_says_which_line():
@@ -43,7 +44,8 @@ def test_a_layers_file_that_does_not_fit_the_catalog_says_which_line():
     with pytest.raises(foundations.LayersError) as err:
         foundations.layer_indicators(CATALOG, rows)
     message = str(err.value)
-    for said in ("line 3: 'EGOV.T1' is not a foundations indicator", "line 4: 'FND.P1' is in more than one row",
+    for said in ("line 3: 'EGOV.T1' is not a foundations indicator",
+                 "line 4: 'FND.P1' is in more than one row",
                  "line 5: 'roof' is not a layer", "line 6: 'NOPE'",
                  "no indicator measures the layer 'infrastructure'"):
         assert said in message

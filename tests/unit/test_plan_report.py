@@ -91,9 +91,9 @@ def test_each_layer_has_its_score_and_a_domain_ahead_of_the_foundations_is_said(
     con.close()
     ctx = briefing.Context(catalog, by_period, subs, "2025", "vi", True)
     text = texts(Document(io.BytesIO(plan_report.build(ctx, tasks, comments))))
-    assert any(line.startswith("Nền tảng trước: lớp nền tảng thấp nhất kỳ này là Trung tâm điều hành (mức 3); "
-                               "số lĩnh vực đang ở mức cao hơn: 3 (Chính quyền điện tử, Xây dựng, Giao thông vận tải)")
-               for line in text)
+    said = ("Nền tảng trước: lớp nền tảng thấp nhất kỳ này là Trung tâm điều hành (mức 3); số lĩnh vực "
+            "đang ở mức cao hơn: 3 (Chính quyền điện tử, Xây dựng, Giao thông vận tải)")
+    assert any(line.startswith(said) for line in text)
     egov = text[text.index("4. Chính quyền điện tử") + 1]
     assert "mức 4" in egov and "cao hơn 1 mức so với nền tảng: Trung tâm điều hành mới ở mức 3" in egov
     health = next(line for line in text[text.index("6. Y tế"):] if "điểm" in line)
