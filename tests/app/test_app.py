@@ -298,6 +298,21 @@ def test_whatif_weights_move_scores_and_reset_restores_them(monkeypatch, demo_db
     assert at.select_slider(key="w_driver_technology").value == 1.0
 
 
+def test_whatif_caps_domain_levels_by_the_foundations(monkeypatch, demo_db):
+    """2025 in the demo: the operations centres at level 3 hold e-government's 4 at 3."""
+    at = run_app(monkeypatch, demo_db, page="views/whatif.py")
+    at.selectbox(key="whatif_period").set_value("2025").run()
+    at.checkbox(key="whatif_cap").check().run()
+    assert not at.exception, at.exception
+    assert "Đang có 1 thiết lập khác phương án mặc định." in texts(at)
+    rows = at.dataframe[-1].value.set_index("Lĩnh vực")
+    egov = rows.loc["Chính quyền điện tử"]
+    assert egov["Điểm giả định"] == egov["Điểm mặc định"]  # scores do not move
+    assert (egov["Mức mặc định"], egov["Mức giả định"]) == (4, 3)
+    health = rows.loc["Y tế"]
+    assert health["Mức mặc định"] == health["Mức giả định"] == 3
+
+
 @pytest.mark.parametrize(("lang", "written"), [("vi", r"\d+,\d\d"), ("en", r"\d+\.\d\d")])
 def test_whatif_indicator_weights_are_written_in_the_language(monkeypatch, demo_db, lang, written):
     """The experts' table wrote every weight as 1.50 (a printf format) in the Vietnamese UI."""
