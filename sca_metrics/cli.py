@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from sca_metrics import settings, snapshot
-from sca_metrics.intake.ingest import ACCEPTED, DUPLICATE, ingest_path
+from sca_metrics.intake.ingest import ACCEPTED, DUPLICATE, Incoming, IngestResult, ingest_many
 from sca_metrics.intake.template import write_template
 from sca_metrics.intake.values import parse_period
 from sca_metrics.method.scoring import ARITHMETIC, DEFAULT_THRESHOLD, METHODS
@@ -353,39 +353,47 @@ def _count(n: int, noun: str) -> str:
 
 
 def _ingest_files(db: Database, args, catalog) -> tuple[int, list]:
-    """Each file in its own transaction: one bad file rejects only itself."""
+    """Every file in one run, one commit per batch of files (`ingest_many`): one bad file still
+    rejects only itself. A file that does not exist is said first."""
     rejected = 0
-    found = []
+    found: list[pd.DataFrame] = []
+    present: list[Incoming] = []
     for path in args.files:
-        name = printable(path.name)
-        if not path.is_file():
+        if path.is_file():
+            present.append(Incoming.of_path(path, args.department, args.period))
+        else:
             print(f"{printable(path)}: rejected: no such file")
             rejected += 1
-            continue
-        with db.writing() as con:
-            r = ingest_path(con, path, catalog, Actor.local(args.uploader),
-                            expected_department=args.department, expected_period=args.period)
-        listed = problems.ordered(r.problems)
-        for p in listed[: problems.SHOWN]:
-            print(printable(p.line(args.lang, prefix=path.name)))
-        if len(listed) > problems.SHOWN:
-            more = len(listed) - problems.SHOWN
-            hint = (f"all of them are in {args.problems}" if args.problems
-                    else "write them all with --problems FILE.csv")
-            print(f"{name}: … and {_count(more, 'more problem')} ({hint})")
-        found.append(problems.table(listed, args.lang, file_name=path.name))
-        if r.status == ACCEPTED:
-            note = f", supersedes #{r.supersedes}" if r.supersedes else ""
-            print(f"{name}: accepted as submission #{r.submission_id} "
-                  f"({r.department} {r.period}, version {r.version}{note})")
-        elif r.status == DUPLICATE:
-            print(f"{name}: identical to current submission #{r.submission_id} "
-                  f"({r.department} {r.period}, version {r.version}); nothing changed")
-        else:
-            rejected += 1
-            n = sum(p.is_error for p in r.problems)
-            print(f"{name}: rejected ({_count(n, 'error')}); nothing stored")
+    with db.writing() as con:
+        for r in ingest_many(con, present, catalog, Actor.local(args.uploader)):
+            rejected += _said(r, args, found)
     return rejected, found
+
+
+def _said(r: IngestResult, args, found: list) -> int:
+    """Print one file's result and keep its problems for --problems; 1 when it was rejected."""
+    name = printable(r.file_name)
+    listed = problems.ordered(r.problems)
+    for p in listed[: problems.SHOWN]:
+        print(printable(p.line(args.lang, prefix=r.file_name)))
+    if len(listed) > problems.SHOWN:
+        more = len(listed) - problems.SHOWN
+        hint = (f"all of them are in {args.problems}" if args.problems
+                else "write them all with --problems FILE.csv")
+        print(f"{name}: … and {_count(more, 'more problem')} ({hint})")
+    found.append(problems.table(listed, args.lang, file_name=r.file_name))
+    if r.status == ACCEPTED:
+        note = f", supersedes #{r.supersedes}" if r.supersedes else ""
+        print(f"{name}: accepted as submission #{r.submission_id} "
+              f"({r.department} {r.period}, version {r.version}{note})")
+    elif r.status == DUPLICATE:
+        print(f"{name}: identical to current submission #{r.submission_id} "
+              f"({r.department} {r.period}, version {r.version}); nothing changed")
+    else:
+        n = sum(p.is_error for p in r.problems)
+        print(f"{name}: rejected ({_count(n, 'error')}); nothing stored")
+        return 1
+    return 0
 
 
 def _catalog(args) -> int:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from sca_metrics import settings
 from sca_metrics.intake import layout
-from sca_metrics.intake.ingest import IngestResult, ingest_bytes
+from sca_metrics.intake.ingest import Incoming, IngestResult, ingest_many
 from sca_metrics.intake.template import build_template, template_file_name
 from sca_metrics.method import pilot
 from sca_metrics.reference import formatting, vocabulary
@@ -275,14 +275,14 @@ def _saved(wb, department: str, period: str, corrected: bool) -> DemoFile:
 
 def build_demo(con: duckdb.DuckDBPyConnection, catalog: Catalog,
                out_dir: Path | None = None) -> list[IngestResult]:
-    """Ingest every demo return (and keep the files in out_dir when given)."""
-    results = []
-    for f in demo_returns(catalog):
-        if out_dir is not None:
-            Path(out_dir).mkdir(parents=True, exist_ok=True)
-            (Path(out_dir) / f.file_name).write_bytes(f.data)
-        results.append(ingest_bytes(con, f.data, f.file_name, catalog, Actor.local(DEMO_UPLOADER),
-                                    expected_department=f.department, expected_period=f.period,
-                                    is_demo=True))
+    """Ingest every demo return in batches (and keep the files in out_dir when given)."""
+    def incoming() -> Iterator[Incoming]:
+        for f in demo_returns(catalog):
+            if out_dir is not None:
+                Path(out_dir).mkdir(parents=True, exist_ok=True)
+                (Path(out_dir) / f.file_name).write_bytes(f.data)
+            yield Incoming(f.file_name, f.data, None, f.department, f.period)
+
+    results = list(ingest_many(con, incoming(), catalog, Actor.local(DEMO_UPLOADER), is_demo=True))
     _respond(con)
     return results

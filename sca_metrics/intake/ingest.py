@@ -1,25 +1,29 @@
-"""workbook bytes → read → validate → store, as one call with one result per file."""
+"""workbook bytes → read → validate → store: one file in one call (`ingest_bytes`), or many with
+one commit per batch (`ingest_many`); one result per file either way."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from sca_metrics.intake.reader import Limits, read_workbook
+from sca_metrics import settings
+from sca_metrics.intake.reader import Limits, megabytes, read_workbook
 from sca_metrics.intake.validate import check_workbook
 from sca_metrics.reference.catalog import Catalog
 from sca_metrics.reference.problems import Problem, errors
 from sca_metrics.reference.roles import Actor
 from sca_metrics.store import queries
 from sca_metrics.store.records import CheckedReturn
+from sca_metrics.store.schema import transaction
 
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
+BATCH = 200  # files a transaction: one commit for them, their checked returns held until it
 log = logging.getLogger(__name__)
 
 
@@ -62,43 +66,133 @@ def ingest_bytes(
 ) -> IngestResult:
     """Check a workbook and store it as `actor`'s return, if it is valid and theirs to submit:
     a return for a department the actor may not submit for is rejected, with a problem that
-    says so, and nothing is stored."""
+    says so, and nothing is stored. One transaction of its own."""
     started = time.perf_counter()
-    digest = sha256(data)
-    same = queries.find_current_by_sha(con, digest) if actor.may_upload else None
-    if not actor.may_upload:
-        result = IngestResult(file_name, REJECTED, digest,
-                              [Problem("upload_role", params={"who": actor.email})])
-    elif same is not None:
-        sid, dept, period, version = same
-        result = IngestResult(file_name, DUPLICATE, digest, department=dept, period=period,
-                              submission_id=sid, version=version)
-    else:
-        result = _check_and_save(con, data, digest, file_name, catalog, actor,
-                                 expected_department, expected_period, is_demo)
-    log.info("ingest %r by %r: %s (%s %s, %d problems) in %.3f s", file_name, actor.email,
-             result.status, result.department, result.period, len(result.problems),
-             time.perf_counter() - started)
+    item = Incoming(file_name, data, None, expected_department, expected_period)
+    result, checked = _examine(con, item, data, catalog, actor)
+    if checked is not None:
+        _stored(result, queries.save_return(con, checked, **_meta(result, actor, catalog, is_demo)))
+    _log(result, actor, started)
     return result
 
 
-def _check_and_save(con: duckdb.DuckDBPyConnection, data: bytes, digest: str, file_name: str,
-                    catalog: Catalog, actor: Actor, expected_department: str | None,
-                    expected_period: str | None, is_demo: bool) -> IngestResult:
-    checked = check_bytes(data, catalog, expected_department, expected_period, queries.task_codes(con))
+@dataclass(frozen=True)
+class Incoming:
+    """One file to ingest: its name and its bytes, or the path to read them from (its size
+    bounded before it is read), with what the caller expects of it."""
+
+    file_name: str
+    data: bytes | None = None
+    path: Path | None = None
+    expected_department: str | None = None
+    expected_period: str | None = None
+
+    @classmethod
+    def of_path(cls, path: Path | str, expected_department: str | None = None,
+                expected_period: str | None = None) -> Incoming:
+        path = Path(path)
+        return cls(path.name, None, path, expected_department, expected_period)
+
+    def read(self) -> tuple[bytes | None, list[Problem]]:
+        """The bytes, or why they were not read (too big, unreadable)."""
+        if self.data is not None:
+            return self.data, []
+        assert self.path is not None
+        limit = settings.current().upload_bytes
+        try:
+            size = self.path.stat().st_size
+            if size > limit:  # refused before it is read: a huge file never reaches memory
+                return None, [Problem("file_too_large",
+                                      params={"size": megabytes(size), "limit": megabytes(limit)})]
+            return self.path.read_bytes(), []
+        except OSError as exc:
+            return None, [Problem("file_unreadable", params={"detail": exc.strerror or type(exc).__name__})]
+
+
+def ingest_many(con: duckdb.DuckDBPyConnection, files: Iterable[Incoming], catalog: Catalog, actor: Actor,
+                *, is_demo: bool = False, batch: int = BATCH) -> Iterator[IngestResult]:
+    """Many returns, each checked and stored exactly as `ingest_bytes` would in the same order,
+    with one commit per `batch` files instead of one per file. A batch's results come once it
+    is committed. A file whose store step fails is rejected alone: DuckDB has no savepoints, so
+    the batch is rolled back, the files before it in the batch are stored again, and it goes on."""
+    chunk: list[Incoming] = []
+    for item in files:
+        chunk.append(item)
+        if len(chunk) >= batch:
+            yield from _batch(con, chunk, catalog, actor, is_demo)
+            chunk = []
+    if chunk:
+        yield from _batch(con, chunk, catalog, actor, is_demo)
+
+
+def _batch(con: duckdb.DuckDBPyConnection, items: list[Incoming], catalog: Catalog, actor: Actor,
+           is_demo: bool) -> list[IngestResult]:
+    results: list[IngestResult] = []
+    kept: list[tuple[IngestResult, CheckedReturn]] = []  # stored in the open transaction
+    with transaction(con):
+        for item in items:
+            started = time.perf_counter()
+            data, unread = item.read()
+            result, checked = ((IngestResult(item.file_name, REJECTED, "", unread), None) if data is None
+                               else _examine(con, item, data, catalog, actor))
+            if checked is not None:
+                try:
+                    _stored(result, queries.insert_return(con, checked, **_meta(result, actor, catalog,
+                                                                                 is_demo)))
+                    kept.append((result, checked))
+                except duckdb.Error as exc:  # this file alone: roll back, store the others again
+                    log.warning("storing %r failed; the batch is stored again without it", item.file_name,
+                                exc_info=True)
+                    con.rollback()
+                    con.begin()
+                    for earlier, again in kept:
+                        _stored(earlier, queries.insert_return(con, again, **_meta(earlier, actor, catalog,
+                                                                                       is_demo)))
+                    result.status = REJECTED
+                    result.problems.append(Problem("store_failed", params={"detail": str(exc)[:200]}))
+            _log(result, actor, started)
+            results.append(result)
+    return results
+
+
+def _examine(con: duckdb.DuckDBPyConnection, item: Incoming, data: bytes, catalog: Catalog,
+             actor: Actor) -> tuple[IngestResult, CheckedReturn | None]:
+    """The file's result so far, and its checked return when it is to be stored (None when it
+    is refused, or is the current submission already)."""
+    digest = sha256(data)
+    name = item.file_name
+    if not actor.may_upload:
+        refused = Problem("upload_role", params={"who": actor.email})
+        return IngestResult(name, REJECTED, digest, [refused]), None
+    same = queries.find_current_by_sha(con, digest)
+    if same is not None:
+        sid, dept, period, version = same
+        return IngestResult(name, DUPLICATE, digest, department=dept, period=period, submission_id=sid,
+                            version=version), None
+    checked = check_bytes(data, catalog, item.expected_department, item.expected_period,
+                          queries.task_codes(con))
     if checked.department is not None and not actor.can_upload(checked.department):
         checked.problems.insert(0, Problem("upload_department", params={
             "who": actor.email, "department": checked.department}))
-    result = IngestResult(file_name, REJECTED, digest, checked.problems,
-                          checked.department, checked.period)
-    if errors(checked.problems):
-        return result
-    saved = queries.save_return(con, checked, file_name=file_name, sha256=digest,
-                                actor=actor, catalog_version=catalog.version, is_demo=is_demo)
+    result = IngestResult(name, REJECTED, digest, checked.problems, checked.department, checked.period)
+    return result, None if errors(checked.problems) else checked
+
+
+def _meta(result: IngestResult, actor: Actor, catalog: Catalog, is_demo: bool) -> dict:
+    return {"file_name": result.file_name, "sha256": result.sha256, "actor": actor,
+            "catalog_version": catalog.version, "is_demo": is_demo}
+
+
+def _stored(result: IngestResult, saved: queries.Saved) -> None:
     result.status = ACCEPTED
-    result.submission_id, result.version, result.supersedes = (
-        saved.submission_id, saved.version, saved.supersedes)
-    return result
+    result.submission_id, result.version, result.supersedes = (saved.submission_id, saved.version,
+                                                               saved.supersedes)
+
+
+def _log(result: IngestResult, actor: Actor, started: float) -> None:
+    log.info("ingest %r by %r: %s (%s %s, %d problems) in %.3f s", result.file_name, actor.email,
+             result.status, result.department, result.period, len(result.problems),
+             time.perf_counter() - started)
 
 
 def ingest_path(con: duckdb.DuckDBPyConnection, path: Path, catalog: Catalog, actor: Actor,

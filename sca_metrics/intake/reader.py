@@ -144,7 +144,7 @@ def inspect_container(data: bytes) -> list[Problem]:
     """Every reason to refuse the file before parsing it; empty when it is safe to read."""
     limit = settings.current().upload_bytes  # the same limit as the upload widget's (SCA_UPLOAD_MB)
     if len(data) > limit:
-        return [Problem("file_too_large", params={"size": _mb(len(data)), "limit": _mb(limit)})]
+        return [Problem("file_too_large", params={"size": megabytes(len(data)), "limit": megabytes(limit)})]
     if data.startswith(OLE_MAGIC):
         # Encrypted OOXML is wrapped in an OLE container with an EncryptionInfo stream.
         marker = "EncryptionInfo".encode("utf-16-le")
@@ -262,14 +262,15 @@ def _cell_too_long(sheet: str | None, row: int | None, col: int | None, limits: 
 
 
 def _content_too_large(size: float) -> Problem:
-    return Problem("file_content_too_large", params={"size": _mb(size), "limit": _mb(MAX_UNPACKED_BYTES)})
+    return Problem("file_content_too_large",
+                   params={"size": megabytes(size), "limit": megabytes(MAX_UNPACKED_BYTES)})
 
 
 def _bomb(size: float, ratio: float) -> Problem:
-    return Problem("file_zip_bomb", params={"size": _mb(size), "ratio": f"{ratio:.0f}:1"})
+    return Problem("file_zip_bomb", params={"size": megabytes(size), "ratio": f"{ratio:.0f}:1"})
 
 
-def _mb(n: float) -> str:
+def megabytes(n: float) -> str:
     return f"{n / 1024 / 1024:.1f}"
 
 

@@ -52,51 +52,66 @@ def save_return(
 ) -> Saved:
     """Store a valid return in one transaction; the previous current one is superseded. The
     actor must be allowed to submit for the return's department (Forbidden otherwise)."""
+    with transaction(con):
+        return insert_return(con, checked, file_name=file_name, sha256=sha256, actor=actor,
+                             catalog_version=catalog_version, is_demo=is_demo)
+
+
+def insert_return(
+    con: duckdb.DuckDBPyConnection,
+    checked: CheckedReturn,
+    *,
+    file_name: str,
+    sha256: str,
+    actor: Actor,
+    catalog_version: str,
+    is_demo: bool = False,
+) -> Saved:
+    """`save_return` inside a transaction the caller holds (a batch of returns, one commit)."""
     require_upload(actor, checked.department)
     if not checked.ok:
         raise StoreError(REFUSED, None, "refusing to store a return with errors")
     uploader = actor.email
-    with transaction(con):
-        dept, period = checked.department, checked.period
-        prev = con.execute(
-            "SELECT id FROM current_submissions WHERE department = ? AND period = ?",
-            [dept, period]).fetchone()
-        version = scalar(
-            con, "SELECT coalesce(max(version), 0) + 1 FROM submissions "
-            "WHERE department = ? AND period = ?", [dept, period])
-        now = utc_now()
-        sid = scalar(
-            con, """INSERT INTO submissions (department, period, version, file_name, sha256,
-                   received_at, uploader, preparer, prepared_on, catalog_version,
-                   n_expected, n_values, is_demo)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
-            [dept, period, version, file_name, sha256, now, uploader, checked.preparer,
-             checked.prepared_on, catalog_version, checked.n_expected, checked.n_values, is_demo])
-        if checked.records:
-            _insert_columns(con, _INSERT_OBSERVATIONS, sid, [
-                [r.indicator, r.value, r.raw, r.quality, r.evidence, r.note, r.cell]
-                for r in checked.records])
-        if checked.unit_records:
-            _insert_columns(con, _INSERT_UNIT_OBSERVATIONS, sid, [
-                [r.indicator, r.unit, r.value, r.raw, r.quality, r.evidence, r.note, r.cell]
-                for r in checked.unit_records])
-        if checked.tasks:
-            _insert_columns(con, _INSERT_TASKS, sid, [
-                [k.code, k.name, k.area, k.phase, k.start_year, k.end_year, list(k.partners),
-                 k.sector_project, k.decision, k.budget, k.budget_source, k.status, k.note,
-                 list(k.depends_on), list(k.indicators), k.row] for k in checked.tasks])
-        if checked.comments:
-            _insert_columns(con, _INSERT_COMMENTS, sid, [
-                [m.row, m.section, m.comment, m.proposal] for m in checked.comments])
-        if checked.problems:
-            _insert_columns(con, _INSERT_PROBLEMS, sid, [
-                [p.severity, p.code, p.sheet, p.cell, p.value, p.message("vi"), p.message("en")]
-                for p in checked.problems])
-        _audit(con, now, uploader, "ingest", sid, dept, period, {
-            "file_name": file_name, "sha256": sha256, "version": version,
-            "supersedes": prev[0] if prev else None, "n_values": checked.n_values,
-            "n_warnings": len(checked.problems), "is_demo": is_demo,
-        })
+    dept, period = checked.department, checked.period
+    prev = con.execute(
+        "SELECT id FROM current_submissions WHERE department = ? AND period = ?",
+        [dept, period]).fetchone()
+    version = scalar(
+        con, "SELECT coalesce(max(version), 0) + 1 FROM submissions "
+        "WHERE department = ? AND period = ?", [dept, period])
+    now = utc_now()
+    sid = scalar(
+        con, """INSERT INTO submissions (department, period, version, file_name, sha256,
+               received_at, uploader, preparer, prepared_on, catalog_version,
+               n_expected, n_values, is_demo)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+        [dept, period, version, file_name, sha256, now, uploader, checked.preparer,
+         checked.prepared_on, catalog_version, checked.n_expected, checked.n_values, is_demo])
+    if checked.records:
+        _insert_columns(con, _INSERT_OBSERVATIONS, sid, [
+            [r.indicator, r.value, r.raw, r.quality, r.evidence, r.note, r.cell]
+            for r in checked.records])
+    if checked.unit_records:
+        _insert_columns(con, _INSERT_UNIT_OBSERVATIONS, sid, [
+            [r.indicator, r.unit, r.value, r.raw, r.quality, r.evidence, r.note, r.cell]
+            for r in checked.unit_records])
+    if checked.tasks:
+        _insert_columns(con, _INSERT_TASKS, sid, [
+            [k.code, k.name, k.area, k.phase, k.start_year, k.end_year, list(k.partners),
+             k.sector_project, k.decision, k.budget, k.budget_source, k.status, k.note,
+             list(k.depends_on), list(k.indicators), k.row] for k in checked.tasks])
+    if checked.comments:
+        _insert_columns(con, _INSERT_COMMENTS, sid, [
+            [m.row, m.section, m.comment, m.proposal] for m in checked.comments])
+    if checked.problems:
+        _insert_columns(con, _INSERT_PROBLEMS, sid, [
+            [p.severity, p.code, p.sheet, p.cell, p.value, p.message("vi"), p.message("en")]
+            for p in checked.problems])
+    _audit(con, now, uploader, "ingest", sid, dept, period, {
+        "file_name": file_name, "sha256": sha256, "version": version,
+        "supersedes": prev[0] if prev else None, "n_values": checked.n_values,
+        "n_warnings": len(checked.problems), "is_demo": is_demo,
+    })
     return Saved(sid, version, prev[0] if prev else None)
 
 

@@ -1,0 +1,145 @@
+"""Many returns in one call (`ingest_many`): one commit per batch changes nothing — the same
+database as ingesting file by file —, a bad file in a batch of 200 is rejected alone, a file whose
+store step fails is rolled back alone, and a file too big is refused before it is read."""
+
+import itertools
+
+import duckdb
+import pytest
+
+from sca_metrics.demo import DEMO_UPLOADER, demo_returns
+from sca_metrics.intake.ingest import ACCEPTED, DUPLICATE, REJECTED, Incoming, ingest_bytes, ingest_many
+from sca_metrics.reference.roles import Actor
+from sca_metrics.store import queries, schema
+from tests.helpers import run_limited
+
+ACTOR = Actor.local(DEMO_UPLOADER)
+BAD_AT = 100
+
+
+@pytest.fixture
+def two_hundred(catalog):
+    """The demo's returns, then some of them sent again (duplicates), to 199; a broken file at
+    position 100."""
+    files = [Incoming(f.file_name, f.data, None, f.department, f.period) for f in demo_returns(catalog)]
+    again = itertools.cycle(files[:40])
+    while len(files) < 199:
+        files.append(next(again))
+    files.insert(BAD_AT, Incoming("broken.xlsx", b"PK\x03\x04 not a workbook"))
+    return files
+
+
+def contents(con, keyed: bool = False) -> dict:
+    """Every table's rows in order, without the clock's columns (received, logged, responded at).
+    `keyed`: a row names its submission by department, period and version instead of its id
+    (ids come from a sequence, which a rollback does not wind back)."""
+    out = {}
+    for table in schema.table_counts(con):
+        columns = [name for name, kind in con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+            "ORDER BY ordinal_position", [table]).fetchall() if not kind.startswith("TIMESTAMP")]
+        own = [f't."{c}"' for c in columns]
+        join = ""
+        if keyed and "submission_id" in columns:
+            own = [f't."{c}"' for c in columns if c not in ("id", "submission_id", "detail")]
+            own += ["s.department", "s.period", "s.version"]
+            join = "LEFT JOIN submissions s ON s.id = t.submission_id"
+        elif keyed and table == "submissions":
+            own = [f't."{c}"' for c in columns if c != "id"]
+        # names from the database's own catalogue, not from input
+        sql = f'SELECT {", ".join(own)} FROM "{table}" t {join} ORDER BY ALL'  # noqa: S608
+        out[table] = con.execute(sql).fetchall()
+    return out
+
+
+def one_by_one(path, files, catalog, keyed: bool = False) -> tuple[list, dict]:
+    con = schema.connect(path)
+    results = [ingest_bytes(con, f.data, f.file_name, catalog, ACTOR, f.expected_department,
+                            f.expected_period) for f in files]
+    found = contents(con, keyed)
+    con.close()
+    return results, found
+
+
+def summary(results) -> list[tuple]:
+    return [(r.file_name, r.status, r.submission_id, r.version, r.supersedes, [p.code for p in r.problems])
+            for r in results]
+
+
+def test_a_batch_stores_what_file_by_file_stores_and_a_bad_file_is_rejected_alone(two_hundred, catalog,
+                                                                                    tmp_path):
+    expected, reference = one_by_one(tmp_path / "one.duckdb", two_hundred, catalog)
+    con = schema.connect(tmp_path / "batch.duckdb")
+    results = list(ingest_many(con, two_hundred, catalog, ACTOR, batch=200))
+    assert len(results) == 200
+    assert summary(results) == summary(expected)
+    assert contents(con) == reference
+    con.close()
+    statuses = [r.status for r in results]
+    assert statuses[BAD_AT] == REJECTED and results[BAD_AT].problems[0].code == "file_corrupt"
+    assert statuses.count(REJECTED) == 1
+    assert set(statuses) == {ACCEPTED, DUPLICATE, REJECTED} and statuses.count(DUPLICATE) >= 40
+
+
+def test_a_file_whose_store_step_fails_is_rolled_back_alone(catalog, tmp_path, monkeypatch):
+    files = [Incoming(f.file_name, f.data, None, f.department, f.period)
+             for f in itertools.islice(demo_returns(catalog), 12)]
+    failing = files[7].file_name
+    _, reference = one_by_one(tmp_path / "one.duckdb", files[:7] + files[8:], catalog, keyed=True)
+    real = queries.insert_return
+
+    def insert(con, checked, **kw):
+        if kw["file_name"] == failing:
+            real(con, checked, **kw)  # written, then the statement after it fails
+            raise duckdb.IOException("disk full")
+        return real(con, checked, **kw)
+
+    monkeypatch.setattr(queries, "insert_return", insert)
+    con = schema.connect(tmp_path / "batch.duckdb")
+    results = list(ingest_many(con, files, catalog, ACTOR))
+    assert [r.status for r in results] == [ACCEPTED] * 7 + [REJECTED] + [ACCEPTED] * 4
+    said = results[7].problems[-1]
+    assert said.code == "store_failed" and "disk full" in said.message("en")
+    assert contents(con, keyed=True) == reference
+    con.close()
+
+
+def test_results_come_batch_by_batch_each_committed(catalog, tmp_path):
+    files = [Incoming(f.file_name, f.data, None, f.department, f.period)
+             for f in itertools.islice(demo_returns(catalog), 5)]
+    path = tmp_path / "batch.duckdb"
+    con = schema.connect(path)
+    stream = ingest_many(con, files, catalog, ACTOR, batch=2)
+    first = [next(stream), next(stream)]
+    assert [r.status for r in first] == [ACCEPTED, ACCEPTED]
+    assert len(queries.submissions(con)) == 2  # the first batch is committed, the next not begun
+    assert [r.status for r in stream] == [ACCEPTED] * 3
+    con.close()
+
+
+def test_a_file_too_big_is_refused_before_it_is_read_under_a_memory_cap(tmp_path):
+    huge = tmp_path / "huge.xlsx"
+    with huge.open("wb") as f:  # 3 GB on paper, nothing on disk: reading it would need 3 GB
+        f.truncate(3 * 1024 ** 3)
+    code = """
+import json, sys
+from sca_metrics.intake.ingest import Incoming, ingest_many
+from sca_metrics.reference.catalog import default_catalog
+from sca_metrics.reference.roles import Actor
+from sca_metrics.store import schema
+con = schema.connect(sys.argv[2])
+r = next(ingest_many(con, [Incoming.of_path(sys.argv[1])], default_catalog(), Actor.local("t")))
+print(json.dumps({"status": r.status, "codes": [p.code for p in r.problems],
+                  "count": con.execute("SELECT count(*) FROM submissions").fetchone()[0]}))
+"""
+    out = run_limited(code, str(huge), str(tmp_path / "db.duckdb"), memory_bytes=768 * 1024 ** 2)
+    assert out["returncode"] == 0, out["stderr"]
+    assert out["status"] == REJECTED and out["codes"] == ["file_too_large"] and out["count"] == 0
+
+
+def test_a_missing_file_is_rejected_with_its_reason(catalog, tmp_path):
+    con = schema.connect(tmp_path / "db.duckdb")
+    result = next(ingest_many(con, [Incoming.of_path(tmp_path / "gone.xlsx")], catalog, ACTOR))
+    assert result.status == REJECTED and result.problems[0].code == "file_unreadable"
+    assert "No such file" in result.problems[0].message("en")
+    con.close()
