@@ -95,6 +95,7 @@ def demo_returns(catalog: Catalog, periods: tuple[str, ...] = DEMO_PERIODS) -> I
                 yield _return(catalog, dept.code, period, corrected=True)
 
 
+@functools.lru_cache(maxsize=512)  # made once per process: the files never change for a catalog
 def _return(catalog: Catalog, department: str, period: str, corrected: bool = False) -> DemoFile:
     year = int(period)
     rng = _rng("return", department, period)

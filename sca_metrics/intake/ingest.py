@@ -9,6 +9,7 @@ import time
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 
@@ -69,7 +70,7 @@ def ingest_bytes(
     says so, and nothing is stored. One transaction of its own."""
     started = time.perf_counter()
     item = Incoming(file_name, data, None, expected_department, expected_period)
-    result, checked = _examine(con, item, data, catalog, actor)
+    result, checked = _examine(_Direct(con), item, data, catalog, actor)
     if checked is not None:
         _stored(result, queries.save_return(con, checked, **_meta(result, actor, catalog, is_demo)))
     _log(result, actor, started)
@@ -130,15 +131,19 @@ def _batch(con: duckdb.DuckDBPyConnection, items: list[Incoming], catalog: Catal
     results: list[IngestResult] = []
     kept: list[tuple[IngestResult, CheckedReturn]] = []  # stored in the open transaction
     with transaction(con):
+        known = queries.Placing(con)
         for item in items:
             started = time.perf_counter()
             data, unread = item.read()
             result, checked = ((IngestResult(item.file_name, REJECTED, "", unread), None) if data is None
-                               else _examine(con, item, data, catalog, actor))
+                               else _examine(known, item, data, catalog, actor))
             if checked is not None:
                 try:
-                    _stored(result, queries.insert_return(con, checked, **_meta(result, actor, catalog,
-                                                                                 is_demo)))
+                    place = known.place(str(checked.department), str(checked.period))
+                    saved = queries.insert_return(con, checked, **_meta(result, actor, catalog, is_demo),
+                                                  place=place)
+                    _stored(result, saved)
+                    known.stored(checked, saved, result.sha256)
                     kept.append((result, checked))
                 except duckdb.Error as exc:  # this file alone: roll back, store the others again
                     log.warning("storing %r failed; the batch is stored again without it", item.file_name,
@@ -148,6 +153,7 @@ def _batch(con: duckdb.DuckDBPyConnection, items: list[Incoming], catalog: Catal
                     for earlier, again in kept:
                         _stored(earlier, queries.insert_return(con, again, **_meta(earlier, actor, catalog,
                                                                                        is_demo)))
+                    known = queries.Placing(con)
                     result.status = REJECTED
                     result.problems.append(Problem("store_failed", params={"detail": str(exc)[:200]}))
             _log(result, actor, started)
@@ -155,7 +161,25 @@ def _batch(con: duckdb.DuckDBPyConnection, items: list[Incoming], catalog: Catal
     return results
 
 
-def _examine(con: duckdb.DuckDBPyConnection, item: Incoming, data: bytes, catalog: Catalog,
+class _Lookup(Protocol):
+    def same(self, sha256: str) -> tuple | None: ...
+    def task_codes(self) -> Collection[str]: ...
+
+
+class _Direct:
+    """The store as one file sees it: read at each question."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def same(self, sha256: str) -> tuple | None:
+        return queries.find_current_by_sha(self.con, sha256)
+
+    def task_codes(self) -> Collection[str]:
+        return queries.task_codes(self.con)
+
+
+def _examine(store: _Lookup, item: Incoming, data: bytes, catalog: Catalog,
              actor: Actor) -> tuple[IngestResult, CheckedReturn | None]:
     """The file's result so far, and its checked return when it is to be stored (None when it
     is refused, or is the current submission already)."""
@@ -164,13 +188,12 @@ def _examine(con: duckdb.DuckDBPyConnection, item: Incoming, data: bytes, catalo
     if not actor.may_upload:
         refused = Problem("upload_role", params={"who": actor.email})
         return IngestResult(name, REJECTED, digest, [refused]), None
-    same = queries.find_current_by_sha(con, digest)
+    same = store.same(digest)
     if same is not None:
         sid, dept, period, version = same
         return IngestResult(name, DUPLICATE, digest, department=dept, period=period, submission_id=sid,
                             version=version), None
-    checked = check_bytes(data, catalog, item.expected_department, item.expected_period,
-                          queries.task_codes(con))
+    checked = check_bytes(data, catalog, item.expected_department, item.expected_period, store.task_codes())
     if checked.department is not None and not actor.can_upload(checked.department):
         checked.problems.insert(0, Problem("upload_department", params={
             "who": actor.email, "department": checked.department}))

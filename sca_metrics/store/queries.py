@@ -32,6 +32,58 @@ class Saved:
     supersedes: int | None
 
 
+class Placing:
+    """What a batch of returns needs to know of the store, read once and kept as the batch
+    stores its returns (in one transaction, nothing else writes meanwhile): each current
+    submission by content and by department and period, the last version of each, and the
+    plan: each department's tasks of its latest period with tasks, as `task_codes` reads it
+    (read again only when a return without tasks supersedes that period's)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.by_sha: dict[str, tuple] = {}
+        self.current: dict[tuple[str, str], tuple[int, str]] = {}  # (dept, period) → (id, sha)
+        for sid, dept, period, version, sha in con.execute(
+                "SELECT id, department, period, version, sha256 FROM current_submissions").fetchall():
+            self.by_sha[sha] = (sid, dept, period, version)
+            self.current[(dept, period)] = (sid, sha)
+        self.versions = {(d, p): int(v) for d, p, v in con.execute(
+            "SELECT department, period, max(version) FROM submissions GROUP BY ALL").fetchall()}
+        self._plan: dict[str, tuple[int, set[str]]] | None = None
+
+    def same(self, sha256: str) -> tuple | None:
+        return self.by_sha.get(sha256)
+
+    def task_codes(self) -> set[str]:
+        if self._plan is None:
+            self._plan = {}
+            for dept, period, code in plan_tasks(self.con)[["department", "period", "code"]].itertuples(
+                    index=False):
+                self._plan.setdefault(dept, (int(period), set()))[1].add(code)
+        return {code for _, codes in self._plan.values() for code in codes}
+
+    def place(self, department: str, period: str) -> tuple[int | None, int]:
+        previous = self.current.get((department, period))
+        return (previous[0] if previous else None), self.versions.get((department, period), 0) + 1
+
+    def stored(self, checked: CheckedReturn, saved: Saved, sha256: str) -> None:
+        key = (str(checked.department), str(checked.period))
+        if key in self.current:
+            self.by_sha.pop(self.current[key][1], None)
+        self.current[key] = (saved.submission_id, sha256)
+        self.by_sha[sha256] = (saved.submission_id, *key, saved.version)
+        self.versions[key] = saved.version
+        if self._plan is None:
+            return
+        dept, year = key[0], int(key[1])
+        latest = self._plan.get(dept)
+        if checked.tasks:
+            if latest is None or year >= latest[0]:  # this period's tasks are the department's plan
+                self._plan[dept] = (year, {k.code for k in checked.tasks})
+        elif saved.supersedes is not None and latest is not None and latest[0] == year:
+            self._plan = None  # the plan's period lost its tasks: an earlier one may hold the plan
+
+
 def find_current_by_sha(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple | None:
     """The current submission with exactly this content: re-sending it changes nothing."""
     return con.execute(
@@ -66,19 +118,24 @@ def insert_return(
     actor: Actor,
     catalog_version: str,
     is_demo: bool = False,
+    place: tuple[int | None, int] | None = None,
 ) -> Saved:
-    """`save_return` inside a transaction the caller holds (a batch of returns, one commit)."""
+    """`save_return` inside a transaction the caller holds (a batch of returns, one commit).
+    `place`: the current submission it supersedes (or None) and its version, when the caller
+    knows them (a batch keeps them as it goes); read from the database otherwise."""
     require_upload(actor, checked.department)
     if not checked.ok:
         raise StoreError(REFUSED, None, "refusing to store a return with errors")
     uploader = actor.email
     dept, period = checked.department, checked.period
-    prev = con.execute(
-        "SELECT id FROM current_submissions WHERE department = ? AND period = ?",
-        [dept, period]).fetchone()
-    version = scalar(
-        con, "SELECT coalesce(max(version), 0) + 1 FROM submissions "
-        "WHERE department = ? AND period = ?", [dept, period])
+    if place is None:
+        row = con.execute(
+            "SELECT (SELECT id FROM current_submissions WHERE department = $1 AND period = $2), "
+            "(SELECT coalesce(max(version), 0) + 1 FROM submissions WHERE department = $1 AND period = $2)",
+            [dept, period]).fetchone()
+        assert row is not None
+        place = row[0], int(row[1])
+    previous, version = place
     now = utc_now()
     sid = scalar(
         con, """INSERT INTO submissions (department, period, version, file_name, sha256,
@@ -109,10 +166,10 @@ def insert_return(
             for p in checked.problems])
     _audit(con, now, uploader, "ingest", sid, dept, period, {
         "file_name": file_name, "sha256": sha256, "version": version,
-        "supersedes": prev[0] if prev else None, "n_values": checked.n_values,
+        "supersedes": previous, "n_values": checked.n_values,
         "n_warnings": len(checked.problems), "is_demo": is_demo,
     })
-    return Saved(sid, version, prev[0] if prev else None)
+    return Saved(sid, version, previous)
 
 
 # One statement per table and return: the rows travel as list parameters (columns) and are

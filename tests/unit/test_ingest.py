@@ -143,3 +143,27 @@ def test_a_missing_file_is_rejected_with_its_reason(catalog, tmp_path):
     assert result.status == REJECTED and result.problems[0].code == "file_unreadable"
     assert "No such file" in result.problems[0].message("en")
     con.close()
+
+
+def test_a_batch_follows_the_plan_as_file_by_file_does(catalog, tmp_path):
+    """The batch keeps the departments' task codes as it stores: a task may depend on one stored
+    earlier in the batch, and not on one whose period was resent without tasks."""
+    from tests.unit.test_store import a_task, plan_return
+
+    gt = a_task("SGTVT-01", area="transport", depends_on="SYT-01", indicators="TRA.T1")
+    files = [Incoming(name, data) for name, data in [
+        ("gt-too-early.xlsx", plan_return(catalog, "SGTVT", "2023", tasks=[gt])),  # SYT-01 unknown yet
+        ("yt-2023.xlsx", plan_return(catalog, "SYT", "2023", tasks=[a_task("SYT-01")])),
+        ("gt-2023.xlsx", plan_return(catalog, "SGTVT", "2023", tasks=[gt])),  # now it is known
+        ("yt-2024.xlsx", plan_return(catalog, "SYT", "2024", tasks=[a_task("SYT-02")])),  # the plan moves on
+        ("gt-2024.xlsx", plan_return(catalog, "SGTVT", "2024", tasks=[gt])),  # SYT-01 no longer in it
+        ("yt-2024-again.xlsx", plan_return(catalog, "SYT", "2024")),  # 2024 resent without tasks
+        ("gt-2024-again.xlsx", plan_return(catalog, "SGTVT", "2024", tasks=[gt])),  # 2023's plan is back
+    ]]
+    expected, reference = one_by_one(tmp_path / "one.duckdb", files, catalog)
+    assert [r.status for r in expected] == [REJECTED, ACCEPTED, ACCEPTED, ACCEPTED, REJECTED, ACCEPTED,
+                                            ACCEPTED]
+    con = schema.connect(tmp_path / "batch.duckdb")
+    assert summary(ingest_many(con, files, catalog, ACTOR)) == summary(expected)
+    assert contents(con) == reference
+    con.close()
