@@ -130,35 +130,73 @@ def _batch(con: duckdb.DuckDBPyConnection, items: list[Incoming], catalog: Catal
            is_demo: bool) -> list[IngestResult]:
     results: list[IngestResult] = []
     kept: list[tuple[IngestResult, CheckedReturn]] = []  # stored in the open transaction
+
+    def meta(result: IngestResult) -> dict:
+        return _meta(result, actor, catalog, is_demo)
+
+    def write(pending: queries.Rows, kept: list) -> list:
+        """The batch's rows so far; when they cannot be written (which file's is not known),
+        every return again, each alone."""
+        try:
+            pending.flush(con)
+            return kept
+        except duckdb.Error:
+            log.warning("writing a batch of %d returns failed; storing them one by one", len(kept),
+                        exc_info=True)
+            return _again(con, kept, meta)
+
     with transaction(con):
+        pending = queries.Rows()
         known = queries.Placing(con)
         for item in items:
             started = time.perf_counter()
+            if known.plan_unread and pending:  # the plan is read from the tables: write them first
+                kept = write(pending, kept)
+                pending, known = queries.Rows(), queries.Placing(con)
             data, unread = item.read()
             result, checked = ((IngestResult(item.file_name, REJECTED, "", unread), None) if data is None
                                else _examine(known, item, data, catalog, actor))
             if checked is not None:
                 try:
                     place = known.place(str(checked.department), str(checked.period))
-                    saved = queries.insert_return(con, checked, **_meta(result, actor, catalog, is_demo),
-                                                  place=place)
+                    saved = queries.insert_return(con, checked, **meta(result), place=place, pending=pending)
                     _stored(result, saved)
                     known.stored(checked, saved, result.sha256)
                     kept.append((result, checked))
-                except duckdb.Error as exc:  # this file alone: roll back, store the others again
+                except duckdb.Error as exc:  # this file alone: the others are stored again without it
                     log.warning("storing %r failed; the batch is stored again without it", item.file_name,
                                 exc_info=True)
-                    con.rollback()
-                    con.begin()
-                    for earlier, again in kept:
-                        _stored(earlier, queries.insert_return(con, again, **_meta(earlier, actor, catalog,
-                                                                                       is_demo)))
-                    known = queries.Placing(con)
-                    result.status = REJECTED
-                    result.problems.append(Problem("store_failed", params={"detail": str(exc)[:200]}))
+                    _refused(result, exc)
+                    kept = _again(con, kept, meta)
+                    pending, known = queries.Rows(), queries.Placing(con)
             _log(result, actor, started)
             results.append(result)
+        write(pending, kept)
     return results
+
+
+def _again(con: duckdb.DuckDBPyConnection, kept: list[tuple[IngestResult, CheckedReturn]],
+           meta) -> list[tuple[IngestResult, CheckedReturn]]:
+    """Roll the batch back and store `kept` again, each written at once (DuckDB has no
+    savepoints): a return that fails is refused and the others are stored again without it."""
+    while True:
+        con.rollback()
+        con.begin()
+        for k, (result, checked) in enumerate(kept):
+            try:
+                _stored(result, queries.insert_return(con, checked, **meta(result)))
+            except duckdb.Error as exc:
+                _refused(result, exc)
+                kept = kept[:k] + kept[k + 1:]
+                break
+        else:
+            return kept
+
+
+def _refused(result: IngestResult, exc: duckdb.Error) -> None:
+    result.status = REJECTED
+    result.submission_id = result.version = result.supersedes = None
+    result.problems.append(Problem("store_failed", params={"detail": str(exc)[:200]}))
 
 
 class _Lookup(Protocol):

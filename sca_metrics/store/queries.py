@@ -51,6 +51,11 @@ class Placing:
             "SELECT department, period, max(version) FROM submissions GROUP BY ALL").fetchall()}
         self._plan: dict[str, tuple[int, set[str]]] | None = None
 
+    @property
+    def plan_unread(self) -> bool:
+        """The plan is to be read again (the batch's rows must be written first)."""
+        return self._plan is None
+
     def same(self, sha256: str) -> tuple | None:
         return self.by_sha.get(sha256)
 
@@ -119,10 +124,12 @@ def insert_return(
     catalog_version: str,
     is_demo: bool = False,
     place: tuple[int | None, int] | None = None,
+    pending: Rows | None = None,
 ) -> Saved:
     """`save_return` inside a transaction the caller holds (a batch of returns, one commit).
     `place`: the current submission it supersedes (or None) and its version, when the caller
-    knows them (a batch keeps them as it goes); read from the database otherwise."""
+    knows them (a batch keeps them as it goes); read from the database otherwise. `pending`:
+    where its rows wait for the batch's `Rows.flush`; written at once otherwise."""
     require_upload(actor, checked.department)
     if not checked.ok:
         raise StoreError(REFUSED, None, "refusing to store a return with errors")
@@ -144,61 +151,80 @@ def insert_return(
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
         [dept, period, version, file_name, sha256, now, uploader, checked.preparer,
          checked.prepared_on, catalog_version, checked.n_expected, checked.n_values, is_demo])
-    if checked.records:
-        _insert_columns(con, _INSERT_OBSERVATIONS, sid, [
-            [r.indicator, r.value, r.raw, r.quality, r.evidence, r.note, r.cell]
-            for r in checked.records])
-    if checked.unit_records:
-        _insert_columns(con, _INSERT_UNIT_OBSERVATIONS, sid, [
-            [r.indicator, r.unit, r.value, r.raw, r.quality, r.evidence, r.note, r.cell]
-            for r in checked.unit_records])
-    if checked.tasks:
-        _insert_columns(con, _INSERT_TASKS, sid, [
-            [k.code, k.name, k.area, k.phase, k.start_year, k.end_year, list(k.partners),
-             k.sector_project, k.decision, k.budget, k.budget_source, k.status, k.note,
-             list(k.depends_on), list(k.indicators), k.row] for k in checked.tasks])
-    if checked.comments:
-        _insert_columns(con, _INSERT_COMMENTS, sid, [
-            [m.row, m.section, m.comment, m.proposal] for m in checked.comments])
-    if checked.problems:
-        _insert_columns(con, _INSERT_PROBLEMS, sid, [
-            [p.severity, p.code, p.sheet, p.cell, p.value, p.message("vi"), p.message("en")]
-            for p in checked.problems])
+    rows = Rows() if pending is None else pending
+    rows.add(_OBSERVATIONS, [[sid, r.indicator, r.value, r.raw, r.quality, r.evidence, r.note, r.cell]
+                             for r in checked.records])
+    rows.add(_UNIT_OBSERVATIONS, [[sid, r.indicator, r.unit, r.value, r.raw, r.quality, r.evidence, r.note,
+                                   r.cell] for r in checked.unit_records])
+    rows.add(_TASKS, [[sid, k.code, k.name, k.area, k.phase, k.start_year, k.end_year, list(k.partners),
+                       k.sector_project, k.decision, k.budget, k.budget_source, k.status, k.note,
+                       list(k.depends_on), list(k.indicators), k.row] for k in checked.tasks])
+    rows.add(_COMMENTS, [[sid, m.row, m.section, m.comment, m.proposal] for m in checked.comments])
+    rows.add(_PROBLEMS, [[sid, p.severity, p.code, p.sheet, p.cell, p.value, p.message("vi"), p.message("en")]
+                         for p in checked.problems])
     _audit(con, now, uploader, "ingest", sid, dept, period, {
         "file_name": file_name, "sha256": sha256, "version": version,
         "supersedes": previous, "n_values": checked.n_values,
         "n_warnings": len(checked.problems), "is_demo": is_demo,
-    })
+    }, rows)
+    if pending is None:
+        rows.flush(con)
     return Saved(sid, version, previous)
 
 
-# One statement per table and return: the rows travel as list parameters (columns) and are
-# unnested in SQL, which is much faster in DuckDB than executemany and still parameterised.
-_INSERT_OBSERVATIONS = """
-    INSERT INTO observations
-    SELECT ?, unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), unnest(?::VARCHAR[]),
-           unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])"""
-_INSERT_TASKS = """
-    INSERT INTO tasks
-    SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
-           unnest(?::INTEGER[]), unnest(?::INTEGER[]), unnest(?::VARCHAR[][]), unnest(?::VARCHAR[]),
-           unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
-           unnest(?::VARCHAR[]), unnest(?::VARCHAR[][]), unnest(?::VARCHAR[][]), unnest(?::INTEGER[])"""
-_INSERT_COMMENTS = """
-    INSERT INTO comments
-    SELECT ?, unnest(?::INTEGER[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])"""
-_INSERT_UNIT_OBSERVATIONS = """
-    INSERT INTO unit_observations
-    SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), unnest(?::VARCHAR[]),
-           unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])"""
-_INSERT_PROBLEMS = """
-    INSERT INTO submission_problems
-    SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
-           unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])"""
+# Rows travel as one list parameter per column and are unnested in SQL: one statement per table
+# for a whole batch of returns, much faster in DuckDB than executemany, and still parameterised.
+@dataclass(frozen=True)
+class _Table:
+    name: str
+    columns: tuple[str, ...]
+    types: tuple[str, ...]
+
+    @property
+    def sql(self) -> str:
+        return (f"INSERT INTO {self.name} ({', '.join(self.columns)}) SELECT "
+                + ", ".join(f"unnest(?::{t}[])" for t in self.types))
 
 
-def _insert_columns(con: duckdb.DuckDBPyConnection, sql: str, sid: int, rows: list[list]) -> None:
-    con.execute(sql, [sid, *(list(col) for col in zip(*rows, strict=True))])
+_OBSERVATIONS = _Table("observations", (
+    "submission_id", "indicator", "value", "raw", "quality", "evidence", "note", "cell"),
+    ("INTEGER", "VARCHAR", "DOUBLE", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"))
+_UNIT_OBSERVATIONS = _Table("unit_observations", (
+    "submission_id", "indicator", "unit", "value", "raw", "quality", "evidence", "note", "cell"),
+    ("INTEGER", "VARCHAR", "VARCHAR", "DOUBLE", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"))
+_TASKS = _Table("tasks", (
+    "submission_id", "code", "name", "area", "phase", "start_year", "end_year", "partners", "sector_project",
+    "decision", "budget", "budget_source", "status", "note", "depends_on", "indicators", "sheet_row"),
+    ("INTEGER", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "INTEGER", "INTEGER", "VARCHAR[]", "VARCHAR",
+     "VARCHAR", "DOUBLE", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR[]", "VARCHAR[]", "INTEGER"))
+_COMMENTS = _Table("comments", ("submission_id", "sheet_row", "section", "comment", "proposal"),
+                   ("INTEGER", "INTEGER", "VARCHAR", "VARCHAR", "VARCHAR"))
+_PROBLEMS = _Table("submission_problems", (
+    "submission_id", "severity", "code", "sheet", "cell", "value", "message_vi", "message_en"),
+    ("INTEGER", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"))
+_AUDIT = _Table("audit_log", (
+    "logged_at", "actor", "action", "submission_id", "department", "period", "detail"),
+    ("TIMESTAMP", "VARCHAR", "VARCHAR", "INTEGER", "VARCHAR", "VARCHAR", "VARCHAR"))
+
+
+class Rows:
+    """Rows to insert, table by table, in the order they came: a batch of returns writes them
+    with one statement per table (`flush`), before it reads any of them back or commits."""
+
+    def __init__(self) -> None:
+        self._rows: dict[_Table, list[list]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._rows)
+
+    def add(self, table: _Table, rows: list[list]) -> None:
+        if rows:
+            self._rows.setdefault(table, []).extend(rows)
+
+    def flush(self, con: duckdb.DuckDBPyConnection) -> None:
+        for table, rows in self._rows.items():
+            con.execute(table.sql, [list(column) for column in zip(*rows, strict=True)])
+        self._rows.clear()
 
 
 def withdraw(con: duckdb.DuckDBPyConnection, submission_id: int, actor: Actor,
@@ -229,12 +255,15 @@ def withdraw(con: duckdb.DuckDBPyConnection, submission_id: int, actor: Actor,
     return current[0] if current else None
 
 
-def _audit(con, logged_at, actor, action, submission_id, dept, period, detail: dict) -> None:
-    con.execute(
-        "INSERT INTO audit_log (logged_at, actor, action, submission_id, department, period, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [logged_at, actor, action, submission_id, dept, period,
-         json.dumps(detail, ensure_ascii=False, default=str)])
+def _audit(con, logged_at, actor, action, submission_id, dept, period, detail: dict,
+           rows: Rows | None = None) -> None:
+    """One line of the audit log, written now, or with `rows` when they are flushed."""
+    line = [logged_at, actor, action, submission_id, dept, period, json.dumps(detail, ensure_ascii=False,
+                                                                               default=str)]
+    if rows is not None:
+        rows.add(_AUDIT, [line])
+        return
+    con.execute(_AUDIT.sql, [[v] for v in line])
 
 
 # ---- queries (frames for pages, the CLI and scoring) ----

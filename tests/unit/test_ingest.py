@@ -167,3 +167,23 @@ def test_a_batch_follows_the_plan_as_file_by_file_does(catalog, tmp_path):
     assert summary(ingest_many(con, files, catalog, ACTOR)) == summary(expected)
     assert contents(con) == reference
     con.close()
+
+
+def test_when_the_batchs_rows_cannot_be_written_each_file_is_stored_alone(catalog, tmp_path, monkeypatch):
+    files = [Incoming(f.file_name, f.data, None, f.department, f.period)
+             for f in itertools.islice(demo_returns(catalog), 6)]
+    expected, reference = one_by_one(tmp_path / "one.duckdb", files, catalog, keyed=True)
+    real, calls = queries.Rows.flush, []
+
+    def flush(self, con):
+        calls.append(len(self._rows))
+        if len(calls) == 1:  # the batch's first write fails; the file-by-file ones work
+            raise duckdb.ConstraintException("constraint violated")
+        return real(self, con)
+
+    monkeypatch.setattr(queries.Rows, "flush", flush)
+    con = schema.connect(tmp_path / "batch.duckdb")
+    results = list(ingest_many(con, files, catalog, ACTOR))
+    assert [r.status for r in results] == [r.status for r in expected] == [ACCEPTED] * 6
+    assert contents(con, keyed=True) == reference and len(calls) >= 1 + 6  # then each file alone
+    con.close()
