@@ -16,8 +16,10 @@ Order matters, and nothing is materialised before it is known to be small:
 
 from __future__ import annotations
 
+import functools
 import io
 import posixpath
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -222,6 +224,10 @@ def _scan_sheet(zf: zipfile.ZipFile, part: _SheetPart, percent_styles: set[str],
     cells: set[tuple[int, int]] = set()
     if part.path not in zf.namelist():
         return cells, []
+    if zf.getinfo(part.path).file_size <= MAX_UNPACKED_BYTES:  # known small (the parts were counted)
+        quick = _scan_quickly(zf.read(part.path), part, percent_styles, limits)
+        if quick is not None:
+            return quick
     row = col = -1
     in_cell = has_value = False
     style: str | None = None
@@ -274,6 +280,43 @@ def _scan_sheet(zf: zipfile.ZipFile, part: _SheetPart, percent_styles: set[str],
             parser.Parse(b"", True)
     except _Stop as stop:
         return cells, [stop.problem]
+    return cells, []
+
+
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c(?=[\s/>])([^>]*)>")
+_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
+_CELL_STYLE = re.compile(rb'\ss="([0-9]{1,9})"')
+
+
+@functools.lru_cache(maxsize=8)
+def _long_text(chars: int) -> re.Pattern[bytes]:
+    return re.compile(rb">[^<]{%d,}<" % (chars + 1))
+
+
+def _scan_quickly(xml: bytes, part: _SheetPart, percent_styles: set[str],
+                  limits: Limits) -> tuple[set[tuple[int, int]], list[Problem]] | None:
+    """The same scan by regular expressions over the part's bytes, for a sheet as spreadsheet
+    programs write it: every cell tag with its `r="A1"` in double quotes. None when the sheet is
+    written otherwise — a cell without `r`, CDATA, a comment, a processing instruction, a text
+    long enough to need counting in characters — and the expat scan decides."""
+    if b"<![CDATA[" in xml or b"<!--" in xml or xml.find(b"<?", 1) != -1 or _long_text(
+            limits.cell_chars // 4).search(xml):  # 4 bytes a character at most: no text near the limit
+        return None
+    cells: set[tuple[int, int]] = set()
+    for tag in _CELL_TAG.finditer(xml):
+        attrs = tag.group(1)
+        ref = _CELL_REF.search(attrs)
+        if ref is None:
+            return None
+        row, col = _ref_to_index((ref.group(1) + ref.group(2)).decode())
+        if not attrs.rstrip().endswith(b"/") and (row >= limits.rows or col >= limits.columns):
+            cell = cell_ref(row, col)
+            return cells, [Problem("sheet_too_large", sheet=part.name, cell=cell, params={
+                "sheet": part.name, "cell": cell, "rows": limits.rows,
+                "columns": column_letters(limits.columns - 1)})]
+        style = _CELL_STYLE.search(attrs)
+        if style is not None and style.group(1).decode() in percent_styles:
+            cells.add((row, col))
     return cells, []
 
 

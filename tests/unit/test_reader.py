@@ -264,3 +264,49 @@ def test_the_same_indicator_twice_names_both_cells(catalog):
     [dup] = [p for p in check_bytes(to_bytes(wb), catalog).problems if p.code == "indicator_duplicate"]
     assert dup.location() == f"Chỉ số!A{last}"
     assert f"A{first}" in dup.message("vi") and f"A{first}" in dup.message("en")
+
+
+# ---- the quick scan (regular expressions) decides as the expat scan does, or defers to it ----
+
+def _both_scans(data: bytes, monkeypatch) -> tuple:
+    from sca_metrics.intake import reader
+
+    quick = reader.read_workbook(data)
+    monkeypatch.setattr(reader, "_scan_quickly", lambda *args: None)
+    slow = reader.read_workbook(data)
+    monkeypatch.undo()
+    summary = [(b and [(s.name, sorted(s.percent_cells), len(s.rows)) for s in b.sheets],
+                [(p.code, p.sheet, p.cell) for p in problems]) for b, problems in (quick, slow)]
+    return summary[0], summary[1]
+
+
+@pytest.mark.parametrize("rows", [
+    "",  # the return as the template writes it
+    '<row r="1500"><c r="K1500" s="1"/></row>',  # a styled empty cell far out: harmless
+    '<row r="2500"><c r="B2500"><v>1</v></c></row>',  # a value beyond the rows
+    '<row r="150"><c r="BZ150" t="inlineStr"><is><t>x</t></is></c></row>',  # beyond the columns
+    '<row r="150"><x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'r="ZZ150"><x:v>1</x:v></x:c></row>',  # a prefixed tag
+    '<row r="150"><c><v>1</v></c></row>',  # no r: the expat scan counts
+    '<row r="150"><c r="B150"><v><![CDATA[1]]></v></c></row>',
+    '<!-- <c r="XFD1"><v>1</v></c> --><row r="150"><c r="B150"><v>2</v></c></row>',
+    f'<row r="150"><c r="B150" t="inlineStr"><is><t>{"x" * 40_000}</t></is></c></row>',
+])
+def test_the_quick_scan_agrees_with_the_expat_scan(catalog, monkeypatch, rows):
+    wb = fill(template(catalog), {"HLT.T1": 0.45})
+    wb["Chỉ số"]["G4"].number_format = "0%"
+    data = with_rows(to_bytes(wb), rows) if rows else to_bytes(wb)
+    quick, slow = _both_scans(data, monkeypatch)
+    assert quick == slow
+
+
+def test_the_quick_scan_defers_what_it_cannot_read_exactly(catalog):
+    from sca_metrics.intake.reader import _scan_quickly, _SheetPart
+
+    part, limits = _SheetPart("Chỉ số", "xl/worksheets/sheet3.xml", "visible"), Limits()
+    assert _scan_quickly(b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>', part, set(),
+                         limits) == (set(), [])
+    for odd in (b"<c><v>1</v></c>", b"<c r='A1'><v>1</v></c>", b'<c r="A1"><v><![CDATA[1]]></v></c>',
+                b'<!-- x --><c r="A1"/>', b'<?pi x?><c r="A1"/>',
+                b'<c r="A1"><v>' + b"9" * 9000 + b"</v></c>"):
+        assert _scan_quickly(b"<?xml version='1.0'?>" + odd, part, set(), limits) is None
