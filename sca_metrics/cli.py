@@ -16,7 +16,6 @@ import pandas as pd
 
 from sca_metrics import settings, snapshot
 from sca_metrics.intake.ingest import ACCEPTED, DUPLICATE, Incoming, IngestResult, ingest_many
-from sca_metrics.intake.template import write_template
 from sca_metrics.intake.values import parse_period
 from sca_metrics.method.scoring import ARITHMETIC, DEFAULT_THRESHOLD, METHODS
 from sca_metrics.method.uncertainty import MonteCarlo
@@ -317,6 +316,8 @@ def _demo_into(con, args) -> int:
 
 
 def _template(args) -> int:
+    from sca_metrics.intake.template import write_template  # openpyxl: only this command writes
+
     catalog = default_catalog()
     period, problem = parse_period(args.period)
     if problem or period is None or catalog.find_department(args.department) is None:
@@ -381,7 +382,8 @@ def _said(r: IngestResult, args, found: list) -> int:
         hint = (f"all of them are in {args.problems}" if args.problems
                 else "write them all with --problems FILE.csv")
         print(f"{name}: … and {_count(more, 'more problem')} ({hint})")
-    found.append(problems.table(listed, args.lang, file_name=r.file_name))
+    if args.problems and listed:  # the table only when it is to be written
+        found.append(problems.table(listed, args.lang, file_name=r.file_name))
     if r.status == ACCEPTED:
         note = f", supersedes #{r.supersedes}" if r.supersedes else ""
         print(f"{name}: accepted as submission #{r.submission_id} "

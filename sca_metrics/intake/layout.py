@@ -25,11 +25,12 @@ class Label:
 
     def matches(self, text: object) -> bool:
         k = loose_key(text)
-        return bool(k) and k in _keys(self)
+        return bool(k) and k in label_keys(self)
 
 
 @cache
-def _keys(label: Label) -> frozenset[str]:
+def label_keys(label: Label) -> frozenset[str]:
+    """The loose keys a cell may have to name this label (vi, en, or both as the template writes)."""
     return frozenset({loose_key(label.vi), loose_key(label.en), loose_key(label.text)})
 
 

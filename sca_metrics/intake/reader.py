@@ -285,7 +285,6 @@ def _scan_sheet(zf: zipfile.ZipFile, part: _SheetPart, percent_styles: set[str],
 
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c(?=[\s/>])([^>]*)>")
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
-_CELL_STYLE = re.compile(rb'\ss="([0-9]{1,9})"')
 
 
 @functools.lru_cache(maxsize=8)
@@ -293,30 +292,39 @@ def _long_text(chars: int) -> re.Pattern[bytes]:
     return re.compile(rb">[^<]{%d,}<" % (chars + 1))
 
 
+@functools.lru_cache(maxsize=64)
+def _styled(styles: frozenset[str]) -> re.Pattern[bytes]:
+    """A cell tag whose style is one of `styles`."""
+    return re.compile(rb'\ss="(?:%s)"' % b"|".join(re.escape(x.encode()) for x in sorted(styles)))
+
+
 def _scan_quickly(xml: bytes, part: _SheetPart, percent_styles: set[str],
                   limits: Limits) -> tuple[set[tuple[int, int]], list[Problem]] | None:
     """The same scan by regular expressions over the part's bytes, for a sheet as spreadsheet
-    programs write it: every cell tag with its `r="A1"` in double quotes. None when the sheet is
-    written otherwise — a cell without `r`, CDATA, a comment, a processing instruction, a text
-    long enough to need counting in characters — and the expat scan decides."""
+    programs write it: every cell tag with its `r="A1"` in double quotes, all within the limits.
+    None when the sheet is written otherwise — a cell without `r`, CDATA, a comment, a
+    processing instruction, a text long enough to need counting in characters — or reaches
+    beyond the limits: then the expat scan decides, cell by cell."""
     if b"<![CDATA[" in xml or b"<!--" in xml or xml.find(b"<?", 1) != -1 or _long_text(
             limits.cell_chars // 4).search(xml):  # 4 bytes a character at most: no text near the limit
         return None
+    tags = _CELL_TAG.findall(xml)
+    refs = _CELL_REF.findall(b"\x00".join(tags))
+    if len(refs) != len(tags):
+        return None  # a cell without r (or with two)
+    if refs:
+        last_row = max(int(r) for r in {r for _, r in refs})
+        last_col = max(_ref_to_index(f"{c.decode()}1")[1] for c in {c for c, _ in refs})
+        if last_row > limits.rows or last_col >= limits.columns:
+            return None  # something lies beyond: which cell, and whether it holds a value
     cells: set[tuple[int, int]] = set()
-    for tag in _CELL_TAG.finditer(xml):
-        attrs = tag.group(1)
-        ref = _CELL_REF.search(attrs)
-        if ref is None:
-            return None
-        row, col = _ref_to_index((ref.group(1) + ref.group(2)).decode())
-        if not attrs.rstrip().endswith(b"/") and (row >= limits.rows or col >= limits.columns):
-            cell = cell_ref(row, col)
-            return cells, [Problem("sheet_too_large", sheet=part.name, cell=cell, params={
-                "sheet": part.name, "cell": cell, "rows": limits.rows,
-                "columns": column_letters(limits.columns - 1)})]
-        style = _CELL_STYLE.search(attrs)
-        if style is not None and style.group(1).decode() in percent_styles:
-            cells.add((row, col))
+    if percent_styles:
+        styled = _styled(frozenset(percent_styles))
+        for attrs in tags:
+            if styled.search(attrs):
+                ref = _CELL_REF.search(attrs)
+                assert ref is not None
+                cells.add(_ref_to_index((ref.group(1) + ref.group(2)).decode()))
     return cells, []
 
 

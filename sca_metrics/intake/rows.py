@@ -8,19 +8,25 @@ from collections.abc import Sequence
 from sca_metrics.intake import layout, values
 from sca_metrics.intake.reader import Sheet, cell_ref
 from sca_metrics.reference.problems import ERROR, Problem
+from sca_metrics.reference.textnorm import loose_key
 
 HEADER_SEARCH_ROWS = 30  # the header is found in the first rows, wherever a title pushed it
 
 
 def find_header(sheet: Sheet, columns: Sequence[layout.Label],
                 needed: Sequence[str]) -> tuple[int, dict[str, int]] | None:
-    """(row, column by key) of the first row that names every `needed` column; None if none."""
+    """(row, column by key) of the first row that names every `needed` column; None if none.
+    Each cell's loose key is made once, then looked up in every label's keys."""
+    keys = [(label.key, layout.label_keys(label)) for label in columns]
     for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
         cols: dict[str, int] = {}
         for c, cell in enumerate(row):
-            for label in columns:
-                if label.key not in cols and label.matches(cell):
-                    cols[label.key] = c
+            k = loose_key(cell) if cell != "" else ""
+            if not k:
+                continue
+            for key, known in keys:
+                if key not in cols and k in known:
+                    cols[key] = c
         if all(key in cols for key in needed):
             return r, cols
     return None
