@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import scale  # noqa: E402
-from bench.timing import report  # noqa: E402
+from bench.timing import check, report  # noqa: E402
 
 GOAL_RATIO = 5.0
 
@@ -75,6 +75,8 @@ def main() -> None:
         **readers,
         "runs": args.repeat,
     }
+    result["checks"] = [check(f"ingest of {len(files)} returns: pandas + openpyxl ÷ ours",
+                              result["ratio_baseline_over_ours"], GOAL_RATIO, "×", at_least=True)]
     report("ingest", result)
 
 

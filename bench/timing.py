@@ -34,8 +34,16 @@ def demo_inputs():
     return catalog, obs, subs
 
 
+def check(figure: str, value: float, goal: float, unit: str = "", at_least: bool = False) -> dict:
+    """One figure beside its goal, for bench/run_all.py's table."""
+    met = value >= goal if at_least else value <= goal
+    return {"figure": figure, "value": value, "goal": f"{'≥' if at_least else '<'} {goal:g}{unit}",
+            "unit": unit, "met": met}
+
+
 def report(name: str, result: dict) -> None:
-    """Print the result and keep it in bench/results/<name>.json (git-ignored)."""
+    """Print the result and keep it in bench/results/<name>.json (git-ignored); its `checks`
+    (figures beside their goals) are what bench/run_all.py tabulates."""
     import json
     from pathlib import Path
 
