@@ -7,4 +7,5 @@ scripts/setup.sh dev
 .venv/bin/ruff check .
 .venv/bin/lint-imports      # the pipeline's layering (contracts in pyproject.toml)
 .venv/bin/mypy              # the engine's types (settings in pyproject.toml)
-.venv/bin/python -m pytest "$@"
+# two workers, a test file on one worker (its fixtures built once); SCA_TEST_WORKERS=0 runs in one
+.venv/bin/python -m pytest -n "${SCA_TEST_WORKERS:-2}" --dist loadfile "$@"
