@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sca_metrics.method.diagnostics import diagnose
+from sca_metrics.method.diagnostics import diagnose, top_pairs
 from sca_metrics.method.scoring import level_bounds
 from sca_metrics.reference import formatting, i18n, vocabulary
 from views import access, cached, session, widgets
@@ -60,8 +60,11 @@ def show_audit(diagnostics, n_periods: int) -> None:
             session.t("method.col_outliers"): flagged.outliers,
             session.t("method.col_n_capped"): flagged.n_capped,
         }), percent=(session.t("method.col_availability"),))
-    pairs = diagnostics.pairs[diagnostics.pairs.flag.notna()]
+    pairs = top_pairs(diagnostics.pairs)  # the strongest first, a page at a time: never all pairs
     if len(pairs):
+        st.caption(session.t("method.pairs_flagged", n=session.num(len(pairs), 0), count=len(pairs),
+                             total=session.num(len(diagnostics.pairs), 0)))
+        pairs = widgets.paged(pairs, "method_pairs_page")
         widgets.table(pd.DataFrame({
             session.t("method.col_domain"): pairs.domain.map(session.domain_name),
             session.t("method.col_driver"): pairs.driver.map(term_names(vocabulary.DRIVERS)),

@@ -158,6 +158,23 @@ def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> No
                           icon=":material/download:", key=f"{name}_xlsx", on_click="ignore")
 
 
+PAGE_ROWS = 50
+
+
+def paged(frame: pd.DataFrame, key: str, rows: int = PAGE_ROWS) -> pd.DataFrame:
+    """One page of a long table, with the page to show chosen beside it (none for one page):
+    a table never draws more than `rows` rows, however long the frame."""
+    pages = max(1, -(-len(frame) // rows))
+    if pages == 1:
+        return frame
+    page = st.number_input(t("widgets.page", pages=num(pages, 0)), min_value=1, max_value=pages, value=1,
+                           step=1, key=key)
+    first = (int(page) - 1) * rows
+    st.caption(t("widgets.page_rows", first=num(first + 1, 0), last=num(min(first + rows, len(frame)), 0),
+                 count=len(frame), total=num(len(frame), 0)))
+    return frame.iloc[first:first + rows]
+
+
 def opened(label: str, key: str, icon: str, expanded: bool = False):
     """An expander whose content is made only while it is open: the container to fill, or
     None while it is closed (opening or closing it reruns the page)."""

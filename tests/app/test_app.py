@@ -465,6 +465,8 @@ def test_method_page_in_english(monkeypatch, demo_db):
     at.run()
     assert not at.exception, at.exception
     assert "Indicators to review across 9 periods" in texts(at)
+    said = [c.value for c in at.caption if "of indicators among" in c.value]
+    assert said and said[0].endswith("pairs in the same cell (the strongest first).")
 
 
 def test_overview_shows_the_radar_and_foundations(monkeypatch, demo_db):
