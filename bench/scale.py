@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 from sca_metrics.settings import shipped_data  # noqa: E402
 
 CACHE = Path(__file__).parent / "results" / "cache"
-# what the cached database depends on, besides the data folder
-_CODE = ("sca_metrics/demo.py", "sca_metrics/intake/template.py", "sca_metrics/intake/ingest.py",
-         "sca_metrics/store/schema.py", "sca_metrics/store/queries.py")
+# what the cached returns depend on, besides the data folder; and the cached database, besides them
+_MAKES_RETURNS = ("sca_metrics/demo.py", "sca_metrics/intake/template.py", "sca_metrics/intake/layout.py")
+_STORES_THEM = ("sca_metrics/intake/ingest.py", "sca_metrics/store/schema.py", "sca_metrics/store/queries.py")
 
 
 def copy_code(code: str, k: int) -> str:
@@ -35,9 +35,9 @@ def copy_code(code: str, k: int) -> str:
     return code if k == 1 else (f"{code}.K{k:02d}" if "." in code else f"{code}{k:02d}")
 
 
-def _key(k: int) -> str:
+def _key(k: int, code: tuple[str, ...] = _MAKES_RETURNS) -> str:
     digest = hashlib.sha256(str(k).encode())
-    for path in sorted(shipped_data().rglob("*")) + [ROOT / p for p in _CODE]:
+    for path in sorted(shipped_data().rglob("*")) + [ROOT / p for p in code]:
         if path.is_file():
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
@@ -114,7 +114,7 @@ def scaled(k: int) -> tuple[Path, Path]:
     from sca_metrics.store import schema
 
     data = scaled_data(k)
-    db = CACHE / f"demo_x{k}_{_key(k)}.duckdb"
+    db = CACHE / f"demo_x{k}_{_key(k, _MAKES_RETURNS + _STORES_THEM)}.duckdb"
     if db.is_file():
         return data, db
     tmp = db.with_name(db.name + ".tmp")
