@@ -75,7 +75,8 @@ view = pd.DataFrame({
     session.t("col.n_warnings"): status.n_warnings,
     session.t("col.file_name"): status.file_name,
 })
-st.dataframe(view, hide_index=True, width="stretch", height=35 * (len(view) + 1) + 3, column_config={
+shown = widgets.paged(view, f"status_page_{period}")  # 50 departments a page; the files hold all
+st.dataframe(shown, hide_index=True, width="stretch", height=35 * (len(shown) + 1) + 3, column_config={
     # a whole percent: no decimal mark, so the same in either language ("percent" follows the
     # browser's locale, not the page's language)
     session.t("submissions.col_coverage"): st.column_config.ProgressColumn(
@@ -104,7 +105,7 @@ history = history.assign(
    "received_at", "uploader", "preparer", "file_name", "withdrawn_at", "withdrawn_by",
    "withdraw_reason", "sha256"]]
 history = history.rename(columns={c: session.t(f"col.{c}") for c in history.columns})
-st.dataframe(history, width="stretch", hide_index=True, column_config={
+st.dataframe(widgets.paged(history, f"history_page_{only}"), width="stretch", hide_index=True, column_config={
     session.t(f"col.{c}"): st.column_config.DatetimeColumn(format=formatting.table_datetime(lang))
     for c in ("received_at", "withdrawn_at")})
 widgets.downloads(history, "submission_history")

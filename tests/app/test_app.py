@@ -61,7 +61,12 @@ def test_submissions_page_on_demo_data_vi(monkeypatch, demo_db):
     assert status["Mức đầy đủ"].between(0, 100).all() and (status["Mức đầy đủ"] % 1 == 0).all()
     assert json.loads(at.dataframe[0].proto.columns)["Mức đầy đủ"]["type_config"]["format"] == "%d%%"
     history = at.dataframe[-1].value
-    assert {"Hiện hành", "Đã thay thế"} <= set(history["Trạng thái"])
+    assert len(history) == 50 and "Dòng 1–50 trên 100." in texts(at)  # a page at a time
+    seen = set(history["Trạng thái"])
+    at.number_input(key="history_page_None").set_value(2).run()
+    seen |= set(at.dataframe[-1].value["Trạng thái"])
+    assert "Dòng 51–100 trên 100." in texts(at)
+    assert {"Hiện hành", "Đã thay thế"} <= seen
     assert len(at.get("plotly_chart")) == 1
 
 
