@@ -44,6 +44,13 @@ def _key(k: int, code: tuple[str, ...] = _MAKES_RETURNS) -> str:
     return digest.hexdigest()[:12]
 
 
+def _prune(prefix: str, keep: Path) -> None:
+    """Cached entries of an older key (the data or the code changed since): removed."""
+    for old in CACHE.glob(f"{prefix}_*"):
+        if old != keep and not old.name.endswith(".tmp") and not old.name.endswith(".wal"):
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
+
+
 def _rows(path: Path) -> tuple[list[str], list[dict]]:
     with path.open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
@@ -76,6 +83,7 @@ def scaled_data(k: int) -> Path:
         {**i, "code": copy_code(i["code"], n), "department": copy_code(i["department"], n)}
         for n in range(1, k + 1) for i in indicators])
     tmp.rename(out)
+    _prune(f"data_x{k}", out)
     return out
 
 
@@ -97,6 +105,7 @@ def return_files(k: int, n: int) -> list[Path]:
     if done.is_file():
         return [folder / name for name in done.read_text(encoding="utf-8").split()]
     folder.mkdir(parents=True, exist_ok=True)
+    _prune(f"returns_x{k}", folder)
     names = []
     for name, data, _, _ in returns(k):
         (folder / name).write_bytes(data)
@@ -123,4 +132,5 @@ def scaled(k: int) -> tuple[Path, Path]:
     build_demo(con, load_catalog(data / "catalog.csv", data / "departments.csv"))
     con.close()
     tmp.rename(db)
+    _prune(f"demo_x{k}", db)
     return data, db
