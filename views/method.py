@@ -111,28 +111,34 @@ if pilot_only:
 st.caption(session.t("method.shown", n=len(shown), total=len(frame)))
 
 
-# goalposts and targets as every table writes an indicator's values: Có/Không, "Mức 3", or the
-# decimals the row calls for (they were 1,00 and 3,00 for yes/no and levels, 100,00 for 100%)
-written = formatting.indicator_columns(shown.kind, lang, **{c: shown[c] for c in (
-    "worst", "best", "target_2025", "target_2030")})
-view = pd.DataFrame({
-    session.t("method.col_code"): shown.code,
-    session.t("method.col_name"): shown[f"name_{lang}"],
-    session.t("method.col_domain"): shown.domain.map(term_names(vocabulary.DOMAINS)),
-    session.t("method.col_driver"): shown.driver.map(term_names(vocabulary.DRIVERS)),
-    session.t("method.col_department"): shown.department,
-    session.t("method.col_unit"): shown[f"unit_{lang}"],
-    session.t("method.col_kind"): shown.kind.map(term_names(vocabulary.KINDS)),
-    session.t("method.col_direction"): shown.direction.map(
-        lambda d: ("↓ " if d == "lower" else "↑ ") + term_names(vocabulary.DIRECTIONS)[d]),
-    session.t("method.col_worst"): written["worst"],
-    session.t("method.col_best"): written["best"],
-    session.t("method.col_target_2025"): written["target_2025"],
-    session.t("method.col_target_2030"): written["target_2030"],
-    session.t("method.col_weight"): shown.weight,
-    session.t("method.col_pilot"): shown.pilot,
-    session.t("method.col_source"): shown.source.map(term_names(vocabulary.SOURCES)),
-    session.t("method.col_source_ref"): shown.source_ref,
-})
-widgets.table(view, numbers={session.t("method.col_weight"): 2}, height=420)
-widgets.downloads(view, "catalog")
+def catalog_view(shown: pd.DataFrame) -> pd.DataFrame:
+    # goalposts and targets as every table writes an indicator's values: Có/Không, "Mức 3", or
+    # the decimals the row calls for (they were 1,00 and 3,00 for yes/no and levels, 100,00 for 100%)
+    written = formatting.indicator_columns(shown.kind, lang, **{c: shown[c] for c in (
+        "worst", "best", "target_2025", "target_2030")})
+    return pd.DataFrame({
+        session.t("method.col_code"): shown.code,
+        session.t("method.col_name"): shown[f"name_{lang}"],
+        session.t("method.col_domain"): shown.domain.map(term_names(vocabulary.DOMAINS)),
+        session.t("method.col_driver"): shown.driver.map(term_names(vocabulary.DRIVERS)),
+        session.t("method.col_department"): shown.department,
+        session.t("method.col_unit"): shown[f"unit_{lang}"],
+        session.t("method.col_kind"): shown.kind.map(term_names(vocabulary.KINDS)),
+        session.t("method.col_direction"): shown.direction.map(
+            lambda d: ("↓ " if d == "lower" else "↑ ") + term_names(vocabulary.DIRECTIONS)[d]),
+        session.t("method.col_worst"): written["worst"],
+        session.t("method.col_best"): written["best"],
+        session.t("method.col_target_2025"): written["target_2025"],
+        session.t("method.col_target_2030"): written["target_2030"],
+        session.t("method.col_weight"): shown.weight,
+        session.t("method.col_pilot"): shown.pilot,
+        session.t("method.col_source"): shown.source.map(term_names(vocabulary.SOURCES)),
+        session.t("method.col_source_ref"): shown.source_ref,
+    })
+
+
+# a page at a time (a national catalog has thousands of indicators); the downloads hold them all,
+# made when clicked
+widgets.table(catalog_view(widgets.paged(shown, f"cat_page_{len(shown)}")),
+              numbers={session.t("method.col_weight"): 2}, height=420)
+widgets.downloads(lambda: catalog_view(shown), "catalog")

@@ -451,6 +451,7 @@ def test_method_page_explains_and_filters_the_catalog(monkeypatch, demo_db):
     at.multiselect(key="cat_domain").set_value([]).run()
     at.multiselect(key="cat_driver").set_value([]).run()
     catalog = at.dataframe[-1].value
+    assert len(catalog) == 50 and f"Dòng 1–50 trên {total}." in texts(at)  # a page at a time
     kinds = {i.code: i.kind for i in default_catalog().indicators}
     written = [(kinds[code], v) for code, *row in catalog[["Mã", "Ngưỡng kém nhất", "Ngưỡng tốt nhất",
                                                            "Mục tiêu 2025", "Mục tiêu 2030"]].itertuples(
