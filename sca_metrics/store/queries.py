@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -97,21 +98,12 @@ def find_current_by_sha(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple | 
     ).fetchone()
 
 
-def save_return(
-    con: duckdb.DuckDBPyConnection,
-    checked: CheckedReturn,
-    *,
-    file_name: str,
-    sha256: str,
-    actor: Actor,
-    catalog_version: str,
-    is_demo: bool = False,
-) -> Saved:
-    """Store a valid return in one transaction; the previous current one is superseded. The
-    actor must be allowed to submit for the return's department (Forbidden otherwise)."""
+def save_return(con: duckdb.DuckDBPyConnection, checked: CheckedReturn, **meta: Any) -> Saved:
+    """Store a valid return in one transaction (`insert_return`'s keywords: file_name, sha256,
+    actor, catalog_version, is_demo); the previous current one is superseded. The actor must be
+    allowed to submit for the return's department (Forbidden otherwise)."""
     with transaction(con):
-        return insert_return(con, checked, file_name=file_name, sha256=sha256, actor=actor,
-                             catalog_version=catalog_version, is_demo=is_demo)
+        return insert_return(con, checked, **meta)
 
 
 def insert_return(
