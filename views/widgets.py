@@ -168,7 +168,7 @@ def paged(frame: pd.DataFrame, key: str, rows: int = PAGE_ROWS) -> pd.DataFrame:
     if pages == 1:
         return frame
     page = st.number_input(t("widgets.page", pages=num(pages, 0)), min_value=1, max_value=pages, value=1,
-                           step=1, key=key)
+                           step=1, key=key, width=200)
     first = (int(page) - 1) * rows
     st.caption(t("widgets.page_rows", first=num(first + 1, 0), last=num(min(first + rows, len(frame)), 0),
                  count=len(frame), total=num(len(frame), 0)))
