@@ -15,10 +15,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from sca_metrics import settings
 from sca_metrics.settings import ROOT
+
+# The tests run beside another worker on two cores: a rerun can take longer than Playwright's
+# 5-second default for an assertion; the actions already wait up to 60 s (context timeout).
+expect.set_options(timeout=20_000)
 
 SCREENSHOTS = ROOT / "screenshots" / "e2e"  # git-ignored
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
