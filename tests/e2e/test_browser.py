@@ -352,6 +352,12 @@ def test_the_file_uploader_speaks_the_pages_language(page, app_url):
         open_page(page, f"{app_url}/upload?lang={lang}")
         zone = page.get_by_test_id("stFileUploaderDropzone").first
         expect(zone).to_be_visible()
+        # the page's style may come a moment after the widget (beside another worker, it did)
+        page.wait_for_function("""() => {
+            const p = document.querySelector(
+                '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p');
+            return p && getComputedStyle(p, '::after').content !== 'none';
+        }""", timeout=20_000)
         shown = zone.evaluate("""z => {
             const p = z.querySelector('button [data-testid="stMarkdownContainer"] p');
             const s = z.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span');
