@@ -7,5 +7,13 @@ scripts/setup.sh dev
 .venv/bin/ruff check .
 .venv/bin/lint-imports      # the pipeline's layering (contracts in pyproject.toml)
 .venv/bin/mypy              # the engine's types (settings in pyproject.toml)
-# two workers, a test file on one worker (its fixtures built once); SCA_TEST_WORKERS=0 runs in one
-.venv/bin/python -m pytest -n "${SCA_TEST_WORKERS:-2}" --dist loadfile "$@"
+# Unit and AppTest files on two workers (a file per worker; SCA_TEST_WORKERS=0 runs them in one
+# process), then the real-browser tests on their own: beside another worker a browser's rerun
+# sometimes came late. Arguments: pytest's, on two workers.
+workers="${SCA_TEST_WORKERS:-2}"
+if [ "$#" -eq 0 ]; then
+    .venv/bin/python -m pytest -n "$workers" --dist loadfile tests/unit tests/app
+    .venv/bin/python -m pytest tests/e2e
+else
+    .venv/bin/python -m pytest -n "$workers" --dist loadfile "$@"
+fi
