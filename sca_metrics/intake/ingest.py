@@ -14,7 +14,7 @@ from typing import Protocol
 import duckdb
 
 from sca_metrics import settings
-from sca_metrics.intake.reader import Limits, megabytes, read_workbook
+from sca_metrics.intake.reader import Limits, read_workbook, too_large
 from sca_metrics.intake.validate import check_workbook
 from sca_metrics.reference.catalog import Catalog
 from sca_metrics.reference.problems import Problem, errors
@@ -103,8 +103,7 @@ class Incoming:
         try:
             size = self.path.stat().st_size
             if size > limit:  # refused before it is read: a huge file never reaches memory
-                return None, [Problem("file_too_large",
-                                      params={"size": megabytes(size), "limit": megabytes(limit)})]
+                return None, [too_large(size, limit)]
             return self.path.read_bytes(), []
         except OSError as exc:
             return None, [Problem("file_unreadable", params={"detail": exc.strerror or type(exc).__name__})]

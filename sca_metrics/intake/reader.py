@@ -149,7 +149,7 @@ def inspect_container(data: bytes) -> list[Problem]:
     """Every reason to refuse the file before parsing it; empty when it is safe to read."""
     limit = settings.current().upload_bytes  # the same limit as the upload widget's (SCA_UPLOAD_MB)
     if len(data) > limit:
-        return [Problem("file_too_large", params={"size": megabytes(len(data)), "limit": megabytes(limit)})]
+        return [too_large(len(data), limit)]
     if data.startswith(OLE_MAGIC):
         # Encrypted OOXML is wrapped in an OLE container with an EncryptionInfo stream.
         marker = "EncryptionInfo".encode("utf-16-le")
@@ -368,6 +368,11 @@ def _content_too_large(size: float) -> Problem:
 
 def _bomb(size: float, ratio: float) -> Problem:
     return Problem("file_zip_bomb", params={"size": megabytes(size), "ratio": f"{ratio:.0f}:1"})
+
+
+def too_large(size: int, limit: int) -> Problem:
+    """The file is bigger than an upload may be (SCA_UPLOAD_MB)."""
+    return Problem("file_too_large", params={"size": megabytes(size), "limit": megabytes(limit)})
 
 
 def megabytes(n: float) -> str:
