@@ -44,7 +44,8 @@ from sca_metrics.store import schema  # noqa: E402
 from tests.helpers import valid_return  # noqa: E402
 
 RUNS = 20
-PAGES = ("overview", "domain", "pilot", "whatif", "submissions", "upload", "exports", "method")
+PAGES = ("overview", "domain", "pilot", "whatif", "submissions", "roadmap", "upload", "exports", "method",
+         "audit", "users")  # every page of app.py
 PILOT_TABS = ("progress", "wards")  # besides the first
 
 

@@ -18,6 +18,7 @@ access.require()
 BADGES = {"achieved": ("blue", ":material/verified:"), "on_track": ("green", ":material/trending_up:"),
           "acceleration": ("yellow", ":material/speed:"), "limited": ("orange", ":material/trending_flat:"),
           "deterioration": ("red", ":material/trending_down:"), "insufficient": ("gray", ":material/help:")}
+INDICATORS = "widgets.page_indicators"  # what a page's caption counts
 
 lang = session.lang()
 st.title(session.t("pilot.title"))
@@ -53,10 +54,15 @@ def card(container, ind, row) -> None:
         st.caption(target + rates)
 
 
-prog = progress.progress_frame(catalog, obs, period, codes)
-heads = pilot.headlines(obs, prog, period)
+def _progress() -> tuple:
+    prog = progress.progress_frame(catalog, obs, period, codes)
+    return prog, pilot.headlines(obs, prog, period)
+
+
+prog, heads = widgets.shared("pilot_progress", _progress, period)  # once per data version and period
 st.subheader(session.t("pilot.headlines", period=period))
-rows = list(heads.itertuples())
+# twelve cards at a time (three rows): a page never draws hundreds of them
+rows = list(widgets.paged(heads, "pilot_cards_page", widgets.PAGE_ITEMS, INDICATORS).itertuples())
 for start in range(0, len(rows), 4):  # a row of cards at a time, so each row lines up
     for column, row in zip(st.columns(4), rows[start:start + 4], strict=False):
         card(column, catalog.indicator(row.code), row)
@@ -67,9 +73,10 @@ city = obs[obs.indicator.isin(codes) & (obs.period.astype(int) <= int(period))]
 
 def show_series() -> None:
     title = session.t("figure.multiples_title")
-    widgets.chart(lambda: pilot_figures.pilot_multiples(city, prog, catalog, change_days, lang, title),
-                 "pilot_series", period, unit=None,
-                 phone=lambda: pilot_figures.pilot_multiples(city, prog, catalog, change_days, lang, title,
+    part = widgets.paged(prog, "pilot_series_page", widgets.PAGE_ITEMS, INDICATORS)
+    widgets.chart(lambda: pilot_figures.pilot_multiples(city, part, catalog, change_days, lang, title),
+                 "pilot_series", period, unit=None, depends=tuple(part.code),
+                 phone=lambda: pilot_figures.pilot_multiples(city, part, catalog, change_days, lang, title,
                                                              columns=1))
 
 
@@ -85,8 +92,10 @@ PROGRESS_COLUMNS = {
 def show_progress() -> None:
     st.caption(session.t("pilot.progress_help"))
     title = session.t("figure.progress_title", period=period)
-    widgets.chart(lambda: pilot_figures.progress_bars(prog, catalog, lang, title),
-                 "pilot_progress", period, unit="progress")
+    ordered = pilot_figures.by_status(prog)  # pages in the bars' order: those furthest behind first
+    part = widgets.paged(ordered, "pilot_progress_page", widgets.PAGE_ITEMS, INDICATORS)
+    widgets.chart(lambda: pilot_figures.progress_bars(part, catalog, lang, title),
+                 "pilot_progress", period, unit="progress", depends=tuple(part.code))
     # as every table writes numbers: a row's base, value and target with the decimals its
     # indicator calls for, the rates in % a year, R at two decimals (its bands are 0,6 and 0,95)
     inds = [catalog.indicator(c) for c in prog.code]

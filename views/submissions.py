@@ -7,7 +7,7 @@ import streamlit as st
 
 from sca_metrics.method import tracker
 from sca_metrics.outputs import score_figures
-from sca_metrics.reference import formatting, i18n, vocabulary
+from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.store import queries
 from views import access, cached, session, widgets
 
@@ -56,14 +56,14 @@ cols[2].metric(session.t("submissions.coverage"),
 cols[3].metric(session.t("submissions.warnings"), session.num(int(submitted.n_warnings.sum()), 0))
 if missing:
     st.warning(session.t("submissions.missing_list", period=period,
-                        departments=", ".join(widgets.department_label(d) for d in missing)),
+                        departments=widgets.department_list(missing)),
                icon=":material/pending_actions:")
 else:
     st.success(session.t("submissions.all_in", period=period), icon=":material/task_alt:")
 
 view = pd.DataFrame({
-    session.t("col.department"): status.department.map(widgets.department_label),
-    session.t("submissions.col_state"): status.state.map(lambda s: session.t(f"submissions.state_{s}")),
+    session.t("col.department"): widgets.department_names(status.department),
+    session.t("submissions.col_state"): widgets.translated(status.state, "submissions.state_"),
     session.t("col.version"): status.version,
     session.t("submissions.col_versions"): status.n_versions,
     session.t("col.received_at"): status.received_at,
@@ -86,21 +86,24 @@ st.dataframe(shown, hide_index=True, width="stretch", height=35 * (len(shown) + 
 widgets.downloads(view, f"submissions_{period}")
 
 matrix = coverage_matrix(path, version)
-labels = [widgets.department_label(d) for d in matrix.index]
-widgets.chart(lambda: score_figures.coverage(matrix, labels, lang), key="submissions_coverage",
-             period=f"{known[0]}–{known[-1]}", unit="completeness")
+labels = list(widgets.department_names(matrix.index.to_series()))
+# fifty departments a page: a heatmap of hundreds of rows is neither readable nor quick to send
+rows = widgets.page(len(matrix), "coverage_page", what="widgets.page_departments")
+widgets.chart(lambda: score_figures.coverage(matrix.iloc[rows], labels[rows], lang),
+             key="submissions_coverage", period=f"{known[0]}–{known[-1]}", unit="completeness",
+             depends=(rows.start, rows.stop))
 widgets.data_table(matrix.set_axis(labels).rename_axis(session.t("col.department")).reset_index(),
                   "coverage", percent=tuple(known))
 
 st.subheader(session.t("submissions.history"))
 codes = [d.code for d in catalog.departments]
+names, everyone = widgets.department_labels(lang), session.t("submissions.all_departments")
 only = st.selectbox(session.t("submissions.history_filter"), [None, *codes], key="history_department",
-                    format_func=lambda c, lang=lang: i18n.t("submissions.all_departments", lang)
-                    if c is None else widgets.department_label(c, lang))
+                    format_func=lambda c: everyone if c is None else names.get(c, c))
 history = subs if only is None else subs[subs.department == only]
 history = history.assign(
-    status=history.status.map(lambda s: session.t(f"status.{s}")),
-    department=history.department.map(widgets.department_label),
+    status=widgets.translated(history.status, "status."),
+    department=widgets.department_names(history.department),
 )[["id", "department", "period", "version", "status", "n_values", "n_expected", "n_warnings",
    "received_at", "uploader", "preparer", "file_name", "withdrawn_at", "withdrawn_by",
    "withdraw_reason", "sha256"]]

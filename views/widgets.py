@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,6 +16,7 @@ import streamlit as st
 
 from sca_metrics.outputs import briefing, exports, figure_style, render
 from sca_metrics.outputs.selection import drill_target
+from sca_metrics.reference import i18n
 from sca_metrics.reference.roles import AccessError
 from sca_metrics.reference.textnorm import markdown_literal as literal  # someone's text in a message
 from sca_metrics.store.errors import StoreError
@@ -23,6 +24,7 @@ from views.cached import catalog, db, db_path, is_demo, scores_by_period, versio
 from views.session import lang, num, t
 
 CHART_CONFIG = {"displaylogo": False}
+T = TypeVar("T")
 
 
 def chart_config(fig: go.Figure, period: str) -> dict:
@@ -34,10 +36,15 @@ def chart_config(fig: go.Figure, period: str) -> dict:
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
-def _figure(key: str, version: tuple[str, str], depends: tuple, _draw: Callable[[], go.Figure]) -> go.Figure:
-    """A figure drawn once per data version and whatever else it depends on (period,
-    language, domain…), then shared by every session: a rerun only sends it."""
-    return _draw()
+def _made(key: str, version: tuple[str, str], depends: tuple, _make: Callable[[], Any]) -> Any:
+    return _make()
+
+
+def shared(key: str, make: Callable[[], T], *depends: object) -> T:
+    """What `make` returns — a figure, a frame derived from the data — made once per data
+    version, `key` and `depends` (everything else it reads: the language, the period, the
+    domain…), then shared by every session: never changed in place."""
+    return _made(key, version(), depends, make)
 
 
 def chart(fig: go.Figure | Callable[[], go.Figure], key: str, period: str, drill: bool = False,
@@ -53,7 +60,7 @@ def chart(fig: go.Figure | Callable[[], go.Figure], key: str, period: str, drill
     CSS shows the one that fits (the server does not know the screen's width). `pick` is given
     the selection when a point is clicked (instead of `drill`'s page switch)."""
     if callable(fig):
-        fig = _figure(key, version(), (lang(), period, *depends), fig)
+        fig = shared(key, fig, lang(), period, *depends)
     if phone is None:
         _plot(fig, key, period, drill, container, pick)
     else:
@@ -62,7 +69,7 @@ def chart(fig: go.Figure | Callable[[], go.Figure], key: str, period: str, drill
 @media (min-width: {PHONE_PX + 1}px) {{ .st-key-narrow_{key} {{ display: none !important; }} }}
 </style>""")
         _plot(fig, key, period, drill, container.container(key=f"wide_{key}"), pick)
-        narrow = _figure(f"{key}_phone", version(), (lang(), period, *depends), phone)
+        narrow = shared(f"{key}_phone", phone, lang(), period, *depends)
         _plot(narrow, f"{key}_phone", period, drill, container.container(key=f"narrow_{key}"), pick)
     figure_export(fig, key, period, unit, container)
 
@@ -158,21 +165,31 @@ def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> No
                           icon=":material/download:", key=f"{name}_xlsx", on_click="ignore")
 
 
-PAGE_ROWS = 50
+PAGE_ROWS = 50  # rows of a table at a time
+PAGE_ITEMS = 12  # cards, or small charts, or bars at a time
 
 
-def paged(frame: pd.DataFrame, key: str, rows: int = PAGE_ROWS) -> pd.DataFrame:
-    """One page of a long table, with the page to show chosen beside it (none for one page):
-    a table never draws more than `rows` rows, however long the frame."""
-    pages = max(1, -(-len(frame) // rows))
+def page(count: int, key: str, size: int | None = None, what: str = "widgets.page_rows") -> slice:
+    """Which `size` of `count` things to show, the page chosen by a number box (none when
+    they fit on one page) with a caption saying which ones (`what`: its text, given first,
+    last, count and total). `size`: PAGE_ROWS unless given."""
+    size = size or PAGE_ROWS
+    pages = max(1, -(-count // size))
     if pages == 1:
-        return frame
-    page = st.number_input(t("widgets.page", pages=num(pages, 0)), min_value=1, max_value=pages, value=1,
-                           step=1, key=key, width=200)
-    first = (int(page) - 1) * rows
-    st.caption(t("widgets.page_rows", first=num(first + 1, 0), last=num(min(first + rows, len(frame)), 0),
-                 count=len(frame), total=num(len(frame), 0)))
-    return frame.iloc[first:first + rows]
+        return slice(0, count)
+    chosen = st.number_input(t("widgets.page", pages=num(pages, 0)), min_value=1, max_value=pages,
+                             value=1, step=1, key=key, width=200)
+    first = (int(chosen) - 1) * size
+    st.caption(t(what, first=num(first + 1, 0), last=num(min(first + size, count), 0), count=count,
+                 total=num(count, 0)))
+    return slice(first, first + size)
+
+
+def paged(frame: pd.DataFrame, key: str, rows: int | None = None,
+          what: str = "widgets.page_rows") -> pd.DataFrame:
+    """One page of a long table (or of the things a frame lists), with the page to show chosen
+    beside it (none for one page): never more than `rows` (PAGE_ROWS) rows, however long the frame."""
+    return frame.iloc[page(len(frame), key, rows, what)]
 
 
 def opened(label: str, key: str, icon: str, expanded: bool = False):
@@ -197,9 +214,41 @@ def data_table(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
             downloads(data, name)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _department_labels(catalog_version: str, language: str) -> dict[str, str]:
+    return {d.code: f"{d.code} — {d.name(language)}" for d in catalog().departments}
+
+
+def department_labels(language: str | None = None) -> dict[str, str]:
+    """Each department's code → "code — name" in the language (this run's by default)."""
+    return _department_labels(catalog().version, language or lang())
+
+
 def department_label(code: str, language: str | None = None) -> str:
-    dept = catalog().find_department(code)
-    return f"{code} — {dept.name(language or lang())}" if dept else code
+    return department_labels(language).get(code, code)
+
+
+LIST_NAMES = 20  # departments named in a sentence; the rest counted
+
+
+def department_list(codes: list[str]) -> str:
+    """Departments named in a sentence: the first LIST_NAMES of them, and how many more."""
+    names = ", ".join(department_label(d) for d in codes[:LIST_NAMES])
+    more = len(codes) - LIST_NAMES
+    return names if more <= 0 else t("submissions.and_more", names=names, n=num(more, 0))
+
+
+def translated(codes: pd.Series, prefix: str) -> pd.Series:
+    """A column of codes (states, statuses…) in this run's language: the message `prefix` +
+    code of each, looked up once per distinct code."""
+    language = lang()
+    return codes.map({c: i18n.t(f"{prefix}{c}", language) for c in codes.unique()})
+
+
+def department_names(codes: pd.Series) -> pd.Series:
+    """A column of department codes written as their labels (a code not in the list as itself)."""
+    names = department_labels()
+    return codes.map(lambda c: names.get(c, c))
 
 
 def write(action: Callable) -> tuple[bool, object]:

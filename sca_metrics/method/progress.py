@@ -124,12 +124,16 @@ def progress_frame(catalog: Catalog, values: pd.DataFrame, period: str | int,
                    codes: list[str] | None = None) -> pd.DataFrame:
     """One row per indicator with a target (or per code given): its progress as of `period`.
     `values`: columns period, indicator, value."""
+    wanted = None if codes is None else set(codes)
+    if wanted is not None:  # only the values asked about are read
+        values = values[values.indicator.astype(str).isin(wanted)]
     by_code: dict[str, dict[int, float]] = {}
-    for row in values.itertuples(index=False):
-        by_code.setdefault(str(row.indicator), {})[int(str(row.period))] = float(row.value)  # type: ignore[arg-type]
+    for code, year, value in zip(values.indicator.astype(str), values.period.astype(str).astype(int),
+                                 values.value.astype(float), strict=True):
+        by_code.setdefault(code, {})[year] = value
     rows = []
     for ind in catalog.indicators:
-        if codes is not None and ind.code not in codes:
+        if wanted is not None and ind.code not in wanted:
             continue
         result = indicator_progress(ind, by_code.get(ind.code, {}), int(period))
         if result is not None:

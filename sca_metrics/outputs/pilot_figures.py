@@ -37,13 +37,19 @@ def progress_label(row, unit: str, lang: str, sep: str = ": ") -> str:
                           required=rate_text(row.required_rate, row.method, unit, lang))
 
 
+def by_status(progress: pd.DataFrame) -> pd.DataFrame:
+    """Progress rows in the order the bars show them, bottom to top: by status (achieved at
+    the top), then by R within a status."""
+    order = progress.status.map({s.code: i for i, s in enumerate(vocabulary.PROGRESS_STATUSES)})
+    return progress.assign(order=order).sort_values(["order", "ratio"], ascending=[False, True]).drop(
+        columns="order")
+
+
 def progress_bars(progress: pd.DataFrame, catalog, lang: str, title: str) -> go.Figure:
     """Each indicator's progress ratio R = actual / required rate (docs/METHOD.md §6), coloured by
     status, the band edges 0 · 0,6 · 0,95 marked; achieved targets run to the right edge,
     indicators without enough data sit at 0. The status and both rates written beside."""
-    p = progress.assign(order=progress.status.map(
-        {s.code: i for i, s in enumerate(vocabulary.PROGRESS_STATUSES)}))
-    p = p.sort_values(["order", "ratio"], ascending=[False, True])
+    p = by_status(progress)
     inds = [catalog.indicator(c) for c in p.code]
     labels = [wrapped(i.short_name(lang), 34) for i in inds]
     x = [R_RANGE[1] if s == "achieved" else 0.0 if r is None or pd.isna(r)

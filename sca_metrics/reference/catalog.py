@@ -74,9 +74,11 @@ class Catalog:
     departments: tuple[Department, ...]
     version: str  # short SHA-256 of both files: which catalog a template or score used
     _by_code: dict[str, Indicator] = field(init=False, repr=False, compare=False)
+    _departments: dict[str, Department] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_code", {i.code: i for i in self.indicators})
+        object.__setattr__(self, "_departments", {d.code: d for d in self.departments})
 
     def indicator(self, code: str) -> Indicator:
         """The indicator with this code (KeyError for a code not in the catalog)."""
@@ -94,7 +96,7 @@ class Catalog:
         return found
 
     def find_department(self, code: str) -> Department | None:
-        return next((d for d in self.departments if d.code == code), None)
+        return self._departments.get(code)
 
     def for_department(self, code: str) -> tuple[Indicator, ...]:
         return tuple(i for i in self.indicators if i.department == code)

@@ -70,6 +70,30 @@ def test_submissions_page_on_demo_data_vi(monkeypatch, demo_db):
     assert len(at.get("plotly_chart")) == 1
 
 
+def test_submissions_page_pages_its_departments_in_the_table_and_the_heatmap(monkeypatch, demo_db):
+    """With hundreds of departments (the demo at 34×) the heatmap had a row for each and the
+    missing ones were all named in one sentence; now PAGE_ROWS a page, LIST_NAMES named."""
+    from views import widgets
+
+    monkeypatch.setattr(widgets, "PAGE_ROWS", 10)
+    monkeypatch.setattr(widgets, "LIST_NAMES", 4)
+    at = run_app(monkeypatch, demo_db, page="views/submissions.py")
+    codes = [d.code for d in default_catalog().departments]
+
+    def heatmap_rows(at) -> list[str]:
+        [spec] = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+        return [label.split(" — ")[0] for label in spec["data"][0]["y"]]
+
+    assert len(at.dataframe[0].value) == 10 and heatmap_rows(at) == codes[:10]
+    assert "Đơn vị 1–10 trên 11." in texts(at)
+    at.number_input(key="coverage_page").set_value(2).run()
+    assert heatmap_rows(at) == codes[10:] and "Đơn vị 11–11 trên 11." in texts(at)
+    at.selectbox(key="submissions_period").set_value("2027").run()
+    warning = plain(at.warning[-1].value)
+    assert warning.endswith(f"{widgets.department_label(codes[3], 'vi')} và 7 đơn vị khác.")
+    assert codes[4] not in warning
+
+
 def test_submissions_page_names_who_is_missing(monkeypatch, demo_db):
     monkeypatch.setenv("SCA_DB", str(demo_db))
     settings.reload()
@@ -672,6 +696,61 @@ def test_pilot_page_cards_series_and_wards_in_either_unit_system(monkeypatch, de
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     [bars] = [s for s in specs if "so sánh phường, xã cũ" in s["layout"]["title"]["text"]]
     assert len(bars["data"][0]["y"]) == 17 and "Phường Thắng Nhất" in bars["data"][0]["y"]
+
+
+def test_pilot_page_shows_its_cards_small_charts_and_bars_a_page_at_a_time(monkeypatch, demo_db):
+    """With hundreds of pilot indicators (the demo at 34×) a rerun drew every card and a figure
+    of every panel; now PAGE_ITEMS at a time (four here, of the demo's seven)."""
+    from sca_metrics.method import progress
+    from sca_metrics.outputs import pilot_figures
+    from views import widgets
+
+    monkeypatch.setattr(widgets, "PAGE_ITEMS", 4)
+    at = run_app(monkeypatch, demo_db, page="views/pilot.py")
+    catalog = default_catalog()
+    codes = [i.code for i in catalog.indicators if i.pilot]
+    assert len(codes) == 7
+    shown = [c for c in codes if any(catalog.indicator(c).name("vi") == m.label for m in at.metric)]
+    assert len(at.metric) == 4 and shown == codes[:4] and "Chỉ tiêu 1–4 trên 7." in texts(at)
+
+    def panels(at) -> list[str]:  # the small charts' titles, from the figure sent
+        spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+        return [a["text"].replace("<br>", " ") for a in spec["layout"]["annotations"] if "<span" in a["text"]]
+
+    def named(titles: list[str], some: list[str]) -> bool:
+        return len(titles) == len(some) and all(
+            title.startswith(catalog.indicator(c).short_name("vi") + " (")
+            for title, c in zip(titles, some, strict=True))
+
+    assert named(panels(at), codes[:4])
+    at.number_input(key="pilot_cards_page").set_value(2).run()
+    at.number_input(key="pilot_series_page").set_value(2).run()
+    assert not at.exception, at.exception
+    assert len(at.metric) == 3 and "Chỉ tiêu 5–7 trên 7." in texts(at)
+    assert named(panels(at), codes[4:])
+    # the bars page in the figure's own order (furthest behind first), not the catalog's
+    at.session_state["tab"] = "Tiến độ đến mục tiêu"
+    at.run()
+    prog = pilot_figures.by_status(progress.progress_frame(catalog, _observations(demo_db), "2026", codes))
+    ordered = [catalog.indicator(c).short_name("vi") for c in prog.code]
+
+    def bars(at) -> list[str]:
+        spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+        return [y.replace("<br>", " ") for y in spec["data"][0]["y"]]
+
+    assert bars(at) == ordered[:4]
+    at.number_input(key="pilot_progress_page").set_value(2).run()
+    assert bars(at) == ordered[4:]
+
+
+def _observations(db):
+    from sca_metrics.snapshot import observation_frame
+
+    con = schema.connect(db)  # the app holds it read-write in this process: the same handle
+    try:
+        return observation_frame(con)
+    finally:
+        con.close()
 
 
 def test_pilot_page_in_english(monkeypatch, demo_db):
