@@ -41,7 +41,7 @@ by = middle.multiselect(session.t("audit.actor"), people, key="audit_actors",
                         placeholder=session.t("audit.all"))
 departments = sorted(d for d in found.department.dropna().unique())
 depts = right.multiselect(session.t("col.department"), departments, key="audit_departments",
-                          format_func=session.labels(widgets.department_label, lang),
+                          format_func=widgets.department_format(lang),
                           placeholder=session.t("audit.all"))
 shown = found
 if chosen:
@@ -55,18 +55,18 @@ if depts:
 def what(row) -> str:
     """The event in words: the upload and what it superseded, the withdrawal's reason, the grant."""
     if row.action == "ingest":
-        text = session.t("audit.what_ingest", version=row.version, file=row.file_name)
-        return text + (session.t("audit.what_supersedes", id=int(row.supersedes))
+        text = i18n.t("audit.what_ingest", lang, version=row.version, file=row.file_name)
+        return text + (i18n.t("audit.what_supersedes", lang, id=int(row.supersedes))
                        if pd.notna(row.supersedes) else "")
     if row.action == "withdraw":
-        return session.t("audit.what_withdraw", reason=row.reason or "–")
-    return session.t(f"audit.what_{row.action}", person=row.person or "–", role=row.role or "–")
+        return i18n.t("audit.what_withdraw", lang, reason=row.reason or "–")
+    return i18n.t(f"audit.what_{row.action}", lang, person=row.person or "–", role=row.role or "–")
 
 
 view = pd.DataFrame({
     session.t("audit.when"): shown.logged_at,
     session.t("audit.actor"): shown.actor,
-    session.t("audit.action"): [session.t(f"audit.action_{a}") for a in shown.action],
+    session.t("audit.action"): widgets.translated(shown.action, "audit.action_"),
     session.t("audit.what"): [what(r) for r in shown.itertuples()],
     session.t("col.department"): shown.department.fillna(""),
     session.t("audit.period"): shown.period.fillna(""),
@@ -74,6 +74,6 @@ view = pd.DataFrame({
     session.t("audit.sha256"): shown.sha256.fillna(""),
 })
 st.caption(session.t("audit.count", n=session.num(len(view)), count=len(view)))
-st.dataframe(view, hide_index=True, width="stretch", column_config={
+st.dataframe(widgets.paged(view, "audit_page"), hide_index=True, width="stretch", column_config={
     session.t("audit.when"): st.column_config.DatetimeColumn(format=formatting.table_datetime(lang))})
 widgets.downloads(view, "audit_log")

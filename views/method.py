@@ -96,7 +96,7 @@ drivers = cols[2].multiselect(session.t("method.filter_driver"), list(vocabulary
                               key="cat_driver", placeholder=session.t("audit.all"))
 departments = cols[3].multiselect(session.t("method.filter_department"),
                                   [d.code for d in catalog.departments], key="cat_department",
-                                  format_func=session.labels(widgets.department_label, lang),
+                                  format_func=widgets.department_format(lang),
                                   placeholder=session.t("audit.all"))
 pilot_only = st.toggle(session.t("method.filter_pilot"), key="cat_pilot")
 shown = frame

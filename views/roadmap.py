@@ -40,7 +40,7 @@ def names(terms: tuple[vocabulary.Term, ...]):
 
 left, mid, right, last = st.columns(4)
 departments = left.multiselect(session.t("roadmap.department"), sorted({k.lead_department for k in tasks}),
-                               key="roadmap_department", format_func=widgets.department_label,
+                               key="roadmap_department", format_func=widgets.department_format(lang),
                                placeholder=session.t("roadmap.all"))
 areas = mid.multiselect(session.t("roadmap.area"), list(vocabulary.AREA_CODES) + [roadmap.OUTSIDE],
                         key="roadmap_area", format_func=names(vocabulary.AREA_CHOICES),
@@ -146,10 +146,10 @@ if tasks:
         f"{vocabulary.term(vocabulary.BUDGET_SOURCES, r.budget_source).name(lang)}: "
         f"{formatting.number(r.budget, lang, 1, fixed=True)}" for r in by_source.itertuples())))
 
+pick, task_names = session.t("roadmap.task_pick"), {k.code: k.name for k in tasks}
 task_pick = st.selectbox(session.t("roadmap.task_detail"), [None, *[k.code for k in roadmap.timeline(shown)]],
-                         key="roadmap_task", placeholder=session.t("roadmap.task_pick"),
-                         format_func=lambda c: session.t("roadmap.task_pick") if c is None else
-                         f"{c} · {next(k.name for k in tasks if k.code == c)}")
+                         key="roadmap_task", placeholder=pick,
+                         format_func=lambda c: pick if c is None else f"{c} · {task_names[c]}")
 if task_pick is not None:
     task = next(k for k in tasks if k.code == task_pick)
     detail = {
@@ -201,7 +201,7 @@ if comments.empty:
 else:
     answers = {"accepted": session.t("roadmap.accepted"), "explained": session.t("roadmap.explained")}
     st.dataframe(pd.DataFrame({
-        session.t("col.department"): comments.department.map(widgets.department_label),
+        session.t("col.department"): widgets.department_names(comments.department),
         session.t("roadmap.col_section"): comments.section,
         session.t("roadmap.col_comment"): comments.comment,
         session.t("roadmap.col_proposal"): comments.proposal.fillna("–"),

@@ -30,7 +30,7 @@ if failed:
 codes = who.upload_departments(d.code for d in catalog.departments)  # their own departments
 left, right = st.columns(2)
 department = left.selectbox(session.t("upload.department"), codes,
-                            format_func=session.labels(widgets.department_label, lang), key="up_department")
+                            format_func=widgets.department_format(lang), key="up_department")
 periods = [str(y) for y in range(vocabulary.PERIOD_FIRST, vocabulary.PERIOD_LAST + 1)]
 this_year = str(min(max(date.today().year - 1, vocabulary.PERIOD_FIRST), vocabulary.PERIOD_LAST))
 period = right.selectbox(session.t("upload.period"), periods, index=periods.index(this_year),

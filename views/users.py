@@ -48,7 +48,7 @@ with st.form("grant_form", enter_to_submit=False):
     role = st.radio(session.t("users.role"), ROLES, format_func=session.labels(role_label, lang),
                     horizontal=True, key="grant_role")
     departments = st.multiselect(session.t("users.departments"), codes, key="grant_departments",
-                                 format_func=session.labels(widgets.department_label, lang),
+                                 format_func=widgets.department_format(lang),
                                  help=session.t("users.departments_help"),
                                  placeholder=session.t("users.departments_placeholder"))
     if st.form_submit_button(session.t("users.grant"), type="primary", icon=":material/person_add:"):

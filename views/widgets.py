@@ -228,6 +228,13 @@ def department_label(code: str, language: str | None = None) -> str:
     return department_labels(language).get(code, code)
 
 
+def department_format(language: str) -> Callable[[str], str]:
+    """A select box's format_func for department codes, in `language` (bound now: Streamlit
+    may call it outside the script run), one lookup an option."""
+    names = department_labels(language)
+    return lambda code: names.get(code, code)
+
+
 LIST_NAMES = 20  # departments named in a sentence; the rest counted
 
 
