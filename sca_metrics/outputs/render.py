@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import functools
 import logging
 import os
 import shutil
@@ -65,14 +66,42 @@ class Job:
                 "height": self.height or self.figure.layout.height or 500}
 
 
+# kaleido reloads a tab after every figure (plotly.js parsed and compiled again: about 0.4 s
+# of CPU a figure, most of a pack's rendering). A tab here renders this many figures before it
+# is reloaded; plotly.js draws each figure in a fresh element of its own and removes it, and a
+# failed render replaces the whole browser (render_many).
+RELOAD_EVERY = 50
+
+
+@functools.cache
+def _kaleido_class():
+    import kaleido
+
+    class Reusing(kaleido.Kaleido):
+        """kaleido's browser, its tabs reloaded every RELOAD_EVERY figures, not after each."""
+
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.rendered: dict[int, int] = {}  # a tab's id → figures since it was (re)loaded
+
+        async def _return_kaleido_tab(self, tab) -> None:
+            done = self.rendered.get(id(tab), 0) + 1
+            if done >= RELOAD_EVERY:
+                self.rendered[id(tab)] = 0
+                await super()._return_kaleido_tab(tab)  # reloads it
+            else:
+                self.rendered[id(tab)] = done
+                await self.tabs_ready.put(tab)
+
+    return Reusing
+
+
 class _Browser:
     """A kaleido browser on its own event-loop thread, so synchronous callers (Streamlit
     script threads, the command line) can share it; calls wait with a timeout, and a
     browser that stops answering is closed and replaced on the next call."""
 
     def __init__(self, path: str) -> None:
-        import kaleido
-
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True,
                                         name="kaleido-browser")
@@ -81,7 +110,7 @@ class _Browser:
         async def open_browser():
             # mathjax=False: no script from a CDN (offline networks); plotly.js comes from
             # the installed plotly package.
-            k = kaleido.Kaleido(n=2, timeout=TIMEOUT, mathjax=False, path=path)
+            k = _kaleido_class()(n=2, timeout=TIMEOUT, mathjax=False, path=path)
             await k.open()
             return k
 

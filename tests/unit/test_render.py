@@ -38,6 +38,32 @@ def test_one_browser_serves_every_export(figure):
     assert pngs[1].startswith(b"<svg") or b"<svg" in pngs[1][:200]
 
 
+def test_a_tab_draws_many_figures_before_it_is_reloaded_and_each_as_a_fresh_browser_would(
+        figure, monkeypatch):
+    """kaleido reloaded its tab (plotly.js parsed again) after every figure; now after
+    RELOAD_EVERY. A figure drawn after others is the same image as in a fresh browser."""
+    other = go.Figure(go.Scatter(x=[1, 2, 3], y=[3, 1, 2], mode="lines+markers"))
+    other.update_layout(title="Khác", height=300, xaxis_range=[0, 4], yaxis_type="log")
+    alone = render.render_once(figure, "png")
+    monkeypatch.setattr(render, "RELOAD_EVERY", 3)
+    render.shutdown()
+    reloads = []
+    kaleido = render._kaleido_class().__mro__[1]
+    original = kaleido._return_kaleido_tab
+
+    async def counted(self, tab):
+        reloads.append(id(tab))
+        await original(self, tab)
+
+    monkeypatch.setattr(kaleido, "_return_kaleido_tab", counted)
+    out = []
+    for job in (figure, other, figure, other, figure, other, figure):  # one after another
+        out += render.render_many([render.Job(job, "png")])
+    assert out[0] == out[2] == out[4] == out[6] == alone and out[1] == out[3] == out[5]
+    # two tabs, seven figures: reloaded after the third figure of each, never after the others
+    assert 1 <= len(reloads) <= 2
+
+
 def test_an_unknown_format_is_refused(figure):
     with pytest.raises(ValueError, match="format"):
         render.render(figure, "bmp")
