@@ -647,6 +647,23 @@ def _withdraw(args) -> int:
 
 
 
+def _progress_printer(lang: str):
+    """A briefing pack's steps on stderr: each on its line; the figures counted in place on a
+    terminal (elsewhere, their first and last count only)."""
+    from sca_metrics.reference import i18n
+
+    live = sys.stderr.isatty()
+
+    def say(key: str, **values) -> None:
+        counting = "total" in values
+        if counting and not live and 0 < values["done"] < values["total"]:
+            return
+        end = "\r" if counting and live and values["done"] < values["total"] else "\n"
+        print(i18n.t(key, lang, **values), end=end, file=sys.stderr, flush=True)
+
+    return say
+
+
 def _export(args) -> int:
     """Everything a briefing needs, in one folder; figures rendered in one browser."""
     from sca_metrics.outputs import briefing, exports, plan_report, render, report
@@ -688,7 +705,7 @@ def _export(args) -> int:
     for name, frame in sheets.items():
         write(f"dttm_{name}.csv", exports.csv_bytes(frame))
     try:
-        pack = briefing.build(ctx)
+        pack = briefing.build(ctx, progress=_progress_printer(args.lang))
         stem = briefing.file_stem(ctx)
         write(f"{stem}.pptx", pack.pptx)
         write(f"{stem}.pdf", pack.pdf)

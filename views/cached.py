@@ -6,6 +6,7 @@ Streamlit-side only; the engine (sca_metrics) never imports this.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -175,3 +176,23 @@ def grants(path: str, version: str) -> pd.DataFrame:
 def version() -> tuple[str, str]:
     """The cache key of every data read: (database path, data version)."""
     return str(db_path()), data_version()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def content(path: str, version: str) -> str:
+    """What the data hold, not when the file last changed: every write adds a submission or
+    changes one's status, so their ids and statuses name the content. A file merely tidied
+    (DuckDB checkpointing its log on close) keeps it: what is built from it stays."""
+    subs = submissions(path, version)
+    hashed = pd.util.hash_pandas_object(subs[["id", "status"]], index=False).to_numpy()
+    return hashlib.sha256(hashed.tobytes()).hexdigest()[:16]
+
+
+PACKS_KEPT = 4
+
+
+@st.cache_resource(show_spinner=False)
+def packs() -> dict:
+    """The briefing packs built in this server, by (database, content, period, language, day):
+    the last PACKS_KEPT of them, shared by every session."""
+    return {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import io
+import time
 import zipfile
 from datetime import date
 
@@ -25,18 +26,20 @@ period = session.period_picker(list(by_period), "export")
 today = date.today().isoformat()  # in every cache key: a pack or report is dated the day it is made
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def pack(path: str, version: str, period: str, lang: str, day: str) -> briefing.Pack:
-    """Built once per database version, period and language (rendering takes seconds)."""
-    return briefing.build(*slides(path, version, period, lang, day))
+def build_pack(key: tuple, status) -> briefing.Pack:
+    """Builds the pack of `key`, each step shown on `status` (an st.status), and keeps it."""
+    ctx, deck = slides(path, version, *key[2:])
+    built = briefing.build(ctx, deck, progress=lambda step, **values: status.update(
+        label=session.t(step, **values)))
+    kept = cached.packs()
+    kept[key] = built
+    for old in list(kept)[:-cached.PACKS_KEPT]:
+        kept.pop(old, None)
+    return built
 
 
-def pack_file(kind: str, path: str, version: str, period: str, lang: str, day: str) -> bytes:
-    """Runs when a download is clicked, outside the script run."""
-    built = pack(path, version, period, lang, day)
-    if kind != "zip":
-        return getattr(built, kind)
-    stem = briefing.stem(period, lang)
+def zipped(built: briefing.Pack, stem: str) -> bytes:
+    """Both files in one archive; made when its download is clicked (outside the script run)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{stem}.pptx", built.pptx)
@@ -74,16 +77,29 @@ st.caption(session.t("export.pack_help"))
 if not ready:
     st.warning(session.t("export.no_browser"), icon=":material/warning:")
 stem = briefing.stem(period, lang)
-files = (("zip", "export.pack_zip", "application/zip", "zip"),
-         ("pptx", "export.pack_pptx",
-          "application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
-         ("pdf", "export.pack_pdf", "application/pdf", "pdf"))
-for column, (kind, label, mime, ext) in zip(st.columns(3), files, strict=True):
-    made = functools.partial(pack_file, kind, path, version, period, lang, today)
-    column.download_button(session.t(label), made,
-                           file_name=f"{stem}.{ext}", mime=mime, key=f"pack_{kind}", disabled=not ready,
-                           on_click="ignore", icon=":material/download:", type="primary" if kind == "zip"
-                           else "secondary")
+pack_key = (path, cached.content(path, version), period, lang, today)
+built = cached.packs().get(pack_key)
+# Built on the click of a button, its steps shown as they go (slides, each figure, the two
+# files), then kept for every session: the downloads are the files already made.
+slot = st.empty()  # the button, gone once it is clicked
+if built is None and slot.button(session.t("export.pack_prepare"), key="pack_build", type="primary",
+                                 icon=":material/slideshow:", disabled=not ready):
+    slot.empty()
+    with st.status(session.t("briefing.step_slides"), expanded=False) as status:
+        started = time.perf_counter()
+        built = build_pack(pack_key, status)
+        status.update(label=session.t("export.pack_ready", period=period,
+                                      seconds=session.num(time.perf_counter() - started, 1)),
+                      state="complete")
+if built is not None:
+    files = (("zip", "export.pack_zip", "application/zip", functools.partial(zipped, built, stem)),
+             ("pptx", "export.pack_pptx",
+              "application/vnd.openxmlformats-officedocument.presentationml.presentation", built.pptx),
+             ("pdf", "export.pack_pdf", "application/pdf", built.pdf))
+    for column, (kind, label, mime, data) in zip(st.columns(3), files, strict=True):
+        column.download_button(session.t(label), data, file_name=f"{stem}.{kind}", mime=mime,
+                               key=f"pack_{kind}", on_click="ignore", icon=":material/download:",
+                               type="primary" if kind == "zip" else "secondary")
 
 # The slides are worked out only when one of these sections is opened (each new data version
 # would otherwise cost every visit of this page the whole deck).

@@ -389,15 +389,28 @@ def font_files() -> dict[str, Path]:
     return found
 
 
-def build(ctx: Context, deck: list[Slide] | None = None) -> Pack:
-    """Render every figure once (one browser), then write the PowerPoint and the PDF.
-    `deck`: the slides of `ctx` when the caller already has them."""
+Progress = Callable[..., None]  # told each step: a message key of [briefing] and its values
+
+
+def build(ctx: Context, deck: list[Slide] | None = None, progress: Progress | None = None) -> Pack:
+    """Render every figure once (one browser), then write the PowerPoint and the PDF from the
+    same images. `deck`: the slides of `ctx` when the caller already has them. `progress(key,
+    **values)` is told each step (briefing.step_*), for a page's status or a command's output."""
+    say = progress or (lambda key, **values: None)
     started = time.perf_counter()
+    say("briefing.step_slides")
     deck = paginate(deck, ctx.lang) if deck is not None else pack_slides(ctx)
     with_fig = [s for s in deck if s.has_figure]
-    pngs = render.render_many(render.Job(s.figure, "png", _figure_height(s)) for s in with_fig)
+    total = len(with_fig)
+    say("briefing.step_figures", done=0, total=total)
+    # each figure drawn and sent to the browser in turn: the next is drawn while it renders
+    pngs = render.render_many((render.Job(s.figure, "png", _figure_height(s)) for s in with_fig),
+                              done=lambda k: say("briefing.step_figures", done=k, total=total))
     images = {s.key: png for s, png in zip(with_fig, pngs, strict=True)}
-    pack = Pack(deck, images, pptx_bytes(deck, images, ctx), pdf_bytes(deck, images, ctx))
+    say("briefing.step_pptx")
+    pptx = pptx_bytes(deck, images, ctx)
+    say("briefing.step_pdf")
+    pack = Pack(deck, images, pptx, pdf_bytes(deck, images, ctx))
     log.info("briefing pack %s: %d slides, %d figures in %.2f s", file_stem(ctx), len(deck),
              len(with_fig), time.perf_counter() - started)
     return pack

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import concurrent.futures
 import functools
 import logging
 import os
 import shutil
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -123,13 +124,10 @@ class _Browser:
     def _wait(self, coroutine):
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(TIMEOUT)
 
-    def render(self, jobs: list[Job]) -> list[bytes]:
-        async def all_jobs():
-            return await asyncio.gather(*(self._kaleido.calc_fig(job.figure, opts=job.opts())
-                                          for job in jobs))
-
-        future = asyncio.run_coroutine_threadsafe(all_jobs(), self._loop)
-        return future.result(TIMEOUT * max(1, len(jobs)))
+    def submit(self, job: Job) -> concurrent.futures.Future:
+        """Start rendering a figure now (in whichever tab is free); its bytes come in the future."""
+        return asyncio.run_coroutine_threadsafe(self._kaleido.calc_fig(job.figure, opts=job.opts()),
+                                                self._loop)
 
     def close(self) -> None:
         try:
@@ -168,22 +166,37 @@ def shutdown() -> None:
             pass
 
 
-def render_many(jobs: Iterable[Job]) -> list[bytes]:
-    """Render figures in the shared browser (started on first use), in order."""
-    jobs = list(jobs)
+def render_many(jobs: Iterable[Job], done: Callable[[int], None] | None = None) -> list[bytes]:
+    """Render figures in the shared browser (started on first use), their bytes in order. Each
+    job goes to the browser as soon as `jobs` yields it: a generator that draws the figures
+    draws the next while the browser renders the ones before. `done(k)`: called (in the
+    caller's thread) when the first k images are back."""
     started = time.perf_counter()
+    futures: list[concurrent.futures.Future] = []
+    formats = set()
     with _lock:
         try:
-            out = _shared_browser().render(jobs)
+            browser = _shared_browser()
+            for job in jobs:
+                futures.append(browser.submit(job))
+                formats.add(job.fmt)
+            deadline = time.monotonic() + TIMEOUT * max(1, len(futures))
+            out = []
+            for k, future in enumerate(futures, start=1):
+                out.append(future.result(max(0.0, deadline - time.monotonic())))
+                if done is not None:
+                    done(k)
         except ExportUnavailable:
             log.warning("figure export unavailable", exc_info=True)
             raise
         except Exception as error:
+            for future in futures:
+                future.cancel()
             log.exception("figure export failed; the browser is restarted for the next one")
             shutdown()  # a fresh browser next time
             raise ExportUnavailable(f"{type(error).__name__}: {error}") from error
-    log.info("rendered %d figure(s) (%s) in %.2f s", len(jobs),
-             ", ".join(sorted({j.fmt for j in jobs})), time.perf_counter() - started)
+    log.info("rendered %d figure(s) (%s) in %.2f s", len(out), ", ".join(sorted(formats)),
+             time.perf_counter() - started)
     return out
 
 

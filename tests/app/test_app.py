@@ -23,6 +23,14 @@ def demo_db(demo_data):
     return demo_data[0]
 
 
+@pytest.fixture
+def no_packs():
+    """No briefing pack built yet in this process (a built one is kept for every session)."""
+    from views import cached
+
+    cached.packs().clear()
+
+
 def run_app(monkeypatch, db, lang=None, page=None):
     monkeypatch.setenv("SCA_DB", str(db))
     settings.reload()
@@ -617,12 +625,12 @@ def test_upload_and_method_work_on_an_empty_database(monkeypatch, tmp_path, page
     assert at.title[0].value and not at.main.info
 
 
-def test_exports_page_lists_the_pack_and_offers_every_download(monkeypatch, demo_db):
+def test_exports_page_lists_the_pack_and_offers_every_download(monkeypatch, demo_db, no_packs):
     at = run_app(monkeypatch, demo_db, page="views/exports.py")
     assert at.title[0].value == "Bộ báo cáo và xuất dữ liệu"
     labels = [b.label for b in at.get("download_button")]
-    assert labels[:4] == ["Tải bộ báo cáo (PowerPoint + PDF, .zip)", "Chỉ PowerPoint (.pptx)", "Chỉ PDF",
-                          "Tải báo cáo (.docx)"]
+    # the pack is built when asked for (its steps shown), then downloaded
+    assert [b.label for b in at.button] == ["Tạo bộ báo cáo"] and labels[0] == "Tải báo cáo (.docx)"
     assert {"Excel (.xlsx, 5 trang tính)", "CSV điểm", "CSV theo phường, xã"} <= set(labels)
     assert "Y tế đạt " not in texts(at)  # the slides are worked out when a section opens
     at.session_state["export_contents"] = True
@@ -635,7 +643,26 @@ def test_exports_page_lists_the_pack_and_offers_every_download(monkeypatch, demo
     assert not at.exception, at.exception
 
 
-def test_a_bad_letterhead_file_is_said_and_turns_the_report_off(monkeypatch, demo_db, tmp_path):
+def test_the_pack_is_built_on_a_click_its_steps_shown_then_kept_for_its_downloads(monkeypatch, demo_db,
+                                                                                  no_packs):
+    from views import cached
+
+    at = run_app(monkeypatch, demo_db, page="views/exports.py")
+    at.button(key="pack_build").click().run()
+    assert not at.exception, at.exception
+    [status] = at.status
+    assert status.state == "complete" and status.label.startswith("Bộ báo cáo kỳ 2026 đã sẵn sàng (")
+    downloads = {b.label: b for b in at.get("download_button")}
+    assert list(downloads)[:3] == ["Tải bộ báo cáo (PowerPoint + PDF, .zip)", "Chỉ PowerPoint (.pptx)",
+                                   "Chỉ PDF"]
+    assert not at.button  # built: no second build
+    [pack] = [p for k, p in cached.packs().items() if k[2:4] == ("2026", "vi")]
+    assert pack.pdf.startswith(b"%PDF") and len(pack.images) == 17
+    at.run()  # kept: the next run offers the files made, without building again
+    assert not at.button and downloads["Chỉ PDF"].proto.default == at.get("download_button")[2].proto.default
+
+
+def test_a_bad_letterhead_file_is_said_and_turns_the_report_off(monkeypatch, demo_db, tmp_path, no_packs):
     bad = tmp_path / "letterhead.toml"
     bad.write_text('recipients_vi = "Lưu: VT"\n', encoding="utf-8")
     monkeypatch.setenv("SCA_REPORT_FILE", str(bad))
@@ -644,16 +671,17 @@ def test_a_bad_letterhead_file_is_said_and_turns_the_report_off(monkeypatch, dem
     assert f"Tệp tiêu đề báo cáo {bad}: 'recipients_vi' phải là danh sách" in at.error[0].value
     report = next(b for b in at.get("download_button") if b.label == "Tải báo cáo (.docx)")
     assert report.proto.disabled
-    assert not next(b for b in at.get("download_button") if b.label == "Chỉ PDF").proto.disabled
+    assert not at.button(key="pack_build").disabled
 
 
-def test_without_chromium_every_page_works_and_says_how_to_enable_export(monkeypatch, demo_db):
+def test_without_chromium_every_page_works_and_says_how_to_enable_export(monkeypatch, demo_db, no_packs):
     monkeypatch.setenv("SCA_CHROMIUM", "/nonexistent/chromium")
     settings.reload()
     at = run_app(monkeypatch, demo_db, lang="en", page="views/exports.py")
     assert "apt-get install chromium fonts-noto-core" in at.warning[-1].value
-    pack_buttons = at.get("download_button")[:4]  # the pack's three and the report
-    assert all(b.proto.disabled for b in pack_buttons)
+    assert at.button(key="pack_build").disabled  # the pack's, and the report's download
+    report = next(b for b in at.get("download_button") if b.label == "Download the report (.docx)")
+    assert report.proto.disabled
     overview = run_app(monkeypatch, demo_db, lang="en")
     assert "SCA_CHROMIUM" not in texts(overview)  # a popover's content is made when it opens
     overview.session_state["overview_heatmap_export"] = True  # the heatmap's export popover

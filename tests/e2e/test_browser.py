@@ -171,6 +171,9 @@ def expected_sentence(app_db, period: str, domain: str) -> str:
 def test_the_briefing_pack_downloads_as_pptx_pdf_and_zip(page, app_url, app_db):
     open_page(page, f"{app_url}/exports")
     expect(page.locator("h1").first).to_have_text("Bộ báo cáo và xuất dữ liệu")
+    page.get_by_role("button", name="Tạo bộ báo cáo").click()  # built on the click, its steps shown
+    expect(page.get_by_test_id("stExpander").filter(has_text="Bộ báo cáo kỳ 2026 đã sẵn sàng")).to_be_visible(
+        timeout=180_000)
     with page.expect_download(timeout=180_000) as pptx:
         page.get_by_role("button", name="Chỉ PowerPoint (.pptx)").click()
     deck = Presentation(pptx.value.path())
