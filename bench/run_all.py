@@ -20,7 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-BENCHES = ("ingest", "scoring", "pages", "exports", "hostile", "load")
+BENCHES = ("ingest", "scoring", "pages", "browser", "exports", "hostile", "load")
+ARGS = {"pages": ["--scale", "34"]}  # each page at 1× and at 34× (bench/scale.py)
 
 
 def main() -> int:
@@ -31,7 +32,8 @@ def main() -> int:
     for name in chosen:
         started = time.perf_counter()
         print(f"== bench_{name}.py", flush=True)
-        done = subprocess.run([sys.executable, str(ROOT / "bench" / f"bench_{name}.py")], cwd=ROOT)
+        done = subprocess.run([sys.executable, str(ROOT / "bench" / f"bench_{name}.py"), *ARGS.get(name, [])],
+                              cwd=ROOT)
         took = time.perf_counter() - started
         print(f"== bench_{name}.py: {took:.0f} s, exit {done.returncode}", flush=True)
         if done.returncode:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import io
 import logging
 import threading
@@ -655,6 +656,27 @@ def pptx_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> byt
     return buffer.getvalue()
 
 
+def _preload(pdf, pngs: Iterable[bytes]) -> None:
+    """fpdf2 decodes each PNG and compresses its pixels again (a PDF has no RGBA samples, and
+    kaleido's PNGs carry an alpha channel): done here for every image at once on two threads
+    (Pillow and zlib let go of the GIL), then put in the document's image cache in the order the
+    pages use them — as `pdf.image` would, one at a time, so the file is the same."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from fpdf.image_parsing import get_img_info
+
+    cache = pdf.image_cache
+    named = {hashlib.md5(png.strip(), usedforsecurity=False).hexdigest(): png for png in pngs}
+    with ThreadPoolExecutor(2) as pool:
+        infos = pool.map(lambda item: get_img_info(item[0], io.BytesIO(item[1]), cache.image_filter),
+                         named.items())
+        for name, info in zip(named, infos, strict=True):
+            if info.get("iccp") is not None:  # fpdf2 shares ICC profiles between images: its own way
+                continue
+            info["i"], info["usages"], info["iccp_i"] = len(cache.images) + 1, 0, None
+            cache.images[name] = info  # pdf.image finds it here and counts its use
+
+
 def pdf_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> bytes:
     from fpdf import FPDF
 
@@ -667,6 +689,7 @@ def pdf_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> byte
     pdf.set_title(deck[0].title)
     pdf.set_creator("sca_metrics")
     pdf.set_lang(ctx.lang)
+    _preload(pdf, [images[s.key] for s in deck if s.key in images])
 
     def draw_text(text: _Text) -> None:
         _, bold, is_grey = TEXT_STYLES[text.role]

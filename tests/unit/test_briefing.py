@@ -202,6 +202,22 @@ def rendered_pack(demo_data):
     return briefing.build(context(demo_data))
 
 
+def test_the_pdf_is_the_same_with_its_images_prepared_together(rendered_pack, demo_data, monkeypatch):
+    """The pack's PNGs are decoded and compressed for the PDF on two threads before its pages are
+    laid out, then found in fpdf2's cache: the file is the one fpdf2 writes image by image."""
+    import re
+
+    def dated(pdf: bytes) -> bytes:  # without its date, and the file id made from it
+        undated = re.sub(rb"/CreationDate \(D:[^)]*\)", b"", pdf)
+        return re.sub(rb"/ID \[<[0-9A-F]+><[0-9A-F]+>\]", b"", undated)
+
+    ctx = context(demo_data)
+    together = briefing.pdf_bytes(rendered_pack.slides, rendered_pack.images, ctx)
+    monkeypatch.setattr(briefing, "_preload", lambda pdf, pngs: None)
+    one_by_one = briefing.pdf_bytes(rendered_pack.slides, rendered_pack.images, ctx)
+    assert dated(together) == dated(one_by_one) and together.count(b"/Subtype /Image") == 17
+
+
 def text_sizes(fig) -> list[float]:
     """Every font size the figure sets text in (px at its layout width), defaults resolved."""
     base = fig.layout.font.size or 12
