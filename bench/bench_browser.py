@@ -1,13 +1,14 @@
 """Every page in a real browser, on the demo and on the demo at 34× its departments, side by side.
 
-    .venv/bin/python bench/bench_browser.py [--scale 34] [--runs 5]
+    .venv/bin/python bench/bench_browser.py [--scale 34] [--runs 5] [--pages overview,domain]
 
-Two `streamlit run` servers on 127.0.0.1 — one on the demo database, one on bench/scale.py's
-database at k× (both copies, caches warm after a first visit) — and Debian's chromium through
-Playwright. Each page is loaded in full (a new navigation, the browser's HTTP cache warm, as a
-second visit), alternately on either server, and timed from the navigation until the script has
-finished and every chart on the page has drawn. Reported per page: the median at 1× and at k×
-and their ratio (goals: under 2 s, at most 3×). Results also go to bench/results/browser.json.
+Two `streamlit run` servers on 127.0.0.1, started as the browser tests start them — one on the
+demo database, one on bench/scale.py's database at k× (both copies, caches warm after a first
+visit) — and Debian's chromium through Playwright. Each page is loaded in full (a new
+navigation, the browser's HTTP cache warm, as a second visit), alternately on either server,
+and timed from the navigation until the script has finished and every chart on the page has
+drawn. Reported per page: the median at 1× and at k× and their ratio (goals: under 2 s, at most
+3×). Results also go to bench/results/browser.json.
 """
 
 from __future__ import annotations
@@ -15,14 +16,10 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,51 +27,13 @@ sys.path.insert(0, str(ROOT))
 
 from bench import scale  # noqa: E402
 from bench.timing import check, report  # noqa: E402
+from tests.e2e.conftest import CHROMIUM_ARGS, IDLE, serve  # noqa: E402  (as the browser tests)
 
 PAGES = ("overview", "domain", "pilot", "whatif", "submissions", "roadmap", "upload", "exports", "method",
          "audit", "users")
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 # every chart drawn: each plotly element holds its SVG (charts hidden by the phone/desktop CSS too)
 CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
                          .every(c => c.querySelector('svg.main-svg'))"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def server(db: Path, log: Path, data_dir: Path | None = None):
-    port = free_port()
-    env = {**os.environ, "SCA_DB": str(db), "SCA_DEMO": "0"}
-    if data_dir is not None:
-        env["SCA_DATA_DIR"] = str(data_dir)
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=out, stderr=out)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def load(page, url: str) -> float:
@@ -97,7 +56,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, default=34)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--pages", default=",".join(PAGES), help="some of them only")
     args = parser.parse_args()
+    pages = [p for p in args.pages.split(",") if p in PAGES]
     data, scaled_db = scale.scaled(args.scale)
     with tempfile.TemporaryDirectory() as tmp:
         small, big = Path(tmp) / "demo.duckdb", Path(tmp) / "scaled.duckdb"
@@ -105,23 +66,23 @@ def main() -> None:
         build_demo(con, default_catalog())
         con.close()
         shutil.copy(scaled_db, big)
-        with server(small, Path(tmp) / "1.log") as one, \
-                server(big, Path(tmp) / "k.log", data_dir=data) as many, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"),
-                                        args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-            page.set_default_timeout(120_000)
-            times: dict[str, dict[str, list[float]]] = {name: {"1": [], "k": []} for name in PAGES}
-            for name in PAGES:
-                load(page, f"{one}/{name}")  # first visits: caches and the HTTP cache warm
-                load(page, f"{many}/{name}")
-            for _ in range(args.runs):
-                for name in PAGES:
-                    times[name]["1"].append(load(page, f"{one}/{name}"))
-                    times[name]["k"].append(load(page, f"{many}/{name}"))
-            browser.close()
+        with serve(small, Path(tmp) / "1.log") as one:
+            os.environ["SCA_DATA_DIR"] = str(data)  # the second server reads the copied catalog
+            with serve(big, Path(tmp) / "k.log") as many, sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+                page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+                page.set_default_timeout(120_000)
+                times: dict[str, dict[str, list[float]]] = {name: {"1": [], "k": []} for name in pages}
+                for name in pages:
+                    load(page, f"{one}/{name}")  # first visits: caches and the HTTP cache warm
+                    load(page, f"{many}/{name}")
+                for _ in range(args.runs):
+                    for name in pages:
+                        times[name]["1"].append(load(page, f"{one}/{name}"))
+                        times[name]["k"].append(load(page, f"{many}/{name}"))
+                browser.close()
     result: dict = {"scale": args.scale, "runs": args.runs, "pages": {}, "checks": []}
-    for name in PAGES:
+    for name in pages:
         a, b = statistics.median(times[name]["1"]), statistics.median(times[name]["k"])
         ratio = round(b / a, 2)
         result["pages"][name] = {"x1_s": round(a, 2), f"x{args.scale}_s": round(b, 2), "ratio": ratio}

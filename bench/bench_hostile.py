@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.timing import report  # noqa: E402
+from bench.timing import check, report  # noqa: E402
 from sca_metrics.reference.catalog import default_catalog  # noqa: E402
 from tests.helpers import fill, rezip, template, to_bytes, valid_return, with_rows  # noqa: E402
 
@@ -84,6 +84,12 @@ def main() -> None:
                          "seconds": round(min(r["seconds"] for r in runs), 3),
                          "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs), 1),
                          "refused_with": runs[0]["errors"]}
+    base = out["valid return (baseline)"]
+    out["checks"] = [c for name, r in out.items() if name != "valid return (baseline)" for c in (
+        check(f"{name}: refused", int(bool(r["refused_with"])), 1, "", at_least=True),
+        check(f"{name}: seconds to refuse", r["seconds"], 1, " s"),
+        check(f"{name}: peak memory over a valid return's", round(r["peak_rss_mb"] - base["peak_rss_mb"], 1),
+              64, " MB"))]
     report("hostile", out)
 
 

@@ -42,7 +42,7 @@ from streamlit.proto.Common_pb2 import FileUploaderState, FileURLsRequest, Uploa
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates  # noqa: E402
 
-from bench.timing import report  # noqa: E402
+from bench.timing import check, report  # noqa: E402
 from sca_metrics.demo import build_demo  # noqa: E402
 from sca_metrics.reference import i18n  # noqa: E402
 from sca_metrics.reference.catalog import default_catalog  # noqa: E402
@@ -328,6 +328,9 @@ def main() -> None:
         "lost uploads": loaded.confirmed - found,
         "tracebacks in the server log": server_log.count("Traceback"),
     }
+    result["checks"] = [check("errors on pages under load", result["errors"], 0),
+                        check("uploads lost (confirmed, not in the database)", result["lost uploads"], 0),
+                        check("tracebacks in the server log", result["tracebacks in the server log"], 0)]
     report("load", result)
 
 

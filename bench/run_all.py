@@ -1,6 +1,6 @@
 """Every benchmark, one after the other, then each figure beside its goal.
 
-    .venv/bin/python bench/run_all.py [--only ingest,scoring]
+    .venv/bin/python bench/run_all.py [--only ingest,scoring] [--table]
 
 Each benchmark runs in its own process (as its own command would) and keeps its result in
 bench/results/<name>.json; the table at the end reads them: the figures a benchmark checks
@@ -27,9 +27,12 @@ ARGS = {"pages": ["--scale", "34"]}  # each page at 1× and at 34× (bench/scale
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", default=",".join(BENCHES))
-    chosen = [b for b in parser.parse_args().only.split(",") if b]
+    parser.add_argument("--table", action="store_true",
+                        help="run nothing: the table of the latest results in bench/results/")
+    args = parser.parse_args()
+    chosen = [b for b in args.only.split(",") if b]
     failed = []
-    for name in chosen:
+    for name in [] if args.table else chosen:
         started = time.perf_counter()
         print(f"== bench_{name}.py", flush=True)
         done = subprocess.run([sys.executable, str(ROOT / "bench" / f"bench_{name}.py"), *ARGS.get(name, [])],

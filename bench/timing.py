@@ -37,7 +37,7 @@ def demo_inputs():
 def check(figure: str, value: float, goal: float, unit: str = "", at_least: bool = False) -> dict:
     """One figure beside its goal, for bench/run_all.py's table."""
     met = value >= goal if at_least else value <= goal
-    return {"figure": figure, "value": value, "goal": f"{'≥' if at_least else '<'} {goal:g}{unit}",
+    return {"figure": figure, "value": value, "goal": f"{'≥' if at_least else '≤'} {goal:g}{unit}",
             "unit": unit, "met": met}
 
 

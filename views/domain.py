@@ -65,8 +65,11 @@ widgets.data_table(lambda: pd.DataFrame([{
        for c in s.cells[s.cells.domain == domain].itertuples()},
 } for p, s in by_period.items()]), f"trend_{domain}", numbers=lambda trend: {c: 1 for c in trend.columns[1:]})
 
-widgets.chart(lambda: score_figures.gaps(scores, domain, lang), key="domain_gaps", period=period,
-             depends=(domain,))
+# PAGE_BARS indicators at a time, the biggest shares first (a domain at national scale has hundreds)
+shares = widgets.page(len(score_figures.gap_shares(scores, domain)), f"domain_gaps_page_{domain}",
+                      widgets.PAGE_BARS, "widgets.page_indicators")
+widgets.chart(lambda: score_figures.gaps(scores, domain, lang, shares), key="domain_gaps", period=period,
+             depends=(domain, shares.start, shares.stop))
 
 st.subheader(session.t("domain.indicators"))
 ALL = "all"
@@ -133,11 +136,12 @@ def indicator_table(path: str, version: str, period: str, domain: str, driver: s
 
 
 table = indicator_table(*cached.version(), period, domain, driver, lang, ind)
-widgets.table(table, numbers={session.t("indicator.score"): 1,
-                             session.t("indicator.gap_year", year=target_year(period)): 1,
-                             session.t("indicator.gap_share"): 2},
-             percent=(session.t("indicator.weight"),),
-             help={session.t("indicator.value"): session.t("domain.value_help"),
-                   session.t("indicator.score"): session.t("domain.score_help")})
+widgets.table(widgets.paged(table, f"domain_table_page_{domain}_{driver}"),
+              numbers={session.t("indicator.score"): 1,
+                       session.t("indicator.gap_year", year=target_year(period)): 1,
+                       session.t("indicator.gap_share"): 2},
+              percent=(session.t("indicator.weight"),),
+              help={session.t("indicator.value"): session.t("domain.value_help"),
+                    session.t("indicator.score"): session.t("domain.score_help")})
 st.caption(session.t("domain.reversed_note") + "  \n" + session.t("domain.capped_note"))
 widgets.downloads(table, f"indicators_{domain}_{period}")

@@ -167,6 +167,7 @@ def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> No
 
 PAGE_ROWS = 50  # rows of a table at a time
 PAGE_ITEMS = 12  # cards, or small charts, or bars at a time
+PAGE_BARS = 25  # bars of a long bar chart (one panel) at a time
 
 
 def page(count: int, key: str, size: int | None = None, what: str = "widgets.page_rows") -> slice:

@@ -251,12 +251,19 @@ def trend(by_period: dict[str, Scores], domain: str, lang: str, change_days: tup
     return legend_below_title(layout(fig, lang, t("figure.trend_title", lang, domain=name), 400))
 
 
-def gaps(scores: Scores, domain: str, lang: str) -> go.Figure:
-    """What the domain misses, 100 − S, split by indicator (docs/METHOD.md §3): the biggest share
-    first, coloured by driver."""
+def gap_shares(scores: Scores, domain: str) -> pd.DataFrame:
+    """The domain's indicators with a share of what it misses, the biggest share first."""
     ind = scores.indicators[(scores.indicators.domain == domain)
                             & scores.indicators.gap_contribution.notna()]
-    ind = ind.sort_values("gap_contribution", ascending=True)
+    return ind.sort_values("gap_contribution", ascending=False, kind="stable")
+
+
+def gaps(scores: Scores, domain: str, lang: str, part: slice = slice(None)) -> go.Figure:
+    """What the domain misses, 100 − S, split by indicator (docs/METHOD.md §3): the biggest share
+    first, coloured by driver; `part`: which of them (in that order), the title's total still
+    the whole domain's."""
+    every = gap_shares(scores, domain)
+    ind = every.iloc[part].iloc[::-1]  # plotly draws the first bar at the bottom
     labels = [wrapped(f"{c} · {n}", 44) for c, n in zip(ind.code, ind[f"name_{lang}"], strict=True)]
     fig = go.Figure()
     for drv in vocabulary.DRIVERS:
@@ -268,7 +275,7 @@ def gaps(scores: Scores, domain: str, lang: str) -> go.Figure:
             cliponaxis=False, customdata=[[domain, drv.code]] * int(mine.sum()),
             hovertemplate="%{y}: %{x:.2f}<extra>" + drv.name(lang) + "</extra>"))
     fig.update_yaxes(categoryorder="array", categoryarray=labels)
-    total = float(ind.gap_contribution.sum()) if len(ind) else np.nan
+    total = float(every.gap_contribution.sum()) if len(every) else np.nan
     fig.update_xaxes(title=t("figure.gap_axis", lang), gridcolor="#eeeeee",
                      range=[0, max(5.0, float(ind.gap_contribution.max()) * 1.25) if len(ind) else 5])
     title = t("figure.gaps_title", lang, domain=vocabulary.domain_name(domain, lang),

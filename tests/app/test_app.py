@@ -796,6 +796,33 @@ def _observations(db):
         con.close()
 
 
+def test_domain_page_shows_the_biggest_gaps_and_its_indicators_a_page_at_a_time(monkeypatch, demo_db):
+    """A domain at national scale has hundreds of indicators: its gaps figure drew a bar for
+    each (40 px apiece) and its table every row; now PAGE_BARS bars, PAGE_ROWS rows a page."""
+    from sca_metrics.method.scoring import score_periods
+    from sca_metrics.outputs import score_figures
+    from views import widgets
+
+    monkeypatch.setattr(widgets, "PAGE_BARS", 4)
+    monkeypatch.setattr(widgets, "PAGE_ROWS", 5)
+    at = run_app(monkeypatch, demo_db, page="views/domain.py")
+    domain = at.selectbox(key="domain_picker").value
+    scores = score_periods(default_catalog(), _observations(demo_db))["2026"]
+    shares = score_figures.gap_shares(scores, domain)
+    assert len(shares) > 8
+
+    def gap_bars(at) -> list[str]:  # the indicator codes of the bars of the figure whose bars name them
+        specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+        [bars] = [[y.split(" · ")[0] for t in spec["data"] for y in t.get("y") or []] for spec in specs
+                  if any(" · " in str(y) for t in spec["data"] for y in t.get("y") or [])]
+        return sorted(bars)
+
+    assert gap_bars(at) == sorted(shares.code[:4]) and len(at.dataframe[0].value) == 5
+    at.number_input(key=next(n.key for n in at.number_input if n.key.startswith("domain_gaps_page"))
+                    ).set_value(2).run()
+    assert gap_bars(at) == sorted(shares.code[4:8])
+
+
 def test_pilot_page_in_english(monkeypatch, demo_db):
     at = run_app(monkeypatch, demo_db, lang="en", page="views/pilot.py")
     assert at.title[0].value == "Vũng Tàu city pilot"
