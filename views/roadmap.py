@@ -69,9 +69,13 @@ def pick(chosen) -> None:
 
 if shown:
     st.caption(session.t("roadmap.click_hint"))
-    widgets.chart(lambda: roadmap_figures.timeline(shown, lang, int(period), flagged), key="roadmap_timeline",
-                  period=period, unit=None, depends=(tuple(k.code for k in shown),), pick=pick,
-                  phone=lambda: roadmap_figures.timeline(shown, lang, int(period), flagged, phone=True))
+    # PAGE_BARS tasks at a time, in the timeline's order (a national plan has hundreds)
+    ordered = roadmap.timeline(shown)
+    part = ordered[widgets.page(len(ordered), "roadmap_timeline_page", widgets.PAGE_BARS,
+                                "widgets.page_tasks")]
+    widgets.chart(lambda: roadmap_figures.timeline(part, lang, int(period), flagged), key="roadmap_timeline",
+                  period=period, unit=None, depends=(tuple(k.code for k in part),), pick=pick,
+                  phone=lambda: roadmap_figures.timeline(part, lang, int(period), flagged, phone=True))
 
 st.subheader(session.t("roadmap.flags"))
 st.caption(session.t("roadmap.flags_help"))

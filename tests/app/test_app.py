@@ -393,6 +393,26 @@ def test_the_roadmap_page_lists_tasks_flags_and_comments(monkeypatch, demo_db, l
     assert "SGTVT-01" in set(detail.iloc[:, 1])
 
 
+def test_the_roadmap_timeline_shows_its_tasks_a_page_at_a_time_in_its_order(monkeypatch, demo_db):
+    from sca_metrics.method import roadmap
+    from views import widgets
+
+    monkeypatch.setattr(widgets, "PAGE_BARS", 10)
+    at = run_app(monkeypatch, demo_db, page="views/roadmap.py")
+    con = schema.connect(demo_db)
+    ordered = [k.code for k in roadmap.timeline(roadmap.tasks_from_frame(queries.plan_tasks(con, "2026")))]
+    con.close()
+
+    def bars(at) -> list[str]:
+        spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+        return sorted(c for trace in spec["data"] for c in trace.get("customdata") or [])
+
+    assert len(ordered) == 16 and bars(at) == sorted(ordered[:10])
+    assert "Nhiệm vụ 1–10 trên 16." in texts(at)
+    at.number_input(key="roadmap_timeline_page").set_value(2).run()
+    assert bars(at) == sorted(ordered[10:]) and "Nhiệm vụ 11–16 trên 16." in texts(at)
+
+
 @pytest.mark.parametrize(("lang", "capped", "beside"), [
     ("vi", "Mức (giới hạn theo nền tảng)", "⚠ Cao hơn 1 mức: Trung tâm điều hành mới ở mức 3"),
     ("en", "Level (capped by the foundations)", "⚠ 1 level above: Operations centres is at level 3")])
