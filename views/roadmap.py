@@ -84,13 +84,15 @@ for code in roadmap.FLAG_CODES:
     mine = [f for f in flags if f.code == code and (f.task is None or f.task in shown_codes)]
     if not mine:
         continue
-    with st.expander(f"{session.t(f'roadmap.flag_name_{code}')} ({formatting.number(len(mine), lang)})",
-                     icon=":material/flag:"):
+    box = widgets.opened(f"{session.t(f'roadmap.flag_name_{code}')} ({formatting.number(len(mine), lang)})",
+                         f"roadmap_flags_{code}", ":material/flag:")
+    if box is None:  # its table is made only while open (a national plan has thousands of flags)
+        continue
+    with box:
         # messages carry the departments' own text (names, notes): a table shows them as text
-        reasons = [f.message(lang, catalog) for f in mine]
-        st.dataframe(pd.DataFrame({session.t("roadmap.col_task"): [f.task or "–" for f in mine],
-                                   session.t("roadmap.col_reason"): reasons}),
-                     hide_index=True, width="stretch")
+        reasons = pd.DataFrame({session.t("roadmap.col_task"): [f.task or "–" for f in mine],
+                                session.t("roadmap.col_reason"): [f.message(lang, catalog) for f in mine]})
+        st.dataframe(widgets.paged(reasons, f"roadmap_flags_page_{code}"), hide_index=True, width="stretch")
 
 st.subheader(session.t("roadmap.by_area"))
 standing = foundations.readiness(by_period[period], catalog).set_index("area")
@@ -204,14 +206,14 @@ if comments.empty:
     st.info(session.t("roadmap.no_comments"))
 else:
     answers = {"accepted": session.t("roadmap.accepted"), "explained": session.t("roadmap.explained")}
-    st.dataframe(pd.DataFrame({
+    st.dataframe(widgets.paged(pd.DataFrame({
         session.t("col.department"): widgets.department_names(comments.department),
         session.t("roadmap.col_section"): comments.section,
         session.t("roadmap.col_comment"): comments.comment,
         session.t("roadmap.col_proposal"): comments.proposal.fillna("–"),
         session.t("roadmap.col_response"): comments.response.map(lambda r: answers.get(r, "–")),
         session.t("roadmap.col_explanation"): comments.explanation.fillna("–"),
-    }), hide_index=True, width="stretch")
+    }), "roadmap_comments_page"), hide_index=True, width="stretch")
     actor = access.actor()
     if actor is not None and actor.is_admin:
         with st.form("roadmap_respond", clear_on_submit=True):
