@@ -81,11 +81,10 @@ pack_key = (path, cached.content(path, version), period, lang, today)
 built = cached.packs().get(pack_key)
 # Built on the click of a button, its steps shown as they go (slides, each figure, the two
 # files), then kept for every session: the downloads are the files already made.
-slot = st.empty()  # the button, gone once it is clicked
+slot = st.empty()  # the button; once clicked, the build's status in its place
 if built is None and slot.button(session.t("export.pack_prepare"), key="pack_build", type="primary",
                                  icon=":material/slideshow:", disabled=not ready):
-    slot.empty()
-    with st.status(session.t("briefing.step_slides"), expanded=False) as status:
+    with slot.status(session.t("briefing.step_slides"), expanded=False) as status:
         started = time.perf_counter()
         built = build_pack(pack_key, status)
         status.update(label=session.t("export.pack_ready", period=period,

@@ -170,22 +170,31 @@ def render_many(jobs: Iterable[Job], done: Callable[[int], None] | None = None) 
     """Render figures in the shared browser (started on first use), their bytes in order. Each
     job goes to the browser as soon as `jobs` yields it: a generator that draws the figures
     draws the next while the browser renders the ones before. `done(k)`: called (in the
-    caller's thread) when the first k images are back."""
+    caller's thread) each time more images are back, with how many are."""
     started = time.perf_counter()
     futures: list[concurrent.futures.Future] = []
     formats = set()
+    told = 0
+
+    def tell() -> None:  # while figures are still being drawn too
+        nonlocal told
+        back = sum(f.done() for f in futures)
+        if done is not None and back > told:
+            told = back
+            done(back)
+
     with _lock:
         try:
             browser = _shared_browser()
             for job in jobs:
                 futures.append(browser.submit(job))
                 formats.add(job.fmt)
+                tell()
             deadline = time.monotonic() + TIMEOUT * max(1, len(futures))
             out = []
-            for k, future in enumerate(futures, start=1):
+            for future in futures:
                 out.append(future.result(max(0.0, deadline - time.monotonic())))
-                if done is not None:
-                    done(k)
+                tell()
         except ExportUnavailable:
             log.warning("figure export unavailable", exc_info=True)
             raise

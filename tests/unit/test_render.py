@@ -64,6 +64,13 @@ def test_a_tab_draws_many_figures_before_it_is_reloaded_and_each_as_a_fresh_brow
     assert 1 <= len(reloads) <= 2
 
 
+def test_progress_counts_the_images_back_up_to_all_of_them(figure):
+    told = []
+    jobs = (render.Job(figure, "png", 300 + 20 * k) for k in range(4))  # drawn as they are sent
+    out = render.render_many(jobs, done=told.append)
+    assert len(out) == 4 and told == sorted(set(told)) and told[-1] == 4
+
+
 def test_an_unknown_format_is_refused(figure):
     with pytest.raises(ValueError, match="format"):
         render.render(figure, "bmp")
