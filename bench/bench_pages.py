@@ -145,7 +145,7 @@ def main() -> None:
         for page, times in scaled.items():
             base = result[page]["median_ms"]
             result["checks"] += [
-                check(f"{page} at {args.scale}×: median rerun", times["median_ms"] / 1000, 2, " s"),
+                check(f"{page} at {args.scale}×: median rerun", round(times["median_ms"] / 1000, 3), 2, " s"),
                 check(f"{page} at {args.scale}× ÷ at 1×", round(times["median_ms"] / base, 2), 3, "×")]
     report("pages", result)
 

@@ -34,6 +34,10 @@ from sca_metrics.reference.problems import Problem
 # A real return unpacks to well under 1 MB; 30 MB is far beyond any, and small enough that
 # reading all of it stays within a couple of hundred megabytes.
 MAX_UNPACKED_BYTES = 30 * 1024 * 1024
+# A worksheet part up to this size (a return of the whole catalog at 34× is about 1 MB) is
+# scanned by regular expressions over its bytes; a larger one streams through expat, so a
+# hostile sheet near the unpacked limit never sits whole in memory with a list of its tags.
+QUICK_BYTES = 2 * 1024 * 1024
 MAX_RATIO = 200
 MAX_ENTRIES = 2000
 CHUNK = 64 * 1024
@@ -224,7 +228,7 @@ def _scan_sheet(zf: zipfile.ZipFile, part: _SheetPart, percent_styles: set[str],
     cells: set[tuple[int, int]] = set()
     if part.path not in zf.namelist():
         return cells, []
-    if zf.getinfo(part.path).file_size <= MAX_UNPACKED_BYTES:  # known small (the parts were counted)
+    if zf.getinfo(part.path).file_size <= QUICK_BYTES:  # a return's size: read whole, scanned by patterns
         quick = _scan_quickly(zf.read(part.path), part, percent_styles, limits)
         if quick is not None:
             return quick
@@ -305,6 +309,8 @@ def _scan_quickly(xml: bytes, part: _SheetPart, percent_styles: set[str],
     None when the sheet is written otherwise — a cell without `r`, CDATA, a comment, a
     processing instruction, a text long enough to need counting in characters — or reaches
     beyond the limits: then the expat scan decides, cell by cell."""
+    if xml.count(b"<row") > limits.rows:  # more rows than may hold values: expat finds which
+        return None
     if b"<![CDATA[" in xml or b"<!--" in xml or xml.find(b"<?", 1) != -1 or _long_text(
             limits.cell_chars // 4).search(xml):  # 4 bytes a character at most: no text near the limit
         return None
