@@ -564,8 +564,10 @@ def _measure() -> _Measure:
     return _Measure()
 
 
+@functools.lru_cache(maxsize=1024)
 def _fitted(text: _Text) -> float:
-    """The size a text is set at: fitted to its box (paginate made sure it fits at MIN_PT)."""
+    """The size a text is set at: fitted to its box (paginate made sure it fits at MIN_PT);
+    measured once for both files (a text and its box are all it depends on)."""
     if text.role == "body" or text.role.startswith("cover"):
         return _measure().fitted_size(text) or MIN_PT
     return TEXT_STYLES[text.role][0]
