@@ -26,11 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import scale  # noqa: E402
+from bench.bench_pages import PAGES  # noqa: E402  (every page of app.py, as the server-time bench)
 from bench.timing import check, report  # noqa: E402
 from tests.e2e.conftest import CHROMIUM_ARGS, IDLE, serve  # noqa: E402  (as the browser tests)
 
-PAGES = ("overview", "domain", "pilot", "whatif", "submissions", "roadmap", "upload", "exports", "method",
-         "audit", "users")
 # every chart drawn: each plotly element holds its SVG (charts hidden by the phone/desktop CSS too)
 CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
                          .every(c => c.querySelector('svg.main-svg'))"""
