@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import copy
+import functools
+import re
 import textwrap
 
 import plotly.graph_objects as go
@@ -80,34 +83,63 @@ def for_print(fig: go.Figure, lang: str, period: str, source: str, unit: str | N
     """A copy of a dashboard figure ready for a briefing: white, at the export width, type sized
     for a slide seen from the back of a room (no text under PRINT_MIN px at 1,200 px wide: 10 pt
     and more where a slide places it), with the unit and the source line ("Nguồn: … — kỳ báo
-    cáo …") under the plot."""
-    out = go.Figure(fig)
-    height = int(out.layout.height or 450)
-    margin = out.layout.margin
+    cáo …") under the plot.
+
+    Made on the figure's dictionary, and the result left unvalidated: what is added here is
+    fixed and was valid when written, and plotly validating a whole figure again (its copy, the
+    template) took about 0.1 s a figure — most of a briefing pack's drawing."""
+    # the objects' own dictionaries (to_dict would turn arrays into base64 text)
+    spec = {"data": [trace.to_plotly_json() for trace in fig.data], "layout": fig.layout.to_plotly_json()}
+    if fig.frames:
+        spec["frames"] = [frame.to_plotly_json() for frame in fig.frames]
+    lay = spec["layout"]
+    height = int(lay.get("height") or 450)
+    margin = lay.get("margin", {})
     # Wrapped, so the line fits under the narrowest plot area (it starts at the plot's left edge).
     lines = textwrap.wrap(t("figure.source_line", lang, source=source, period=period), 80)
     lines = [unit, *lines] if unit else lines
-    line = "<br>".join(lines)
     bottom = 90 + 27 * len(lines)  # the axis ticks and title, then the unit and source lines
-    out.update_layout(
-        # plotly's own template, whatever the process's default: the dashboard's is Streamlit's,
-        # which has no automargin (labels were cut in the packs the exports page made)
-        template=PRINT_TEMPLATE,
-        width=width, height=height + bottom - (margin.b or 10), paper_bgcolor="white",
-        font={"size": PRINT_FONT}, title={"font": {"size": PRINT_TITLE}, "pad": {"l": 12}},
-        legend={"font": {"size": PRINT_FONT}},
-        margin={"b": bottom, "l": max(margin.l or 10, 20), "r": max(margin.r or 10, 30)})
-    # every smaller text brought up to PRINT_MIN: ticks, cell labels, annotations
-    out.for_each_xaxis(lambda a: a.update(tickfont_size=max(a.tickfont.size or PRINT_FONT, PRINT_MIN)))
-    out.for_each_yaxis(lambda a: a.update(tickfont_size=max(a.tickfont.size or PRINT_FONT, PRINT_MIN)))
-    if out.layout.polar:
-        out.update_polars(angularaxis_tickfont_size=PRINT_FONT, radialaxis_tickfont_size=PRINT_MIN)
-    for trace in out.data:
-        textfont = getattr(trace, "textfont", None)
-        if textfont is not None and textfont.size is not None and textfont.size < PRINT_MIN:
-            trace.textfont.size = PRINT_MIN
-    out.update_annotations(selector=lambda a: (a.font.size or PRINT_FONT) < PRINT_MIN, font_size=PRINT_MIN)
-    out.add_annotation(xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom",
-                       yshift=-(bottom - 6), showarrow=False, align="left", text=line,
-                       font={"size": PRINT_MIN, "color": "#555555"})
-    return out
+    # plotly's own template, whatever the process's default: the dashboard's is Streamlit's,
+    # which has no automargin (labels were cut in the packs the exports page made)
+    lay["template"] = copy.deepcopy(_print_template())
+    _merge(lay, {
+        "width": width, "height": height + bottom - (margin.get("b") or 10), "paper_bgcolor": "white",
+        "font": {"size": PRINT_FONT}, "title": {"font": {"size": PRINT_TITLE}, "pad": {"l": 12}},
+        "legend": {"font": {"size": PRINT_FONT}},
+        "margin": {"b": bottom, "l": max(margin.get("l") or 10, 20), "r": max(margin.get("r") or 10, 30)}})
+    # every smaller text brought up to PRINT_MIN: ticks, cell labels, annotations (as plotly's
+    # for_each_xaxis and update_polars do, the first axis and polar are set even when unused)
+    for name in sorted({"xaxis", "yaxis", *(k for k in lay if re.fullmatch(r"[xy]axis\d+", k))}):
+        size = lay.get(name, {}).get("tickfont", {}).get("size")
+        _merge(lay, {name: {"tickfont": {"size": max(size or PRINT_FONT, PRINT_MIN)}}})
+    for name in sorted({"polar", *(k for k in lay if re.fullmatch(r"polar\d+", k))}):
+        _merge(lay, {name: {"angularaxis": {"tickfont": {"size": PRINT_FONT}},
+                            "radialaxis": {"tickfont": {"size": PRINT_MIN}}}})
+    for trace in spec.get("data", []):
+        size = trace.get("textfont", {}).get("size")
+        if size is not None and size < PRINT_MIN:
+            trace["textfont"]["size"] = PRINT_MIN
+    for note in lay.get("annotations", []):
+        if (note.get("font", {}).get("size") or PRINT_FONT) < PRINT_MIN:
+            _merge(note, {"font": {"size": PRINT_MIN}})
+    lay.setdefault("annotations", []).append({
+        "xref": "paper", "yref": "paper", "x": 0, "y": 0, "xanchor": "left", "yanchor": "bottom",
+        "yshift": -(bottom - 6), "showarrow": False, "align": "left", "text": "<br>".join(lines),
+        "font": {"size": PRINT_MIN, "color": "#555555"}})
+    return go.Figure(spec, _validate=False)
+
+
+@functools.cache
+def _print_template() -> dict:
+    import plotly.io as pio
+
+    return pio.templates[PRINT_TEMPLATE].to_plotly_json()
+
+
+def _merge(into: dict, values: dict) -> None:
+    """plotly's update: nested dictionaries merged key by key, other values replaced."""
+    for key, value in values.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = copy.deepcopy(value) if isinstance(value, dict) else value

@@ -341,3 +341,27 @@ def test_a_periods_pack_shows_no_later_period(demo_data):
     deck = briefing.slides(context(demo_data, period="2025"))
     figure = next(s.figure for s in deck if s.key == "submissions")
     assert max(str(x) for x in figure.data[0].x) == "2025"
+
+
+def test_a_texts_size_and_a_slides_share_are_those_found_one_at_a_time():
+    """Sizes and sentence counts are halved to rather than tried one by one (a pack's layout in
+    three measures a text, not seven): the answers are those the one-by-one search gives, for
+    texts from one line to more than a slide holds, on the cover and beside a figure."""
+    measure = briefing._measure()
+    sentence = "Chỉ số hạ tầng số đạt 64,7 điểm, mức 4 — Quản lý, tăng 3,2 điểm so với kỳ trước"
+    beside = briefing._boxes(briefing.Slide("x", "x", (), draw=lambda: None))[0]
+    cover = (briefing.MARGIN, 3.6, briefing.W - 2 * briefing.MARGIN, 3.0)
+    seen = set()
+    for role, box in (("body", beside), ("cover_text", cover)):
+        largest = int(briefing.TEXT_STYLES[role][0])
+        for n in (1, 3, 5, 7, 9, 12):
+            sentences = [f"{sentence} ({k})." * (1 + k % 3) for k in range(n)]
+            text = briefing._Text(box, tuple(sentences), role, bullets=n > 1)
+            one_by_one = next((size for size in range(largest, briefing.MIN_PT - 1, -1)
+                               if measure.fits(text, size)), None)
+            assert measure.fitted_size(text) == one_by_one, (role, n)
+            fitting = next(k for k in range(n, 0, -1) if k == 1 or measure.fits(
+                briefing._Text(box, tuple(sentences[:k]), role, bullets=n > 1), briefing.MIN_PT))
+            assert briefing._fit_count(sentences, box, role) == fitting, (role, n)
+            seen.add("own size" if one_by_one == largest else "smaller" if one_by_one else "split")
+    assert seen == {"own size", "smaller", "split"}
