@@ -166,22 +166,26 @@ def shutdown() -> None:
             pass
 
 
-def render_many(jobs: Iterable[Job], done: Callable[[int], None] | None = None) -> list[bytes]:
+def render_many(jobs: Iterable[Job], done: Callable[[int], None] | None = None,
+                ready: Callable[[int, bytes], None] | None = None) -> list[bytes]:
     """Render figures in the shared browser (started on first use), their bytes in order. Each
     job goes to the browser as soon as `jobs` yields it: a generator that draws the figures
-    draws the next while the browser renders the ones before. `done(k)`: called (in the
-    caller's thread) each time more images are back, with how many are."""
+    draws the next while the browser renders the ones before. Told in the caller's thread, as
+    images come back (in whatever order they finish): `ready(k, data)` with the k-th job's
+    bytes, then `done(n)` with how many are back."""
     started = time.perf_counter()
     futures: list[concurrent.futures.Future] = []
+    told: set[int] = set()
     formats = set()
-    told = 0
 
     def tell() -> None:  # while figures are still being drawn too
-        nonlocal told
-        back = sum(f.done() for f in futures)
-        if done is not None and back > told:
-            told = back
-            done(back)
+        back = [k for k, future in enumerate(futures) if k not in told and future.done()]
+        for k in back:
+            told.add(k)
+            if ready is not None:
+                ready(k, futures[k].result())
+        if back and done is not None:
+            done(len(told))
 
     with _lock:
         try:
@@ -191,10 +195,14 @@ def render_many(jobs: Iterable[Job], done: Callable[[int], None] | None = None) 
                 formats.add(job.fmt)
                 tell()
             deadline = time.monotonic() + TIMEOUT * max(1, len(futures))
-            out = []
-            for future in futures:
-                out.append(future.result(max(0.0, deadline - time.monotonic())))
+            while len(told) < len(futures):
+                pending = [future for k, future in enumerate(futures) if k not in told]
+                finished, _ = concurrent.futures.wait(pending, max(0.0, deadline - time.monotonic()),
+                                                      concurrent.futures.FIRST_COMPLETED)
+                if not finished:
+                    raise TimeoutError(f"{len(pending)} figure(s) not rendered in time")
                 tell()
+            out = [future.result() for future in futures]
         except ExportUnavailable:
             log.warning("figure export unavailable", exc_info=True)
             raise

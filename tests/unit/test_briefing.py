@@ -203,19 +203,46 @@ def rendered_pack(demo_data):
 
 
 def test_the_pdf_is_the_same_with_its_images_prepared_together(rendered_pack, demo_data, monkeypatch):
-    """The pack's PNGs are decoded and compressed for the PDF on two threads before its pages are
-    laid out, then found in fpdf2's cache: the file is the one fpdf2 writes image by image."""
-    import re
-
-    def dated(pdf: bytes) -> bytes:  # without its date, and the file id made from it
-        undated = re.sub(rb"/CreationDate \(D:[^)]*\)", b"", pdf)
-        return re.sub(rb"/ID \[<[0-9A-F]+><[0-9A-F]+>\]", b"", undated)
+    """The pack's PNGs are made ready for the PDF on two threads as they come back from the
+    browser (decoded, compressed again by zlib-ng), then found in fpdf2's cache: the pages are
+    those fpdf2 writes image by image, every image the same pixels under the same entries."""
+    def parts(pdf: bytes) -> list:
+        pages = PdfReader(io.BytesIO(pdf)).pages
+        out = []
+        for page in pages:
+            images = page["/Resources"].get("/XObject", {})
+            out.append((page.get_contents().get_data(), {
+                name: ({k: v for k, v in images[name].get_object().items() if k != "/Length"},
+                       images[name].get_object().get_data()) for name in images}))
+        return out
 
     ctx = context(demo_data)
     together = briefing.pdf_bytes(rendered_pack.slides, rendered_pack.images, ctx)
-    monkeypatch.setattr(briefing, "_preload", lambda pdf, pngs: None)
+    monkeypatch.setattr(briefing, "_pdf_image", lambda png: None)  # fpdf2 reads every image itself
     one_by_one = briefing.pdf_bytes(rendered_pack.slides, rendered_pack.images, ctx)
-    assert dated(together) == dated(one_by_one) and together.count(b"/Subtype /Image") == 17
+    assert together.count(b"/Subtype /Image") == one_by_one.count(b"/Subtype /Image") == 17
+    assert parts(together) == parts(one_by_one)
+
+
+def test_a_figure_is_the_entry_fpdf2_would_make_of_it(rendered_pack):
+    """An opaque figure gets fpdf2's own entry, its data the same rows; an image with
+    transparent pixels, or a JPEG, is left to fpdf2 (its soft mask, its pass-through)."""
+    import zlib
+
+    from fpdf.image_parsing import get_img_info
+
+    png = next(iter(rendered_pack.images.values()))
+    ours, theirs = briefing._pdf_image(png), get_img_info("x", io.BytesIO(png), "FlateDecode")
+    assert type(ours) is type(theirs) and ours.keys() == theirs.keys()
+    assert {k: v for k, v in ours.items() if k != "data"} == {k: v for k, v in theirs.items() if k != "data"}
+    assert zlib.decompress(ours["data"]) == zlib.decompress(theirs["data"])
+    rgb = Image.open(io.BytesIO(png)).convert("RGB")
+    for image, kind, made in ((rgb, "PNG", True), (rgb.convert("RGBA"), "PNG", True),
+                              (Image.new("RGBA", (4, 3), (255, 0, 0, 128)), "PNG", False),
+                              (rgb, "JPEG", False)):
+        buffer = io.BytesIO()
+        image.save(buffer, kind)
+        assert (briefing._pdf_image(buffer.getvalue()) is not None) == made, (image.mode, kind)
 
 
 def text_sizes(fig) -> list[float]:
@@ -365,3 +392,23 @@ def test_a_texts_size_and_a_slides_share_are_those_found_one_at_a_time():
             assert briefing._fit_count(sentences, box, role) == fitting, (role, n)
             seen.add("own size" if one_by_one == largest else "smaller" if one_by_one else "split")
     assert seen == {"own size", "smaller", "split"}
+
+
+def test_a_pack_whose_rendering_fails_leaves_no_thread_behind(demo_data, rendered_pack, monkeypatch):
+    """The images already back are being made ready for the PDF when the browser fails: the
+    build says why, and its threads end with it (a server builds packs all day)."""
+    import threading
+
+    from sca_metrics.outputs import render
+
+    png = next(iter(rendered_pack.images.values()))
+
+    def failing(jobs, done=None, ready=None):
+        next(iter(jobs))
+        ready(0, png)
+        raise render.ExportUnavailable("chromium stopped")
+
+    monkeypatch.setattr(render, "render_many", failing)
+    with pytest.raises(render.ExportUnavailable, match="chromium stopped"):
+        briefing.build(context(demo_data))
+    assert not [t for t in threading.enumerate() if t.name.startswith("pdf-images")]

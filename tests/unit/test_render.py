@@ -65,10 +65,17 @@ def test_a_tab_draws_many_figures_before_it_is_reloaded_and_each_as_a_fresh_brow
 
 
 def test_progress_counts_the_images_back_up_to_all_of_them(figure):
-    told = []
+    """Each image is handed over once as soon as it is back (the pack's PDF starts on it),
+    before the count that includes it; the list comes back in the jobs' order."""
+    told, handed = [], {}
     jobs = (render.Job(figure, "png", 300 + 20 * k) for k in range(4))  # drawn as they are sent
-    out = render.render_many(jobs, done=told.append)
-    assert len(out) == 4 and told == sorted(set(told)) and told[-1] == 4
+    out = render.render_many(jobs, done=lambda n: told.append((n, len(handed))),
+                             ready=lambda k, data: handed.setdefault(k, data))
+    counts = [n for n, _ in told]
+    assert len(out) == 4 and counts == sorted(set(counts)) and counts[-1] == 4
+    assert all(n == n_handed for n, n_handed in told)
+    assert handed == dict(enumerate(out))
+    assert [Image.open(io.BytesIO(png)).height for png in out] == [2 * (300 + 20 * k) for k in range(4)]
 
 
 def test_an_unknown_format_is_refused(figure):
