@@ -334,10 +334,11 @@ def coverage(matrix: pd.DataFrame, labels: list[str], lang: str) -> go.Figure:
     # choice of text colour on a heatmap does not check the ratio)
     # placed by position (column j, row i): by their text, the periods ("2018"…) were taken for
     # numbers and the axis collapsed to one column
+    cells = [(i, j, v) for i, row in enumerate(z) for j, v in enumerate(row) if not np.isnan(v)]
+    blues = sample_colorscale("Blues", [v / 100 for _, _, v in cells]) if cells else []  # one call
     fig.update_layout(annotations=[
-        {"x": j, "y": i, "text": text[i][j], "showarrow": False,
-         "font": {"color": label_colour(sample_colorscale("Blues", [v / 100])[0])}}
-        for i, row in enumerate(z) for j, v in enumerate(row) if not np.isnan(v)])
+        {"x": j, "y": i, "text": text[i][j], "showarrow": False, "font": {"color": label_colour(blue)}}
+        for (i, j, _), blue in zip(cells, blues, strict=True)])
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(type="category")
     return layout(fig, lang, t("figure.coverage_title", lang), 60 + 34 * len(labels) + 60)
