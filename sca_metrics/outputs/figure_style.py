@@ -95,8 +95,8 @@ def for_print(fig: go.Figure, lang: str, period: str, source: str, unit: str | N
     lay = spec["layout"]
     height = int(lay.get("height") or 450)
     margin = lay.get("margin", {})
-    # Wrapped, so the line fits under the narrowest plot area (it starts at the plot's left edge).
-    lines = textwrap.wrap(t("figure.source_line", lang, source=source, period=period), 80)
+    lines = textwrap.wrap(t("figure.source_line", lang, source=source, period=period),
+                          _source_width(spec["data"], width))
     lines = [unit, *lines] if unit else lines
     bottom = 90 + 27 * len(lines)  # the axis ticks and title, then the unit and source lines
     # plotly's own template, whatever the process's default: the dashboard's is Streamlit's,
@@ -107,6 +107,8 @@ def for_print(fig: go.Figure, lang: str, period: str, source: str, unit: str | N
         "font": {"size": PRINT_FONT}, "title": {"font": {"size": PRINT_TITLE}, "pad": {"l": 12}},
         "legend": {"font": {"size": PRINT_FONT}},
         "margin": {"b": bottom, "l": max(margin.get("l") or 10, 20), "r": max(margin.get("r") or 10, 30)}})
+    if (bounds := outside_text_range(spec["data"], lay, width)) is not None:
+        lay["xaxis"]["range"] = bounds
     # every smaller text brought up to PRINT_MIN: ticks, cell labels, annotations (as plotly's
     # for_each_xaxis and update_polars do, the first axis and polar are set even when unused)
     for name in sorted({"xaxis", "yaxis", *(k for k in lay if re.fullmatch(r"[xy]axis\d+", k))}):
@@ -127,6 +129,57 @@ def for_print(fig: go.Figure, lang: str, period: str, source: str, unit: str | N
         "yshift": -(bottom - 6), "showarrow": False, "align": "left", "text": "<br>".join(lines),
         "font": {"size": PRINT_MIN, "color": "#555555"}})
     return go.Figure(spec, _validate=False)
+
+
+# Text widths at print size, estimated: Noto Sans sets a character in about half an em (0.55 for
+# names, digits 0.57), so a figure can leave room for its text before the browser measures it.
+EM_PER_CHAR = 0.56
+
+
+def _plot_width(data: list[dict], width: int) -> float:
+    """The plot area's width, about: the figure's, less its margins and the band its y-axis
+    category names take (a horizontal bar's or a heatmap row's names push the plot right)."""
+    longest = max((len(line) for trace in data
+                   if trace.get("orientation") == "h" or trace.get("type") == "heatmap"
+                   for label in _labels(trace.get("y")) for line in label.split("<br>")), default=0)
+    return width - 60 - longest * EM_PER_CHAR * PRINT_FONT
+
+
+def _source_width(data: list[dict], width: int) -> int:
+    """How many characters a line under the plot may take: it starts at the plot's left edge (at
+    80 characters the source line ran off the pilot's progress bars, whose names take 34)."""
+    return max(40, min(80, int(_plot_width(data, width) / (EM_PER_CHAR * PRINT_MIN))))
+
+
+def outside_text_range(data: list[dict], layout: dict, width: int) -> list[float] | None:
+    """The x range a figure of horizontal bars needs for the text written beyond their ends to
+    end inside the figure at print size — the same text takes 22 px there, not 13, and the
+    pilot's progress rates ran off its right edge — or None when its range already leaves room."""
+    axis = layout.get("xaxis", {})
+    bounds = axis.get("range")
+    if not bounds or any(trace.get("xaxis", "x") != "x" for trace in data):
+        return None
+    low, high = (float(v) for v in bounds)
+    plot, needed = _plot_width(data, width), high
+    for trace in data:
+        if (trace.get("type"), trace.get("orientation"), trace.get("textposition")) != (
+                "bar", "h", "outside"):
+            continue
+        size = trace.get("textfont", {}).get("size") or PRINT_FONT
+        for end, text in zip(trace.get("x", []), trace.get("text", []), strict=False):
+            if not isinstance(text, str) or not isinstance(end, (int, float)):
+                continue
+            px = max(len(line) for line in text.split("<br>")) * EM_PER_CHAR * size + 12
+            if px < plot:  # (high - end) / (high - low) of the plot ≥ px
+                needed = max(needed, (plot * float(end) - px * low) / (plot - px))
+    return [low, needed] if needed > high else None
+
+
+def _labels(values) -> list[str]:
+    """The text labels of an axis's values (none when they are numbers or plotly's packed arrays)."""
+    if values is None or isinstance(values, (dict, str)):
+        return []
+    return [v for v in values if isinstance(v, str)]
 
 
 @functools.cache

@@ -63,7 +63,7 @@ def progress_bars(progress: pd.DataFrame, catalog, lang: str, title: str) -> go.
         fig.add_vline(x=edge, line={"color": "#555555", "dash": "dot", "width": 1})
     low = R_RANGE[0] if min(x, default=0) < 0 else -0.1
     ticks = [v for v in (-1, 0, 0.6, 0.95, 1.5, 2) if v >= low]
-    fig.update_xaxes(range=[low, R_RANGE[1] + 1.7], title=t("figure.progress_axis", lang),
+    fig.update_xaxes(range=[low, R_RANGE[1] + 1.7], title=t("figure.progress_axis", lang), tickangle=0,
                      tickvals=ticks, gridcolor="#eeeeee", zeroline=False,
                      ticktext=[("≥ " if v == R_RANGE[1] else "") + formatting.short_number(v, lang)
                                for v in ticks])

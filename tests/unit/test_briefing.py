@@ -5,6 +5,7 @@ import io
 from types import SimpleNamespace
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from fontTools.ttLib import TTFont
 from PIL import Image
@@ -412,3 +413,39 @@ def test_a_pack_whose_rendering_fails_leaves_no_thread_behind(demo_data, rendere
     with pytest.raises(render.ExportUnavailable, match="chromium stopped"):
         briefing.build(context(demo_data))
     assert not [t for t in threading.enumerate() if t.name.startswith("pdf-images")]
+
+
+def _dark_rows_at_right_edge(png: bytes) -> int:
+    """Rows with anything drawn in the image's last four pixel columns: text running off it."""
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    return int((pixels[:, -4:].min(axis=1) < 200).sum())
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_no_text_runs_off_a_printed_figure(rendered_pack, demo_data, lang):
+    """At print size the text takes 22 px, not the screen's 13: the source line under the pilot's
+    progress bars (names 34 characters wide on their left) and their rates written beyond the
+    longest bars ran off the figure's right edge. As rendered, every figure of the 2025 pack ends
+    in white, and so do the progress bars with every indicator ahead at its longest rates."""
+    from sca_metrics.method import progress
+    from sca_metrics.outputs import figure_style, pilot_figures, render
+
+    if lang == "vi":
+        assert {key: _dark_rows_at_right_edge(png) for key, png in rendered_pack.images.items()} == {
+            key: 0 for key in rendered_pack.images}
+    _, cat, by_period, _ = demo_data
+    codes = [i.code for i in cat.indicators if i.pilot]
+    prog = progress.progress_frame(cat, progress.values_from_scores(by_period), "2026", codes).assign(
+        status="on_track", ratio=2.5, actual_rate=0.278, required_rate=0.127, method="cagr")
+    fig = figure_style.for_print(pilot_figures.progress_bars(prog, cat, lang, "R"), lang, "2026", "Sở")
+    longest = max(len(line) for text in fig.data[0].text for line in text.split("<br>"))
+    assert longest >= 35
+    # and any bars whose text beyond their ends is longer still than the screen's range leaves room for
+    names = [pilot_figures.wrapped(i.short_name(lang), 34) for i in cat.indicators if i.pilot]
+    text = ["Đúng tiến độ<br>thực tế +127,8 điểm/năm · cần +112,7 điểm/năm"] * len(names)
+    bars = go.Figure(go.Bar(x=[2.0] * len(names), y=names, orientation="h", text=text,
+                            textposition="outside", cliponaxis=False, constraintext="none"))
+    bars.update_xaxes(range=[-0.1, 3.7]).update_layout(height=56 * len(names) + 140)  # not shrunk
+    printed = figure_style.for_print(bars, lang, "2026", "Sở")
+    assert printed.layout.xaxis.range[1] > 3.7  # room made for the text
+    assert [_dark_rows_at_right_edge(render.render(f)) for f in (fig, printed)] == [0, 0]

@@ -285,7 +285,8 @@ def _plotly_for_print(fig, lang, period, source, unit=None, width=1200):
     low, font = figure_style.PRINT_MIN, figure_style.PRINT_FONT
     out = go.Figure(fig)
     height, margin = int(out.layout.height or 450), out.layout.margin
-    lines = textwrap.wrap(t("figure.source_line", lang, source=source, period=period), 80)
+    lines = textwrap.wrap(t("figure.source_line", lang, source=source, period=period),
+                          figure_style._source_width([trace.to_plotly_json() for trace in fig.data], width))
     lines = [unit, *lines] if unit else lines
     bottom = 90 + 27 * len(lines)
     out.update_layout(template=figure_style.PRINT_TEMPLATE, width=width,
@@ -293,6 +294,9 @@ def _plotly_for_print(fig, lang, period, source, unit=None, width=1200):
                       font={"size": font}, legend={"font": {"size": font}},
                       title={"font": {"size": figure_style.PRINT_TITLE}, "pad": {"l": 12}},
                       margin={"b": bottom, "l": max(margin.l or 10, 20), "r": max(margin.r or 10, 30)})
+    data = [trace.to_plotly_json() for trace in fig.data]
+    if (bounds := figure_style.outside_text_range(data, fig.layout.to_plotly_json(), width)) is not None:
+        out.update_xaxes(range=bounds)
     out.for_each_xaxis(lambda a: a.update(tickfont_size=max(a.tickfont.size or font, low)))
     out.for_each_yaxis(lambda a: a.update(tickfont_size=max(a.tickfont.size or font, low)))
     out.update_polars(angularaxis_tickfont_size=font, radialaxis_tickfont_size=low)
