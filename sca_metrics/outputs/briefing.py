@@ -716,8 +716,8 @@ class PdfImages:
                 self.add(png)
                 name = _image_name(png)
                 info = self._made[name].result()
-                if info is None or name in cache.images:  # not one of ours: fpdf2 reads it itself
-                    continue
+                if info is None or name in cache.images:  # not one of ours (fpdf2 reads it
+                    continue                                # itself), or a picture used again
                 info["i"], info["usages"], info["iccp_i"] = len(cache.images) + 1, 0, None
                 cache.images[name] = info
         finally:

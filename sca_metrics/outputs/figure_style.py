@@ -166,7 +166,11 @@ def outside_text_range(data: list[dict], layout: dict, width: int) -> list[float
                 "bar", "h", "outside"):
             continue
         size = trace.get("textfont", {}).get("size") or PRINT_FONT
-        for end, text in zip(trace.get("x", []), trace.get("text", []), strict=False):
+        ends, texts = trace.get("x"), trace.get("text")
+        if ends is None or texts is None or isinstance(ends, dict):
+            continue
+        texts = [texts] * len(ends) if isinstance(texts, str) else texts  # one text for every bar
+        for end, text in zip(ends, texts, strict=False):
             if not isinstance(text, str) or not isinstance(end, (int, float)):
                 continue
             px = max(len(line) for line in text.split("<br>")) * EM_PER_CHAR * size + 12
