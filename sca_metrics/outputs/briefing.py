@@ -284,8 +284,8 @@ def _submissions_slide(ctx: Context, printed) -> Slide:
     n = len(status)
     lines = [t("briefing.submitted", lang, period=ctx.period, done=n - len(missing), n=n)]
     if missing:
-        lines.append(t("briefing.missing", lang, names="; ".join(
-            ctx.catalog.department(c).name(lang) for c in missing)))
+        names = [ctx.catalog.department(c).name(lang) for c in missing]
+        lines.append(t("briefing.missing", lang, names=_some(names, "submissions.and_more", lang)))
     else:
         lines.append(t("briefing.all_submitted", lang))
     done = status[status.state == tracker.SUBMITTED]
@@ -293,6 +293,10 @@ def _submissions_slide(ctx: Context, printed) -> Slide:
         lines.append(t("briefing.completeness", lang, share=_n(100 * done.coverage.mean(), lang, 0)))
     periods = list(ctx.by_period)[:list(ctx.by_period).index(ctx.period) + 1]  # none after it
     matrix = tracker.coverage_matrix(ctx.catalog, ctx.submissions, periods)
+    if len(matrix) > PACK_ROWS:  # a country's departments: the least complete in the period
+        matrix = matrix.loc[matrix[ctx.period].fillna(-1).sort_values(kind="stable").index[:PACK_ROWS]]
+        lines.append(t("briefing.coverage_shown", lang, shown=PACK_ROWS, period=ctx.period, n=n,
+                       page=t("nav.submissions", lang)))
     labels = [ctx.catalog.department(c).name(lang) for c in matrix.index]
     span = f"{periods[0]}–{periods[-1]}" if len(periods) > 1 else periods[0]
     fig = printed(partial(score_figures.coverage, matrix, labels, lang),
@@ -309,12 +313,19 @@ def _pilot_slides(ctx: Context, printed) -> list[Slide]:
     values = values[values.indicator.isin(codes) & (values.period.astype(int) <= int(ctx.period))]
     if values.empty:
         return []
-    prog = progress.progress_frame(catalog, values, ctx.period, codes)
-    heads = pilot.headlines(values, prog, ctx.period)
-    counts = prog.status.value_counts()
-    lines = [t("briefing.pilot_summary", lang, n=len(prog), period=ctx.period, parts=", ".join(
+    every = progress.progress_frame(catalog, values, ctx.period, codes)
+    counts = every.status.value_counts()
+    lines = [t("briefing.pilot_summary", lang, n=len(every), period=ctx.period, parts=", ".join(
         f"{int(counts[s.code])} {s.name(lang).lower()}" for s in vocabulary.PROGRESS_STATUSES
         if s.code in counts))]
+    # a slide holds a few: those most in need of attention, in the catalog's order
+    needing = set(pilot_figures.by_status(every).code[:PACK_ITEMS])
+    prog = every[every.code.isin(needing)]
+    if len(prog) < len(every):
+        lines.append(t("briefing.pilot_shown", lang, shown=len(prog), total=len(every),
+                       page=t("nav.pilot", lang)))
+    shown = values[values.indicator.isin(needing)]
+    heads = pilot.headlines(shown, prog, ctx.period)
     for row in _rows(heads):
         ind = catalog.indicator(row.code)
         unit = ind.unit(lang)
@@ -332,8 +343,8 @@ def _pilot_slides(ctx: Context, printed) -> list[Slide]:
     change = formatting.day(units.pilot_change_dates()[-1], lang, "long")
     series = [t("briefing.pilot_series", lang, date=change)]
     if len(at_2025):
-        series.append(t("briefing.pilot_met_2025", lang, n=len(met), total=len(at_2025), names="; ".join(
-            i.short_name(lang) for i in met) or "–"))
+        series.append(t("briefing.pilot_met_2025", lang, n=len(met), total=len(at_2025), names=_some(
+            [i.short_name(lang) for i in met], "briefing.more_indicators", lang) or "–"))
     return [
         Slide("pilot", t("briefing.pilot_title", lang), tuple(lines), printed(
             partial(pilot_figures.progress_bars, prog, catalog, lang,
@@ -344,7 +355,7 @@ def _pilot_slides(ctx: Context, printed) -> list[Slide]:
                 " ".join([t("briefing.pilot_series_title", lang),
                           *([t("briefing.continued", lang)] if k else [])]),
                 tuple(series) if k == 0 else (),
-                printed(partial(pilot_figures.pilot_multiples, values, prog[prog.code.isin(chunk)], catalog,
+                printed(partial(pilot_figures.pilot_multiples, shown, prog[prog.code.isin(chunk)], catalog,
                                 units.pilot_change_dates(), lang, t("figure.multiples_title", lang),
                                 columns=2), unit=None, period=f"{values.period.min()}–{ctx.period}"))
           for k, chunk in enumerate(_chunks(list(prog.code), PANELS_PER_SLIDE))),
@@ -352,6 +363,16 @@ def _pilot_slides(ctx: Context, printed) -> list[Slide]:
 
 
 PANELS_PER_SLIDE = 4
+# What a pack shows of a list that grows with the country (the slides are read in a meeting; the
+# dashboard's pages hold every row): pilot indicators, departments in the completeness chart,
+# names in a sentence.
+PACK_ITEMS, PACK_ROWS, PACK_NAMES = 12, 25, 20
+
+
+def _some(names: list[str], more_key: str, lang: str) -> str:
+    """The first PACK_NAMES names, then how many more ("… và 14 đơn vị khác")."""
+    shown = "; ".join(names[:PACK_NAMES])
+    return t(more_key, lang, names=shown, n=len(names) - PACK_NAMES) if len(names) > PACK_NAMES else shown
 
 
 def _chunks(items: list, size: int) -> list[list]:

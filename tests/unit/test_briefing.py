@@ -449,3 +449,40 @@ def test_no_text_runs_off_a_printed_figure(rendered_pack, demo_data, lang):
     printed = figure_style.for_print(bars, lang, "2026", "Sở")
     assert printed.layout.xaxis.range[1] > 3.7  # room made for the text
     assert [_dark_rows_at_right_edge(render.render(f)) for f in (fig, printed)] == [0, 0]
+
+
+def test_a_countrys_lists_are_cut_to_what_a_slide_holds(demo_data, monkeypatch):
+    """At national scale (34 times the departments and pilot indicators) the pack had 95 slides:
+    238 pilot items over 20 continuation slides and a 374-row heatmap. A pack shows the pilot
+    indicators most in need of attention, the least complete departments, and names a few, each
+    time saying how many there are and where the rest is — here with the limits made small."""
+    from sca_metrics.outputs import pilot_figures
+
+    monkeypatch.setattr(briefing, "PACK_ITEMS", 3)
+    monkeypatch.setattr(briefing, "PACK_ROWS", 5)
+    monkeypatch.setattr(briefing, "PACK_NAMES", 2)
+    _, cat, by_period, subs = demo_data
+    away = [d.code for d in cat.departments][:4]  # four departments have not sent 2025's return
+    subs = subs[~((subs.period.astype(str) == "2025") & subs.department.isin(away))]
+    deck = briefing.slides(briefing.Context(cat, by_period, subs, "2025", "vi", demo=True))
+
+    pilot = next(s for s in deck if s.key == "pilot")
+    assert len(pilot.figure.data[0].y) == 3 and len(pilot.sentences) == 2 + 3
+    from sca_metrics.method import progress
+
+    codes = [i.code for i in cat.indicators if i.pilot]
+    values = progress.values_from_scores(by_period)
+    values = values[values.indicator.isin(codes) & (values.period.astype(int) <= 2025)]
+    every = progress.progress_frame(cat, values, "2025", codes)
+    assert set(pilot.figure.data[0].customdata) == set(pilot_figures.by_status(every).code[:3])
+    assert pilot.sentences[1].startswith("Trang này nêu 3 chỉ tiêu cần chú ý nhất trên 7")
+    assert "(trang «Thí điểm Vũng Tàu» có đủ cả)" in pilot.sentences[1]
+    series = [s for s in deck if s.key.startswith("pilot_series")]
+    assert len(series) == 1 and sum("<span" in str(a.text) for a in series[0].figure.layout.annotations) == 3
+
+    submissions = next(s for s in deck if s.key == "submissions")
+    names = [cat.department(c).name("vi") for c in away]
+    assert f"Chưa nộp: {names[0]}; {names[1]} và 2 đơn vị khác." in submissions.sentences
+    assert len(submissions.figure.data[0].y) == 5 and set(names) <= set(submissions.figure.data[0].y)
+    said = f"Biểu đồ: 5 đơn vị có mức đầy đủ thấp nhất kỳ 2025, trên {len(cat.departments)} đơn vị"
+    assert any(line.startswith(said) for line in submissions.sentences)
