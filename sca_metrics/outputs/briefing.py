@@ -366,7 +366,7 @@ PANELS_PER_SLIDE = 4
 # What a pack shows of a list that grows with the country (the slides are read in a meeting; the
 # dashboard's pages hold every row): pilot indicators, departments in the completeness chart,
 # names in a sentence.
-PACK_ITEMS, PACK_ROWS, PACK_NAMES = 12, 25, 20
+PACK_ITEMS, PACK_ROWS, PACK_NAMES = 7, 25, 20  # 7 bars: what the pilot slide's figure holds legibly
 
 
 def _some(names: list[str], more_key: str, lang: str) -> str:

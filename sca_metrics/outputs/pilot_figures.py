@@ -52,13 +52,26 @@ def progress_bars(progress: pd.DataFrame, catalog, lang: str, title: str) -> go.
     p = by_status(progress)
     inds = [catalog.indicator(c) for c in p.code]
     labels = [wrapped(i.short_name(lang), 34) for i in inds]
+    # two indicators of one name (one per province) would share a row: each named with its code
+    twice = {label for label in labels if labels.count(label) > 1}
+    labels = [f"{label}<br>({code})" if label in twice else label
+              for label, code in zip(labels, p.code, strict=True)]
     x = [R_RANGE[1] if s == "achieved" else 0.0 if r is None or pd.isna(r)
          else float(np.clip(r, *R_RANGE)) for s, r in zip(p.status, p.ratio, strict=True)]
     text = [progress_label(r, i.unit(lang), lang, "<br>") for r, i in zip(p.itertuples(), inds, strict=True)]
     colours = [vocabulary.term(vocabulary.PROGRESS_STATUSES, s).colour for s in p.status]
-    fig = go.Figure(go.Bar(x=x, y=labels, orientation="h", marker_color=colours, text=text,
-                           textposition="outside", cliponaxis=False, customdata=p.code,
-                           hovertemplate="%{y}<br>%{text}<extra></extra>"))
+    # a bar going left (deterioration, R < 0) has its text right of 0, not over the names
+    behind = [v < 0 for v in x]
+    fig = go.Figure(go.Bar(x=x, y=labels, orientation="h", marker_color=colours,
+                           text=["" if b else s for s, b in zip(text, behind, strict=True)],
+                           hovertext=text, textposition="outside", cliponaxis=False, customdata=p.code,
+                           showlegend=False,
+                           hovertemplate="%{y}<br>%{hovertext}<extra></extra>"))
+    if any(behind):
+        fig.add_trace(go.Scatter(
+            x=[0.0] * sum(behind), y=[label for label, b in zip(labels, behind, strict=True) if b],
+            text=[s for s, b in zip(text, behind, strict=True) if b], mode="text",
+            textposition="middle right", cliponaxis=False, hoverinfo="skip", showlegend=False))
     for edge in (0.0, 0.6, 0.95):
         fig.add_vline(x=edge, line={"color": "#555555", "dash": "dot", "width": 1})
     low = R_RANGE[0] if min(x, default=0) < 0 else -0.1

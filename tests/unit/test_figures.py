@@ -177,6 +177,12 @@ def test_progress_bars_colour_by_status_and_state_both_rates(catalog):
     # 20 → 45 % in 5 years against 85 % by 2025: (45/20)^(1/5) − 1 and (85/20)^(1/7) − 1
     assert text["VT.FND.T1"] == "Cần tăng tốc<br>thực tế +17,6%/năm · cần +23,0%/năm"
     assert bars.x[list(bars.customdata).index("VT.TOU.T1")] == pilot_figures.R_RANGE[1]
+    # the bar going left has its text right of 0, clear of the indicators' names on the left
+    behind = list(bars.customdata).index("VT.SEC.T1")
+    assert bars.x[behind] < 0 and text["VT.SEC.T1"] == "" and bars.hovertext[behind].startswith("Đi xuống")
+    label = fig.data[1]
+    assert label.mode == "text" and list(label.x) == [0.0] and label.textposition == "middle right"
+    assert list(label.y) == [bars.y[behind]] and label.text[0] == bars.hovertext[behind]
 
 
 def test_pilot_multiples_mark_the_unit_change_on_every_axis(demo_data):
@@ -349,3 +355,19 @@ def go_bar_with_small_text():
     fig.add_annotation(text="nhỏ", x=0, y=0, font={"size": 9})
     fig.update_layout(xaxis2={"tickfont": {"size": 8}}, polar2={"radialaxis": {"range": [0, 1]}})
     return fig
+
+
+def test_progress_bars_keep_a_row_for_each_indicator_of_the_same_name(catalog):
+    """Indicators sharing a name (the same indicator for two areas) would share one row and their
+    bars and texts would be drawn over each other: each gets its own row, its code beside."""
+    from sca_metrics.method import progress
+
+    values = pd.DataFrame({"period": ["2018", "2023"] * 2, "value": [20.0, 45.0, 10.0, 160.0],
+                           "indicator": ["VT.FND.T1"] * 2 + ["VT.TOU.T1"] * 2})
+    prog = progress.progress_frame(catalog, values, "2023", ["VT.FND.T1", "VT.TOU.T1"])
+    same = catalog.indicator("VT.FND.T1")
+    named = type("Named", (), {"indicator": lambda self, code: same if code else None,
+                               "indicators": catalog.indicators})()
+    bars = pilot_figures.progress_bars(prog, named, "vi", "t").data[0]
+    assert len(set(bars.y)) == 2
+    assert all(f"({code})" in y for y, code in zip(bars.y, bars.customdata, strict=True))
