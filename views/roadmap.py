@@ -13,7 +13,7 @@ import streamlit as st
 from sca_metrics.method import foundations, roadmap
 from sca_metrics.method.scoring import level_name
 from sca_metrics.outputs import briefing, exports, plan_report, report, roadmap_figures, selection
-from sca_metrics.reference import formatting, vocabulary
+from sca_metrics.reference import formatting, i18n, vocabulary
 from sca_metrics.store import queries
 from views import access, cached, session, widgets
 
@@ -204,33 +204,86 @@ st.subheader(session.t("roadmap.comments"))
 st.caption(session.t("roadmap.comments_help"))
 if comments.empty:
     st.info(session.t("roadmap.no_comments"))
-else:
-    answers = {"accepted": session.t("roadmap.accepted"), "explained": session.t("roadmap.explained")}
-    st.dataframe(widgets.paged(pd.DataFrame({
-        session.t("col.department"): widgets.department_names(comments.department),
-        session.t("roadmap.col_section"): comments.section,
-        session.t("roadmap.col_comment"): comments.comment,
-        session.t("roadmap.col_proposal"): comments.proposal.fillna("–"),
-        session.t("roadmap.col_response"): comments.response.map(lambda r: answers.get(r, "–")),
-        session.t("roadmap.col_explanation"): comments.explanation.fillna("–"),
-    }), "roadmap_comments_page"), hide_index=True, width="stretch")
-    actor = access.actor()
-    if actor is not None and actor.is_admin:
-        with st.form("roadmap_respond", clear_on_submit=True):
-            st.markdown(f"**{session.t('roadmap.respond')}**")
-            keys = list(zip(comments.submission_id.astype(int), comments.sheet_row.astype(int), strict=True))
-            labels = {key: f"{d} · {c[:80]}" for key, d, c in zip(keys, comments.department, comments.comment,
-                                                                  strict=True)}
-            chosen = st.selectbox(session.t("roadmap.col_comment"), keys, format_func=labels.get,
-                                  key="roadmap_comment")
-            response = st.radio(session.t("roadmap.col_response"), list(queries.RESPONSES), horizontal=True,
-                                format_func=answers.get, key="roadmap_response")
-            explanation = st.text_area(session.t("roadmap.col_explanation"), key="roadmap_explanation",
-                                       max_chars=2000)
-            if st.form_submit_button(session.t("roadmap.save"), type="primary"):
-                ok, _ = widgets.write(lambda con: queries.respond(
-                    con, actor, chosen[0], chosen[1], response, explanation))
-                if ok:
-                    st.session_state["roadmap_saved"] = session.t("roadmap.saved")
-                    st.rerun()
+    st.stop()
+answers = {"accepted": session.t("roadmap.accepted"), "explained": session.t("roadmap.explained")}
+unanswered = session.t("roadmap.unanswered")
+responses = [answers.get(r, unanswered) if isinstance(r, str) else unanswered for r in comments.response]
+# the decisive columns first (who, what, how it was answered), the rest scrolls
+widgets.frame(widgets.paged(pd.DataFrame({
+    session.t("col.department"): widgets.department_names(comments.department),
+    session.t("roadmap.col_comment"): comments.comment,
+    session.t("roadmap.col_response"): responses,
+    session.t("roadmap.col_explanation"): comments.explanation,
+    session.t("roadmap.col_proposal"): comments.proposal,
+    session.t("roadmap.col_section"): comments.section,
+}), "roadmap_comments_page"), column_config={
+    session.t("col.department"): st.column_config.TextColumn(width="medium", pinned=True),
+    session.t("roadmap.col_comment"): st.column_config.TextColumn(width="large"),
+    session.t("roadmap.col_explanation"): st.column_config.TextColumn(width="medium"),
+})
+actor = access.actor()
+if actor is None or not actor.is_admin:
+    st.stop()
+
+# One comment at a time: choosing it preselects its current response (nothing when it has none),
+# and what is saved is exactly what the form shows — a refused save leaves the form as it was.
+current = {(int(s), int(r)): (resp if isinstance(resp, str) else None, expl if isinstance(expl, str) else "")
+           for s, r, resp, expl in zip(comments.submission_id, comments.sheet_row, comments.response,
+                                       comments.explanation, strict=True)}
+labels = {key: f"{widgets.department_label(d)} · {c[:80]}{'…' if len(c) > 80 else ''}"
+          for key, d, c in zip(current, comments.department, comments.comment, strict=True)}
+said = dict(zip(current, comments.comment, strict=True))
+answered = {key: (answer, by, when) for key, answer, by, when in zip(
+    current, responses, comments.responded_by, comments.responded_at, strict=True)}
+if st.session_state.get("roadmap_comment") not in current:
+    st.session_state["roadmap_comment"] = next(iter(current))
+
+
+def prefill() -> None:
+    """The chosen comment's current response and explanation, into the form."""
+    chosen = st.session_state["roadmap_comment"]
+    st.session_state["roadmap_response"], st.session_state["roadmap_explanation"] = current[chosen]
+    st.session_state["_roadmap_prefilled"] = chosen
+
+
+if (st.session_state.get("_roadmap_prefilled") != st.session_state["roadmap_comment"]
+        or "roadmap_response" not in st.session_state):  # another comment, or the page left and back
+    prefill()
+
+
+def save(language: str) -> None:
+    """The button's callback: records the form's response as it stands, or says why not."""
+    chosen, response = st.session_state["roadmap_comment"], st.session_state["roadmap_response"]
+    explanation = st.session_state["roadmap_explanation"] or ""
+    if response is None:
+        st.session_state["roadmap_refused"] = widgets.Refusal(i18n.t("roadmap.response_needed", language),
+                                                              ":material/error:")
+        return
+    ok, _, refusal = widgets.attempt(lambda con: queries.respond(con, actor, chosen[0], chosen[1], response,
+                                                                 explanation), language)
+    if not ok:
+        st.session_state["roadmap_refused"] = refusal
+        return
+    name = i18n.t(f"roadmap.{response}", language)
+    st.session_state["roadmap_saved"] = i18n.t("roadmap.saved_response", language, response=name,
+                                               comment=widgets.literal(said[chosen][:80]))
+
+
+with st.container(border=True, key="roadmap_respond"):
+    st.markdown(f"**{session.t('roadmap.respond')}**")
+    chosen = st.selectbox(session.t("roadmap.col_comment"), list(current), format_func=labels.get,
+                          key="roadmap_comment")
+    answer, by, when = answered[chosen]
+    st.caption(session.t("roadmap.answered", response=answer, who=widgets.literal(by),
+                                  when=formatting.day(when, lang))
+               if isinstance(by, str) else session.t("roadmap.not_answered"))
+    st.radio(session.t("roadmap.col_response"), list(queries.RESPONSES), horizontal=True,
+             format_func=answers.get, key="roadmap_response")
+    st.text_area(session.t("roadmap.col_explanation"), key="roadmap_explanation", max_chars=2000,
+                 help=session.t("roadmap.explanation_help"))
+    st.button(session.t("roadmap.save"), type="primary", key="roadmap_save", on_click=save, args=(lang,),
+              icon=":material/save:")
+    refused = st.session_state.pop("roadmap_refused", None)
+    if refused is not None:
+        st.error(refused.text, icon=refused.icon)
     widgets.show_flash("roadmap_saved", ":material/check_circle:")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -131,7 +131,7 @@ def print_figure(fig, fmt: str, language: str, period: str, source: str, unit: s
     return render.render(figure_style.for_print(fig, language, period, source, unit), fmt)
 
 
-def table(frame: pd.DataFrame, numbers: dict[str, int] | None = None,
+def table(data: pd.DataFrame, numbers: dict[str, int] | None = None,
           percent: tuple[str, ...] = (), help: dict[str, str] | None = None, **kwargs) -> None:
     """A data frame shown with the language's number format (1.234,5 in Vietnamese),
     while sorting still uses the numbers. `numbers`: column → decimals (fixed); `help`:
@@ -139,16 +139,28 @@ def table(frame: pd.DataFrame, numbers: dict[str, int] | None = None,
     if help:
         kwargs.setdefault("column_config", {}).update(
             {col: st.column_config.Column(col, help=text) for col, text in help.items()})
-    styler = frame.style
+    styler = data.style
     for col, decimals in (numbers or {}).items():
-        if col in frame.columns:
+        if col in data.columns:
             styler = styler.format(lambda x, d=decimals: num(x, d, fixed=True), subset=[col],
                                    na_rep="–")
     for col in percent:
-        if col in frame.columns:
+        if col in data.columns:
             styler = styler.format(lambda x: f"{num(100 * x, 0)}%", subset=[col], na_rep="–")
+    frame(styler, **kwargs)
+
+
+MISSING = "–"  # how a table draws a missing value (Streamlit draws "None" unless told)
+
+
+def frame(data, **kwargs):
+    """st.dataframe as every page draws it: as wide as the page, without the index, and a
+    missing value drawn "–" — Streamlit draws "None" for it whatever a Styler says (`na_rep`
+    does not reach the grid), so each table says it here (tests/app/test_tables.py)."""
     kwargs.setdefault("hide_index", True)
-    st.dataframe(styler, width="stretch", **kwargs)
+    kwargs.setdefault("width", "stretch")
+    kwargs.setdefault("placeholder", MISSING)
+    return st.dataframe(data, **kwargs)
 
 
 def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
@@ -259,21 +271,34 @@ def department_names(codes: pd.Series) -> pd.Series:
     return codes.map(lambda c: names.get(c, c))
 
 
-def write(action: Callable) -> tuple[bool, object]:
-    """Runs action(con) as one write: (True, its result), and every session reads the new
-    data; or a refusal (the role does not allow it, a grant that cannot be given) or a store
-    failure shown in place (the store logs it) and (False, None)."""
+class Refusal(NamedTuple):
+    """Why a write did not happen, as a message says it (someone's text in it escaped)."""
+    text: str
+    icon: str
+
+
+def attempt(action: Callable, language: str) -> tuple[bool, object, Refusal | None]:
+    """Runs action(con) as one write: (True, its result, None), and every session reads the
+    new data; or (False, None, why) for a refusal (the role does not allow it, a value the
+    store refuses) or a store failure (the store logs it). Callbacks use it: they cannot
+    draw in place."""
     try:
         with db().writing() as con:
             result = action(con)
     except AccessError as exc:
-        st.error(literal(exc.message(lang())), icon=":material/lock:")
-        return False, None
+        return False, None, Refusal(literal(exc.message(language)), ":material/lock:")
     except StoreError as exc:
-        st.error(literal(exc.message(lang())), icon=":material/error:")
-        return False, None
+        return False, None, Refusal(literal(exc.message(language)), ":material/error:")
     wrote()
-    return True, result
+    return True, result, None
+
+
+def write(action: Callable) -> tuple[bool, object]:
+    """`attempt` with its refusal shown in place: (True, its result) or (False, None)."""
+    ok, result, why = attempt(action, lang())
+    if why is not None:
+        st.error(why.text, icon=why.icon)
+    return ok, result
 
 
 def show_flash(key: str, icon: str) -> None:

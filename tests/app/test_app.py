@@ -440,21 +440,31 @@ def test_the_roadmap_shows_domains_ahead_of_their_foundations_and_the_cap(monkey
 
 
 def test_an_administrator_records_a_response_to_a_comment(monkeypatch, demo_db, tmp_path):
+    """What is saved is what the form shows: a refused save keeps the choice and the text (the
+    form used to reset to «Tiếp thu», and the explanation typed next was stored as accepted)."""
     db = tmp_path / "copy.duckdb"
     shutil.copy(demo_db, db)
     at = run_app(monkeypatch, db, page="views/roadmap.py")
     comments = at.dataframe[-1].value
     assert set(comments["Tiếp thu / giải trình"]) == {"Tiếp thu", "Giải trình"}
-    keys = at.selectbox(key="roadmap_comment").options
-    at.selectbox(key="roadmap_comment").set_value(at.selectbox(key="roadmap_comment").value)
+    con = schema.connect(db)
+    mine = queries.plan_comments(con, "2026").set_index("department").loc["SGDDT"]
+    con.close()
+    at.selectbox(key="roadmap_comment").set_value((int(mine.submission_id), int(mine.sheet_row))).run()
+    assert at.radio(key="roadmap_response").value == "accepted"  # its current response, preselected
     at.radio(key="roadmap_response").set_value("explained")
-    at.text_area(key="roadmap_explanation").set_value("")
-    at.button[-1].click().run()  # an explanation is required: refused, nothing saved
-    assert any("giải trình" in e.value for e in at.error) and len(keys) == 5
-    at.radio(key="roadmap_response").set_value("explained")
+    at.button(key="roadmap_save").click().run()  # an explanation is required: refused, nothing saved
+    assert any("Nhập nội dung giải trình" in e.value for e in at.error)
+    assert at.radio(key="roadmap_response").value == "explained"  # the choice kept
     at.text_area(key="roadmap_explanation").set_value("Đã có trong Đề án ngành")
-    at.button[-1].click().run()
+    at.button(key="roadmap_save").click().run()
     assert not at.exception, at.exception
+    assert "Đã ghi nhận «Giải trình»" in at.success[0].value
+    con = schema.connect(db)
+    stored = queries.plan_comments(con, "2026").set_index("department")
+    con.close()
+    assert stored.loc["SGDDT", "response"] == "explained"
+    assert stored.loc["SGDDT", "explanation"] == "Đã có trong Đề án ngành"
     assert "Đã có trong Đề án ngành" in set(at.dataframe[-1].value["Nội dung giải trình"])
 
 

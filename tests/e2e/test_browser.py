@@ -23,7 +23,7 @@ from sca_metrics.outputs import briefing
 from sca_metrics.reference import vocabulary
 from sca_metrics.reference.catalog import default_catalog
 from sca_metrics.snapshot import observation_frame
-from sca_metrics.store import schema
+from sca_metrics.store import queries, schema
 from sca_metrics.store.database import Database
 from tests.e2e.conftest import IDLE, open_page, screenshot, serve
 from tests.helpers import fill, template, to_bytes
@@ -245,6 +245,39 @@ def test_the_roadmap_shows_the_timeline_flags_and_comments(page, app_url, lang, 
     page.wait_for_selector(IDLE)
     expect(switch).to_be_checked()
     no_exception(page)
+
+
+def test_a_response_is_recorded_as_chosen_after_a_refused_save(page, app_url, app_db):
+    """An administrator chose «Giải trình» and saved without text: refused, and the form went
+    back to «Tiếp thu»; the explanation typed next was stored as accepted. The refused form now
+    keeps the choice, the comment's current response is preselected, and the message says what
+    was recorded."""
+    open_page(page, f"{app_url}/roadmap")
+    form = page.locator(".st-key-roadmap_respond")
+    form.get_by_role("combobox").click()
+    page.get_by_role("option", name=re.compile(r"^SGDDT ")).click()
+    page.wait_for_selector(IDLE)
+    expect(form.get_by_role("radio", name="Tiếp thu")).to_be_checked()  # its response, preselected
+    expect(form.get_by_test_id("stCaptionContainer").first).to_contain_text("Hiện ghi nhận: Tiếp thu")
+    form.get_by_text("Giải trình", exact=True).click()
+    page.wait_for_selector(IDLE)
+    form.get_by_role("button", name="Lưu").click()
+    page.wait_for_selector(IDLE)
+    expect(form.get_by_test_id("stAlertContentError")).to_contain_text("Nhập nội dung giải trình")
+    expect(form.get_by_role("radio", name="Giải trình")).to_be_checked()  # the choice kept
+    form.locator("textarea").fill("Đã có trong Đề án ngành giáo dục")
+    form.locator("textarea").blur()
+    page.wait_for_selector(IDLE)
+    form.get_by_role("button", name="Lưu").click()
+    page.wait_for_selector(IDLE)
+    expect(form.get_by_test_id("stAlertContentSuccess")).to_contain_text("Đã ghi nhận «Giải trình»")
+    screenshot(page, "roadmap_response_saved")
+    stored = read(app_db, lambda con: queries.plan_comments(con, "2026")).set_index("department")
+    assert stored.loc["SGDDT", "response"] == "explained"
+    assert stored.loc["SGDDT", "explanation"] == "Đã có trong Đề án ngành giáo dục"
+    expect(form.get_by_role("radio", name="Giải trình")).to_be_checked()
+    recorded = form.get_by_test_id("stCaptionContainer").first
+    expect(recorded).to_contain_text("Hiện ghi nhận: Giải trình (local, ")
 
 
 def test_the_official_report_downloads_as_word(page, app_url):
