@@ -47,7 +47,7 @@ from sca_metrics.demo import build_demo  # noqa: E402
 from sca_metrics.reference import i18n  # noqa: E402
 from sca_metrics.reference.catalog import default_catalog  # noqa: E402
 from sca_metrics.store import schema  # noqa: E402
-from tests.helpers import fill, full_values, template, to_bytes  # noqa: E402
+from tests.helpers import current_plan, fill, full_values, template, to_bytes  # noqa: E402
 
 PAGES = ("", "domain", "pilot", "whatif", "submissions", "upload", "exports", "method")
 UPLOAD_PREFIX = "load_"
@@ -175,9 +175,14 @@ def _widget(elements, etype: str, label: str | None = None):
     return None
 
 
-async def uploader(base: str, deadline: float, tally: Tally, number: int, catalog) -> None:
-    """Uploads the upload page's default department and period (the first department, the
-    last finished year), each file with other values so each is a new version."""
+def upload_target(catalog) -> tuple[str, str]:
+    """The upload page's default department and period: the first department, the last finished year."""
+    return catalog.departments[0].code, str(min(max(time.localtime().tm_year - 1, 2018), 2030))
+
+
+async def uploader(base: str, deadline: float, tally: Tally, number: int, catalog, plan) -> None:
+    """Uploads the upload page's default department and period, each file with other values so
+    each is a new version, from the template as the page gives it (carrying the plan)."""
     confirm = i18n.t("upload.confirm", "vi")
     saved_text = i18n.t("upload.saved", "vi").split("{", 1)[0]  # "Đã lưu báo cáo "
     session = Session(base)
@@ -186,8 +191,7 @@ async def uploader(base: str, deadline: float, tally: Tally, number: int, catalo
         await session.open()
         first = await session.run("upload")
         tally.page("upload", first)
-        department = catalog.departments[0].code
-        period = str(min(max(time.localtime().tm_year - 1, 2018), 2030))
+        department, period = upload_target(catalog)
         values = full_values(catalog, department)
         numeric = [i.code for i in catalog.for_department(department) if i.kind in ("number", "percent")]
         while time.monotonic() < deadline:
@@ -199,7 +203,7 @@ async def uploader(base: str, deadline: float, tally: Tally, number: int, catalo
                 return
             name = f"{UPLOAD_PREFIX}{number}_{k}.xlsx"
             # A value of its own (uploader, attempt): every file differs, so none is a duplicate.
-            wb = fill(template(catalog, department, period),
+            wb = fill(template(catalog, department, period, plan),
                       {**values, numeric[0]: round(float(values[numeric[0]]) + number + k / 1000, 3)})
             data = to_bytes(wb)
             urls = await session.upload_url(name)
@@ -228,11 +232,11 @@ async def uploader(base: str, deadline: float, tally: Tally, number: int, catalo
         await session.close()
 
 
-async def drive(base: str, readers: int, uploaders: int, seconds: float, catalog) -> Tally:
+async def drive(base: str, readers: int, uploaders: int, seconds: float, catalog, plan) -> Tally:
     tally = Tally()
     deadline = time.monotonic() + seconds
     tasks = [reader(base, deadline, tally, i) for i in range(readers)]
-    tasks += [uploader(base, deadline, tally, j, catalog) for j in range(uploaders)]
+    tasks += [uploader(base, deadline, tally, j, catalog, plan) for j in range(uploaders)]
     await asyncio.gather(*tasks)
     return tally
 
@@ -288,6 +292,7 @@ def main() -> None:
         con = schema.connect(db)
         build_demo(con, catalog)
         before = schema.table_counts(con)["submissions"]
+        plan = current_plan(con, *upload_target(catalog))
         con.close()
         process, base = start_server(db, Path(tmp) / "server.log")
         try:
@@ -307,7 +312,7 @@ def main() -> None:
                 subprocess.Popen([os.environ["BENCH_PYSPY"], "record", "-p", str(process.pid), "-d",
                                   str(int(args.seconds * 0.8)), "-f", "speedscope", "-o",
                                   str(ROOT / "bench" / "results" / "load_profile.json")])
-            loaded = asyncio.run(drive(base, args.readers, args.uploaders, args.seconds, catalog))
+            loaded = asyncio.run(drive(base, args.readers, args.uploaders, args.seconds, catalog, plan))
             elapsed = time.monotonic() - started
         finally:
             process.terminate()

@@ -41,7 +41,7 @@ from sca_metrics.outputs.exports import XLSX_MIME  # noqa: E402
 from sca_metrics.reference import i18n  # noqa: E402
 from sca_metrics.reference.catalog import default_catalog  # noqa: E402
 from sca_metrics.store import schema  # noqa: E402
-from tests.helpers import valid_return  # noqa: E402
+from tests.helpers import current_plan, valid_return  # noqa: E402
 
 RUNS = 20
 PAGES = ("overview", "domain", "pilot", "whatif", "submissions", "roadmap", "upload", "exports", "method",
@@ -103,6 +103,7 @@ def main() -> None:
         db = Path(tmp) / "demo.duckdb"
         con = schema.connect(db)
         build_demo(con, default_catalog())
+        plan = current_plan(con, "SYT", "2024")
         con.close()
         os.environ["SCA_DB"] = str(db)
         settings.reload()
@@ -113,7 +114,7 @@ def main() -> None:
         at = open_page("upload")
         at.selectbox(key="up_department").set_value("SYT")
         at.selectbox(key="up_period").set_value("2024").run()
-        data = valid_return(default_catalog(), "SYT", "2024")
+        data = valid_return(default_catalog(), "SYT", "2024", plan)  # the template as the page gives it
         at.file_uploader[0].set_value(("DTTM_SYT_2024.xlsx", data, XLSX_MIME)).run()
         assert [b for b in at.button if b.key == "up_confirm"], "the valid return was not previewed"
         result["upload_with_valid_return"] = summary(timed(at))

@@ -101,11 +101,14 @@ def _parser() -> argparse.ArgumentParser:
                    help="do nothing when the database already holds submissions")
     c.set_defaults(func=_demo)
 
-    c = sub.add_parser("template", parents=[common],
-                       help="write a department's survey workbook for a period")
+    c = sub.add_parser("template", parents=[common, db],
+                       help="write a department's survey workbook for a period, with its current "
+                            "tasks and comments from the database (when it exists)")
     c.add_argument("--department", required=True, help="department code, e.g. SYT")
     c.add_argument("--period", required=True, help="reporting period (year), e.g. 2025")
     c.add_argument("--out", type=Path, required=True, help="output .xlsx file")
+    c.add_argument("--blank", action="store_true",
+                   help="leave the tasks and comments sheets empty (not from the database)")
     c.set_defaults(func=_template)
 
     c = sub.add_parser("ingest", parents=[common, db],
@@ -117,6 +120,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--problems", type=Path, metavar="FILE",
                    help=f"write every problem of every file to this .csv or .xlsx (the terminal "
                         f"shows the first {problems.SHOWN} of each file)")
+    c.add_argument("--remove-plan", action="store_true",
+                   help="accept a return whose tasks or comments sheet is empty although its "
+                        "department's current return for the period has some (they are removed); "
+                        "without it such a return is rejected")
     c.set_defaults(func=_ingest)
 
     c = sub.add_parser("catalog", parents=[common],
@@ -316,7 +323,7 @@ def _demo_into(con, args) -> int:
 
 
 def _template(args) -> int:
-    from sca_metrics.intake.template import write_template  # openpyxl: only this command writes
+    from sca_metrics.intake.template import Plan, write_template  # openpyxl: only this command writes
 
     catalog = default_catalog()
     period, problem = parse_period(args.period)
@@ -325,8 +332,15 @@ def _template(args) -> int:
         print(f"error: unknown department {args.department!r} (known: {known}) "
               f"or invalid period {args.period!r}", file=sys.stderr)
         return 2
-    out = write_template(catalog, args.department, period, args.out)
+    plan = None
+    if not args.blank and args.db.exists():  # the department's current plan, carried into its template
+        plan = _read(args, lambda con: Plan(queries.plan_tasks(con, period, args.department),
+                                            queries.plan_comments(con, period, args.department)))
+    out = write_template(catalog, args.department, period, args.out, plan=plan)
     print(out)
+    if plan is not None:
+        print(f"carried over: {_count(len(plan.tasks), 'task')}, {_count(len(plan.comments), 'comment')} "
+              f"(the plan as of {period} in {args.db})")
     return 0
 
 
@@ -366,7 +380,7 @@ def _ingest_files(db: Database, args, catalog) -> tuple[int, list]:
             print(f"{printable(path)}: rejected: no such file")
             rejected += 1
     with db.writing() as con:
-        for r in ingest_many(con, present, catalog, Actor.local(args.uploader)):
+        for r in ingest_many(con, present, catalog, Actor.local(args.uploader), remove_plan=args.remove_plan):
             rejected += _said(r, args, found)
     return rejected, found
 

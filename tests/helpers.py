@@ -9,16 +9,23 @@ import zipfile
 from openpyxl import Workbook
 
 from sca_metrics.intake import layout
-from sca_metrics.intake.template import build_template
+from sca_metrics.intake.template import Plan, build_template
 from sca_metrics.reference.catalog import Catalog
+from sca_metrics.store import queries
 
 COLS = {c.key: i for i, c in enumerate(layout.INDICATOR_COLUMNS, start=1)}
 VALUE_COL = "G"
 QUALITY_COL = "H"
 
 
-def template(catalog: Catalog, dept: str = "SYT", period: str = "2024") -> Workbook:
-    return build_template(catalog, dept, period)
+def template(catalog: Catalog, dept: str = "SYT", period: str = "2024", plan: Plan | None = None) -> Workbook:
+    """The department's template; with `plan`, carrying it (as the upload page's does)."""
+    return build_template(catalog, dept, period, plan=plan)
+
+
+def current_plan(con, dept: str = "SYT", period: str = "2024") -> Plan:
+    """The department's plan as of the period in a database: what its template carries."""
+    return Plan(queries.plan_tasks(con, period, dept), queries.plan_comments(con, period, dept))
 
 
 def row_of(wb: Workbook, code: str) -> int:
@@ -82,8 +89,9 @@ def fill_plan(wb: Workbook, tasks: list[dict[str, object]] = (), comments: list[
     return wb
 
 
-def valid_return(catalog: Catalog, dept: str = "SYT", period: str = "2024") -> bytes:
-    return to_bytes(fill(template(catalog, dept, period), full_values(catalog, dept)))
+def valid_return(catalog: Catalog, dept: str = "SYT", period: str = "2024",
+                 plan: Plan | None = None) -> bytes:
+    return to_bytes(fill(template(catalog, dept, period, plan), full_values(catalog, dept)))
 
 
 def rezip(data: bytes, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None,

@@ -34,13 +34,13 @@ def action_label(action: str, language: str) -> str:
     return i18n.t(f"audit.action_{action}", language)
 
 
-chosen = left.multiselect(session.t("audit.action"), actions, key="audit_actions",
+chosen = left.multiselect(session.t("audit.action"), actions, select_all=False, key="audit_actions",
                           format_func=session.labels(action_label, lang), placeholder=session.t("audit.all"))
 people = sorted(found.actor.unique())
-by = middle.multiselect(session.t("audit.actor"), people, key="audit_actors",
+by = middle.multiselect(session.t("audit.actor"), people, select_all=False, key="audit_actors",
                         placeholder=session.t("audit.all"))
 departments = sorted(d for d in found.department.dropna().unique())
-depts = right.multiselect(session.t("col.department"), departments, key="audit_departments",
+depts = right.multiselect(session.t("col.department"), departments, select_all=False, key="audit_departments",
                           format_func=widgets.department_format(lang),
                           placeholder=session.t("audit.all"))
 shown = found
@@ -60,6 +60,10 @@ def what(row) -> str:
                        if pd.notna(row.supersedes) else "")
     if row.action == "withdraw":
         return i18n.t("audit.what_withdraw", lang, reason=row.reason or "–")
+    if row.action == "respond":
+        answer = i18n.t(f"roadmap.{row.response}", lang) if row.response in queries.RESPONSES else "–"
+        return i18n.t("audit.what_respond", lang, row=row.sheet_row, response=answer,
+                      explanation=row.explanation or "–")
     return i18n.t(f"audit.what_{row.action}", lang, person=row.person or "–", role=row.role or "–")
 
 
@@ -68,12 +72,13 @@ view = pd.DataFrame({
     session.t("audit.actor"): shown.actor,
     session.t("audit.action"): widgets.translated(shown.action, "audit.action_"),
     session.t("audit.what"): [what(r) for r in shown.itertuples()],
-    session.t("col.department"): shown.department.fillna(""),
-    session.t("audit.period"): shown.period.fillna(""),
+    session.t("col.department"): shown.department,
+    session.t("audit.period"): shown.period,
     session.t("audit.submission"): shown.submission_id,
-    session.t("audit.sha256"): shown.sha256.fillna(""),
+    session.t("audit.sha256"): shown.sha256,
 })
 st.caption(session.t("audit.count", n=session.num(len(view)), count=len(view)))
-st.dataframe(widgets.paged(view, "audit_page"), hide_index=True, width="stretch", column_config={
-    session.t("audit.when"): st.column_config.DatetimeColumn(format=formatting.table_datetime(lang))})
+widgets.frame(widgets.paged(view, "audit_page"), column_config={
+    session.t("audit.when"): st.column_config.DatetimeColumn(format=formatting.table_datetime(lang)),
+    session.t("audit.what"): st.column_config.TextColumn(width="large")})
 widgets.downloads(view, "audit_log")

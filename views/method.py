@@ -89,13 +89,15 @@ frame = catalog.frame()
 cols = st.columns([2, 2, 2, 2])
 query = cols[0].text_input(session.t("method.search"), key="cat_search").strip().casefold()
 domains = cols[1].multiselect(session.t("method.filter_domain"), list(vocabulary.DOMAIN_CODES),
-                              format_func=session.labels(session.domain_name, lang), key="cat_domain",
+                              format_func=session.labels(session.domain_name, lang), select_all=False,
+                              key="cat_domain",
                               placeholder=session.t("audit.all"))
 drivers = cols[2].multiselect(session.t("method.filter_driver"), list(vocabulary.DRIVER_CODES),
                               format_func=lambda d: vocabulary.term(vocabulary.DRIVERS, d).name(lang),
-                              key="cat_driver", placeholder=session.t("audit.all"))
+                              select_all=False, key="cat_driver", placeholder=session.t("audit.all"))
 departments = cols[3].multiselect(session.t("method.filter_department"),
-                                  [d.code for d in catalog.departments], key="cat_department",
+                                  [d.code for d in catalog.departments], select_all=False,
+                                  key="cat_department",
                                   format_func=widgets.department_format(lang),
                                   placeholder=session.t("audit.all"))
 pilot_only = st.toggle(session.t("method.filter_pilot"), key="cat_pilot")

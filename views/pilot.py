@@ -9,7 +9,7 @@ import streamlit as st
 
 from sca_metrics.method import pilot, progress
 from sca_metrics.outputs import pilot_figures
-from sca_metrics.reference import formatting, vocabulary
+from sca_metrics.reference import formatting, i18n, vocabulary
 from sca_metrics.reference.units import default_units
 from views import access, cached, session, widgets
 
@@ -113,7 +113,8 @@ def show_progress() -> None:
 def show_wards() -> None:
     left, right = st.columns(2)
     system = left.radio(session.t("pilot.system"), [pilot.CURRENT, pilot.FORMER], horizontal=True,
-                        key="pilot_system", format_func=lambda s: session.t(f"pilot.system_{s}"))
+                        key="pilot_system",
+                        format_func=lambda s, lang=lang: i18n.t(f"pilot.system_{s}", lang))
     code = session.url_select(session.t("pilot.indicator"), codes, "indicator", "pilot_indicator",
                              default=codes[0], container=right,
                              format_func=lambda c: catalog.indicator(c).name(lang))

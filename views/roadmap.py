@@ -40,15 +40,18 @@ def names(terms: tuple[vocabulary.Term, ...]):
 
 left, mid, right, last = st.columns(4)
 departments = left.multiselect(session.t("roadmap.department"), sorted({k.lead_department for k in tasks}),
-                               key="roadmap_department", format_func=widgets.department_format(lang),
+                               select_all=False, key="roadmap_department",
+                               format_func=widgets.department_format(lang),
                                placeholder=session.t("roadmap.all"))
 areas = mid.multiselect(session.t("roadmap.area"), list(vocabulary.AREA_CODES) + [roadmap.OUTSIDE],
-                        key="roadmap_area", format_func=names(vocabulary.AREA_CHOICES),
+                        select_all=False, key="roadmap_area", format_func=names(vocabulary.AREA_CHOICES),
                         placeholder=session.t("roadmap.all"))
-phases = right.multiselect(session.t("roadmap.phase"), list(vocabulary.PHASE_CODES), key="roadmap_phase",
+phases = right.multiselect(session.t("roadmap.phase"), list(vocabulary.PHASE_CODES), select_all=False,
+                           key="roadmap_phase",
                            format_func=names(vocabulary.PHASES), placeholder=session.t("roadmap.all"))
 statuses = last.multiselect(session.t("roadmap.status"), list(vocabulary.TASK_STATUS_CODES),
-                            key="roadmap_status", format_func=names(vocabulary.TASK_STATUSES),
+                            select_all=False, key="roadmap_status",
+                            format_func=names(vocabulary.TASK_STATUSES),
                             placeholder=session.t("roadmap.all"))
 shown = [k for k in tasks if (not departments or k.lead_department in departments)
          and (not areas or k.area in areas) and (not phases or k.phase in phases)
@@ -92,7 +95,7 @@ for code in roadmap.FLAG_CODES:
         # messages carry the departments' own text (names, notes): a table shows them as text
         reasons = pd.DataFrame({session.t("roadmap.col_task"): [f.task or "–" for f in mine],
                                 session.t("roadmap.col_reason"): [f.message(lang, catalog) for f in mine]})
-        st.dataframe(widgets.paged(reasons, f"roadmap_flags_page_{code}"), hide_index=True, width="stretch")
+        widgets.frame(widgets.paged(reasons, f"roadmap_flags_page_{code}"))
 
 st.subheader(session.t("roadmap.by_area"))
 standing = foundations.readiness(by_period[period], catalog).set_index("area")
@@ -174,9 +177,8 @@ if task_pick is not None:
         session.t("roadmap.col_depends"): ", ".join(task.depends_on) or "–",
         session.t("roadmap.col_indicators"): ", ".join(task.indicators) or "–",
     }
-    st.dataframe(pd.DataFrame({session.t("roadmap.col_field"): list(detail),
-                               session.t("roadmap.col_value"): list(detail.values())}),
-                 hide_index=True, width="stretch")
+    widgets.frame(pd.DataFrame({session.t("roadmap.col_field"): list(detail),
+                                session.t("roadmap.col_value"): list(detail.values())}))
 
 
 

@@ -61,26 +61,29 @@ if missing:
 else:
     st.success(session.t("submissions.all_in", period=period), icon=":material/task_alt:")
 
+# the decisive columns first — who, in what state, how complete, with how many warnings —, the
+# department pinned while the rest scrolls
 view = pd.DataFrame({
     session.t("col.department"): widgets.department_names(status.department),
     session.t("submissions.col_state"): widgets.translated(status.state, "submissions.state_"),
+    session.t("submissions.col_coverage"): (100 * status.coverage).round(),
+    session.t("col.n_warnings"): status.n_warnings,
+    session.t("col.received_at"): status.received_at,
     session.t("col.version"): status.version,
     session.t("submissions.col_versions"): status.n_versions,
-    session.t("col.received_at"): status.received_at,
     session.t("col.uploader"): status.uploader,
     session.t("col.preparer"): status.preparer,
     session.t("col.n_values"): status.n_values,
     session.t("col.n_expected"): status.n_expected,
-    session.t("submissions.col_coverage"): (100 * status.coverage).round(),
-    session.t("col.n_warnings"): status.n_warnings,
     session.t("col.file_name"): status.file_name,
 })
 shown = widgets.paged(view, f"status_page_{period}")  # 50 departments a page; the files hold all
-st.dataframe(shown, hide_index=True, width="stretch", height=35 * (len(shown) + 1) + 3, column_config={
+widgets.frame(shown, height=35 * (len(shown) + 1) + 3, column_config={
+    session.t("col.department"): st.column_config.TextColumn(pinned=True),
     # a whole percent: no decimal mark, so the same in either language ("percent" follows the
-    # browser's locale, not the page's language)
+    # browser's locale, not the page's language); green from half complete, red below
     session.t("submissions.col_coverage"): st.column_config.ProgressColumn(
-        min_value=0, max_value=100, format="%d%%"),
+        min_value=0, max_value=100, format="%d%%", color="auto", width="small"),
     session.t("col.received_at"): st.column_config.DatetimeColumn(format=formatting.table_datetime(lang)),
 })
 widgets.downloads(view, f"submissions_{period}")
@@ -108,9 +111,10 @@ history = history.assign(
    "received_at", "uploader", "preparer", "file_name", "withdrawn_at", "withdrawn_by",
    "withdraw_reason", "sha256"]]
 history = history.rename(columns={c: session.t(f"col.{c}") for c in history.columns})
-st.dataframe(widgets.paged(history, f"history_page_{only}"), width="stretch", hide_index=True, column_config={
-    session.t(f"col.{c}"): st.column_config.DatetimeColumn(format=formatting.table_datetime(lang))
-    for c in ("received_at", "withdrawn_at")})
+widgets.frame(widgets.paged(history, f"history_page_{only}"), column_config={
+    session.t("col.department"): st.column_config.TextColumn(pinned=True),
+    **{session.t(f"col.{c}"): st.column_config.DatetimeColumn(format=formatting.table_datetime(lang))
+       for c in ("received_at", "withdrawn_at")}})
 widgets.downloads(history, "submission_history")
 
 

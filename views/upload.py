@@ -9,7 +9,7 @@ import streamlit as st
 
 from sca_metrics import settings
 from sca_metrics.intake import ingest, preview
-from sca_metrics.intake.template import template_bytes, template_file_name
+from sca_metrics.intake.template import Plan, template_bytes, template_file_name
 from sca_metrics.reference import formatting, i18n, problems, units, vocabulary
 from sca_metrics.reference.problems import errors, warnings
 from sca_metrics.reference.roles import UPLOADER
@@ -37,18 +37,32 @@ period = right.selectbox(session.t("upload.period"), periods, index=periods.inde
                          key="up_period")
 
 
-@st.cache_data(show_spinner=False)
-def _template(department: str, period: str, version: str) -> bytes:
-    return template_bytes(cached.catalog(), department, period)
+path, version = cached.version()
+
+
+def department_plan(period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The department's plan as of `period`: its tasks and its comments (with their responses)."""
+    tasks, comments = cached.plan(path, version, period)
+    return tasks[tasks.department == department], comments[comments.department == department]
+
+
+def _template() -> bytes:
+    """The template, made when its button is clicked: it carries the department's current tasks
+    and comments, so a return sent back as downloaded leaves the plan as it is."""
+    return template_bytes(catalog, department, period, Plan(*department_plan(period)))
 
 
 indicators = catalog.for_department(department)
+carried_tasks, carried_comments = department_plan(period)
 left, right = st.columns([1, 2])
 left.download_button(
-    session.t("upload.download"), _template(department, period, catalog.version),
-    file_name=template_file_name(department, period), type="primary", icon=":material/download:",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+    session.t("upload.download"), _template, file_name=template_file_name(department, period), type="primary",
+    icon=":material/download:", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    on_click="ignore", key=f"up_template_{department}_{period}")
 right.caption(session.t("upload.n_indicators", n=len(indicators)))
+right.caption(session.t("upload.carried", tasks=len(carried_tasks), comments=len(carried_comments),
+                        period=period) if len(carried_tasks) or len(carried_comments) else
+              session.t("upload.carried_none"))
 catalog_box = widgets.opened(session.t("upload.catalog_table"), "up_catalog", ":material/list:")
 if catalog_box is not None:
     with catalog_box:
@@ -72,7 +86,7 @@ if file is None:
     st.stop()
 
 data = file.getvalue()
-subs = cached.submissions(*cached.version())
+subs = cached.submissions(path, version)
 same = subs[(subs.sha256 == ingest.sha256(data)) & (subs.status == "current")]
 if len(same):
     same = same.iloc[0]
@@ -81,7 +95,7 @@ if len(same):
             icon=":material/content_copy:")
     st.stop()
 
-checked = ingest.check_bytes(data, catalog, department, period, cached.task_codes(*cached.version()))
+checked = ingest.check_bytes(data, catalog, department, period, cached.task_codes(path, version))
 
 
 def show_problems(found: list, name: str) -> None:
@@ -110,8 +124,8 @@ if notes:
 
 st.success(session.t("upload.valid", n_values=checked.n_values, n_expected=checked.n_expected),
            icon=":material/fact_check:")
-obs = cached.observations(*cached.version())
-wards = cached.unit_observations(*cached.version())
+obs = cached.observations(path, version)
+wards = cached.unit_observations(path, version)
 pilot_codes = {i.code for i in indicators if i.pilot}
 current = pd.concat([
     obs[(obs.department == department) & (obs.period.astype(str) == period)
@@ -146,14 +160,42 @@ if not (shown.unit != "").any():
     del columns[session.t("pilot.col_unit")]
 widgets.table(pd.DataFrame(columns))
 
+# The plan: what the roadmap of the period will show differently (tasks and comments)
+st.subheader(session.t("upload.plan_title"))
+plan_diff = preview.plan_changes(checked, carried_tasks, carried_comments,
+                                 *department_plan(str(int(period) - 1)))
+counts = preview.plan_summary(plan_diff)
+st.markdown(session.t("upload.plan_summary_tasks", **counts[preview.TASK]) + "  \n"
+            + session.t("upload.plan_summary_comments", **counts[preview.COMMENT]))
+plan_shown = plan_diff if show_all else plan_diff[plan_diff.change != preview.UNCHANGED]
+if len(plan_shown):
+    widgets.frame(pd.DataFrame({
+        session.t("upload.col_kind"): plan_shown.kind.map(lambda k: session.t(f"upload.kind_{k}")),
+        session.t("upload.col_plan_key"): plan_shown.key,
+        session.t("upload.col_plan_text"): plan_shown.text,
+        session.t("upload.col_change"): plan_shown.change.map(lambda c: session.t(f"upload.change_{c}")),
+        session.t("upload.col_fields"): [preview.describe(r.fields, r.before, r.after, lang)
+                                         for r in plan_shown.itertuples()],
+        session.t("upload.col_cell"): plan_shown.cell,
+    }), column_config={session.t("upload.col_plan_text"): st.column_config.TextColumn(width="medium"),
+                       session.t("upload.col_fields"): st.column_config.TextColumn(width="large")})
+removing = ingest.plan_removed(checked, cached.plan_sizes(path, version).get((department, period), (0, 0)))
+remove_plan = False
+if removing:
+    for problem in removing:
+        st.warning(problem.message(lang), icon=":material/delete_sweep:")
+    gone = [session.t(f"upload.remove_{p.code.split('_')[1]}", n=int(p.params["n"])) for p in removing]
+    remove_plan = st.checkbox(session.t("upload.remove_plan", what=session.t("upload.and").join(gone),
+                                        period=period), key=f"up_remove_plan_{attempt}")
 
-def save(data: bytes, file_name: str, department: str, period: str) -> None:
+
+def save(data: bytes, file_name: str, department: str, period: str, remove_plan: bool) -> None:
     """Runs as the button's callback, before the rerun that shows its outcome. The return is
     stored under the signed-in person, and the store checks that they may submit it."""
     try:
         with cached.db().writing() as con:
-            result = ingest.ingest_bytes(con, data, file_name, catalog, who,
-                                         expected_department=department, expected_period=period)
+            result = ingest.ingest_bytes(con, data, file_name, catalog, who, expected_department=department,
+                                         expected_period=period, remove_plan=remove_plan)
     except StoreError as exc:  # busy, read-only, full disk: nothing was saved
         st.session_state["upload_failed"] = widgets.literal(exc.message(lang))
         return
@@ -180,4 +222,5 @@ if not writable:
     st.warning(widgets.literal(StoreError("read_only", cached.db_path()).message(lang)),
                icon=":material/lock:")
 st.button(session.t("upload.confirm"), type="primary", icon=":material/save:", key="up_confirm",
-          on_click=save, args=(data, file.name, department, period), disabled=not writable)
+          on_click=save, args=(data, file.name, department, period, remove_plan),
+          disabled=not writable or (bool(removing) and not remove_plan))

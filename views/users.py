@@ -28,12 +28,12 @@ current = cached.grants(*cached.version())
 if current.empty:
     st.info(session.t("users.none"), icon=":material/person_off:")
 else:
-    st.dataframe(pd.DataFrame({
+    widgets.frame(pd.DataFrame({
         session.t("users.email"): current.email,
         session.t("users.role"): [role_label(r, lang) for r in current.role],
         session.t("users.departments"): [", ".join(d) for d in current.departments],
         session.t("users.granted_by"): current.granted_by,
-    }), hide_index=True, width="stretch")
+    }))
 
 
 def write(action, done: str) -> None:
@@ -47,7 +47,8 @@ with st.form("grant_form", enter_to_submit=False):
     email = st.text_input(session.t("users.email"), max_chars=200, key="grant_email")
     role = st.radio(session.t("users.role"), ROLES, format_func=session.labels(role_label, lang),
                     horizontal=True, key="grant_role")
-    departments = st.multiselect(session.t("users.departments"), codes, key="grant_departments",
+    departments = st.multiselect(session.t("users.departments"), codes, select_all=False,
+                                 key="grant_departments",
                                  format_func=widgets.department_format(lang),
                                  help=session.t("users.departments_help"),
                                  placeholder=session.t("users.departments_placeholder"))

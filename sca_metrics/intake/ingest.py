@@ -14,6 +14,7 @@ from typing import Protocol
 import duckdb
 
 from sca_metrics import settings
+from sca_metrics.intake import layout
 from sca_metrics.intake.reader import Limits, read_workbook, too_large
 from sca_metrics.intake.validate import check_workbook
 from sca_metrics.reference.catalog import Catalog
@@ -64,13 +65,16 @@ def ingest_bytes(
     expected_department: str | None = None,
     expected_period: str | None = None,
     is_demo: bool = False,
+    remove_plan: bool = False,
 ) -> IngestResult:
     """Check a workbook and store it as `actor`'s return, if it is valid and theirs to submit:
     a return for a department the actor may not submit for is rejected, with a problem that
-    says so, and nothing is stored. One transaction of its own."""
+    says so, and nothing is stored. A return whose tasks (or comments) sheet is empty while the
+    current return of its department and period has tasks (comments) would remove them: it is
+    rejected unless `remove_plan` says that is meant. One transaction of its own."""
     started = time.perf_counter()
     item = Incoming(file_name, data, None, expected_department, expected_period)
-    result, checked = _examine(_Direct(con), item, data, catalog, actor)
+    result, checked = _examine(_Direct(con), item, data, catalog, actor, remove_plan)
     if checked is not None:
         _stored(result, queries.save_return(con, checked, **_meta(result, actor, catalog, is_demo)))
     _log(result, actor, started)
@@ -110,7 +114,8 @@ class Incoming:
 
 
 def ingest_many(con: duckdb.DuckDBPyConnection, files: Iterable[Incoming], catalog: Catalog, actor: Actor,
-                *, is_demo: bool = False, batch: int = BATCH) -> Iterator[IngestResult]:
+                *, is_demo: bool = False, batch: int = BATCH,
+                remove_plan: bool = False) -> Iterator[IngestResult]:
     """Many returns, each checked and stored exactly as `ingest_bytes` would in the same order,
     with one commit per `batch` files instead of one per file. A batch's results come once it
     is committed. A file whose store step fails is rejected alone: DuckDB has no savepoints, so
@@ -119,14 +124,14 @@ def ingest_many(con: duckdb.DuckDBPyConnection, files: Iterable[Incoming], catal
     for item in files:
         chunk.append(item)
         if len(chunk) >= batch:
-            yield from _batch(con, chunk, catalog, actor, is_demo)
+            yield from _batch(con, chunk, catalog, actor, is_demo, remove_plan)
             chunk = []
     if chunk:
-        yield from _batch(con, chunk, catalog, actor, is_demo)
+        yield from _batch(con, chunk, catalog, actor, is_demo, remove_plan)
 
 
 def _batch(con: duckdb.DuckDBPyConnection, items: list[Incoming], catalog: Catalog, actor: Actor,
-           is_demo: bool) -> list[IngestResult]:
+           is_demo: bool, remove_plan: bool) -> list[IngestResult]:
     results: list[IngestResult] = []
     kept: list[tuple[IngestResult, CheckedReturn]] = []  # stored in the open transaction
 
@@ -154,7 +159,7 @@ def _batch(con: duckdb.DuckDBPyConnection, items: list[Incoming], catalog: Catal
                 pending, known = queries.Rows(), queries.Placing(con)
             data, unread = item.read()
             result, checked = ((IngestResult(item.file_name, REJECTED, "", unread), None) if data is None
-                               else _examine(known, item, data, catalog, actor))
+                               else _examine(known, item, data, catalog, actor, remove_plan))
             if checked is not None:
                 try:
                     place = known.place(str(checked.department), str(checked.period))
@@ -201,6 +206,7 @@ def _refused(result: IngestResult, exc: duckdb.Error) -> None:
 class _Lookup(Protocol):
     def same(self, sha256: str) -> tuple | None: ...
     def task_codes(self) -> Collection[str]: ...
+    def plan_size(self, department: str, period: str) -> tuple[int, int]: ...
 
 
 class _Direct:
@@ -215,9 +221,28 @@ class _Direct:
     def task_codes(self) -> Collection[str]:
         return queries.task_codes(self.con)
 
+    def plan_size(self, department: str, period: str) -> tuple[int, int]:
+        return queries.plan_sizes(self.con, department, period).get((department, period), (0, 0))
 
-def _examine(store: _Lookup, item: Incoming, data: bytes, catalog: Catalog,
-             actor: Actor) -> tuple[IngestResult, CheckedReturn | None]:
+
+def plan_removed(checked: CheckedReturn, size: tuple[int, int]) -> list[Problem]:
+    """What a return would remove by leaving its tasks or comments sheet empty, given the
+    (tasks, comments) of the current return of its department and period: an error each,
+    located on the sheet, unless the person confirms (the upload page asks; `--remove-plan`)."""
+    found = []
+    tasks, comments = size
+    first = f"A{layout.PLAN_HEADER_ROW + 1}"  # where the first task or comment goes
+    if tasks and not checked.tasks:
+        found.append(Problem("plan_tasks_removed", sheet=layout.SHEET_TASKS.vi, cell=first,
+                             params={"n": tasks, "period": checked.period}))
+    if comments and not checked.comments:
+        found.append(Problem("plan_comments_removed", sheet=layout.SHEET_COMMENTS.vi, cell=first,
+                             params={"n": comments, "period": checked.period}))
+    return found
+
+
+def _examine(store: _Lookup, item: Incoming, data: bytes, catalog: Catalog, actor: Actor,
+             remove_plan: bool = False) -> tuple[IngestResult, CheckedReturn | None]:
     """The file's result so far, and its checked return when it is to be stored (None when it
     is refused, or is the current submission already)."""
     digest = sha256(data)
@@ -234,6 +259,8 @@ def _examine(store: _Lookup, item: Incoming, data: bytes, catalog: Catalog,
     if checked.department is not None and not actor.can_upload(checked.department):
         checked.problems.insert(0, Problem("upload_department", params={
             "who": actor.email, "department": checked.department}))
+    elif checked.department is not None and checked.period is not None and not remove_plan:
+        checked.problems.extend(plan_removed(checked, store.plan_size(checked.department, checked.period)))
     result = IngestResult(name, REJECTED, digest, checked.problems, checked.department, checked.period)
     return result, None if errors(checked.problems) else checked
 

@@ -110,8 +110,12 @@ COMMENT_SECTION = Label("section", "Phần, lĩnh vực của dự thảo", "Sec
 COMMENT_TEXT = Label("comment", "Ý kiến", "Comment")
 COMMENT_PROPOSAL = Label("proposal", "Đề xuất", "Proposal", required=False)
 COMMENT_COLUMNS = (COMMENT_SECTION, COMMENT_TEXT, COMMENT_PROPOSAL)
+# Beside a carried comment, how it was answered: for the department to read (the reader ignores them).
+COMMENT_ANSWER_COLUMNS = (Label("response", "Tiếp thu / giải trình", "Response", required=False),
+                          Label("explanation", "Nội dung giải trình", "Explanation", required=False))
 
 PLAN_HEADER_ROW = 3  # a title, a hint, then the header (1-based, as Excel shows it)
-TASK_ROWS = 30  # empty rows ready to fill
+TASK_ROWS = 30  # rows ready to fill in a template (its carried tasks among them)
 COMMENT_ROWS = 20
+PLAN_SPARE_ROWS = 10  # empty rows at least, after a department's carried tasks or comments
 LIST_SEPARATOR = ";"

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -60,10 +64,21 @@ INSTRUCTION_KEYS = tuple(f"template.instructions_{i}" for i in range(9))
 UNIT_INSTRUCTION_KEYS = tuple(f"template.units_instructions_{i}" for i in range(3))
 
 
+@dataclass(frozen=True)
+class Plan:
+    """A department's plan as of the period, to carry into its template so that a return sent
+    back as downloaded changes nothing in it: its tasks and its comments (with how each was
+    answered), as the store's `plan_tasks` and `plan_comments` give them."""
+
+    tasks: pd.DataFrame
+    comments: pd.DataFrame
+
+
 def build_template(catalog: Catalog, department: str, period: str,
-                   units: Units | None = None) -> Workbook:
+                   units: Units | None = None, plan: Plan | None = None) -> Workbook:
     """The return workbook of one department for one period, ready to save or fill: the
-    indicators sheet for its provincial indicators, the ward sheet for its pilot ones."""
+    indicators sheet for its provincial indicators, the ward sheet for its pilot ones, and the
+    plan sheets with the department's current tasks and comments (`plan`) or empty."""
     dept = catalog.find_department(department)
     if dept is None:
         raise KeyError(f"unknown department {department!r}")
@@ -81,24 +96,25 @@ def build_template(catalog: Catalog, department: str, period: str,
         _units(wb.create_sheet(layout.SHEET_UNITS.vi), pilot, wards, dept.name_vi, period)
     tasks, comments = wb.create_sheet(layout.SHEET_TASKS.vi), wb.create_sheet(layout.SHEET_COMMENTS.vi)
     lists = _choices(wb.create_sheet(layout.SHEET_CHOICES.vi))  # last, hidden
-    _tasks(tasks, dept.code, dept.name_vi, lists)
-    _comments(comments, dept.name_vi)
+    _tasks(tasks, dept.code, dept.name_vi, lists, None if plan is None else plan.tasks)
+    _comments(comments, dept.name_vi, None if plan is None else plan.comments)
     wb.active = 2
     wb.properties.title = f"ĐTTM {dept.code} {period}"
     wb.properties.creator = "sca_metrics"
     return wb
 
 
-def template_bytes(catalog: Catalog, department: str, period: str) -> bytes:
+def template_bytes(catalog: Catalog, department: str, period: str, plan: Plan | None = None) -> bytes:
     buf = io.BytesIO()
-    build_template(catalog, department, period).save(buf)
+    build_template(catalog, department, period, plan=plan).save(buf)
     return buf.getvalue()
 
 
-def write_template(catalog: Catalog, department: str, period: str, out: Path) -> Path:
+def write_template(catalog: Catalog, department: str, period: str, out: Path,
+                   plan: Plan | None = None) -> Path:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    build_template(catalog, department, period).save(out)
+    build_template(catalog, department, period, plan=plan).save(out)
     return out
 
 
@@ -260,7 +276,8 @@ CHOICE_LISTS = (("area", vocabulary.AREA_CHOICES), ("phase", vocabulary.PHASES),
                 ("status", vocabulary.TASK_STATUSES), ("budget_source", vocabulary.BUDGET_SOURCES))
 WIDTHS |= {"start_year": 11, "end_year": 11, "partners": 22, "sector_project": 30, "decision": 20,
            "budget": 16, "budget_source": 24, "status": 22, "depends_on": 26, "indicators": 24,
-           "area": 30, "phase": 14, "section": 30, "comment": 60, "proposal": 50}
+           "area": 30, "phase": 14, "section": 30, "comment": 60, "proposal": 50, "response": 22,
+           "explanation": 50}
 
 
 
@@ -280,7 +297,7 @@ def _choices(ws) -> dict[str, str]:
 
 def _plan_sheet(ws, columns: tuple[layout.Label, ...], title: str, hint_key: str,
                 rows: int) -> dict[str, int]:
-    """A title, a hint in both languages, the header, and `rows` empty rows to fill."""
+    """A title, a hint in both languages, the header, and `rows` rows to fill."""
     cols = {c.key: i for i, c in enumerate(columns, start=1)}
     last = get_column_letter(len(cols))
     ws["A1"] = title
@@ -305,12 +322,17 @@ def _plan_sheet(ws, columns: tuple[layout.Label, ...], title: str, hint_key: str
     return cols
 
 
-def _tasks(ws, code: str, dept_name: str, lists: dict[str, str]) -> None:
-    """The tasks sheet: one task a row; the choices from drop-downs, the years whole numbers."""
-    rows = layout.TASK_ROWS
+def _tasks(ws, code: str, dept_name: str, lists: dict[str, str], current: pd.DataFrame | None) -> None:
+    """The tasks sheet: one task a row — the department's current tasks first, as they are
+    stored, then empty rows —; the choices from drop-downs, the years whole numbers."""
+    carried = [] if current is None else current.sort_values(["sheet_row", "code"]).to_dict("records")
+    rows = max(layout.TASK_ROWS, len(carried) + layout.PLAN_SPARE_ROWS)
     cols = _plan_sheet(ws, layout.TASK_COLUMNS, f"Nhiệm vụ thực hiện Đề án — {dept_name} / Tasks",
                        "template.tasks_hint", rows)
     first, last = layout.PLAN_HEADER_ROW + 1, layout.PLAN_HEADER_ROW + rows
+    for r, task in enumerate(carried, start=first):
+        for key, value in _task_cells(task).items():
+            _put(ws.cell(r, cols[key]), value)
     for key, formula in lists.items():
         dv = DataValidation(type="list", formula1=formula, allow_blank=True)
         dv.error = "Chọn một giá trị trong danh sách / Choose a value from the list"
@@ -343,9 +365,73 @@ def _tasks(ws, code: str, dept_name: str, lists: dict[str, str]) -> None:
     prompt.add(f"{code_cell}{first}:{code_cell}{last}")
 
 
-def _comments(ws, dept_name: str) -> None:
-    _plan_sheet(ws, layout.COMMENT_COLUMNS, f"Ý kiến góp ý dự thảo Đề án — {dept_name} / Comments",
-                "template.comments_hint", layout.COMMENT_ROWS)
+def _choice(terms: tuple[vocabulary.Term, ...], code: object) -> str | None:
+    """A stored code as its drop-down text, "name (code)"."""
+    if not isinstance(code, str) or not code:
+        return None
+    term = vocabulary.term(terms, code)
+    return f"{term.vi} ({term.code})"
+
+
+def _items(value: Iterable[object] | float | None) -> str | None:
+    """A stored list (codes) as the sheet writes it, "a; b"."""
+    listed = [] if value is None or isinstance(value, float) else [str(v) for v in value]
+    return f"{layout.LIST_SEPARATOR} ".join(listed) or None
+
+
+def _task_cells(task: dict) -> dict[str, object]:
+    """One stored task as the sheet's cells, written the way the reader reads them back."""
+    def text(value: object) -> str | None:
+        return value if isinstance(value, str) and value else None
+
+    budget = task.get("budget")
+    return {
+        "code": task["code"], "name": task["name"], "area": _choice(vocabulary.AREA_CHOICES, task["area"]),
+        "phase": _choice(vocabulary.PHASES, task["phase"]), "start_year": int(task["start_year"]),
+        "end_year": int(task["end_year"]), "partners": _items(task.get("partners")),
+        "sector_project": text(task.get("sector_project")), "decision": text(task.get("decision")),
+        "budget": None if budget is None or pd.isna(budget) else float(budget),
+        "budget_source": _choice(vocabulary.BUDGET_SOURCES, task.get("budget_source")),
+        "status": _choice(vocabulary.TASK_STATUSES, task["status"]), "note": text(task.get("note")),
+        "depends_on": _items(task.get("depends_on")), "indicators": _items(task.get("indicators")),
+    }
+
+
+def _put(cell, value: object) -> None:
+    """A value into a cell as text stays text: characters a workbook cannot hold (control
+    characters) are dropped, and a text starting with "=" is stored as text, never as a formula
+    (openpyxl would make it one: a task's name could run in the officer's Excel)."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell.value = value
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"
+
+
+def _comments(ws, dept_name: str, current: pd.DataFrame | None) -> None:
+    """The comments sheet: the department's current comments first, each with how it was
+    answered beside it (locked, for reading), then empty rows."""
+    carried = [] if current is None else current.sort_values("sheet_row").to_dict("records")
+    rows = max(layout.COMMENT_ROWS, len(carried) + layout.PLAN_SPARE_ROWS)
+    cols = _plan_sheet(ws, layout.COMMENT_COLUMNS, f"Ý kiến góp ý dự thảo Đề án — {dept_name} / Comments",
+                       "template.comments_hint", rows)
+    answer_cols = {}
+    for i, label in enumerate(layout.COMMENT_ANSWER_COLUMNS, start=len(cols) + 1):
+        _header(ws, layout.PLAN_HEADER_ROW, i, label.text, WIDTHS[label.key])
+        answer_cols[label.key] = i
+        for r in range(layout.PLAN_HEADER_ROW + 1, layout.PLAN_HEADER_ROW + 1 + rows):
+            ws.cell(r, i).style = _named(ws, LOCKED_WRAP)
+    for r, comment in enumerate(carried, start=layout.PLAN_HEADER_ROW + 1):
+        for key in ("section", "comment", "proposal"):
+            value = comment.get(key)
+            _put(ws.cell(r, cols[key]), value if isinstance(value, str) and value else None)
+        response = comment.get("response")
+        if isinstance(response, str) and response:
+            _put(ws.cell(r, answer_cols["response"]),
+                 f"{t(f'roadmap.{response}', 'vi')} / {t(f'roadmap.{response}', 'en')}")
+            explanation = comment.get("explanation")
+            _put(ws.cell(r, answer_cols["explanation"]),
+                 explanation if isinstance(explanation, str) and explanation else None)
 
 
 def _fit_height(ws, row: int, texts: list[tuple[str, float]], line: float = 15.0) -> None:

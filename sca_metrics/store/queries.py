@@ -51,6 +51,7 @@ class Placing:
         self.versions = {(d, p): int(v) for d, p, v in con.execute(
             "SELECT department, period, max(version) FROM submissions GROUP BY ALL").fetchall()}
         self._plan: dict[str, tuple[int, set[str]]] | None = None
+        self.sizes = plan_sizes(con)  # (dept, period) → (tasks, comments) of the current return
 
     @property
     def plan_unread(self) -> bool:
@@ -68,6 +69,9 @@ class Placing:
                 self._plan.setdefault(dept, (int(period), set()))[1].add(code)
         return {code for _, codes in self._plan.values() for code in codes}
 
+    def plan_size(self, department: str, period: str) -> tuple[int, int]:
+        return self.sizes.get((department, period), (0, 0))
+
     def place(self, department: str, period: str) -> tuple[int | None, int]:
         previous = self.current.get((department, period))
         return (previous[0] if previous else None), self.versions.get((department, period), 0) + 1
@@ -79,6 +83,7 @@ class Placing:
         self.current[key] = (saved.submission_id, sha256)
         self.by_sha[sha256] = (saved.submission_id, *key, saved.version)
         self.versions[key] = saved.version
+        self.sizes[key] = (len(checked.tasks), len(checked.comments))
         if self._plan is None:
             return
         dept, year = key[0], int(key[1])
@@ -247,9 +252,16 @@ def withdraw(con: duckdb.DuckDBPyConnection, submission_id: int, actor: Actor,
     return current[0] if current else None
 
 
+# Every kind of write the audit log records; the audit page names each (audit.action_<action>,
+# audit.what_<action> in both languages, tested), so a new kind is declared here first.
+AUDIT_ACTIONS = ("ingest", "withdraw", "respond", "grant", "revoke")
+
+
 def _audit(con, logged_at, actor, action, submission_id, dept, period, detail: dict,
            rows: Rows | None = None) -> None:
     """One line of the audit log, written now, or with `rows` when they are flushed."""
+    if action not in AUDIT_ACTIONS:
+        raise ValueError(f"undeclared audit action {action!r}")
     line = [logged_at, actor, action, submission_id, dept, period, json.dumps(detail, ensure_ascii=False,
                                                                                default=str)]
     if rows is not None:
@@ -292,16 +304,19 @@ def current_unit_observations(con: duckdb.DuckDBPyConnection,
 
 # The plan as of a period: for each department, the tasks (or comments) of its current return
 # of the latest period, up to that one, whose return has any (the QUALIFY clause below).
-def plan_tasks(con: duckdb.DuckDBPyConnection, period: str | None = None) -> pd.DataFrame:
-    """Every department's current tasks as of `period` (docs/roadmap.md), by department and code."""
+def plan_tasks(con: duckdb.DuckDBPyConnection, period: str | None = None,
+               department: str | None = None) -> pd.DataFrame:
+    """Every department's current tasks as of `period` (docs/roadmap.md), by department and code;
+    one department's with `department`."""
     return con.execute(
         """SELECT department, period, submission_id, code, name, area, phase, start_year, end_year,
                   partners, sector_project, decision, budget, budget_source, status, note,
                   depends_on, indicators, sheet_row
            FROM current_tasks WHERE (? IS NULL OR CAST(period AS INTEGER) <= CAST(? AS INTEGER))
+                AND (? IS NULL OR department = ?)
            QUALIFY dense_rank() OVER (PARTITION BY department ORDER BY CAST(period AS INTEGER) DESC) = 1
            ORDER BY department, code""",
-        [period, period]).df()
+        [period, period, department, department]).df()
 
 
 def task_codes(con: duckdb.DuckDBPyConnection, period: str | None = None) -> set[str]:
@@ -309,16 +324,32 @@ def task_codes(con: duckdb.DuckDBPyConnection, period: str | None = None) -> set
     return set(plan_tasks(con, period).code)
 
 
-def plan_comments(con: duckdb.DuckDBPyConnection, period: str | None = None) -> pd.DataFrame:
-    """Every department's current comments on the draft as of `period`, each with its latest
-    response (accepted / explained) or none yet."""
+def plan_comments(con: duckdb.DuckDBPyConnection, period: str | None = None,
+                  department: str | None = None) -> pd.DataFrame:
+    """Every department's current comments on the draft as of `period` (one department's with
+    `department`), each with its latest response (accepted / explained) or none yet."""
     return con.execute(
         """SELECT department, period, submission_id, sheet_row, section, comment, proposal,
                   response, explanation, responded_at, responded_by
            FROM current_comments WHERE (? IS NULL OR CAST(period AS INTEGER) <= CAST(? AS INTEGER))
+                AND (? IS NULL OR department = ?)
            QUALIFY dense_rank() OVER (PARTITION BY department ORDER BY CAST(period AS INTEGER) DESC) = 1
            ORDER BY department, sheet_row""",
-        [period, period]).df()
+        [period, period, department, department]).df()
+
+
+def plan_sizes(con: duckdb.DuckDBPyConnection, department: str | None = None,
+               period: str | None = None) -> dict[tuple[str, str], tuple[int, int]]:
+    """(department, period) → (tasks, comments) of each current submission that has any (of one
+    department and period when given): what a return for the same department and period would
+    remove by leaving its sheets empty."""
+    return {(d, p): (int(t), int(c)) for d, p, t, c in con.execute(
+        """SELECT s.department, s.period,
+                  (SELECT count(*) FROM tasks t WHERE t.submission_id = s.id),
+                  (SELECT count(*) FROM comments m WHERE m.submission_id = s.id)
+           FROM current_submissions s
+           WHERE (? IS NULL OR s.department = ?) AND (? IS NULL OR s.period = ?)""",
+        [department, department, period, period]).fetchall() if t or c}
 
 
 RESPONSES = ("accepted", "explained")
@@ -445,6 +476,9 @@ def audit_events(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                   json_extract(a.detail, '$.supersedes')::INTEGER AS supersedes,
                   json_extract_string(a.detail, '$.email') AS person,
                   json_extract_string(a.detail, '$.role') AS role,
-                  json_extract_string(a.detail, '$.reason') AS reason, a.detail
+                  json_extract_string(a.detail, '$.reason') AS reason,
+                  json_extract(a.detail, '$.row')::INTEGER AS sheet_row,
+                  json_extract_string(a.detail, '$.response') AS response,
+                  json_extract_string(a.detail, '$.explanation') AS explanation, a.detail
            FROM audit_log a LEFT JOIN submissions s ON s.id = a.submission_id
            ORDER BY a.id DESC""").df()

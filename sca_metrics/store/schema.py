@@ -20,7 +20,7 @@ from sca_metrics.store.errors import IO, StoreError, classify
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -180,6 +180,26 @@ MIGRATIONS: dict[int, list[str]] = {
                        QUALIFY row_number() OVER (PARTITION BY submission_id, sheet_row
                                                   ORDER BY id DESC) = 1) r
               ON r.submission_id = m.submission_id AND r.sheet_row = m.sheet_row""",
+    ],
+    # A response answers what was said, not a row of one file: a comment re-sent unchanged by its
+    # department (the same section, comment and proposal) keeps its latest response, whichever
+    # return it was recorded on (docs/roadmap.md). Nothing is copied; every response stays.
+    5: [
+        """CREATE OR REPLACE VIEW current_comments AS
+            WITH answered AS (
+                SELECT s.department, m.section, m.comment, coalesce(m.proposal, '') AS proposal,
+                       r.response, r.explanation, r.responded_at, r.responded_by
+                FROM comment_responses r
+                JOIN comments m ON m.submission_id = r.submission_id AND m.sheet_row = r.sheet_row
+                JOIN submissions s ON s.id = r.submission_id
+                QUALIFY row_number() OVER (PARTITION BY s.department, m.section, m.comment,
+                                                        coalesce(m.proposal, '')
+                                           ORDER BY r.id DESC) = 1)
+            SELECT c.department, c.period, m.*, a.response, a.explanation, a.responded_at,
+                   a.responded_by
+            FROM comments m JOIN current_submissions c ON c.id = m.submission_id
+            LEFT JOIN answered a ON a.department = c.department AND a.section = m.section
+                 AND a.comment = m.comment AND a.proposal = coalesce(m.proposal, '')""",
     ],
 }
 

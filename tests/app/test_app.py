@@ -14,7 +14,7 @@ from sca_metrics.reference.catalog import default_catalog
 from sca_metrics.reference.i18n import t
 from sca_metrics.settings import ROOT
 from sca_metrics.store import queries, schema
-from tests.helpers import fill, row_of, template, to_bytes, valid_return
+from tests.helpers import current_plan, fill, row_of, template, to_bytes, valid_return
 
 
 @pytest.fixture(scope="module")
@@ -578,6 +578,40 @@ def upload_page(monkeypatch, db, department="SYT", period="2024", lang=None):
     return at
 
 
+def plan_in(db, dept="SYT", period="2024"):
+    """The department's plan in a database, as its downloaded template carries it."""
+    with schema.connect(db) as con:
+        return current_plan(con, dept, period)
+
+
+def test_a_return_that_would_remove_the_departments_tasks_asks_first(monkeypatch, own_demo_db):
+    """The template a department downloaded had an empty tasks sheet: a corrected return uploaded
+    as downloaded replaced SYT's plan (SYT-02 went from done to in progress). The preview now
+    says what the roadmap will show differently, and saving needs an explicit confirmation."""
+    catalog = default_catalog()
+    at = upload_page(monkeypatch, own_demo_db, period="2026")
+    with schema.connect(own_demo_db) as con:
+        before = schema.table_counts(con)
+    at.file_uploader[0].set_value(("cũ.xlsx", valid_return(catalog, "SYT", "2026"), XLSX)).run()
+    assert not at.exception, at.exception
+    assert any("sẽ bỏ cả 3 nhiệm vụ đó" in w.value for w in at.warning)
+    plan = next(d.value for d in at.dataframe if "Mã nhiệm vụ / phần" in d.value.columns)
+    syt02 = plan.set_index("Mã nhiệm vụ / phần").loc["SYT-02"]
+    assert syt02["Thay đổi"] == "Thay đổi"
+    assert syt02["Thay đổi gì (trước → sau)"] == "Tình trạng: Hoàn thành → Đang triển khai"
+    assert at.button(key="up_confirm").disabled  # not without the confirmation
+    box = next(c for c in at.checkbox if c.key.startswith("up_remove_plan"))
+    assert box.label == "Tôi xác nhận: báo cáo này bỏ 3 nhiệm vụ của kỳ 2026"
+    with schema.connect(own_demo_db) as con:
+        assert schema.table_counts(con) == before
+    box.check().run()
+    at.button(key="up_confirm").click().run()
+    assert not at.exception, at.exception
+    assert "phiên bản" in at.success[0].value
+    with schema.connect(own_demo_db) as con:
+        assert queries.plan_tasks(con, "2026", "SYT").period.unique().tolist() == ["2025"]  # the plan before
+
+
 def domain_score(monkeypatch, db, domain, period):
     monkeypatch.setenv("SCA_DB", str(db))
     settings.reload()
@@ -596,13 +630,16 @@ def test_upload_a_valid_return_previews_changes_then_saves_and_every_page_update
     assert at.title[0].value == "Nộp báo cáo và tải mẫu phiếu"
     assert [b.label for b in at.get("download_button")][0] == "Tải mẫu phiếu (.xlsx)"
     values = {i.code: i.best for i in catalog.for_department("SYT") if i.kind in ("number", "percent")}
-    data = to_bytes(fill(template(catalog, "SYT", "2024"), values))
+    data = to_bytes(fill(template(catalog, "SYT", "2024", plan_in(own_demo_db)), values))
     at.file_uploader[0].set_value(("DTTM_SYT_2024.xlsx", data, XLSX)).run()
     assert not at.exception, at.exception
     assert "Tệp hợp lệ" in at.success[0].value
     assert "phiên bản 2" in texts(at)  # the current demo version it will supersede
-    preview = at.dataframe[-1].value
+    preview = next(d.value for d in at.dataframe if "Giá trị mới" in d.value.columns)
     assert set(preview["Thay đổi"]) <= {"Thay đổi", "Bị xoá", "Mới"} and len(preview)
+    # the plan it carries is the department's: nothing changes in it, and the page says so
+    assert "Nhiệm vụ — mới: 0 · thay đổi: 0 · bị bỏ: 0 · không đổi: 3" in texts(at)
+    assert not at.checkbox and not at.button(key="up_confirm").disabled
     with schema.connect(own_demo_db) as con:
         counts = schema.table_counts(con)
     at.button(key="up_confirm").click().run()
@@ -976,7 +1013,8 @@ def test_a_read_only_database_shows_every_page_and_refuses_to_save(monkeypatch, 
             at = run_app(monkeypatch, db, page=page)
             assert not at.error and at.metric, page
         at = upload_page(monkeypatch, db, lang="en")
-        at.file_uploader[0].set_value(("r.xlsx", valid_return(default_catalog(), "SYT", "2024"), XLSX)).run()
+        at.file_uploader[0].set_value(("r.xlsx", valid_return(default_catalog(), "SYT", "2024",
+                                                              plan_in(own_demo_db)), XLSX)).run()
         assert "can only be read here" in plain(at.warning[-1].value)
         assert at.button(key="up_confirm").disabled
 
@@ -989,7 +1027,8 @@ def test_a_full_disk_during_an_upload_says_so_and_saves_nothing(monkeypatch, own
     with schema.connect(own_demo_db) as con:
         before = schema.table_counts(con)
     at = upload_page(monkeypatch, own_demo_db, lang="en")
-    at.file_uploader[0].set_value(("r.xlsx", valid_return(default_catalog(), "SYT", "2024"), XLSX)).run()
+    at.file_uploader[0].set_value(("r.xlsx", valid_return(default_catalog(), "SYT", "2024",
+                                                          plan_in(own_demo_db)), XLSX)).run()
 
     def full(con, *args, **kwargs):
         import duckdb

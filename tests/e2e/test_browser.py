@@ -13,6 +13,7 @@ import shutil
 import zipfile
 
 import pytest
+from openpyxl import load_workbook
 from PIL import Image
 from playwright.sync_api import Page, expect
 from pptx import Presentation
@@ -327,10 +328,17 @@ def choose(page: Page, index: int, option: str) -> None:
     page.wait_for_selector(IDLE)
 
 
-def upload(page: Page, app_url: str, name: str, data: bytes) -> None:
+def upload(page: Page, app_url: str, name: str, data: bytes | None = None, fill_values=None) -> None:
+    """On the upload page, SYT's 2024 return: `data`, or the template downloaded there with
+    `fill_values` written in (as an officer does)."""
     open_page(page, f"{app_url}/upload")
     choose(page, 0, "SYT — Sở Y tế")
     choose(page, 1, "2024")
+    if data is None:
+        with page.expect_download() as got:
+            page.get_by_role("button", name="Tải mẫu phiếu (.xlsx)").click()
+        assert got.value.suggested_filename == "DTTM_SYT_2024.xlsx"
+        data = to_bytes(fill(load_workbook(io.BytesIO(got.value.path().read_bytes())), fill_values or {}))
     page.locator('input[type="file"]').set_input_files(
         {"name": name, "mimeType": "application/octet-stream", "buffer": data})
 
@@ -340,8 +348,10 @@ def test_a_valid_upload_changes_the_overview(page, app_url):
     open_page(page, f"{app_url}/?period=2024")
     before = overall(page)
     best = {i.code: i.best for i in catalog.for_department("SYT") if i.kind in ("number", "percent")}
-    upload(page, app_url, "DTTM_SYT_2024.xlsx", to_bytes(fill(template(catalog, "SYT", "2024"), best)))
+    upload(page, app_url, "DTTM_SYT_2024.xlsx", fill_values=best)
     expect(page.get_by_test_id("stAlertContentSuccess").first).to_contain_text("Tệp hợp lệ")
+    # the downloaded template carried SYT's tasks: the plan stays as it is
+    expect(page.get_by_text("Nhiệm vụ — mới: 0 · thay đổi: 0 · bị bỏ: 0 · không đổi: 3")).to_be_visible()
     screenshot(page, "upload_preview")
     page.get_by_role("button", name="Xác nhận và lưu báo cáo").click()
     expect(page.get_by_test_id("stAlertContentSuccess").first).to_contain_text("phiên bản 3")

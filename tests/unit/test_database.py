@@ -22,7 +22,16 @@ from sca_metrics.reference.roles import Actor
 from sca_metrics.store import database, queries, schema
 from sca_metrics.store.database import Database
 from sca_metrics.store.errors import StoreError
-from tests.helpers import fill, fill_disk, read_only_view, small_disk, template, to_bytes, valid_return
+from tests.helpers import (
+    current_plan,
+    fill,
+    fill_disk,
+    read_only_view,
+    small_disk,
+    template,
+    to_bytes,
+    valid_return,
+)
 
 
 @pytest.fixture
@@ -62,10 +71,17 @@ def run_cli(*args, preexec=None, timeout=120) -> subprocess.CompletedProcess:
                           text=True, encoding="utf-8", preexec_fn=preexec, timeout=timeout)
 
 
-def a_return(catalog, dept="SYT", period="2024", value=None) -> bytes:
+def a_return(catalog, db, dept="SYT", period="2024", value=None) -> bytes:
+    """A return for a copy of the demo `db`, made from the department's template as the upload
+    page gives it: carrying its current plan, so storing it removes none of its tasks."""
+    con = schema.connect(db, read_only=True)
+    try:
+        plan = current_plan(con, dept, period)
+    finally:
+        con.close()
     values = {"HLT.T1": value} if value is not None else None
-    return to_bytes(fill(template(catalog, dept, period), values)) if values else valid_return(
-        catalog, dept, period)
+    return to_bytes(fill(template(catalog, dept, period, plan), values)) if values else valid_return(
+        catalog, dept, period, plan)
 
 
 def test_every_table_of_the_schema_is_listed(tmp_path):
@@ -85,8 +101,9 @@ def test_backup_and_restore_round_trip_every_table(demo_copy, tmp_path, capsys, 
     assert code == 0 and "100 submissions" in out
     assert not list(backup.parent.glob("*.part*"))
     # Work goes on after the backup: a new version and a withdrawal.
+    data = a_return(catalog, demo_copy, value=77)
     with Database(demo_copy) as db, db.writing() as con:
-        added = ingest_bytes(con, a_return(catalog, value=77), "new.xlsx", catalog, Actor.local("t"))
+        added = ingest_bytes(con, data, "new.xlsx", catalog, Actor.local("t"))
         assert added.status == ACCEPTED
         queries.withdraw(con, 1, Actor.local("admin"), "test")
     changed = tables(demo_copy)
@@ -146,7 +163,7 @@ def test_backup_waits_for_a_running_dashboard(demo_copy, tmp_path):
 
 def test_a_command_waits_for_the_dashboard_then_saves(demo_copy, tmp_path, catalog):
     path = tmp_path / "r.xlsx"
-    path.write_bytes(a_return(catalog, value=66))
+    path.write_bytes(a_return(catalog, demo_copy, value=66))
     server = Database(demo_copy, linger=None)
     holder = threading.Thread(target=lambda: (time.sleep(1.0), server.close()))
     with server.cursor():
@@ -160,7 +177,7 @@ def test_a_command_waits_for_the_dashboard_then_saves(demo_copy, tmp_path, catal
 
 def test_a_lock_held_too_long_says_busy_and_loses_nothing(demo_copy, tmp_path, catalog):
     path = tmp_path / "r.xlsx"
-    path.write_bytes(a_return(catalog, value=66))
+    path.write_bytes(a_return(catalog, demo_copy, value=66))
     before = counts(demo_copy)
     with Database(demo_copy) as server, server.cursor():
         started = time.monotonic()
@@ -191,25 +208,26 @@ def test_the_schema_is_checked_once_per_process_and_file(demo_copy, monkeypatch)
 
 
 def test_the_version_changes_with_every_write_from_any_process(demo_copy, tmp_path, catalog):
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(a_return(catalog, demo_copy, value=61))
+    again = a_return(catalog, demo_copy, value=62)
     db = Database(demo_copy, linger=0)
     first = db.version()
     assert db.version() == first  # reading changes nothing
-    path = tmp_path / "r.xlsx"
-    path.write_bytes(a_return(catalog, value=61))
     assert run_cli("ingest", "--db", demo_copy, path).returncode == 0
     second = db.version()
     assert second != first
     with db.writing() as con:
-        ingest_bytes(con, a_return(catalog, value=62), "b.xlsx", catalog, Actor.local("t"))
+        ingest_bytes(con, again, "b.xlsx", catalog, Actor.local("t"))
     assert db.version() not in (first, second)
 
 
 def test_many_threads_read_while_others_write_and_every_write_is_kept(demo_copy, catalog):
     """One handle, as the dashboard has: 8 sessions read in a loop while 4 save returns."""
+    returns = [(dept, period, a_return(catalog, demo_copy, dept, period))
+               for dept in ("SYT", "SGTVT") for period in ("2019", "2020", "2021", "2022")]
     db = Database(demo_copy, linger=0.5)
     before = counts(demo_copy)["submissions"]
-    returns = [(dept, period, valid_return(catalog, dept, period))
-               for dept in ("SYT", "SGTVT") for period in ("2019", "2020", "2021", "2022")]
     failures: list[BaseException] = []
     stop = threading.Event()
 
@@ -250,7 +268,7 @@ def test_many_threads_read_while_others_write_and_every_write_is_kept(demo_copy,
 def test_a_read_only_database_reads_and_refuses_writes_clearly(demo_copy, tmp_path, capsys, catalog,
                                                                monkeypatch):
     path = tmp_path / "r.xlsx"
-    path.write_bytes(a_return(catalog, value=66))
+    path.write_bytes(a_return(catalog, demo_copy, value=66))
     with read_only_view(demo_copy.parent) as view:
         if view is None:  # no mounting here: the OS's answer is simulated
             print("read-only file system simulated: os.access says no")
@@ -271,7 +289,7 @@ def test_a_read_only_database_reads_and_refuses_writes_clearly(demo_copy, tmp_pa
 
 def test_a_full_disk_rolls_the_save_back_and_says_so(demo_copy, tmp_path, catalog):
     path = tmp_path / "r.xlsx"
-    path.write_bytes(a_return(catalog, value=66))
+    path.write_bytes(a_return(catalog, demo_copy, value=66))
     with small_disk(tmp_path, size_kb=8192) as disk:
         if disk is not None:
             db = disk / "demo.duckdb"

@@ -52,10 +52,10 @@ def contents(con, keyed: bool = False) -> dict:
     return out
 
 
-def one_by_one(path, files, catalog, keyed: bool = False) -> tuple[list, dict]:
+def one_by_one(path, files, catalog, keyed: bool = False, remove_plan: bool = False) -> tuple[list, dict]:
     con = schema.connect(path)
     results = [ingest_bytes(con, f.data, f.file_name, catalog, ACTOR, f.expected_department,
-                            f.expected_period) for f in files]
+                            f.expected_period, remove_plan=remove_plan) for f in files]
     found = contents(con, keyed)
     con.close()
     return results, found
@@ -160,9 +160,34 @@ def test_a_batch_follows_the_plan_as_file_by_file_does(catalog, tmp_path):
         ("yt-2024-again.xlsx", plan_return(catalog, "SYT", "2024")),  # 2024 resent without tasks
         ("gt-2024-again.xlsx", plan_return(catalog, "SGTVT", "2024", tasks=[gt])),  # 2023's plan is back
     ]]
-    expected, reference = one_by_one(tmp_path / "one.duckdb", files, catalog)
+    expected, reference = one_by_one(tmp_path / "one.duckdb", files, catalog, remove_plan=True)
     assert [r.status for r in expected] == [REJECTED, ACCEPTED, ACCEPTED, ACCEPTED, REJECTED, ACCEPTED,
                                             ACCEPTED]
+    con = schema.connect(tmp_path / "batch.duckdb")
+    assert summary(ingest_many(con, files, catalog, ACTOR, remove_plan=True)) == summary(expected)
+    assert contents(con) == reference
+    con.close()
+
+
+def test_a_batch_refuses_a_return_that_would_empty_the_plan_as_file_by_file_does(catalog, tmp_path):
+    """Without the confirmation, a return with empty plan sheets is refused when the current
+    return of its department and period has tasks or comments — also when that return came
+    earlier in the same batch (the batch keeps each return's plan size as it stores)."""
+    from tests.unit.test_store import a_task, plan_return
+
+    files = [Incoming(name, data) for name, data in [
+        ("yt-2024.xlsx", plan_return(catalog, "SYT", "2024", tasks=[a_task("SYT-01")],
+                                     comments=[{"section": "Y tế", "comment": "Bổ sung"}])),
+        ("yt-2024-no-tasks.xlsx", plan_return(catalog, "SYT", "2024",
+                                              comments=[{"section": "Y tế", "comment": "Bổ sung"}])),
+        ("yt-2024-empty.xlsx", plan_return(catalog, "SYT", "2024")),
+        ("yt-2025-empty.xlsx", plan_return(catalog, "SYT", "2025")),  # another period: nothing removed
+    ]]
+    expected, reference = one_by_one(tmp_path / "one.duckdb", files, catalog)
+    assert [r.status for r in expected] == [ACCEPTED, REJECTED, REJECTED, ACCEPTED]
+    assert [[p.code for p in r.problems if p.is_error] for r in expected[1:3]] == [
+        ["plan_tasks_removed"], ["plan_tasks_removed", "plan_comments_removed"]]
+    assert expected[2].problems[-1].location() == "Ý kiến góp ý!A4"
     con = schema.connect(tmp_path / "batch.duckdb")
     assert summary(ingest_many(con, files, catalog, ACTOR)) == summary(expected)
     assert contents(con) == reference

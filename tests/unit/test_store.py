@@ -138,7 +138,12 @@ def test_a_returns_tasks_and_comments_are_stored_and_superseded_with_it(con, cat
     tasks = queries.plan_tasks(con)
     assert list(tasks.code) == ["SYT-01", "SYT-02"] and list(tasks.indicators[0]) == ["HLT.T1"]
     assert list(queries.plan_comments(con).comment) == ["Bổ sung"]
-    second = ingest(con, catalog, plan_return(catalog, "SYT", tasks=[a_task("SYT-03")]), "v2.xlsx")
+    before = schema.table_counts(con)
+    refused = ingest(con, catalog, plan_return(catalog, "SYT", tasks=[a_task("SYT-03")]), "v2.xlsx")
+    assert [p.code for p in refused.problems if p.is_error] == ["plan_comments_removed"]  # not silently
+    assert schema.table_counts(con) == before
+    second = ingest(con, catalog, plan_return(catalog, "SYT", tasks=[a_task("SYT-03")]), "v2.xlsx",
+                    remove_plan=True)  # confirmed
     assert second.supersedes == first.submission_id
     assert list(queries.plan_tasks(con).code) == ["SYT-03"]  # the newer return's plan only
     assert queries.plan_comments(con).empty
