@@ -111,24 +111,26 @@ def indicator_table(path: str, version: str, period: str, domain: str, driver: s
     prog = progress.progress_frame(cached.catalog(), cached.observations(path, version), period,
                                    list(ind.code)).set_index("code")
     written = [_values(r, lang) for r in ind.itertuples()]  # value and target, once per row
+    # the decisive columns first — what, how much, its score, the target and the gap, the progress
+    # to it, how good the figure is —; the code and name pinned while the rest scrolls
     return pd.DataFrame({
         session.t("indicator.code"): ind.code,
         session.t("indicator.name"): ind[f"name_{lang}"],
-        session.t("indicator.driver"): [vocabulary.term(vocabulary.DRIVERS, d).name(lang)
-                                        for d in ind.driver],
-        session.t("indicator.direction"): ["↓" if d == "lower" else "↑" for d in ind.direction],
         session.t("indicator.value"): [value for value, _ in written],
         session.t("indicator.unit"): ind[f"unit_{lang}"],
         session.t("indicator.score"): ind.score,
         session.t("indicator.target_year", year=year): [target for _, target in written],
-        session.t("indicator.gap_year", year=year): ind.gap,
-        session.t("indicator.gap_share"): ind.gap_contribution,
+        session.t("indicator.gap_year"): ind.gap,
         session.t("indicator.progress"): [
             pilot_figures.progress_label(prog.loc[c], unit, lang) if c in prog.index else "–"
             for c, unit in zip(ind.code, ind[f"unit_{lang}"], strict=True)],
-        session.t("indicator.weight"): ind.weight_in_domain,
         session.t("indicator.quality"): [quality.get(q, "–") if isinstance(q, str) else "–" for q in
                                         ind.get("quality", pd.Series(index=ind.index))],
+        session.t("indicator.driver"): [vocabulary.term(vocabulary.DRIVERS, d).name(lang)
+                                        for d in ind.driver],
+        session.t("indicator.direction"): ["↓" if d == "lower" else "↑" for d in ind.direction],
+        session.t("indicator.gap_share"): ind.gap_contribution,
+        session.t("indicator.weight"): ind.weight_in_domain,
         session.t("indicator.evidence"): [e if isinstance(e, str) and e.strip() else "–" for e in
                                          ind.get("evidence", pd.Series(index=ind.index))],
         session.t("indicator.department"): ind.department,
@@ -136,12 +138,18 @@ def indicator_table(path: str, version: str, period: str, domain: str, driver: s
 
 
 table = indicator_table(*cached.version(), period, domain, driver, lang, ind)
+gap_help = session.t("indicator.gap_help", year=target_year(period))
 widgets.table(widgets.paged(table, f"domain_table_page_{domain}_{driver}"),
               numbers={session.t("indicator.score"): 1,
-                       session.t("indicator.gap_year", year=target_year(period)): 1,
+                       session.t("indicator.gap_year"): 1,
                        session.t("indicator.gap_share"): 2},
               percent=(session.t("indicator.weight"),),
               help={session.t("indicator.value"): session.t("domain.value_help"),
-                    session.t("indicator.score"): session.t("domain.score_help")})
+                    session.t("indicator.score"): session.t("domain.score_help"),
+                    session.t("indicator.gap_year"): gap_help},
+              column_config={
+                  session.t("indicator.code"): st.column_config.TextColumn(pinned=True),
+                  session.t("indicator.name"): st.column_config.TextColumn(width="medium", pinned=True),
+                  session.t("indicator.progress"): st.column_config.TextColumn(width="medium")})
 st.caption(session.t("domain.reversed_note") + "  \n" + session.t("domain.capped_note"))
 widgets.downloads(table, f"indicators_{domain}_{period}")

@@ -131,23 +131,29 @@ for area, mine in roadmap.by_area(tasks).items():
     if cap:  # the scheme option, side by side with the score's own level
         level[session.t("roadmap.col_capped")] = "–" if row is None or pd.isna(row.capped_level) else \
             level_text(row.capped_level)
+    # the decisive columns first — readiness, what is planned, what it costs by phase —, the
+    # area pinned; the longer sentence against the foundations last
     rows.append({
         session.t("roadmap.area"): roadmap.area_name(area, lang),
         session.t("roadmap.col_score"): None if row is None else row.score,
         **level,
-        session.t("roadmap.col_foundations"): against_foundations(area),
         session.t("roadmap.col_gap"): None if row is None else row.gap,
         session.t("roadmap.col_tasks"): len(mine),
+        session.t("roadmap.col_delayed"): sum(k.code in delayed for k in mine),
         **{session.t("roadmap.col_budget", phase=vocabulary.term(vocabulary.PHASES, p).name(lang)): v
            for p, v in spent.items()},
-        session.t("roadmap.col_delayed"): sum(k.code in delayed for k in mine),
+        session.t("roadmap.col_foundations"): against_foundations(area),
     })
 table = pd.DataFrame(rows)
 money = [session.t("roadmap.col_budget", phase=phase.name(lang)) for phase in vocabulary.PHASES]
+st.caption(session.t("roadmap.budget_unit"))
 widgets.table(table, numbers={session.t("roadmap.col_score"): 1, session.t("roadmap.col_gap"): 1,
                               **{c: 1 for c in money}},
               help={session.t("roadmap.col_score"): session.t("roadmap.score_help"),
+                    session.t("roadmap.col_gap"): session.t("roadmap.gap_help"),
                     session.t("roadmap.col_foundations"): session.t("roadmap.foundations_help")},
+              column_config={session.t("roadmap.area"): st.column_config.TextColumn(width="medium",
+                                                                                     pinned=True)},
               height=35 * (len(table) + 1) + 3)  # every area without scrolling
 if tasks:
     by_source = roadmap.budget(tasks, by=("budget_source",))

@@ -83,7 +83,7 @@ widgets.frame(shown, height=35 * (len(shown) + 1) + 3, column_config={
     # a whole percent: no decimal mark, so the same in either language ("percent" follows the
     # browser's locale, not the page's language); green from half complete, red below
     session.t("submissions.col_coverage"): st.column_config.ProgressColumn(
-        min_value=0, max_value=100, format="%d%%", color="auto", width="small"),
+        min_value=0, max_value=100, format="%d%%", color="auto"),
     session.t("col.received_at"): st.column_config.DatetimeColumn(format=formatting.table_datetime(lang)),
 })
 widgets.downloads(view, f"submissions_{period}")

@@ -135,10 +135,11 @@ def table(data: pd.DataFrame, numbers: dict[str, int] | None = None,
           percent: tuple[str, ...] = (), help: dict[str, str] | None = None, **kwargs) -> None:
     """A data frame shown with the language's number format (1.234,5 in Vietnamese),
     while sorting still uses the numbers. `numbers`: column → decimals (fixed); `help`:
-    column → what its header says on hover."""
+    column → what its header says on hover (beside any `column_config` the column has)."""
     if help:
-        kwargs.setdefault("column_config", {}).update(
-            {col: st.column_config.Column(col, help=text) for col, text in help.items()})
+        config = kwargs.setdefault("column_config", {})
+        for col, text in help.items():
+            config[col] = {**config.get(col, st.column_config.Column(col)), "help": text}
     styler = data.style
     for col, decimals in (numbers or {}).items():
         if col in data.columns:

@@ -461,3 +461,34 @@ def test_on_a_phone_every_chart_is_readable(page, app_url):
                 screenshot(page, f"phone_{name or 'overview'}_{lang}")
     finally:
         page.set_viewport_size({"width": 1400, "height": 1800})
+
+
+def visible_headers(page: Page, table) -> list[str]:
+    """The column headers a table draws in its visible width (the grid renders only those)."""
+    table.scroll_into_view_if_needed()
+    expect(table.locator("[role=columnheader]").first).to_be_attached()
+    return [h.text_content() for h in table.locator("[role=columnheader]").all()]
+
+
+@pytest.mark.parametrize(("path", "grid", "decisive"), [
+    ("domain?period=2026&domain=egov", "Chỉ số",
+     ["Mã", "Chỉ số", "Giá trị", "Điểm", "Mục tiêu 2030", "Khoảng cách", "Tiến độ đến mục tiêu (Open SDG)",
+      "Chất lượng dữ liệu"]),
+    ("submissions?period=2026", "Tình trạng",
+     ["Đơn vị", "Tình trạng", "Mức đầy đủ", "Cảnh báo", "Thời điểm nạp"]),
+    ("roadmap?period=2026", "Số nhiệm vụ",
+     ["Lĩnh vực, lớp nền tảng", "Điểm", "Mức", "Khoảng cách", "Số nhiệm vụ", "Kinh phí 2026–2030"]),
+])
+def test_a_tables_decisive_columns_are_in_view_at_1440(page, app_url, path, grid, decisive):
+    """At 1440 × 900 progress and data quality (domain), completeness and warnings (submissions)
+    and the 2026–2030 budget (roadmap) were off-screen to the right."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    try:
+        open_page(page, f"{app_url}/{path}")
+        tables = page.get_by_test_id("stDataFrame")
+        expect(tables.first).to_be_visible()
+        table = next(t for t in tables.all() if grid in visible_headers(page, t))
+        shown = visible_headers(page, table)
+        assert all(name in shown for name in decisive), shown
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 1800})
