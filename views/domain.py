@@ -69,7 +69,8 @@ widgets.data_table(lambda: pd.DataFrame([{
 shares = widgets.page(len(score_figures.gap_shares(scores, domain)), f"domain_gaps_page_{domain}",
                       widgets.PAGE_BARS, "widgets.page_indicators")
 widgets.chart(lambda: score_figures.gaps(scores, domain, lang, shares), key="domain_gaps", period=period,
-             depends=(domain, shares.start, shares.stop))
+             depends=(domain, shares.start, shares.stop),
+             phone=lambda: score_figures.gaps(scores, domain, lang, shares, phone=True))
 
 st.subheader(session.t("domain.indicators"))
 ALL = "all"

@@ -120,8 +120,9 @@ if single is not None:
         chosen = st.selectbox(session.t("export.figure_pick"), list(titles), format_func=titles.get,
                               key="export_figure")
         figure = next(s.figure for s in with_figure if s.key == chosen)
-        st.plotly_chart(figure, width="stretch", config=widgets.chart_config(figure, period),
-                        key="export_preview")
+        narrow = widgets.shared(f"export_{chosen}_phone", lambda: figure_style.for_phone(figure), lang,
+                                period, today)
+        widgets.both(figure, narrow, "export_preview", period)
         widgets.format_buttons(functools.partial(render.render, figure),
                                figure_style.download_stem(figure, period, lang), "export")
 

@@ -95,7 +95,8 @@ def show_progress() -> None:
     ordered = pilot_figures.by_status(prog)  # pages in the bars' order: those furthest behind first
     part = widgets.paged(ordered, "pilot_progress_page", widgets.PAGE_ITEMS, INDICATORS)
     widgets.chart(lambda: pilot_figures.progress_bars(part, catalog, lang, title),
-                 "pilot_progress", period, unit="progress", depends=tuple(part.code))
+                 "pilot_progress", period, unit="progress", depends=tuple(part.code),
+                 phone=lambda: pilot_figures.progress_bars(part, catalog, lang, title, phone=True))
     # as every table writes numbers: a row's base, value and target with the decimals its
     # indicator calls for, the rates in % a year, R at two decimals (its bands are 0,6 and 0,95)
     inds = [catalog.indicator(c) for c in prog.code]

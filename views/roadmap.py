@@ -64,10 +64,11 @@ st.caption(session.t("roadmap.summary", tasks=len(tasks), shown=len(shown), flag
 
 
 def pick(chosen) -> None:
-    """A bar clicked: its task in detail below."""
+    """A bar clicked: its task in detail just below the timeline, scrolled into view."""
     code = selection.picked(chosen, [k.code for k in shown])
-    if code is not None:
+    if code is not None and st.session_state.get("roadmap_task") != code:
         st.session_state["roadmap_task"] = code
+        session.run_state()["roadmap_scroll"] = True
 
 
 if shown:
@@ -80,22 +81,93 @@ if shown:
                   period=period, unit=None, depends=(tuple(k.code for k in part),), pick=pick,
                   phone=lambda: roadmap_figures.timeline(part, lang, int(period), flagged, phone=True))
 
+
+def task_detail() -> None:
+    """One task in detail: chosen here, or by clicking its bar (then scrolled into view)."""
+    choose, task_names = session.t("roadmap.task_pick"), {k.code: k.name for k in tasks}
+    task_pick = st.selectbox(session.t("roadmap.task_detail"),
+                             [None, *[k.code for k in roadmap.timeline(shown)]], key="roadmap_task",
+                             placeholder=choose,
+                             format_func=lambda c: choose if c is None else f"{c} · {task_names[c]}")
+    if task_pick is None:
+        return
+    task = next(k for k in tasks if k.code == task_pick)
+    detail = {
+        session.t("roadmap.col_task"): task.code, session.t("roadmap.col_name"): task.name,
+        session.t("roadmap.area"): roadmap.area_name(task.area, lang),
+        session.t("roadmap.phase"): vocabulary.term(vocabulary.PHASES, task.phase).name(lang),
+        session.t("roadmap.col_years"): f"{task.start_year}–{task.end_year}",
+        session.t("roadmap.department"): widgets.department_label(task.lead_department),
+        session.t("roadmap.col_partners"): ", ".join(task.partners) or "–",
+        session.t("roadmap.col_project"): task.sector_project or "–",
+        session.t("roadmap.col_budget_total"): formatting.number(task.budget, lang, 1, fixed=True),
+        session.t("roadmap.col_source"): names(vocabulary.BUDGET_SOURCES)(task.budget_source)
+        if task.budget_source else "–",
+        session.t("roadmap.status"): vocabulary.term(vocabulary.TASK_STATUSES, task.status).name(lang),
+        session.t("roadmap.col_note"): task.note or "–",
+        session.t("roadmap.col_depends"): ", ".join(task.depends_on) or "–",
+        session.t("roadmap.col_indicators"): ", ".join(task.indicators) or "–",
+    }
+    widgets.frame(pd.DataFrame({session.t("roadmap.col_field"): list(detail),
+                                session.t("roadmap.col_value"): list(detail.values())}))
+    mine = [f for f in flags if f.task == task.code]
+    for flag in mine:  # the task's own flags, with their reasons (the department's text as text)
+        st.warning(widgets.literal(flag.message(lang, catalog)), icon=":material/flag:")
+
+
+with st.container(key="roadmap_task_detail"):
+    task_detail()
+if session.run_state().pop("roadmap_scroll", False):  # a bar was clicked: bring its task into view
+    st.html("""<script>
+(() => { let tries = 0; const go = () => {
+  const box = window.parent.document.querySelector('.st-key-roadmap_task_detail') ||
+              document.querySelector('.st-key-roadmap_task_detail');
+  if (box) { box.scrollIntoView({behavior: 'smooth', block: 'start'}); }
+  else if (tries++ < 40) { setTimeout(go, 50); }
+}; setTimeout(go, 100); })();
+</script>""", unsafe_allow_javascript=True)
+
 st.subheader(session.t("roadmap.flags"))
 st.caption(session.t("roadmap.flags_help"))
 shown_codes = {k.code for k in shown}
-for code in roadmap.FLAG_CODES:
-    mine = [f for f in flags if f.code == code and (f.task is None or f.task in shown_codes)]
-    if not mine:
-        continue
-    box = widgets.opened(f"{session.t(f'roadmap.flag_name_{code}')} ({formatting.number(len(mine), lang)})",
-                         f"roadmap_flags_{code}", ":material/flag:")
-    if box is None:  # its table is made only while open (a national plan has thousands of flags)
-        continue
-    with box:
-        # messages carry the departments' own text (names, notes): a table shows them as text
-        reasons = pd.DataFrame({session.t("roadmap.col_task"): [f.task or "–" for f in mine],
-                                session.t("roadmap.col_reason"): [f.message(lang, catalog) for f in mine]})
-        widgets.frame(widgets.paged(reasons, f"roadmap_flags_page_{code}"))
+on_tasks = [f for f in flags if f.task is not None and f.task in shown_codes]
+on_plan = [f for f in flags if f.task is None]
+
+
+def flag_name(code: str, n: int) -> str:
+    return f"{session.t(f'roadmap.flag_name_{code}')} ({formatting.number(n, lang)})"
+
+
+def reasons(found: list, key: str) -> None:
+    """The flags' reasons, a line each and whole (they carry the departments' own text, shown as
+    text), a page at a time."""
+    page = widgets.paged(pd.Series(found, dtype=object), key)
+    lines = [f"- {widgets.literal(f.message(lang, catalog))}" for f in page]
+    st.markdown("\n".join(lines))
+
+
+# on the tasks first, whole: few and each needs someone to act; then the plan's own, folded by
+# kind and, for targets without a task (dozens), by domain
+st.markdown(f"**{session.t('roadmap.flags_tasks', n=formatting.number(len(on_tasks), lang))}**")
+if not on_tasks:
+    st.caption(session.t("roadmap.no_task_flags"))
+for code in roadmap.TASK_FLAGS:
+    mine = [f for f in on_tasks if f.code == code]
+    if mine:
+        st.markdown(f"*{flag_name(code, len(mine))}*")
+        reasons(mine, f"roadmap_flags_page_{code}")
+st.markdown(f"**{session.t('roadmap.flags_plan', n=formatting.number(len(on_plan), lang))}**")
+for code in roadmap.PLAN_FLAGS:
+    mine = [f for f in on_plan if f.code == code]
+    groups = roadmap.by_domain(mine, catalog) if code == "unplanned_target" else {None: mine}
+    for area, found in groups.items():
+        label = flag_name(code, len(found)) if area is None else \
+            f"{session.t(f'roadmap.flag_name_{code}')} — {session.domain_name(area)} " \
+            f"({formatting.number(len(found), lang)})"
+        box = widgets.opened(label, f"roadmap_flags_{code}_{area or 'all'}", ":material/flag:")
+        if box is not None:  # made only while open (a national plan has thousands of flags)
+            with box:
+                reasons(found, f"roadmap_flags_page_{code}_{area or 'all'}")
 
 st.subheader(session.t("roadmap.by_area"))
 standing = foundations.readiness(by_period[period], catalog).set_index("area")
@@ -160,33 +232,6 @@ if tasks:
     st.caption(session.t("roadmap.by_source", parts="; ".join(
         f"{vocabulary.term(vocabulary.BUDGET_SOURCES, r.budget_source).name(lang)}: "
         f"{formatting.number(r.budget, lang, 1, fixed=True)}" for r in by_source.itertuples())))
-
-pick, task_names = session.t("roadmap.task_pick"), {k.code: k.name for k in tasks}
-task_pick = st.selectbox(session.t("roadmap.task_detail"), [None, *[k.code for k in roadmap.timeline(shown)]],
-                         key="roadmap_task", placeholder=pick,
-                         format_func=lambda c: pick if c is None else f"{c} · {task_names[c]}")
-if task_pick is not None:
-    task = next(k for k in tasks if k.code == task_pick)
-    detail = {
-        session.t("roadmap.col_task"): task.code, session.t("roadmap.col_name"): task.name,
-        session.t("roadmap.area"): roadmap.area_name(task.area, lang),
-        session.t("roadmap.phase"): vocabulary.term(vocabulary.PHASES, task.phase).name(lang),
-        session.t("roadmap.col_years"): f"{task.start_year}–{task.end_year}",
-        session.t("roadmap.department"): widgets.department_label(task.lead_department),
-        session.t("roadmap.col_partners"): ", ".join(task.partners) or "–",
-        session.t("roadmap.col_project"): task.sector_project or "–",
-        session.t("roadmap.col_budget_total"): formatting.number(task.budget, lang, 1, fixed=True),
-        session.t("roadmap.col_source"): names(vocabulary.BUDGET_SOURCES)(task.budget_source)
-        if task.budget_source else "–",
-        session.t("roadmap.status"): vocabulary.term(vocabulary.TASK_STATUSES, task.status).name(lang),
-        session.t("roadmap.col_note"): task.note or "–",
-        session.t("roadmap.col_depends"): ", ".join(task.depends_on) or "–",
-        session.t("roadmap.col_indicators"): ", ".join(task.indicators) or "–",
-    }
-    widgets.frame(pd.DataFrame({session.t("roadmap.col_field"): list(detail),
-                                session.t("roadmap.col_value"): list(detail.values())}))
-
-
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def consolidated(path: str, version: str, period: str, lang: str, day: str) -> bytes:

@@ -71,15 +71,23 @@ def url_select(label: str, options: list[str], param: str, key: str, default: st
 
 
 def url_tabs(keys: list[str], prefix: str, param: str = "tab") -> list:
-    """Tabs labelled t(prefix + key) whose open one is in the URL (?tab=label) and is the only
-    one whose content runs (`tab.open`); a label of the other language (a link shared in it,
-    or the language just switched) opens the same tab."""
-    labels = [t(f"{prefix}{k}") for k in keys]
-    chosen = st.session_state.get(param) or st.query_params.get(param)
-    for key, label in zip(keys, labels, strict=True):
-        if chosen != label and chosen in {i18n.t(f"{prefix}{key}", other) for other in i18n.LANGS}:
-            st.session_state[param] = label
-    return st.tabs(labels, key=param, bind="query-params")
+    """Tabs labelled t(prefix + key) whose open one is in the URL by its key (?tab=wards) — the
+    same link in either language —, and is the only one whose content runs (`tab.open`). A
+    link naming a tab by its label (either language, as links once did) opens it too; switching
+    the language keeps it open."""
+    labels = {k: t(f"{prefix}{k}") for k in keys}
+    known = {k: k for k in keys} | {i18n.t(f"{prefix}{k}", other): k for k in keys for other in i18n.LANGS}
+    state = f"_{param}_tabs"
+    chosen = known.get(st.query_params.get(param)) or known.get(st.session_state.get(state)) or keys[0]
+    if st.session_state.get(state) != labels[chosen]:
+        st.session_state[state] = labels[chosen]
+    if st.query_params.get(param) != chosen:
+        st.query_params[param] = chosen
+
+    def to_url() -> None:
+        st.query_params[param] = known[st.session_state[state]]
+
+    return st.tabs(list(labels.values()), key=state, on_change=to_url)
 
 
 def period_picker(periods: list[str], page: str, container=st) -> str:

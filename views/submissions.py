@@ -94,7 +94,8 @@ labels = list(widgets.department_names(matrix.index.to_series()))
 rows = widgets.page(len(matrix), "coverage_page", what="widgets.page_departments")
 widgets.chart(lambda: score_figures.coverage(matrix.iloc[rows], labels[rows], lang),
              key="submissions_coverage", period=f"{known[0]}–{known[-1]}", unit="completeness",
-             depends=(rows.start, rows.stop))
+             depends=(rows.start, rows.stop),
+             phone=lambda: score_figures.coverage(matrix.iloc[rows], labels[rows], lang, phone=True))
 widgets.data_table(matrix.set_axis(labels).rename_axis(session.t("col.department")).reset_index(),
                   "coverage", percent=tuple(known))
 

@@ -58,7 +58,7 @@ left, right = st.columns([1, 2])
 left.download_button(
     session.t("upload.download"), _template, file_name=template_file_name(department, period), type="primary",
     icon=":material/download:", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    on_click="ignore", key=f"up_template_{department}_{period}")
+    on_click="ignore", key="up_template")
 right.caption(session.t("upload.n_indicators", n=len(indicators)))
 right.caption(session.t("upload.carried", tasks=len(carried_tasks), comments=len(carried_comments),
                         period=period) if len(carried_tasks) or len(carried_comments) else

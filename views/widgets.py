@@ -47,34 +47,40 @@ def shared(key: str, make: Callable[[], T], *depends: object) -> T:
     return _made(key, version(), depends, make)
 
 
-def chart(fig: go.Figure | Callable[[], go.Figure], key: str, period: str, drill: bool = False,
+def chart(draw: Callable[[], go.Figure], key: str, period: str, drill: bool = False,
           unit: str | None = "score", container=st, depends: tuple = (),
           phone: Callable[[], go.Figure] | None = None,
           pick: Callable[[Mapping[str, Any] | None], None] | None = None) -> None:
     """A plotly figure with the print-quality image button and a server-side export (PNG,
     SVG, PDF with the source line). With `drill`, clicking a point that carries a domain opens
-    the Domain page on it (and on the driver of a heatmap cell). `fig` may be a function that
-    draws it: then it is drawn once per data version, `key` and `depends` — which must name
-    everything the drawing reads besides the data: the language, the period, the domain…
-    `phone` draws the figure for a screen under PHONE_PX wide: both are sent, and the page's
-    CSS shows the one that fits (the server does not know the screen's width). `pick` is given
-    the selection when a point is clicked (instead of `drill`'s page switch)."""
-    if callable(fig):
-        fig = shared(key, fig, lang(), period, *depends)
-    if phone is None:
-        _plot(fig, key, period, drill, container, pick)
-    else:
-        container.html(f"""<style>
-@media (max-width: {PHONE_PX}px) {{ .st-key-wide_{key} {{ display: none !important; }} }}
-@media (min-width: {PHONE_PX + 1}px) {{ .st-key-narrow_{key} {{ display: none !important; }} }}
-</style>""")
-        _plot(fig, key, period, drill, container.container(key=f"wide_{key}"), pick)
-        narrow = shared(f"{key}_phone", phone, lang(), period, *depends)
-        _plot(narrow, f"{key}_phone", period, drill, container.container(key=f"narrow_{key}"), pick)
+    the Domain page on it (and on the driver of a heatmap cell). `draw` makes the figure, once
+    per data version, `key` and `depends` — which must name everything the drawing reads besides
+    the data: the language, the period, the domain…
+    A chart is sent twice, for a wide screen and for a phone (PHONE_PX wide or less), and the
+    page's CSS shows the one that fits (the server does not know the screen's width): the
+    phone's is `phone` (a drawing of its own) or the figure itself, either made fit by
+    `figure_style.for_phone`. `pick` is given the selection when a point is clicked (instead
+    of `drill`'s page switch)."""
+    fig = shared(key, draw, lang(), period, *depends)
+    narrow = shared(f"{key}_phone", lambda: figure_style.for_phone(phone() if phone else fig), lang(), period,
+                    *depends)
+    both(fig, narrow, key, period, drill, container, pick)
     figure_export(fig, key, period, unit, container)
 
 
-PHONE_PX = 640  # a screen this wide or narrower gets the phone drawing of a chart that has one
+PHONE_PX = 640  # a screen this wide or narrower gets a chart's phone drawing
+
+
+def both(fig: go.Figure, narrow: go.Figure, key: str, period: str, drill: bool = False, container=st,
+         pick=None) -> None:
+    """A figure and its phone drawing, each in a keyed container the page's CSS shows or hides
+    by the screen's width."""
+    container.html(f"""<style>
+@media (max-width: {PHONE_PX}px) {{ .st-key-wide_{key} {{ display: none !important; }} }}
+@media (min-width: {PHONE_PX + 1}px) {{ .st-key-narrow_{key} {{ display: none !important; }} }}
+</style>""")
+    _plot(fig, key, period, drill, container.container(key=f"wide_{key}"), pick)
+    _plot(narrow, f"{key}_phone", period, drill, container.container(key=f"narrow_{key}"), pick)
 
 
 def _plot(fig: go.Figure, key: str, period: str, drill: bool, container, pick=None) -> None:

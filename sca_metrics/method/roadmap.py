@@ -28,8 +28,9 @@ from sca_metrics.reference import vocabulary
 from sca_metrics.reference.catalog import Catalog
 from sca_metrics.reference.i18n import t
 
-FLAG_CODES = ("before_dependency", "unmeasured", "delayed", "unplanned_target", "project_unlinked",
-              "area_without_task")
+TASK_FLAGS = ("before_dependency", "unmeasured", "delayed")  # about one task
+PLAN_FLAGS = ("unplanned_target", "project_unlinked", "area_without_task")  # about the plan as a whole
+FLAG_CODES = TASK_FLAGS + PLAN_FLAGS
 OUTSIDE = vocabulary.OUTSIDE.code  # a task of a sector project in no programme area
 
 
@@ -78,6 +79,15 @@ class Flag:
         if self.code == "delayed" and "end" in params:
             return t("roadmap.flag_overdue", lang, **params)
         return t(f"roadmap.flag_{self.code}", lang, **params)
+
+
+def by_domain(found: Sequence[Flag], catalog: Catalog) -> dict[str, list[Flag]]:
+    """Flags about indicators (targets without a task) by the domain of their indicator —
+    foundations first, then the smart domains, in the programme's order."""
+    groups: dict[str, list[Flag]] = {}
+    for flag in found:
+        groups.setdefault(catalog.indicator(str(flag.params["indicator"])).domain, []).append(flag)
+    return dict(sorted(groups.items(), key=lambda item: vocabulary.DOMAIN_CODES.index(item[0])))
 
 
 def area_name(code: str, lang: str) -> str:

@@ -200,3 +200,117 @@ def _merge(into: dict, values: dict) -> None:
             _merge(into[key], value)
         else:
             into[key] = copy.deepcopy(value) if isinstance(value, dict) else value
+
+
+# A chart on a 390 px phone is 358 px wide (the page keeps 16 px either side).
+PHONE_WIDTH, PHONE_TITLE, PHONE_FONT = 358, 15, 12
+TITLE_TOP = 12  # px above a phone's title
+PHONE_NAME = 12  # characters of a bar's or a heatmap row's name on a line
+
+
+def phone_lines(text: str, size: int = PHONE_TITLE, width: int = PHONE_WIDTH - 12) -> list[str]:
+    """A text on lines that fit a phone's chart at `size` px (a character about half an em wide,
+    measured: 0.42 em on the dashboard's titles, in either language)."""
+    words = " ".join(str(text).replace("<br>", " ").split())
+    return textwrap.wrap(words, max(12, int(width / (0.5 * size))), break_long_words=False)
+
+
+def _legend_rows(data: list[dict], size: int = PHONE_FONT) -> int:
+    """How many rows a horizontal legend takes across a phone's chart (about)."""
+    names = [str(trace.get("name") or "") for trace in data
+             if trace.get("showlegend") is not False and trace.get("name")
+             and trace.get("type") not in ("heatmap", "pie")]
+    rows, used = (1 if names else 0), 0.0
+    for name in names:
+        item = 40 + len(name) * 0.6 * size
+        if used and used + item > PHONE_WIDTH - 8:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
+
+
+def for_phone(fig: go.Figure) -> go.Figure:
+    """A copy of a dashboard figure for a 390 px screen, which every chart has (its own
+    drawing for phones finishes with it): the title on lines that fit, at the top; the legend in
+    a band of its own under it; then the plot — so neither runs over an axis or off the screen
+    (browser tests measure it) —; narrow side margins; the names beside horizontal bars and
+    heatmap rows on short lines, and axis titles wrapped, so the plot keeps its width.
+
+    Made on the figure's dictionary, unvalidated, as `for_print` is (the same reason)."""
+    spec = {"data": [trace.to_plotly_json() for trace in fig.data], "layout": fig.layout.to_plotly_json()}
+    lay, data = spec["layout"], spec["data"]
+    title = lay.get("title", {}).get("text") or ""
+    lines = phone_lines(title) if title else []
+    title_px = int(len(lines) * PHONE_TITLE * 1.3) + (TITLE_TOP + 6 if lines else 0)
+    legend_px = 22 * _legend_rows(data) if lay.get("showlegend") is not False else 0
+    top_ticks = _top_ticks(data, lay)
+    margin = lay.get("margin", {})
+    top = title_px + legend_px + top_ticks + 8
+    height = int(lay.get("height") or 450) - int(margin.get("t") or 60) + top
+    _merge(lay, {
+        "height": height, "font": {"size": PHONE_FONT},
+        # anchored by its top, a title of two or more lines rose 10.5 px higher than one of a
+        # line (measured in chromium), past the chart's top: it is put that much lower
+        "title": {"text": "<br>".join(lines), "font": {"size": PHONE_TITLE}, "x": 0, "xanchor": "left",
+                  "xref": "container", "y": 1 - (TITLE_TOP + (11 if len(lines) > 1 else 0)) / height,
+                  "yanchor": "top", "yref": "container", "pad": {"l": 4}},
+        "margin": {"t": top, "l": _side(margin.get("l")), "r": _side(margin.get("r"))}})
+    if legend_px:
+        _merge(lay, {"legend": {"orientation": "h", "x": 0, "xanchor": "left", "yref": "container",
+                                "y": 1 - (title_px + 2) / height, "yanchor": "top",
+                                "font": {"size": PHONE_FONT}}})
+    for name in [k for k in lay if re.fullmatch(r"[xy]axis\d*", k)] or ["xaxis", "yaxis"]:
+        axis = lay.setdefault(name, {})
+        axis["automargin"] = True
+        text = axis.get("title", {}).get("text") if isinstance(axis.get("title"), dict) else None
+        if text:  # centred over the plot, which names beside it may push right
+            axis["title"]["text"] = "<br>".join(phone_lines(text, PHONE_FONT, PHONE_WIDTH - 140))
+    # the names beside the plot (bars, heatmap rows, a category axis) on short lines — the same
+    # name the same way in every trace (a heatmap's click markers share its rows); a name a
+    # drawing for phones has broken already is left as it is
+    short = {v: _short_lines(v) for trace in data for v in _names(trace.get("y")) if "<br>" not in v}
+    if any(_names(trace.get("y")) for trace in data):  # names beside the plot: a size smaller
+        for name in [k for k in lay if re.fullmatch(r"yaxis\d*", k)] or ["yaxis"]:
+            size = lay.get(name, {}).get("tickfont", {}).get("size") or 11
+            _merge(lay, {name: {"tickfont": {"size": min(size, 11)}}})
+    if short:
+        for trace in data:
+            if _names(trace.get("y")):
+                trace["y"] = [short.get(v, v) if isinstance(v, str) else v
+                              for v in _names(trace.get("y"), every=True)]
+        for name in [k for k in lay if re.fullmatch(r"yaxis\d*", k)]:
+            if _names(lay[name].get("categoryarray")):
+                lay[name]["categoryarray"] = [short.get(v, v) for v in lay[name]["categoryarray"]]
+    return go.Figure(spec, _validate=False)
+
+
+def _names(values, every: bool = False) -> list:
+    """An axis's values as a list when they are names (text), else []; `every`: all of them,
+    the missing ones (None) among them."""
+    if hasattr(values, "tolist"):
+        values = values.tolist()
+    if not isinstance(values, list | tuple) or not any(isinstance(v, str) for v in values):
+        return []
+    return list(values) if every else [v for v in values if isinstance(v, str)]
+
+
+def _top_ticks(data: list[dict], lay: dict) -> int:
+    """The height the tick labels of an x-axis drawn above the plot take (0 when none is): a
+    line, or the longest name standing up when they are turned."""
+    axes = [lay[name] for name in lay if re.fullmatch(r"xaxis\d*", name) and lay[name].get("side") == "top"]
+    if not axes:
+        return 0
+    if not any(abs(axis.get("tickangle") or 0) >= 45 for axis in axes):
+        return 30
+    longest = max((len(v) for trace in data for v in _names(trace.get("x"))), default=4)
+    return int(12 + longest * 0.62 * (axes[0].get("tickfont", {}).get("size") or PHONE_FONT))
+
+
+def _side(margin: object) -> int:
+    """A phone's side margin: the figure's own when it needs one (a radar's names), else 4 px."""
+    given = int(margin) if isinstance(margin, int | float) else 10
+    return 4 if given <= 10 else min(given, 60)
+
+
+def _short_lines(name: str) -> str:
+    return "<br>".join(textwrap.wrap(name.replace("<br>", " "), PHONE_NAME, break_long_words=False)) or name

@@ -45,26 +45,29 @@ def by_status(progress: pd.DataFrame) -> pd.DataFrame:
         columns="order")
 
 
-def progress_bars(progress: pd.DataFrame, catalog, lang: str, title: str) -> go.Figure:
+def progress_bars(progress: pd.DataFrame, catalog, lang: str, title: str, phone: bool = False) -> go.Figure:
     """Each indicator's progress ratio R = actual / required rate (docs/METHOD.md §6), coloured by
     status, the band edges 0 · 0,6 · 0,95 marked; achieved targets run to the right edge,
-    indicators without enough data sit at 0. The status and both rates written beside."""
+    indicators without enough data sit at 0. The status and both rates written beside —
+    `phone`: the status alone (both rates on hover) and the names on short lines, so the bars
+    keep the width of a 390 px screen."""
     p = by_status(progress)
     inds = [catalog.indicator(c) for c in p.code]
-    labels = [wrapped(i.short_name(lang), 34) for i in inds]
+    labels = [wrapped(i.short_name(lang), 12 if phone else 34) for i in inds]
     # two indicators of one name (one per province) would share a row: each named with its code
     twice = {label for label in labels if labels.count(label) > 1}
     labels = [f"{label}<br>({code})" if label in twice else label
               for label, code in zip(labels, p.code, strict=True)]
     x = [R_RANGE[1] if s == "achieved" else 0.0 if r is None or pd.isna(r)
          else float(np.clip(r, *R_RANGE)) for s, r in zip(p.status, p.ratio, strict=True)]
-    text = [progress_label(r, i.unit(lang), lang, "<br>") for r, i in zip(p.itertuples(), inds, strict=True)]
+    said = [progress_label(r, i.unit(lang), lang, "<br>") for r, i in zip(p.itertuples(), inds, strict=True)]
+    text = [vocabulary.term(vocabulary.PROGRESS_STATUSES, s).name(lang) for s in p.status] if phone else said
     colours = [vocabulary.term(vocabulary.PROGRESS_STATUSES, s).colour for s in p.status]
     # a bar going left (deterioration, R < 0) has its text right of 0, not over the names
     behind = [v < 0 for v in x]
     fig = go.Figure(go.Bar(x=x, y=labels, orientation="h", marker_color=colours,
                            text=["" if b else s for s, b in zip(text, behind, strict=True)],
-                           hovertext=text, textposition="outside", cliponaxis=False, customdata=p.code,
+                           hovertext=said, textposition="outside", cliponaxis=False, customdata=p.code,
                            showlegend=False,
                            hovertemplate="%{y}<br>%{hovertext}<extra></extra>"))
     if any(behind):
@@ -76,7 +79,8 @@ def progress_bars(progress: pd.DataFrame, catalog, lang: str, title: str) -> go.
         fig.add_vline(x=edge, line={"color": "#555555", "dash": "dot", "width": 1})
     low = R_RANGE[0] if min(x, default=0) < 0 else -0.1
     ticks = [v for v in (-1, 0, 0.6, 0.95, 1.5, 2) if v >= low]
-    fig.update_xaxes(range=[low, R_RANGE[1] + 1.7], title=t("figure.progress_axis", lang), tickangle=0,
+    fig.update_xaxes(range=[low, R_RANGE[1] + (1.2 if phone else 1.7)], title=t("figure.progress_axis", lang),
+                     tickangle=0,
                      tickvals=ticks, gridcolor="#eeeeee", zeroline=False,
                      ticktext=[("≥ " if v == R_RANGE[1] else "") + formatting.short_number(v, lang)
                                for v in ticks])
@@ -187,7 +191,10 @@ def ward_bars(frame: pd.DataFrame, ind, units, lang: str, title: str,
     if city is not None and not pd.isna(city) and ind.aggregation != "sum":
         # behind the bars: a label at a bar's end (inside it) is never crossed by the line
         fig.add_vline(x=city, line={"color": "#D55E00", "dash": "dash", "width": 2}, layer="below")
+        # named beside the line on the side with room (right of the middle, it ran off the chart)
+        right = city > (min(lo, 0) + top * 1.08) / 2
         fig.add_annotation(x=city, y=1, yref="paper", yanchor="bottom", showarrow=False,
+                           xanchor="right" if right else "left",
                            text=t("figure.city_line", lang,
                                   value=formatting.with_unit(city, unit, lang, 1, fixed=True)),
                            font={"color": "#D55E00", "size": 12})

@@ -163,8 +163,10 @@ def radar(current: Scores, previous: Scores | None, lang: str, phone: bool = Fal
     if phone:  # a 390 px screen: names on lines of ten characters, the circle as wide as it can be
         fig = legend_below_title(layout(fig, lang, "<br>".join(textwrap.wrap(title, 32)), 560))
         # no name at three or nine o'clock, where the screen's edge is nearest
+        # the shortest names (health, tourism; transport, security) at the sides, where the
+        # screen's edge is nearest ("Construction" ran off it there)
         return fig.update_layout(margin={"l": 54, "r": 54, "t": 170, "b": 40}, font={"size": 11},
-                                 legend={"font": {"size": 12}}, polar={"angularaxis": {"rotation": 112.5}})
+                                 legend={"font": {"size": 12}}, polar={"angularaxis": {"rotation": 67.5}})
     fig = legend_below_title(layout(fig, lang, title, 500))
     # room either side for the longest domain name ("Chính quyền điện tử" was clipped)
     fig.update_layout(margin={"l": 140, "r": 140, "t": 110, "b": 40})
@@ -258,13 +260,16 @@ def gap_shares(scores: Scores, domain: str) -> pd.DataFrame:
     return ind.sort_values("gap_contribution", ascending=False, kind="stable")
 
 
-def gaps(scores: Scores, domain: str, lang: str, part: slice = slice(None)) -> go.Figure:
+def gaps(scores: Scores, domain: str, lang: str, part: slice = slice(None), phone: bool = False) -> go.Figure:
     """What the domain misses, 100 − S, split by indicator (docs/METHOD.md §3): the biggest share
     first, coloured by driver; `part`: which of them (in that order), the title's total still
-    the whole domain's."""
+    the whole domain's. `phone`: each bar named by its code alone (the name on hover), so the
+    bars keep the width of a 390 px screen."""
     every = gap_shares(scores, domain)
     ind = every.iloc[part].iloc[::-1]  # plotly draws the first bar at the bottom
-    labels = [wrapped(f"{c} · {n}", 44) for c, n in zip(ind.code, ind[f"name_{lang}"], strict=True)]
+    labels = list(ind.code) if phone else [wrapped(f"{c} · {n}", 44)
+                                           for c, n in zip(ind.code, ind[f"name_{lang}"], strict=True)]
+    names = dict(zip(labels, ind[f"name_{lang}"], strict=True))
     fig = go.Figure()
     for drv in vocabulary.DRIVERS:
         mine = ind.driver == drv.code
@@ -273,15 +278,18 @@ def gaps(scores: Scores, domain: str, lang: str, part: slice = slice(None)) -> g
             orientation="h", name=drv.name(lang), marker_color=drv.colour,
             text=[_label(v, lang) for v in ind.gap_contribution[mine]], textposition="outside",
             cliponaxis=False, customdata=[[domain, drv.code]] * int(mine.sum()),
-            hovertemplate="%{y}: %{x:.2f}<extra>" + drv.name(lang) + "</extra>"))
+            hovertext=[names[lab] for lab, m in zip(labels, mine, strict=True) if m],
+            hovertemplate=("%{y} · %{hovertext}" if phone else "%{y}") + ": %{x:.2f}<extra>"
+            + drv.name(lang) + "</extra>"))
     fig.update_yaxes(categoryorder="array", categoryarray=labels)
     total = float(every.gap_contribution.sum()) if len(every) else np.nan
-    fig.update_xaxes(title=t("figure.gap_axis", lang), gridcolor="#eeeeee",
+    fig.update_xaxes(title=t("figure.gap_axis_short" if phone else "figure.gap_axis", lang),
+                     gridcolor="#eeeeee",
                      range=[0, max(5.0, float(ind.gap_contribution.max()) * 1.25) if len(ind) else 5])
     title = t("figure.gaps_title", lang, domain=vocabulary.domain_name(domain, lang),
               total=_label(total, lang),
               period=scores.period)
-    return legend_below_title(layout(fig, lang, title, max(340, 40 * len(ind) + 170)))
+    return legend_below_title(layout(fig, lang, title, max(340, (30 if phone else 40) * len(ind) + 170)))
 
 
 def whatif(nominal: Scores, changed: Scores, intervals: pd.DataFrame, lang: str) -> go.Figure:
@@ -320,8 +328,13 @@ def whatif(nominal: Scores, changed: Scores, intervals: pd.DataFrame, lang: str)
     return legend_below_title(layout(fig, lang, t("figure.whatif_title", lang, period=changed.period), 480))
 
 
-def coverage(matrix: pd.DataFrame, labels: list[str], lang: str) -> go.Figure:
-    """Department × period completeness of the current returns; blank = not submitted."""
+def coverage(matrix: pd.DataFrame, labels: list[str], lang: str, phone: bool = False) -> go.Figure:
+    """Department × period completeness of the current returns; blank = not submitted.
+    `phone`: turned a quarter — a column per department, named by its code (its name on hover),
+    a row per period —, the shares on hover and the colour bar under the plot, so a 390 px
+    screen keeps the cells (the departments' names took all but 50 px of it)."""
+    if phone:
+        return _coverage_phone(matrix, labels, lang)
     z = matrix.to_numpy(dtype=float) * 100
     text = [["" if np.isnan(v) else f"{formatting.number(v, lang, 0, fixed=True)}%" for v in row]
             for row in z]
@@ -342,6 +355,23 @@ def coverage(matrix: pd.DataFrame, labels: list[str], lang: str) -> go.Figure:
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(type="category")
     return layout(fig, lang, t("figure.coverage_title", lang), 60 + 34 * len(labels) + 60)
+
+
+def _coverage_phone(matrix: pd.DataFrame, labels: list[str], lang: str) -> go.Figure:
+    z = matrix.to_numpy(dtype=float).T * 100  # a row per period, a column per department
+    codes = [str(c) for c in matrix.index]
+    periods = [str(p) for p in matrix.columns]
+    names = [list(labels)] * len(periods)  # each cell's department, named on hover
+    shares = [["–" if np.isnan(v) else f"{formatting.number(v, lang, 0, fixed=True)}%" for v in row]
+              for row in z]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=codes, y=periods, zmin=0, zmax=100, colorscale="Blues", xgap=1, ygap=1, hoverongaps=False,
+        customdata=names, text=shares, hovertemplate="%{customdata} · %{y}: %{text}<extra></extra>",
+        colorbar={"orientation": "h", "y": -0.02, "yanchor": "top", "thickness": 10, "ticksuffix": "%",
+                  "title": {"text": t("figure.completeness", lang), "side": "top"}}))
+    fig.update_xaxes(type="category", side="top", tickangle=-90, tickfont_size=10)
+    fig.update_yaxes(type="category", autorange="reversed", tickfont_size=11)
+    return layout(fig, lang, t("figure.coverage_title", lang), 150 + 26 * len(periods) + 90)
 
 
 def target_gaps(scores: Scores, lang: str) -> go.Figure:

@@ -49,6 +49,11 @@ def plain(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown)
 
 
+def wide_charts(at) -> list:
+    """The charts drawn for a wide screen (each has its phone drawing beside it, `<key>_phone`)."""
+    return [c for c in at.get("plotly_chart") if not c.key.endswith("_phone")]
+
+
 def texts(at):
     parts = [e.value for e in at.markdown] + [e.value for e in at.title] + [e.value for e in at.warning]
     parts += [e.value for e in at.info] + [e.value for e in at.caption]
@@ -75,7 +80,7 @@ def test_submissions_page_on_demo_data_vi(monkeypatch, demo_db):
     seen |= set(at.dataframe[-1].value["Trạng thái"])
     assert "Dòng 51–100 trên 100." in texts(at)
     assert {"Hiện hành", "Đã thay thế"} <= seen
-    assert len(at.get("plotly_chart")) == 1
+    assert len(wide_charts(at)) == 1
 
 
 def test_submissions_page_pages_its_departments_in_the_table_and_the_heatmap(monkeypatch, demo_db):
@@ -89,7 +94,7 @@ def test_submissions_page_pages_its_departments_in_the_table_and_the_heatmap(mon
     codes = [d.code for d in default_catalog().departments]
 
     def heatmap_rows(at) -> list[str]:
-        [spec] = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+        [spec] = [json.loads(c.proto.spec) for c in wide_charts(at)]
         return [label.split(" — ")[0] for label in spec["data"][0]["y"]]
 
     assert len(at.dataframe[0].value) == 10 and heatmap_rows(at) == codes[:10]
@@ -197,7 +202,7 @@ def test_domain_page_follows_the_url_and_marks_reversed_indicators(monkeypatch, 
     assert at.selectbox(key="domain_period").value == "2024"
     assert at.segmented_control(key="driver_filter").value == "resources"
     assert at.metric[0].label == "Điểm lĩnh vực"
-    assert len(at.get("plotly_chart")) == 3
+    assert len(wide_charts(at)) == 3
     rows = at.dataframe[-1].value
     assert set(rows["Động lực"]) == {"Nguồn lực"}
     assert set(rows["Mã"]) == {i.code for i in default_catalog().indicators
@@ -382,14 +387,14 @@ def test_whatif_indicator_weights_are_written_in_the_language(monkeypatch, demo_
 def test_the_roadmap_page_lists_tasks_flags_and_comments(monkeypatch, demo_db, lang, title):
     at = run_app(monkeypatch, demo_db, lang=lang, page="views/roadmap.py")
     assert at.title[0].value == title
-    assert len(at.get("plotly_chart")) == 2  # the timeline, and its phone drawing
+    assert len(wide_charts(at)) == 1  # the timeline (and its phone drawing)
     flags = [e.label for e in at.expander]
     assert any(label.endswith("(1)") for label in flags)
     assert {"roadmap_xlsx", "roadmap_docx"} <= {b.key for b in at.get("download_button")}
     at.multiselect(key="roadmap_area").set_value(["transport"]).run()
     assert not at.exception, at.exception
     at.selectbox(key="roadmap_task").set_value("SGTVT-01").run()
-    detail = at.dataframe[-2].value  # the task, then the comments
+    detail = next(d.value for d in at.dataframe if t("roadmap.col_field", lang) in d.value.columns)
     assert "SGTVT-01" in set(detail.iloc[:, 1])
 
 
@@ -404,7 +409,7 @@ def test_the_roadmap_timeline_shows_its_tasks_a_page_at_a_time_in_its_order(monk
     con.close()
 
     def bars(at) -> list[str]:
-        spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+        spec = json.loads(wide_charts(at)[0].proto.spec)
         return sorted(c for trace in spec["data"] for c in trace.get("customdata") or [])
 
     assert len(ordered) == 16 and bars(at) == sorted(ordered[:10])
@@ -777,10 +782,10 @@ def test_pilot_page_cards_series_and_wards_in_either_unit_system(monkeypatch, de
         assert any(name in b for b in badges), name
     # only the open tab runs: the series first, then progress (chart and table), then wards
     assert [t.label for t in at.tabs] == ["Diễn biến và mục tiêu", "Tiến độ đến mục tiêu", "Theo phường, xã"]
-    assert len(at.get("plotly_chart")) == 2 and not at.dataframe  # the series, and for a phone
-    at.session_state["tab"] = "Tiến độ đến mục tiêu"
+    assert len(wide_charts(at)) == 1 and not at.dataframe  # the series (and its phone drawing)
+    at.query_params["tab"] = "progress"  # as the tab clicked writes it
     at.run()
-    assert len(at.get("plotly_chart")) == 1 and not at.dataframe  # the table: only when opened
+    assert len(wide_charts(at)) == 1 and not at.dataframe  # the table: only when opened
     at.session_state["pilot_progress_2026_data"] = True
     at.run()
     table = at.dataframe[0].value
@@ -792,18 +797,18 @@ def test_pilot_page_cards_series_and_wards_in_either_unit_system(monkeypatch, de
     assert "Tốc độ thực tế (%/năm)" in table.columns and "Đơn vị tính" in table.columns
     rates = table["Tốc độ thực tế (%/năm)"].dropna()
     assert (rates.abs() > 1).any()  # percent, not a fraction
-    at.session_state["tab"] = "Theo phường, xã"
+    at.query_params["tab"] = "wards"  # as the tab clicked writes it
     at.run()
-    assert len(at.get("plotly_chart")) == 2  # ward bars, ward series
+    assert len(wide_charts(at)) == 2  # ward bars, ward series
     # the former wards cannot show 2026: the page says the new wards are never split back
     at.radio(key="pilot_system").set_value("former").run()
     assert not at.exception, at.exception
     assert "không thể chia ngược về phường, xã cũ" in at.info[0].value
-    assert len(at.get("plotly_chart")) == 1
+    assert len(wide_charts(at)) == 1
     # 2024 in the former wards: 17 bars
     at.selectbox(key="pilot_period").set_value("2024").run()
-    assert not at.main.info and len(at.get("plotly_chart")) == 2
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert not at.main.info and len(wide_charts(at)) == 2
+    specs = [json.loads(c.proto.spec) for c in wide_charts(at)]
     [bars] = [s for s in specs if "so sánh phường, xã cũ" in s["layout"]["title"]["text"]]
     assert len(bars["data"][0]["y"]) == 17 and "Phường Thắng Nhất" in bars["data"][0]["y"]
 
@@ -824,7 +829,7 @@ def test_pilot_page_shows_its_cards_small_charts_and_bars_a_page_at_a_time(monke
     assert len(at.metric) == 4 and shown == codes[:4] and "Chỉ tiêu 1–4 trên 7." in texts(at)
 
     def panels(at) -> list[str]:  # the small charts' titles, from the figure sent
-        spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+        spec = json.loads(wide_charts(at)[0].proto.spec)
         return [a["text"].replace("<br>", " ") for a in spec["layout"]["annotations"] if "<span" in a["text"]]
 
     def named(titles: list[str], some: list[str]) -> bool:
@@ -839,13 +844,13 @@ def test_pilot_page_shows_its_cards_small_charts_and_bars_a_page_at_a_time(monke
     assert len(at.metric) == 3 and "Chỉ tiêu 5–7 trên 7." in texts(at)
     assert named(panels(at), codes[4:])
     # the bars page in the figure's own order (furthest behind first), not the catalog's
-    at.session_state["tab"] = "Tiến độ đến mục tiêu"
+    at.query_params["tab"] = "progress"  # as the tab clicked writes it
     at.run()
     prog = pilot_figures.by_status(progress.progress_frame(catalog, _observations(demo_db), "2026", codes))
     ordered = [catalog.indicator(c).short_name("vi") for c in prog.code]
 
     def bars(at) -> list[str]:
-        spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+        spec = json.loads(wide_charts(at)[0].proto.spec)
         return [y.replace("<br>", " ") for y in spec["data"][0]["y"]]
 
     assert bars(at) == ordered[:4]
@@ -879,7 +884,7 @@ def test_domain_page_shows_the_biggest_gaps_and_its_indicators_a_page_at_a_time(
     assert len(shares) > 8
 
     def gap_bars(at) -> list[str]:  # the indicator codes of the bars of the figure whose bars name them
-        specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+        specs = [json.loads(c.proto.spec) for c in wide_charts(at)]
         [bars] = [[y.split(" · ")[0] for t in spec["data"] for y in t.get("y") or []] for spec in specs
                   if any(" · " in str(y) for t in spec["data"] for y in t.get("y") or [])]
         return sorted(bars)
@@ -901,12 +906,27 @@ def test_a_pilot_tab_link_made_in_vietnamese_opens_the_same_tab_in_english(monke
     monkeypatch.setenv("SCA_DB", str(demo_db))
     settings.reload()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update(lang="en", tab="Theo phường, xã")
+    at.query_params.update(lang="en", tab="Theo phường, xã")  # a link of the label days
     at.run()
     at.switch_page("views/pilot.py").run()
     assert not at.exception, at.exception
-    assert at.session_state["tab"] == "By ward"
-    assert at.radio(key="pilot_system").value == "current" and len(at.get("plotly_chart")) == 2
+    assert at.session_state["_tab_tabs"] == "By ward" and at.query_params["tab"] == "wards"
+    assert at.radio(key="pilot_system").value == "current" and len(wide_charts(at)) == 2
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_pilot_tab_is_named_in_the_url_by_its_code_in_either_language(monkeypatch, demo_db, lang):
+    """The link carried the tab's translated label (?tab=Theo%20ph%C6%B0%E1%BB%9Dng…): now the
+    same code in either language."""
+    monkeypatch.setenv("SCA_DB", str(demo_db))
+    settings.reload()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(lang=lang, tab="progress")
+    at.run()
+    at.switch_page("views/pilot.py").run()
+    assert not at.exception, at.exception
+    assert at.session_state["_tab_tabs"] == t("pilot.tab_progress", lang)
+    assert at.query_params["tab"] == "progress"
 
 
 def test_upload_of_the_pilot_citys_ward_return(monkeypatch, own_demo_db):
