@@ -61,9 +61,10 @@ table = d.assign(
     domain=d.domain.map(session.domain_name), level=levels,
     reason=d.reason.map(lambda r: session.t(f"reason.{r}") if isinstance(r, str) else ""),
 )[list(columns)].rename(columns=columns)
-decimals = {columns[c]: 1 for c in ("score", "target_score", "gap", "change")} | {columns["rank"]: 0}
+decimals = {columns[c]: 1 for c in ("score", "target_score", "gap")} | {columns["rank"]: 0}
 widgets.data_table(table, f"overview_{period}", numbers=decimals, percent=(columns["coverage"],),
-                  help={columns["score"]: session.t("overview.col_help_missing")})
+                  help={columns["score"]: session.t("overview.col_help_missing")},
+                  signed={columns["change"]: 1})
 
 left, right = st.columns([3, 2])
 with left:

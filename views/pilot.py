@@ -38,10 +38,13 @@ def card(container, ind, row) -> None:
     unit = ind.unit(lang)
     with container.container(border=True, height="stretch"):
         st.markdown(f"**{ind.short_name(lang)}** ({unit})", help=f"{ind.code} · {ind.name(lang)}")
-        value = session.t("pilot.missing") if math.isnan(row.value) else session.num(row.value, 1)
+        # a count is whole (1.301 cameras, +140 since 2025), a rate keeps its decimal
+        decimals = formatting.indicator_decimals(ind.kind, row.value, row.value - row.change)
+        value = session.t("pilot.missing") if math.isnan(row.value) else session.num(row.value, decimals,
+                                                                                       fixed=True)
         st.metric(ind.name(lang), value, label_visibility="collapsed",
                   **widgets.delta(row.change, session.t("pilot.change", period=row.previous_period),
-                                  higher_is_better=ind.direction == "higher"))
+                                  decimals, higher_is_better=ind.direction == "higher"))
         colour, icon = BADGES[row.status]
         st.badge(vocabulary.term(vocabulary.PROGRESS_STATUSES, row.status).name(lang), color=colour,
                  icon=icon)

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from sca_metrics.reference import i18n
-from sca_metrics.reference.roles import ADMIN, ROLES, UPLOADER
+from sca_metrics.reference.roles import ADMIN, ROLES, UPLOADER, VIEWER
 from sca_metrics.store import queries
 from views import access, cached, session, widgets
 
@@ -45,8 +45,9 @@ def write(action, done: str) -> None:
 st.subheader(session.t("users.grant_title"))
 with st.form("grant_form", enter_to_submit=False):
     email = st.text_input(session.t("users.email"), max_chars=200, key="grant_email")
+    # the least a person may need first: a grant of more is a choice, never a default
     role = st.radio(session.t("users.role"), ROLES, format_func=session.labels(role_label, lang),
-                    horizontal=True, key="grant_role")
+                    horizontal=True, key="grant_role", index=ROLES.index(VIEWER))
     departments = st.multiselect(session.t("users.departments"), codes, select_all=False,
                                  key="grant_departments",
                                  format_func=widgets.department_format(lang),

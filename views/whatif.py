@@ -95,6 +95,29 @@ def load() -> None:
                                                   hash=loaded.fingerprint)
 
 
+LINK = "_whatif_link"  # the scheme the address carries, as last read or written
+
+
+def from_link() -> None:
+    """A link arriving with a scenario (?scheme=…, written below whenever the controls differ
+    from the default): the controls start from it. One that carries no usable scheme says why
+    (in the scheme's section) and changes nothing."""
+    text = st.query_params.get("scheme")
+    if not text or text == st.session_state.get(LINK):
+        return
+    st.session_state[LINK] = text
+    try:
+        loaded = scheme.from_link(text, catalog)
+    except scheme.SchemeError as exc:
+        st.session_state["whatif_load_errors"] = exc.message(lang)
+        return
+    if not isinstance(loaded, Options):
+        st.session_state["whatif_load_errors"] = i18n.t("problem.scheme_not_catalog", lang)
+        return
+    st.session_state[BASE] = loaded
+    set_controls(loaded)
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def compute(content: tuple, period: str, fingerprint: str, _options: Options, _values: pd.DataFrame):
     """What-if scores and their Monte Carlo intervals, cached per scheme (its hash) and by the
@@ -122,6 +145,7 @@ def stepped(label: str, key: str, steps: list[float], value: float, decimals: in
                             format_func=lambda w, lang=lang: formatting.number(w, lang, decimals, fixed=True))
 
 
+from_link()
 start = base()
 controls, results = st.columns([1, 2], gap="large")
 with controls:
@@ -195,6 +219,15 @@ n_changed = (len(indicator_w) + len(options.driver_weights) + len(options.domain
              + (options.foundations_in_overall != DEFAULT.foundations_in_overall)
              + (options.cap_by_foundations != DEFAULT.cap_by_foundations))
 
+# the scenario in the address, so a link opens it as it is (none for the default scheme)
+address = scheme.link(options) if n_changed else None
+if st.query_params.get("scheme") != address:
+    if address:
+        st.query_params["scheme"] = address
+    else:
+        st.query_params.pop("scheme", None)
+st.session_state[LINK] = address
+
 with st.expander(session.t("whatif.scheme"), icon=":material/description:",
                  expanded="whatif_load_errors" in st.session_state or "whatif_loaded" in st.session_state):
     st.caption(session.t("whatif.scheme_id", name=markdown_literal(options.name), hash=options.fingerprint))
@@ -223,8 +256,8 @@ with results:
     new_overall = changed.overall.score.iloc[0]
     old_overall = nominal.overall.score.iloc[0]
     cols[0].metric(session.t("whatif.overall"), session.num(new_overall, 1, fixed=True),
-                   delta=None if not n_changed or math.isnan(new_overall) or math.isnan(old_overall)
-                   else session.num(new_overall - old_overall, 1, fixed=True))
+                   **widgets.delta(None if not n_changed else new_overall - old_overall,
+                                   session.t("whatif.vs_default")))
     cols[1].metric(session.t("whatif.rank_shift"), session.num(spread.mean_abs_rank_shift, 2, fixed=True))
     widgets.chart(lambda: score_figures.whatif(nominal, changed, spread.domains, lang), key="whatif_chart",
                  period=period, drill=True,
@@ -254,7 +287,8 @@ for d in vocabulary.SMART_DOMAIN_CODES:
         session.t("whatif.col_p_level"): iv[f"p_level_{int(own)}"][d] if pd.notna(own) else float("nan"),
     })
 table = pd.DataFrame(rows)
-numbers = {session.t(f"whatif.col_{c}"): 1 for c in ("nominal", "whatif", "delta", "p05", "p95")}
+numbers = {session.t(f"whatif.col_{c}"): 1 for c in ("nominal", "whatif", "p05", "p95")}
 numbers |= {session.t(f"whatif.col_{c}"): 0 for c in ("rank_nominal", "rank_whatif")}
-widgets.table(table, numbers=numbers, percent=(session.t("whatif.col_p_level"),))
+widgets.table(table, numbers=numbers, percent=(session.t("whatif.col_p_level"),),
+              signed={session.t("whatif.col_delta"): 1})
 widgets.downloads(table, f"whatif_{period}")

@@ -16,7 +16,7 @@ import streamlit as st
 
 from sca_metrics.outputs import briefing, exports, figure_style, render
 from sca_metrics.outputs.selection import drill_target
-from sca_metrics.reference import i18n
+from sca_metrics.reference import formatting, i18n
 from sca_metrics.reference.roles import AccessError
 from sca_metrics.reference.textnorm import markdown_literal as literal  # someone's text in a message
 from sca_metrics.store.errors import StoreError
@@ -138,10 +138,12 @@ def print_figure(fig, fmt: str, language: str, period: str, source: str, unit: s
 
 
 def table(data: pd.DataFrame, numbers: dict[str, int] | None = None,
-          percent: tuple[str, ...] = (), help: dict[str, str] | None = None, **kwargs) -> None:
+          percent: tuple[str, ...] = (), help: dict[str, str] | None = None,
+          signed: dict[str, int] | None = None, **kwargs) -> None:
     """A data frame shown with the language's number format (1.234,5 in Vietnamese),
-    while sorting still uses the numbers. `numbers`: column → decimals (fixed); `help`:
-    column → what its header says on hover (beside any `column_config` the column has)."""
+    while sorting still uses the numbers. `numbers`: column → decimals (fixed); `signed`: the
+    same for changes, written with their sign (+5,2, −3,1, ±0,0); `help`: column → what its
+    header says on hover (beside any `column_config` the column has)."""
     if help:
         config = kwargs.setdefault("column_config", {})
         for col, text in help.items():
@@ -150,6 +152,10 @@ def table(data: pd.DataFrame, numbers: dict[str, int] | None = None,
     for col, decimals in (numbers or {}).items():
         if col in data.columns:
             styler = styler.format(lambda x, d=decimals: num(x, d, fixed=True), subset=[col],
+                                   na_rep="–")
+    for col, decimals in (signed or {}).items():
+        if col in data.columns:
+            styler = styler.format(lambda x, d=decimals: formatting.signed(x, lang(), d), subset=[col],
                                    na_rep="–")
     for col in percent:
         if col in data.columns:
@@ -222,7 +228,7 @@ def opened(label: str, key: str, icon: str, expanded: bool = False):
 def data_table(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
                numbers: dict[str, int] | Callable[[pd.DataFrame], dict[str, int]] | None = None,
                percent: tuple[str, ...] = (), expanded: bool = False,
-               help: dict[str, str] | None = None) -> None:
+               help: dict[str, str] | None = None, signed: dict[str, int] | None = None) -> None:
     """The data behind a chart: a table in an expander with its CSV/XLSX downloads, made
     only while the expander is open (most reruns never show it). `frame` may be a function
     that makes it, and `numbers` a function of the frame, so nothing is built while closed."""
@@ -230,7 +236,7 @@ def data_table(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
     if box is not None:
         data = frame() if callable(frame) else frame
         with box:
-            table(data, numbers(data) if callable(numbers) else numbers, percent, help)
+            table(data, numbers(data) if callable(numbers) else numbers, percent, help, signed)
             downloads(data, name)
 
 

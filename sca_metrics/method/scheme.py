@@ -17,8 +17,10 @@ error, never silently ignored. A file is bounded (size, indicators, nodes) befor
 
 from __future__ import annotations
 
+import base64
 import math
 import tomllib
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -372,6 +374,41 @@ def dump(options: Options, title: str = "") -> str:
             "# Weights by tier: cell = indicator codes (others keep the catalog's weight),\n"
             "# domain = drivers, overall = domains.\n")
     return head + tomli_w.dumps(doc)
+
+
+# ---- a scheme in a link: what-if scenarios shared by their address ----
+
+MAX_LINK = 8_000  # characters of a link's scheme (browsers keep addresses of 8 KB and more)
+
+
+def link(options: Options) -> str:
+    """A catalog scheme as a short text for an address (?scheme=…): its TOML, compressed, in
+    URL-safe base 64; from_link(link(o)) scores as o does."""
+    content = options.as_dict()
+    doc = {"name": content["name"], "indicators": CATALOG,
+           "foundations_in_overall": content["foundations_in_overall"],
+           "cap_by_foundations": options.cap_by_foundations, "tiers": content["tiers"]}
+    packed = zlib.compress(tomli_w.dumps(doc).encode("utf-8"), 9)
+    return base64.urlsafe_b64encode(packed).decode("ascii").rstrip("=")
+
+
+def from_link(text: str, catalog: Catalog | None = None) -> Options | IndexScheme:
+    """The scheme a link carries, checked as a file is: bounded before it is decoded (the link's
+    length, then what it unpacks to), every problem said (SchemeError)."""
+    source = "link"
+    if len(text) > MAX_LINK:
+        raise SchemeError([Problem("scheme_too_big", sheet=source,
+                                   params={"size": kilobytes(len(text)), "limit": kilobytes(MAX_LINK)})])
+    try:
+        packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        unpack = zlib.decompressobj()
+        raw = unpack.decompress(packed, MAX_BYTES + 1)
+    except (ValueError, zlib.error) as exc:
+        raise SchemeError([Problem("scheme_link", sheet=source, value=str(exc)[:200])]) from None
+    if len(raw) > MAX_BYTES or unpack.unconsumed_tail:
+        raise SchemeError([Problem("scheme_too_big", sheet=source, params={
+            "size": f"> {kilobytes(MAX_BYTES)}", "limit": kilobytes(MAX_BYTES)})])
+    return parse(raw, source, catalog)
 
 
 # ---- the catalog as an index scheme: the same engine for any units ----

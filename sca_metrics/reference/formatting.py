@@ -39,6 +39,17 @@ def number(x: float | int | None, lang: str = "vi", decimals: int = 1, fixed: bo
     return text.translate({ord(","): group_mark, ord("."): decimal_mark})
 
 
+def signed(x: float | int | None, lang: str = "vi", decimals: int = 1) -> str:
+    """A change as a change: +5,2 and −3,1 (a true minus), and ±0,0 for none as written (never
+    "+0,0" nor a rise without its sign); '–' when missing."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return MISSING
+    shown = round(float(x), decimals)
+    if shown == 0:
+        return "±" + number(0, lang, decimals, fixed=True)
+    return ("+" if shown > 0 else "−") + number(abs(shown), lang, decimals, fixed=True)
+
+
 def indicator_decimals(kind: str, *values: float | None) -> int:
     """The decimals an indicator's numbers are written with, the same for its value and its
     targets on one row: percentages 1; other numbers 1 when any of them has a fraction, else 0;
