@@ -135,3 +135,44 @@ def test_a_link_round_trips_a_scheme_and_is_bounded_before_it_is_unpacked():
     with pytest.raises(scheme.SchemeError) as cut:
         scheme.from_link(scheme.link(options)[:-12])
     assert cut.value.problems[0].code in ("scheme_link", "scheme_syntax")
+
+
+def test_completeness_is_coloured_by_its_value(monkeypatch, demo_data):
+    """The completeness bars were the theme's red, 100 % included."""
+    import json
+
+    at = open_page(monkeypatch, demo_data[0], "submissions", period="2026")
+    table = next(d for d in at.dataframe if t("submissions.col_coverage", "vi") in d.value.columns)
+    config = json.loads(table.proto.columns)[t("submissions.col_coverage", "vi")]["type_config"]
+    assert config["type"] == "progress" and config["color"] == "auto"  # green from half, red below
+    assert table.value[t("submissions.col_coverage", "vi")].between(0, 100).all()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_roadmaps_flags_on_tasks_come_first_and_whole_and_the_plans_are_folded(monkeypatch, demo_data,
+                                                                                 lang):
+    """72 «targets with no task» buried the flags on tasks, whose reasons a table cut: the flags
+    on tasks are written out first, each reason whole; the plan's own are folded by kind, and
+    the targets by domain."""
+    from sca_metrics.method import roadmap
+    from sca_metrics.store import queries, schema
+
+    con = schema.connect(demo_data[0])  # as the app in this process holds it
+    tasks = roadmap.tasks_from_frame(queries.plan_tasks(con, "2026"))
+    con.close()
+    catalog = default_catalog()
+    found = roadmap.flags(tasks, catalog, 2026)
+    on_tasks = [f for f in found if f.task is not None]
+    targets = [f for f in found if f.code == "unplanned_target"]
+    assert on_tasks and len(targets) > 20
+    at = open_page(monkeypatch, demo_data[0], "roadmap", lang, period="2026")
+    written = "\n".join(m.value for m in at.markdown)
+    for flag in on_tasks:  # whole, as text (Markdown's escapes aside)
+        assert flag.message(lang, catalog).replace(".", "") in written.replace("\\", "").replace(".", "")
+    labels = [e.label for e in at.expander]
+    folded = [label for label in labels if label.startswith(t("roadmap.flag_name_unplanned_target", lang))]
+    by_domain = roadmap.by_domain(targets, catalog)
+    assert len(folded) == len(by_domain) > 1
+    assert sum(int(label.rsplit("(", 1)[1].rstrip(")")) for label in folded) == len(targets)
+    assert not any(label.startswith(t(f"roadmap.flag_name_{code}", lang)) for label in labels
+                   for code in roadmap.TASK_FLAGS)  # the flags on tasks are not folded away

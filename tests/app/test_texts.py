@@ -179,3 +179,20 @@ def test_every_audit_action_is_written_in_both_languages():
         for lang in i18n.LANGS:
             for key in (f"audit.action_{action}", f"audit.what_{action}"):
                 assert key in i18n.catalogue(lang), (key, lang)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_no_page_points_a_reader_at_the_source_tree(page_of, page, lang):
+    """The roadmap sent officials to "docs/roadmap.md", a file of the repository they never see."""
+    at = page_of(page, lang)
+    said = [text for text in texts_of(at._tree) if re.search(r"\bdocs/|\b[\w-]+\.md\b", text)]
+    assert not said, (page, lang, said)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_list_offers_streamlits_english_select_all(page_of, page):
+    """Streamlit draws «Select all» in English on the Vietnamese page; an empty choice already
+    means every item, so every multiselect has it off."""
+    at = page_of(page, "vi")
+    assert all(not m.proto.select_all for m in at.multiselect), page

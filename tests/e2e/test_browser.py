@@ -26,6 +26,7 @@ from sca_metrics.reference.catalog import default_catalog
 from sca_metrics.snapshot import observation_frame
 from sca_metrics.store import queries, schema
 from sca_metrics.store.database import Database
+from tests.app.test_texts import MISSING_WORDS, key_pattern
 from tests.e2e.conftest import IDLE, open_page, screenshot, serve
 from tests.helpers import fill, template, to_bytes
 
@@ -42,11 +43,19 @@ def overall(page: Page) -> str:
 
 
 def test_every_page_opens_without_error_and_is_captured(page, app_url):
-    for name in PAGES:
-        open_page(page, f"{app_url}/{name}")
-        expect(page.locator("h1").first).to_be_visible()
-        no_exception(page)
-        screenshot(page, f"page_{name or 'overview'}_vi")
+    """Each page, as the browser draws it: no error, no text that looks like a translation key,
+    and no table cell reading None, nan or NaT."""
+    for lang in ("vi", "en"):
+        for name in PAGES:
+            open_page(page, f"{app_url}/{name}?lang={lang}")
+            expect(page.locator("h1").first).to_be_visible()
+            no_exception(page)
+            keys = key_pattern().findall(page.locator("[data-testid=stMain]").inner_text())
+            assert not keys, (name, lang, keys)
+            cells = page.locator("[data-testid=stDataFrame] [role=gridcell]").all_text_contents()
+            assert not [c for c in cells if MISSING_WORDS.search(c)], (name, lang)
+            if lang == "vi":
+                screenshot(page, f"page_{name or 'overview'}_vi")
 
 
 def test_a_deep_link_as_the_first_request_after_a_start_runs_through_the_app(page, demo_data, tmp_path):
