@@ -275,7 +275,7 @@ def _units(ws, indicators: tuple[Indicator, ...], wards: list[Unit], dept_name: 
 CHOICE_LISTS = (("area", vocabulary.AREA_CHOICES), ("phase", vocabulary.PHASES),
                 ("status", vocabulary.TASK_STATUSES), ("budget_source", vocabulary.BUDGET_SOURCES))
 WIDTHS |= {"start_year": 11, "end_year": 11, "partners": 22, "sector_project": 30, "decision": 20,
-           "budget": 16, "budget_source": 24, "status": 22, "depends_on": 26, "indicators": 24,
+           "budget": 16, "budget_source": 30, "status": 22, "depends_on": 26, "indicators": 24,
            "area": 30, "phase": 14, "section": 30, "comment": 60, "proposal": 50, "response": 22,
            "explanation": 50}
 
@@ -305,7 +305,9 @@ def _plan_sheet(ws, columns: tuple[layout.Label, ...], title: str, hint_key: str
     ws["A2"] = t(hint_key, "vi") + "\n" + t(hint_key, "en")
     ws["A2"].font = Font(italic=True, color="595959")
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.row_dimensions[2].height = 60
+    merged = sum(WIDTHS[c.key] for c in columns)  # the hint's width, in characters
+    lines = sum(math.ceil(len(t(hint_key, lang)) * 1.15 / merged) for lang in ("vi", "en"))
+    ws.row_dimensions[2].height = 15 * lines + 6
     ws.merge_cells(f"A1:{last}1")
     ws.merge_cells(f"A2:{last}2")
     for col in columns:
@@ -331,8 +333,10 @@ def _tasks(ws, code: str, dept_name: str, lists: dict[str, str], current: pd.Dat
                        "template.tasks_hint", rows)
     first, last = layout.PLAN_HEADER_ROW + 1, layout.PLAN_HEADER_ROW + rows
     for r, task in enumerate(carried, start=first):
-        for key, value in _task_cells(task).items():
+        cells = _task_cells(task)
+        for key, value in cells.items():
             _put(ws.cell(r, cols[key]), value)
+        _fit_height(ws, r, [(str(cells[k] or ""), WIDTHS[k]) for k in ("name", "note", "sector_project")])
     for key, formula in lists.items():
         dv = DataValidation(type="list", formula1=formula, allow_blank=True)
         dv.error = "Chọn một giá trị trong danh sách / Choose a value from the list"
@@ -432,6 +436,8 @@ def _comments(ws, dept_name: str, current: pd.DataFrame | None) -> None:
             explanation = comment.get("explanation")
             _put(ws.cell(r, answer_cols["explanation"]),
                  explanation if isinstance(explanation, str) and explanation else None)
+        _fit_height(ws, r, [(str(ws.cell(r, c).value or ""), WIDTHS[k]) for k, c in
+                            [*cols.items(), *answer_cols.items()]])
 
 
 def _fit_height(ws, row: int, texts: list[tuple[str, float]], line: float = 15.0) -> None:
