@@ -62,8 +62,8 @@ def what(row) -> str:
         return i18n.t("audit.what_withdraw", lang, reason=row.reason or "–")
     if row.action == "respond":
         answer = i18n.t(f"roadmap.{row.response}", lang) if row.response in queries.RESPONSES else "–"
-        return i18n.t("audit.what_respond", lang, row=row.sheet_row, response=answer,
-                      explanation=row.explanation or "–")
+        said = i18n.t("audit.what_respond", lang, row=row.sheet_row, response=answer)
+        return f"{said} — {row.explanation}" if row.explanation else said
     return i18n.t(f"audit.what_{row.action}", lang, person=row.person or "–", role=row.role or "–")
 
 

@@ -159,6 +159,8 @@ for code in roadmap.TASK_FLAGS:
 st.markdown(f"**{session.t('roadmap.flags_plan', n=formatting.number(len(on_plan), lang))}**")
 for code in roadmap.PLAN_FLAGS:
     mine = [f for f in on_plan if f.code == code]
+    if not mine:
+        continue
     groups = roadmap.by_domain(mine, catalog) if code == "unplanned_target" else {None: mine}
     for area, found in groups.items():
         label = flag_name(code, len(found)) if area is None else \
@@ -247,7 +249,8 @@ left, right = st.columns(2)
 left.download_button(session.t("roadmap.report_docx"),
                      functools.partial(consolidated, path, version, period, lang, date.today().isoformat()),
                      file_name=f"{plan_report.file_stem(period, lang)}.docx", mime=report.DOCX_MIME,
-                     key="roadmap_docx", on_click="ignore", icon=":material/description:", type="primary")
+                     key="roadmap_docx", on_click="ignore", icon=":material/description:", type="primary",
+                     help=session.t("roadmap.report_docx_help"))
 right.download_button(session.t("roadmap.download"),
                       lambda: exports.xlsx_bytes(exports.plan_sheets(records, comments)),
                       file_name=f"dttm_roadmap_{period}.xlsx", mime=exports.XLSX_MIME, key="roadmap_xlsx",
