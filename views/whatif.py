@@ -75,23 +75,31 @@ def reset() -> None:
     set_controls(DEFAULT)
 
 
+def start_from(read) -> Options | None:
+    """The controls start again from the catalog scheme `read()` gives (a file, a link); when
+    it gives none, every problem is kept to show and nothing changes (None)."""
+    try:
+        loaded = read()
+    except scheme.SchemeError as exc:
+        st.session_state["whatif_load_errors"] = exc.message(lang)
+        return None
+    if not isinstance(loaded, Options):
+        st.session_state["whatif_load_errors"] = i18n.t("problem.scheme_not_catalog", lang)
+        return None
+    st.session_state[BASE] = loaded
+    set_controls(loaded)
+    return loaded
+
+
 def load() -> None:
     """The scheme file chosen: checked whole (size first); on success the controls start again
     from it, otherwise its every problem is shown and nothing changes."""
     file = st.session_state.get("whatif_scheme_file")
     if file is None:
         return
-    try:
-        loaded = scheme.parse(file.getvalue(), file.name, catalog)
-    except scheme.SchemeError as exc:
-        st.session_state["whatif_load_errors"] = exc.message(lang)
-        return
-    if not isinstance(loaded, Options):
-        st.session_state["whatif_load_errors"] = i18n.t("problem.scheme_not_catalog", lang)
-        return
-    st.session_state[BASE] = loaded
-    set_controls(loaded)
-    st.session_state["whatif_loaded"] = session.t("whatif.loaded", name=markdown_literal(loaded.name),
+    loaded = start_from(lambda: scheme.parse(file.getvalue(), file.name, catalog))
+    if loaded is not None:
+        st.session_state["whatif_loaded"] = session.t("whatif.loaded", name=markdown_literal(loaded.name),
                                                   hash=loaded.fingerprint)
 
 
@@ -106,16 +114,7 @@ def from_link() -> None:
     if not text or text == st.session_state.get(LINK):
         return
     st.session_state[LINK] = text
-    try:
-        loaded = scheme.from_link(text, catalog)
-    except scheme.SchemeError as exc:
-        st.session_state["whatif_load_errors"] = exc.message(lang)
-        return
-    if not isinstance(loaded, Options):
-        st.session_state["whatif_load_errors"] = i18n.t("problem.scheme_not_catalog", lang)
-        return
-    st.session_state[BASE] = loaded
-    set_controls(loaded)
+    start_from(lambda: scheme.from_link(text, catalog))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
