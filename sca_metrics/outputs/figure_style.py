@@ -242,10 +242,11 @@ def for_phone(fig: go.Figure) -> go.Figure:
     title = lay.get("title", {}).get("text") or ""
     lines = phone_lines(title) if title else []
     title_px = int(len(lines) * PHONE_TITLE * 1.3) + (TITLE_TOP + 6 if lines else 0)
-    legend_px = 22 * _legend_rows(data) if lay.get("showlegend") is not False else 0
+    # a row of the legend 26 px (measured: 19–29, the taller with line symbols), across the chart
+    legend_px = 26 * _legend_rows(data) if lay.get("showlegend") is not False else 0
     top_ticks = _top_ticks(data, lay)
     margin = lay.get("margin", {})
-    top = title_px + legend_px + top_ticks + 8
+    top = title_px + legend_px + top_ticks + _above_plot(lay) + 8
     height = int(lay.get("height") or 450) - int(margin.get("t") or 60) + top
     _merge(lay, {
         "height": height, "font": {"size": PHONE_FONT},
@@ -256,7 +257,8 @@ def for_phone(fig: go.Figure) -> go.Figure:
                   "yanchor": "top", "yref": "container", "pad": {"l": 4}},
         "margin": {"t": top, "l": _side(margin.get("l")), "r": _side(margin.get("r"))}})
     if legend_px:
-        _merge(lay, {"legend": {"orientation": "h", "x": 0, "xanchor": "left", "yref": "container",
+        _merge(lay, {"legend": {"orientation": "h", "x": 0, "xanchor": "left", "xref": "container",
+                                "yref": "container",
                                 "y": 1 - (title_px + 2) / height, "yanchor": "top",
                                 "font": {"size": PHONE_FONT}}})
     for name in [k for k in lay if re.fullmatch(r"[xy]axis\d*", k)] or ["xaxis", "yaxis"]:
@@ -292,6 +294,17 @@ def _names(values, every: bool = False) -> list:
     if not isinstance(values, list | tuple) or not any(isinstance(v, str) for v in values):
         return []
     return list(values) if every else [v for v in values if isinstance(v, str)]
+
+
+def _above_plot(lay: dict) -> int:
+    """The height of the texts set on the plot's top edge and written upwards (small multiples'
+    panel titles): the legend's band ends above them (it lay over the pilot's first title)."""
+    heights = [(str(note.get("text") or "").count("<br>") + 1) * 1.3 * (note.get("font", {}).get("size")
+                                                                        or PHONE_FONT) + 6
+               for note in lay.get("annotations", [])
+               if note.get("yref") == "paper" and (note.get("y") or 0) >= 0.999
+               and note.get("yanchor") == "bottom"]
+    return int(max(heights, default=0)) + (20 if heights else 0)  # the legend's rows run taller there
 
 
 def _top_ticks(data: list[dict], lay: dict) -> int:

@@ -487,9 +487,10 @@ def test_on_a_phone_every_chart_is_readable(page, app_url, lang):
     """At 390 × 844: the overview heatmap once shrank to about 40 px and the pilot's small multiples
     overlapped; the submissions heatmap kept about 50 px beside the departments' names; titles
     ran off the domain and pilot charts, the radar's was clipped and the roadmap's sat on its
-    year axis. On every page (each pilot tab), every visible chart keeps at least 250 px of plot
-    width with its panels apart, every text it draws is inside it, its title is over no axis, tick,
-    legend or plot, and nothing scrolls sideways."""
+    year axis; the pilot's legend lay over its first panel's title. On every page (each pilot
+    tab), every visible chart keeps at least 250 px of plot width with its panels apart, every text
+    it draws is inside it, its title is over no axis, tick, legend or plot, its legend over no
+    other text, and nothing scrolls sideways."""
     page.set_viewport_size({"width": 390, "height": 844})
     try:
         for name in PHONE_PAGES:
@@ -512,6 +513,10 @@ def test_on_a_phone_every_chart_is_readable(page, app_url, lang):
                     over = [t["text"] for t in texts if t["kind"] not in ("title", "other", "annotation")
                             and not apart(head, t)] + ["plot" for b in plots if not apart(head, b)]
                     assert not over, (name, title, over)
+                for item in (t for t in texts if t["kind"] == "legend"):  # the legend over no other text
+                    over = [t["text"] for t in texts
+                            if t["kind"] not in ("legend", "other") and not apart(item, t)]
+                    assert not over, (name, title, item["text"], over)
             assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
             if lang == "vi" or name in ("", "pilot?tab=series"):
                 charts.first.evaluate("e => e.scrollIntoView()")

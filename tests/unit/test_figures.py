@@ -371,3 +371,33 @@ def test_progress_bars_keep_a_row_for_each_indicator_of_the_same_name(catalog):
     bars = pilot_figures.progress_bars(prog, named, "vi", "t").data[0]
     assert len(set(bars.y)) == 2
     assert all(f"({code})" in y for y, code in zip(bars.y, bars.customdata, strict=True))
+
+
+def test_a_figure_for_a_phone_keeps_its_title_legend_and_names_apart():
+    """figure_style.for_phone: the title on lines that fit 358 px, its band, then the legend's,
+    then the plot; the names beside a heatmap's rows shortened the same way in every trace (its
+    click markers share the rows); room above the plot for small multiples' panel titles."""
+    import plotly.graph_objects as go
+
+    from sca_metrics.outputs.figure_style import PHONE_WIDTH, for_phone, phone_lines
+
+    names = ["Chính quyền điện tử", "An ninh an toàn"]
+    fig = go.Figure([go.Heatmap(z=[[1], [2]], x=["a"], y=names),
+                     go.Scatter(x=["a", "a"], y=names, name="Điểm", mode="markers"),
+                     go.Scatter(x=["a"], y=[names[0]], name="Điểm mục tiêu 2030")])
+    title = "Chính quyền điện tử: phần điểm còn thiếu (30,0 điểm) theo chỉ số — kỳ 2026"
+    fig.update_layout(title={"text": title}, height=400, margin={"t": 100, "l": 10, "r": 10})
+    phone = for_phone(fig)
+    lines = phone.layout.title.text.split("<br>")
+    assert len(lines) == 2 and lines == phone_lines(fig.layout.title.text)
+    assert all(len(line) * 0.5 * 15 <= PHONE_WIDTH for line in lines)
+    assert phone.layout.title.yref == "container" and phone.layout.legend.yref == "container"
+    assert phone.layout.margin.t >= 2 * 19.5 + 26  # the title's lines, then a legend row
+    assert phone.layout.height == 400 - 100 + phone.layout.margin.t  # the plot keeps its height
+    rows = [list(trace.y) for trace in phone.data]
+    assert rows[0] == rows[1] == ["Chính quyền<br>điện tử", "An ninh an<br>toàn"]
+    assert rows[2] == ["Chính quyền<br>điện tử"]
+    assert fig.layout.title.text.count("<br>") == 0  # the wide figure is left as it was
+    panels = go.Figure(layout={"annotations": [{"text": "Tên<br>dài<br>Đúng tiến độ", "yref": "paper",
+                                                "y": 1.0, "yanchor": "bottom", "showarrow": False}]})
+    assert for_phone(panels).layout.margin.t >= 3 * 1.3 * 12
