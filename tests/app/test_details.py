@@ -9,7 +9,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sca_metrics import settings
-from sca_metrics.method import scheme
 from sca_metrics.reference import formatting
 from sca_metrics.reference.catalog import default_catalog
 from sca_metrics.reference.i18n import t
@@ -114,27 +113,6 @@ def test_a_link_without_a_usable_scheme_says_so_and_changes_nothing(monkeypatch,
     at = open_page(monkeypatch, demo_data[0], "whatif", scheme=address)
     assert at.select_slider(key="w_driver_technology").value == 1.0
     assert any("link" in e.value or "liên kết" in e.value or "phương án" in e.value for e in at.error)
-
-
-def test_a_link_round_trips_a_scheme_and_is_bounded_before_it_is_unpacked():
-    from sca_metrics.method.scoring import Options, Rule
-
-    options = Options(driver_weights={"technology": 2.0}, domain_weights={"health": 0.5},
-                      indicator_weights={"HLT.T1": 3.0}, foundations_in_overall=True,
-                      tiers={"cell": Rule("geometric", 0.5, "weight")}, name="kịch bản")
-    back = scheme.from_link(scheme.link(options), default_catalog())
-    assert back.fingerprint == options.fingerprint
-    import base64
-    import zlib
-
-    bomb = base64.urlsafe_b64encode(zlib.compress(b"#" * (scheme.MAX_BYTES * 4), 9)).decode()
-    assert len(bomb) < scheme.MAX_LINK
-    with pytest.raises(scheme.SchemeError) as too_big:
-        scheme.from_link(bomb)
-    assert [p.code for p in too_big.value.problems] == ["scheme_too_big"]
-    with pytest.raises(scheme.SchemeError) as cut:
-        scheme.from_link(scheme.link(options)[:-12])
-    assert cut.value.problems[0].code in ("scheme_link", "scheme_syntax")
 
 
 def test_completeness_is_coloured_by_its_value(monkeypatch, demo_data):

@@ -336,3 +336,41 @@ def test_the_catalog_scheme_scores_units_as_the_dashboard_scores_periods(demo_da
             for d, v in r["parts"]["domain"].items():
                 assert (v is None and math.isnan(domains[d])) or v == pytest.approx(domains[d], abs=1e-12)
             assert r["scheme_hash"] == options.fingerprint
+
+
+LINK_BOMB_UNDER_LIMIT = """
+import base64, json, sys, zlib
+from sca_metrics.method import scheme
+packed = zlib.compress(b"#" * int(sys.argv[1]), 9)
+text = base64.urlsafe_b64encode(packed).decode()
+try:
+    scheme.from_link(text)
+    print(json.dumps({"length": len(text), "codes": []}))
+except scheme.SchemeError as exc:
+    print(json.dumps({"length": len(text), "codes": [p.code for p in exc.problems]}))
+"""
+
+
+def test_a_link_round_trips_a_scheme():
+    from sca_metrics.reference.catalog import default_catalog
+
+    options = Options(driver_weights={"technology": 2.0}, domain_weights={"health": 0.5},
+                      indicator_weights={"HLT.T1": 3.0}, foundations_in_overall=True,
+                      tiers={"cell": Rule("geometric", 0.5, "weight")}, name="kịch bản")
+    back = scheme.from_link(scheme.link(options), default_catalog())
+    assert back.fingerprint == options.fingerprint
+    with pytest.raises(scheme.SchemeError) as cut:  # a link cut short when copied
+        scheme.from_link(scheme.link(options)[:-12])
+    assert cut.value.problems[0].code in ("scheme_link", "scheme_syntax")
+    with pytest.raises(scheme.SchemeError) as long:
+        scheme.from_link("A" * (scheme.MAX_LINK + 1))
+    assert [p.code for p in long.value.problems] == ["scheme_too_big"]
+
+
+def test_a_link_that_unpacks_to_megabytes_is_refused_under_a_memory_cap():
+    """A link within its length that unpacks to 5 MB (a zip bomb; zlib expands 8,000 characters
+    to about 6 MB at most): unpacking stops at the scheme's size limit, in a process whose memory
+    is capped."""
+    out = run_limited(LINK_BOMB_UNDER_LIMIT, str(5 * 1024 * 1024), memory_bytes=1024 ** 3)
+    assert out["returncode"] == 0, out["stderr"]
+    assert out["length"] <= scheme.MAX_LINK and out["codes"] == ["scheme_too_big"]
