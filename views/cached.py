@@ -122,13 +122,6 @@ def plan(path: str, version: str, period: str) -> tuple[pd.DataFrame, pd.DataFra
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def plan_sizes(path: str, version: str) -> dict[tuple[str, str], tuple[int, int]]:
-    """(department, period) → (tasks, comments) of each current return that has any."""
-    with database() as con:
-        return queries.plan_sizes(con)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
 def task_codes(path: str, version: str) -> frozenset[str]:
     """Every current task code: what an uploaded return's tasks may depend on."""
     with database() as con:

@@ -179,7 +179,9 @@ if len(plan_shown):
         session.t("upload.col_cell"): plan_shown.cell,
     }), column_config={session.t("upload.col_plan_text"): st.column_config.TextColumn(width="medium"),
                        session.t("upload.col_fields"): st.column_config.TextColumn(width="large")})
-removing = ingest.plan_removed(checked, cached.plan_sizes(path, version).get((department, period), (0, 0)))
+# what the current return of this period holds: the plan as of the period, when it is this one's
+held = tuple(int((frame.period.astype(str) == period).sum()) for frame in (carried_tasks, carried_comments))
+removing = ingest.plan_removed(checked, held)
 remove_plan = False
 if removing:
     for problem in removing:

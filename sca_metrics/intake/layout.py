@@ -119,3 +119,8 @@ TASK_ROWS = 30  # rows ready to fill in a template (its carried tasks among them
 COMMENT_ROWS = 20
 PLAN_SPARE_ROWS = 10  # empty rows at least, after a department's carried tasks or comments
 LIST_SEPARATOR = ";"
+
+
+def joined(items) -> str:
+    """A list of codes as a cell writes it: "STTTT; STC" ("" for none)."""
+    return f"{LIST_SEPARATOR} ".join(str(item) for item in items)

@@ -83,19 +83,22 @@ TASK_FIELDS = ("name", "area", "phase", "start_year", "end_year", "partners", "s
 PLAN_COLUMNS = ["kind", "key", "text", "change", "fields", "before", "after", "cell"]
 
 
-def _same(a: object, b: object) -> bool:
-    """Two stored values of a field alike: a blank is a blank, a list compares by its items,
-    a number to the float's precision."""
-    def norm(v: object) -> object:
-        if hasattr(v, "tolist"):  # a list the store gave back as an array
-            v = v.tolist()
-        if isinstance(v, list | tuple):
-            return tuple(str(x) for x in v) or None
-        if v is None or (isinstance(v, float) and math.isnan(v)) or v == "":
-            return None
-        return v
+def _plain(v: object) -> object:
+    """A field's value as a read or stored one compares: a list (the store gives arrays back) as
+    a tuple of texts, any blank — None, NaN, "", no items — as None."""
+    if hasattr(v, "tolist"):
+        v = v.tolist()
+    if isinstance(v, list | tuple):
+        return tuple(str(x) for x in v) or None
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v == "":
+        return None
+    return v
 
-    a, b = norm(a), norm(b)
+
+def _same(a: object, b: object) -> bool:
+    """Two values of a field alike: a blank is a blank, a list compares by its items, a number
+    to the float's precision."""
+    a, b = _plain(a), _plain(b)
     if isinstance(a, int | float) and isinstance(b, int | float):
         return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
     return a == b
@@ -172,12 +175,11 @@ _LABELS = {c.key: c for c in layout.TASK_COLUMNS + layout.COMMENT_COLUMNS}
 def field_value(field: str, value: object, lang: str) -> str:
     """A stored value of a task's (or comment's) field as the preview writes it: a choice by its
     name, a list joined, a budget in the language's number format, nothing as "–"."""
-    if hasattr(value, "tolist"):
-        value = value.tolist()
-    if isinstance(value, list | tuple):
-        return f"{layout.LIST_SEPARATOR} ".join(str(v) for v in value) or "–"
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
+    value = _plain(value)
+    if value is None:
         return "–"
+    if isinstance(value, tuple):
+        return layout.joined(value)
     if field in _TERMS:
         return vocabulary.term(_TERMS[field], str(value)).name(lang)
     if field == "budget":

@@ -378,9 +378,8 @@ def _choice(terms: tuple[vocabulary.Term, ...], code: object) -> str | None:
 
 
 def _items(value: Iterable[object] | float | None) -> str | None:
-    """A stored list (codes) as the sheet writes it, "a; b"."""
-    listed = [] if value is None or isinstance(value, float) else [str(v) for v in value]
-    return f"{layout.LIST_SEPARATOR} ".join(listed) or None
+    """A stored list (codes) as the sheet writes it, "a; b"; None for none."""
+    return layout.joined([] if value is None or isinstance(value, float) else value) or None
 
 
 def _task_cells(task: dict) -> dict[str, object]:
