@@ -266,3 +266,19 @@ def word_boxes(pdf) -> list[tuple]:
                               for k in ("xMin", "yMin", "xMax", "yMax"))
             out.append((unescape(word), number, x0, y0, x1, y1, width, height))
     return out
+
+
+def plan_task(code: str, depends_on: str = "", **fields: object) -> dict[str, object]:
+    """One valid task row (column key → cell) of the plan sheet, depending on `depends_on`."""
+    return {"code": code, "name": f"Nhiệm vụ {code}", "area": "Y tế (health)", "phase": "2021–2025",
+            "start_year": 2022, "end_year": 2024, "status": "Đang triển khai (in_progress)",
+            "depends_on": depends_on, "indicators": "HLT.T1", **fields}
+
+
+def dense_plan(catalog: Catalog, n: int, dept: str = "SYT", each: int | None = None) -> bytes:
+    """A hostile return: `n` tasks, each depending on every earlier one (or on the `each`
+    before it) — the dependency graph with the most edges a sheet can describe."""
+    codes = [f"{dept}-{i:04d}" for i in range(1, n + 1)]
+    tasks = [plan_task(code, "; ".join(codes[max(0, i - each) if each else 0:i]))
+             for i, code in enumerate(codes)]
+    return to_bytes(fill_plan(fill(template(catalog, dept, "2024"), full_values(catalog, dept)), tasks))

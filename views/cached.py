@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from sca_metrics import settings, snapshot
+from sca_metrics.method import roadmap as road
 from sca_metrics.reference.catalog import Catalog, default_catalog
 from sca_metrics.settings import default_db
 from sca_metrics.store import queries
@@ -121,11 +122,20 @@ def plan(path: str, version: str, period: str) -> tuple[pd.DataFrame, pd.DataFra
         return queries.plan_tasks(con, period), queries.plan_comments(con, period)
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def roadmap(path: str, version: str, period: str) -> tuple[list[road.Task], list[road.Flag]]:
+    """The plan's tasks as of a period and their flags: worked out once per data version and
+    shared by every session, not at every page load."""
+    tasks = road.tasks_from_frame(plan(path, version, period)[0])
+    return tasks, road.flags(tasks, catalog(), int(period))
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
-def task_codes(path: str, version: str) -> frozenset[str]:
-    """Every current task code: what an uploaded return's tasks may depend on."""
+def task_graph(path: str, version: str) -> dict[str, tuple[str, ...]]:
+    """Every current task's code with what it depends on: what an uploaded return's tasks may
+    depend on (shared, never changed in place)."""
     with database() as con:
-        return frozenset(queries.task_codes(con))
+        return queries.task_graph(con)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

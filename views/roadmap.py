@@ -28,10 +28,9 @@ path, version = cached.version()
 period = session.period_picker(list(by_period), "roadmap")
 tasks_frame, comments = cached.plan(path, version, period)
 catalog = cached.catalog()
-tasks = roadmap.tasks_from_frame(tasks_frame)
+tasks, flags = cached.roadmap(path, version, period)
 if not tasks:
     st.info(session.t("roadmap.no_tasks", period=period), icon=":material/info:")
-flags = roadmap.flags(tasks, catalog, int(period))
 
 
 def names(terms: tuple[vocabulary.Term, ...]):
@@ -335,7 +334,8 @@ with st.container(border=True, key="roadmap_respond"):
                if isinstance(by, str) else session.t("roadmap.not_answered"))
     st.radio(session.t("roadmap.col_response"), list(queries.RESPONSES), horizontal=True,
              format_func=answers.get, key="roadmap_response")
-    st.text_area(session.t("roadmap.col_explanation"), key="roadmap_explanation", max_chars=2000,
+    st.text_area(session.t("roadmap.col_explanation"), key="roadmap_explanation",
+                 max_chars=queries.MAX_EXPLANATION,
                  help=session.t("roadmap.explanation_help"))
     st.button(session.t("roadmap.save"), type="primary", key="roadmap_save", on_click=save, args=(lang,),
               icon=":material/save:")

@@ -130,7 +130,8 @@ def withdraw_form(current: pd.DataFrame) -> None:
     with st.form("withdraw_form", clear_on_submit=False, enter_to_submit=False):
         sid = st.selectbox(session.t("withdraw.submission"), current.id.tolist(),
                            format_func=session.labels(label, lang), key="withdraw_id")
-        reason = st.text_input(session.t("withdraw.reason"), max_chars=300, key="withdraw_reason")
+        reason = st.text_input(session.t("withdraw.reason"), max_chars=queries.MAX_REASON,
+                               key="withdraw_reason")
         sure = st.checkbox(session.t("withdraw.confirm"), key="withdraw_sure")
         if not st.form_submit_button(session.t("withdraw.button"), type="primary", icon=":material/undo:"):
             return

@@ -14,6 +14,7 @@ from sca_metrics.reference import formatting, i18n, problems, units, vocabulary
 from sca_metrics.reference.problems import errors, warnings
 from sca_metrics.reference.roles import UPLOADER
 from sca_metrics.store.errors import StoreError
+from sca_metrics.store.records import CheckedReturn
 from views import access, cached, session, widgets
 
 who = access.require(UPLOADER)
@@ -87,7 +88,8 @@ if file is None:
 
 data = file.getvalue()
 subs = cached.submissions(path, version)
-same = subs[(subs.sha256 == ingest.sha256(data)) & (subs.status == "current")]
+digest = ingest.sha256(data)
+same = subs[(subs.sha256 == digest) & (subs.status == "current")]
 if len(same):
     same = same.iloc[0]
     st.info(session.t("upload.duplicate", version=same.version,
@@ -95,7 +97,19 @@ if len(same):
             icon=":material/content_copy:")
     st.stop()
 
-checked = ingest.check_bytes(data, catalog, department, period, cached.task_codes(path, version))
+def checked_once(digest: str) -> CheckedReturn:
+    """The file checked once per upload, not at every rerun the page makes while the person
+    reads the preview: kept in the session with what it was checked against (content,
+    department, period, data version), checked again only when one of them changes."""
+    key = (digest, department, period, version)
+    kept = st.session_state.get("_upload_checked")
+    if kept is None or kept[0] != key:
+        kept = (key, ingest.check_bytes(data, catalog, department, period, cached.task_graph(path, version)))
+        st.session_state["_upload_checked"] = kept
+    return kept[1]
+
+
+checked = checked_once(digest)
 
 
 def show_problems(found: list, name: str) -> None:

@@ -18,6 +18,7 @@ from sca_metrics.outputs import briefing, exports, figure_style, render
 from sca_metrics.outputs.selection import drill_target
 from sca_metrics.reference import formatting, i18n
 from sca_metrics.reference.roles import AccessError
+from sca_metrics.reference.textnorm import TextRefused
 from sca_metrics.reference.textnorm import markdown_literal as literal  # someone's text in a message
 from sca_metrics.store.errors import StoreError
 from views.cached import catalog, db, db_path, is_demo, scores_by_period, version, wrote
@@ -300,6 +301,8 @@ def attempt(action: Callable, language: str) -> tuple[bool, object, Refusal | No
             result = action(con)
     except AccessError as exc:
         return False, None, Refusal(literal(exc.message(language)), ":material/lock:")
+    except TextRefused as exc:
+        return False, None, Refusal(literal(exc.message(language)), ":material/edit_off:")
     except StoreError as exc:
         return False, None, Refusal(literal(exc.message(language)), ":material/error:")
     wrote()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -20,6 +20,7 @@ from sca_metrics.intake.validate import check_workbook
 from sca_metrics.reference.catalog import Catalog
 from sca_metrics.reference.problems import Problem, errors
 from sca_metrics.reference.roles import Actor
+from sca_metrics.reference.textnorm import file_label
 from sca_metrics.store import queries
 from sca_metrics.store.records import CheckedReturn
 from sca_metrics.store.schema import transaction
@@ -47,9 +48,10 @@ def sha256(data: bytes) -> str:
 
 
 def check_bytes(data: bytes, catalog: Catalog, expected_department: str | None = None,
-                expected_period: str | None = None, known_tasks: Collection[str] = ()) -> CheckedReturn:
+                expected_period: str | None = None,
+                known_tasks: Mapping[str, Sequence[str]] | None = None) -> CheckedReturn:
     """Everything that can be said about a file without touching the database (`known_tasks`:
-    the current task codes, which the file's tasks may depend on)."""
+    the current tasks, code → what each depends on, which the file's tasks may depend on)."""
     book, problems = read_workbook(data, Limits.for_catalog(len(catalog.indicators)))
     if book is None:
         return CheckedReturn(None, None, problems=problems)
@@ -91,6 +93,10 @@ class Incoming:
     path: Path | None = None
     expected_department: str | None = None
     expected_period: str | None = None
+
+    def __post_init__(self) -> None:
+        # a file's name is provenance, not content: what the policy refuses is removed from it
+        object.__setattr__(self, "file_name", file_label(self.file_name))
 
     @classmethod
     def of_path(cls, path: Path | str, expected_department: str | None = None,
@@ -205,7 +211,7 @@ def _refused(result: IngestResult, exc: duckdb.Error) -> None:
 
 class _Lookup(Protocol):
     def same(self, sha256: str) -> tuple | None: ...
-    def task_codes(self) -> Collection[str]: ...
+    def task_graph(self) -> Mapping[str, Sequence[str]]: ...
     def plan_size(self, department: str, period: str) -> tuple[int, int]: ...
 
 
@@ -218,8 +224,8 @@ class _Direct:
     def same(self, sha256: str) -> tuple | None:
         return queries.find_current_by_sha(self.con, sha256)
 
-    def task_codes(self) -> Collection[str]:
-        return queries.task_codes(self.con)
+    def task_graph(self) -> Mapping[str, Sequence[str]]:
+        return queries.task_graph(self.con)
 
     def plan_size(self, department: str, period: str) -> tuple[int, int]:
         return queries.plan_sizes(self.con, department, period).get((department, period), (0, 0))
@@ -255,7 +261,7 @@ def _examine(store: _Lookup, item: Incoming, data: bytes, catalog: Catalog, acto
         sid, dept, period, version = same
         return IngestResult(name, DUPLICATE, digest, department=dept, period=period, submission_id=sid,
                             version=version), None
-    checked = check_bytes(data, catalog, item.expected_department, item.expected_period, store.task_codes())
+    checked = check_bytes(data, catalog, item.expected_department, item.expected_period, store.task_graph())
     if checked.department is not None and not actor.can_upload(checked.department):
         checked.problems.insert(0, Problem("upload_department", params={
             "who": actor.email, "department": checked.department}))

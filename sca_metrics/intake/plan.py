@@ -5,13 +5,19 @@ languages, like the indicators (docs/roadmap.md). Pure: no database.
 A task's code starts with its department's code ("SYT-01"), so a code names one task across
 every return and another department's task can be a dependency. What a task depends on must be
 a foundations layer, a task of this return, or a current task of another department
-(`known_tasks`, from the store); no task may depend on itself, directly or in a cycle.
+(`known_tasks`, from the store, with what each depends on); no task may depend on itself,
+directly or in a cycle — through this return's tasks or through other departments' (a cycle is
+found once for the whole graph, in time linear in tasks and dependencies).
+
+Every check is bounded: at most MAX_TASKS tasks in a return and MAX_DEPENDENCIES dependencies
+on a task (docs/roadmap.md); a return beyond either is refused with the cell named.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections import deque
+from collections.abc import Mapping, Sequence
 
 from sca_metrics.intake import layout, values
 from sca_metrics.intake.reader import Sheet
@@ -24,6 +30,11 @@ from sca_metrics.store.records import CheckedReturn, CommentRecord, TaskRecord
 
 CODE = re.compile(r"^[A-Z0-9]+-[A-Z0-9][A-Z0-9.\-]*$")
 MAX_BUDGET = 1_000_000  # billion VND: far beyond any task, a typo in units beyond it
+# A department's plan has tens of tasks, each resting on a few others: ten times that is still
+# a plan, and keeps every check, flag and report of the roadmap small (docs/roadmap.md).
+MAX_TASKS = 300
+MAX_DEPENDENCIES = 20
+SHOWN_CYCLE = 8  # the codes of a cycle a message names (a longer one is cut in the middle)
 
 
 def choices(terms: tuple[vocabulary.Term, ...]) -> str:
@@ -31,8 +42,10 @@ def choices(terms: tuple[vocabulary.Term, ...]) -> str:
     return ", ".join(f"{term.vi} ({term.code})" for term in terms)
 
 
-def check_tasks(sheet: Sheet, catalog: Catalog, department: str | None, known_tasks: Collection[str],
-                out: CheckedReturn) -> None:
+def check_tasks(sheet: Sheet, catalog: Catalog, department: str | None,
+                known_tasks: Mapping[str, Sequence[str]], out: CheckedReturn) -> None:
+    """`known_tasks`: every current task of the store (code → what it depends on); this
+    department's are replaced by the ones in this file."""
     header = find_header(sheet, layout.TASK_COLUMNS, ("code", "name"))
     if not _columns_present(sheet, header, layout.TASK_COLUMNS, out):
         return
@@ -42,14 +55,20 @@ def check_tasks(sheet: Sheet, catalog: Catalog, department: str | None, known_ta
     rows: list[tuple[TaskRecord | None, str, tuple[str, ...], Cells]] = []
     for r in range(head_row + 1, len(sheet.rows)):
         row = Cells(sheet, r, cols, out.problems)
-        if not row.blank():
-            rows.append((*_task(row, catalog, department, seen), row))
+        if row.blank():
+            continue
+        if len(rows) == MAX_TASKS:  # the first MAX_TASKS are still checked, so all is said of them
+            row.problem("tasks_too_many", "code", most=MAX_TASKS)
+            break
+        rows.append((*_task(row, catalog, department, seen), row))
     # what the tasks depend on, checked for every row with a code (a row refused for another
     # field still says what is wrong with its dependencies)
-    graph = {code: depends for _, code, depends, _ in rows if code}
-    # another department's current tasks; this department's are the ones in this file
-    others = {c for c in known_tasks if not (department and c.startswith(f"{department}-"))}
-    known = graph.keys() | others | set(vocabulary.LAYER_CODES)
+    mine = {code: depends for _, code, depends, _ in rows if code}
+    graph = {c: tuple(d) for c, d in known_tasks.items()
+             if not (department and c.startswith(f"{department}-"))}
+    graph.update(mine)
+    known = graph.keys() | set(vocabulary.LAYER_CODES)
+    cycles = find_cycles(graph, list(mine))
     for task, code, depends, row in rows:
         before = len(out.problems)
         for dependency in depends:
@@ -58,8 +77,8 @@ def check_tasks(sheet: Sheet, catalog: Catalog, department: str | None, known_ta
             elif dependency not in known:
                 row.problem("task_dependency_unknown", "depends_on", dependency=dependency,
                             layers=choices(vocabulary.LAYERS))
-        if code and (cycle := _cycle(code, graph)) is not None:
-            row.problem("task_dependency_cycle", "depends_on", cycle=" → ".join(cycle))
+        if code in cycles:
+            row.problem("task_dependency_cycle", "depends_on", cycle=cycle_text(cycles[code]))
         if task is not None and len(out.problems) == before:
             out.tasks.append(task)
 
@@ -135,7 +154,11 @@ def _task(row: Cells, catalog: Catalog, department: str | None,
     note = values.raw_text(row.get("note"))
     if terms["status"] == "delayed" and not note:
         row.problem("task_note_missing", "note", WARNING)
-    depends = tuple(_dependency(item) for item in values.parse_list(row.get("depends_on")))
+    items = values.parse_list(row.get("depends_on"))
+    if len(items) > MAX_DEPENDENCIES:
+        row.problem("task_dependencies_too_many", "depends_on", n=len(items), most=MAX_DEPENDENCIES)
+        ok = False
+    depends = tuple(dict.fromkeys(_dependency(item) for item in items[:MAX_DEPENDENCIES]))
     indicators = tuple(nfc(i).upper() for i in values.parse_list(row.get("indicators")))
     for ind in indicators:
         if catalog.find(ind) is None:
@@ -187,19 +210,129 @@ def _dependency(item: str) -> str:
     return layer if layer is not None else nfc(item).upper().replace(" ", "")
 
 
-def _cycle(start: str, graph: dict[str, tuple[str, ...]]) -> list[str] | None:
-    """The dependency path from `start` back to itself through this return's tasks, if any."""
-    stack: list[tuple[str, list[str]]] = [(d, [start, d]) for d in graph[start]]
-    seen: set[str] = set()
-    while stack:
-        code, path = stack.pop()
-        if code == start:
-            return path
-        if code in seen or code not in graph:
+def find_cycles(graph: Mapping[str, Sequence[str]], starts: Sequence[str]) -> dict[str, list[str]]:
+    """For each of `starts` that lies on a cycle of `graph` (code → what it depends on; a code
+    outside the graph is a layer or unknown, and ends a path), a path from it back to itself
+    (first and last the same). A task depending on itself directly is said otherwise, not here.
+
+    Linear in the graph's tasks and dependencies: the strongly connected components of what
+    `starts` reach (Tarjan's algorithm, iterative), then in each component one search forward
+    and one backward from a root give every member a way round (member → … → root → … →
+    member), so a thousand tasks each depending on every earlier one cost milliseconds."""
+    component = _components(graph, starts)
+    groups: dict[int, list[str]] = {}
+    for code, c in component.items():
+        groups.setdefault(c, []).append(code)
+    out: dict[str, list[str]] = {}
+    wanted = set(starts)
+    for members in groups.values():
+        if len(members) < 2 or not wanted.intersection(members):
             continue
-        seen.add(code)
-        stack.extend((d, [*path, d]) for d in graph[code])
-    return None
+        inside = set(members)
+        root = next(code for code in starts if code in inside)
+        back = _toward(root, inside, graph)  # member → the next step on a shortest way to root
+        ahead: dict[str, str] = {}  # member → the step before it on a shortest way from root
+        queue = deque([root])
+        while queue:
+            code = queue.popleft()
+            for d in graph[code]:
+                if d in inside and d not in ahead and d != root:
+                    ahead[d] = code
+                    queue.append(d)
+        for code in wanted.intersection(members):
+            to_root = [code]
+            while to_root[-1] != root or len(to_root) == 1:
+                here = to_root[-1]
+                to_root.append(back[here] if here != root else _first_step(root, back, graph))
+            from_root = [code]
+            while from_root[-1] != root:
+                from_root.append(ahead[from_root[-1]])
+            out[code] = to_root + from_root[-2::-1] if code != root else to_root
+    return out
+
+
+def _first_step(root: str, back: dict[str, str], graph: Mapping[str, Sequence[str]]) -> str:
+    """The dependency of `root` on the shortest way round back to it."""
+    return min((d for d in graph[root] if d in back and d != root), key=lambda d: _distance(d, root, back))
+
+
+def _distance(code: str, root: str, back: dict[str, str]) -> int:
+    n = 0
+    while code != root:
+        code, n = back[code], n + 1
+    return n
+
+
+def _toward(root: str, inside: set[str], graph: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """A breadth-first search backward from `root` within one component: for each member, the
+    dependency that leads it to `root` by a shortest way."""
+    depended: dict[str, list[str]] = {}
+    for code in inside:
+        for d in graph[code]:
+            if d in inside:
+                depended.setdefault(d, []).append(code)
+    back = {root: root}
+    queue = deque([root])
+    while queue:
+        code = queue.popleft()
+        for before in depended.get(code, ()):
+            if before not in back:
+                back[before] = code
+                queue.append(before)
+    return back
+
+
+def _components(graph: Mapping[str, Sequence[str]], starts: Sequence[str]) -> dict[str, int]:
+    """The strongly connected component of every task reachable from `starts` (Tarjan's
+    algorithm without recursion, so a long chain cannot overflow the stack)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    component: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    counter = 0
+    for start in starts:
+        if start in index or start not in graph:
+            continue
+        work = [(start, iter(graph[start]))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            code, edges = work[-1]
+            for d in edges:
+                if d not in graph:
+                    continue
+                if d not in index:
+                    index[d] = low[d] = counter
+                    counter += 1
+                    stack.append(d)
+                    on_stack.add(d)
+                    work.append((d, iter(graph[d])))
+                    break
+                if d in on_stack:
+                    low[code] = min(low[code], index[d])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[code])
+                if low[code] == index[code]:
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component[member] = index[code]
+                        if member == code:
+                            break
+    return component
+
+
+def cycle_text(cycle: Sequence[str]) -> str:
+    """A cycle as a message says it: at most SHOWN_CYCLE codes, a long one cut in the middle."""
+    if len(cycle) > SHOWN_CYCLE:
+        cycle = [*cycle[: SHOWN_CYCLE // 2], "…", *cycle[-(SHOWN_CYCLE // 2 - 1):]]
+    return " → ".join(cycle)
 
 
 def check_comments(sheet: Sheet, out: CheckedReturn) -> None:

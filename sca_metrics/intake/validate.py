@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Mapping, Sequence
 
 from sca_metrics.intake import layout, plan, values
 from sca_metrics.intake.reader import RawWorkbook, Sheet, cell_ref
@@ -11,7 +11,7 @@ from sca_metrics.intake.rows import HEADER_SEARCH_ROWS, Cells, find_header
 from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.catalog import Catalog, Indicator
 from sca_metrics.reference.problems import ERROR, WARNING, Problem, errors
-from sca_metrics.reference.textnorm import nfc
+from sca_metrics.reference.textnorm import forbidden, nfc, strip
 from sca_metrics.reference.units import Unit, Units, default_units, reference_date
 from sca_metrics.store.records import CheckedReturn, Record, UnitRecord
 
@@ -22,17 +22,20 @@ def check_workbook(
     expected_department: str | None = None,
     expected_period: str | None = None,
     units: Units | None = None,
-    known_tasks: Collection[str] = (),
+    known_tasks: Mapping[str, Sequence[str]] | None = None,
 ) -> CheckedReturn:
     """Every problem of a workbook. A department reports its provincial indicators on the
     indicators sheet and its pilot indicators on the ward sheet; the sheets it needs are
     required, a ward sheet is checked whenever present, and so are the plan's sheets (tasks,
-    comments; `known_tasks`: the other departments' current task codes)."""
+    comments; `known_tasks`: the store's current tasks, each with what it depends on)."""
     out = CheckedReturn(None, None)
     refused: set[layout.Label] = set()
     info, sheet, wards, tasks, comments = (_role_sheet(book, label, out, refused) for label in (
         layout.SHEET_INFO, layout.SHEET_INDICATORS, layout.SHEET_UNITS, layout.SHEET_TASKS,
         layout.SHEET_COMMENTS))
+    for found in (info, sheet, wards, tasks, comments):
+        if found is not None:
+            _screen_text(found, out)
     if info is None and layout.SHEET_INFO not in refused:
         out.problems.append(Problem("sheet_missing", params={"expected": layout.SHEET_INFO.text}))
     elif info is not None:
@@ -51,7 +54,7 @@ def check_workbook(
         period = out.period or (str(expected_period) if expected_period else None)
         _check_units(wards, catalog, department, period, units or default_units(), out)
     if tasks is not None:
-        plan.check_tasks(tasks, catalog, department, known_tasks, out)
+        plan.check_tasks(tasks, catalog, department, known_tasks or {}, out)
     if comments is not None:
         plan.check_comments(comments, out)
     filled = sheet if sheet is not None else wards
@@ -78,6 +81,21 @@ def _role_sheet(book: RawWorkbook, label: layout.Label, out: CheckedReturn,
     if found:
         refused.add(label)
     return None
+
+
+def _screen_text(sheet: Sheet, out: CheckedReturn) -> None:
+    """The intake policy on every text of a sheet the return is read from (docs/security.md):
+    a cell holding a control, non- or text-direction character is a located error, and the
+    character is taken out of the value read, so no message, list or file made from this
+    return ever carries it. One pass over the cells."""
+    for r, row in enumerate(sheet.rows):
+        for c, value in enumerate(row):
+            if isinstance(value, str) and (bad := forbidden(value)) is not None:
+                clean = strip(value)
+                out.problems.append(Problem("text_forbidden_char", sheet=sheet.name, cell=cell_ref(r, c),
+                                            value=nfc(clean)[:200], params={"char": bad[1]}))
+                if isinstance(row, list):
+                    row[c] = clean
 
 
 def _check_info(info: Sheet, catalog: Catalog, exp_dept: str | None, exp_period: str | None,

@@ -122,31 +122,31 @@ def by_area(tasks: Iterable[Task]) -> dict[str, list[Task]]:
 def layer_ready(tasks: Sequence[Task], layer: str) -> tuple[bool, int | None]:
     """(done, the year it is done or scheduled to be): done when every task of the layer is;
     scheduled in the year its last task ends; (False, None) when no task builds it."""
-    mine = [k for k in tasks if k.area == layer]
-    if not mine:
-        return False, None
-    return all(k.status == "done" for k in mine), max(k.end_year for k in mine)
+    return layers_ready(tasks).get(layer, (False, None))
 
 
-def _ready(tasks: Sequence[Task], by_code: dict[str, Task], dependency: str) -> tuple[bool, int | None]:
-    if dependency in vocabulary.LAYER_CODES:
-        return layer_ready(tasks, dependency)
-    task = by_code.get(dependency)
-    if task is None:
-        return False, None
-    return task.status == "done", task.end_year
+def layers_ready(tasks: Iterable[Task]) -> dict[str, tuple[bool, int | None]]:
+    """`layer_ready` of every layer some task builds, in one pass over the tasks."""
+    out: dict[str, tuple[bool, int | None]] = {}
+    for k in tasks:
+        if k.area in vocabulary.LAYER_CODES:
+            done, year = out.get(k.area, (True, k.end_year))
+            out[k.area] = (done and k.status == "done", max(year or k.end_year, k.end_year))
+    return out
 
 
 # ---- flags ----
 
 def flags(tasks: Sequence[Task], catalog: Catalog, as_of: int) -> list[Flag]:
     """Every flag of the plan in period `as_of` (a calendar year): the tasks' in timeline order,
-    then the plan's."""
-    by_code = {k.code: k for k in tasks}
+    then the plan's. Linear in tasks, dependencies and indicators: what a layer or task is
+    ready by is looked up, never searched for."""
+    ready: dict[str, tuple[bool, int | None]] = {k.code: (k.status == "done", k.end_year) for k in tasks}
+    ready.update(layers_ready(tasks))
     out: list[Flag] = []
     for task in timeline(tasks):
         for dependency in task.depends_on:
-            done, year = _ready(tasks, by_code, dependency)
+            done, year = ready.get(dependency, (False, None))
             # scheduled to start before the year what it rests on is ready — unless that was
             # done already before the task started (done as of a period before its start)
             if year is None or (task.start_year < year and not (done and as_of < task.start_year)):

@@ -21,9 +21,14 @@ from sca_metrics.reference.roles import (
     require_admin,
     require_upload,
 )
+from sca_metrics.reference.textnorm import accept
 from sca_metrics.store.errors import REFUSED, StoreError
 from sca_metrics.store.records import CheckedReturn
 from sca_metrics.store.schema import scalar, transaction, utc_now
+
+# The longest texts a person types into the dashboard (the intake policy's bounds, docs/security.md)
+MAX_REASON = 300
+MAX_EXPLANATION = 2000
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,7 @@ class Placing:
     """What a batch of returns needs to know of the store, read once and kept as the batch
     stores its returns (in one transaction, nothing else writes meanwhile): each current
     submission by content and by department and period, the last version of each, and the
-    plan: each department's tasks of its latest period with tasks, as `task_codes` reads it
+    plan: each department's tasks of its latest period with tasks, as `task_graph` reads it
     (read again only when a return without tasks supersedes that period's)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -50,7 +55,7 @@ class Placing:
             self.current[(dept, period)] = (sid, sha)
         self.versions = {(d, p): int(v) for d, p, v in con.execute(
             "SELECT department, period, max(version) FROM submissions GROUP BY ALL").fetchall()}
-        self._plan: dict[str, tuple[int, set[str]]] | None = None
+        self._plan: dict[str, tuple[int, dict[str, tuple[str, ...]]]] | None = None
         self.sizes = plan_sizes(con)  # (dept, period) → (tasks, comments) of the current return
 
     @property
@@ -61,13 +66,13 @@ class Placing:
     def same(self, sha256: str) -> tuple | None:
         return self.by_sha.get(sha256)
 
-    def task_codes(self) -> set[str]:
+    def task_graph(self) -> dict[str, tuple[str, ...]]:
         if self._plan is None:
             self._plan = {}
-            for dept, period, code in plan_tasks(self.con)[["department", "period", "code"]].itertuples(
-                    index=False):
-                self._plan.setdefault(dept, (int(period), set()))[1].add(code)
-        return {code for _, codes in self._plan.values() for code in codes}
+            for dept, period, code, depends in plan_tasks(self.con)[
+                    ["department", "period", "code", "depends_on"]].itertuples(index=False):
+                self._plan.setdefault(dept, (int(period), {}))[1][code] = tuple(depends)
+        return {code: depends for _, graph in self._plan.values() for code, depends in graph.items()}
 
     def plan_size(self, department: str, period: str) -> tuple[int, int]:
         return self.sizes.get((department, period), (0, 0))
@@ -90,7 +95,7 @@ class Placing:
         latest = self._plan.get(dept)
         if checked.tasks:
             if latest is None or year >= latest[0]:  # this period's tasks are the department's plan
-                self._plan[dept] = (year, {k.code for k in checked.tasks})
+                self._plan[dept] = (year, {k.code: tuple(k.depends_on) for k in checked.tasks})
         elif saved.supersedes is not None and latest is not None and latest[0] == year:
             self._plan = None  # the plan's period lost its tasks: an earlier one may hold the plan
 
@@ -229,7 +234,7 @@ def withdraw(con: duckdb.DuckDBPyConnection, submission_id: int, actor: Actor,
     """Withdraw a submission; the one before it (if any) becomes current again. Returns it.
     Administrators only, and always with a reason (it is kept in the audit log)."""
     require_admin(actor)
-    reason = reason.strip()
+    reason = accept(reason, "reason", MAX_REASON, multiline=True)
     if not reason:
         raise BadGrant("reason_required")
     row = con.execute(
@@ -319,9 +324,11 @@ def plan_tasks(con: duckdb.DuckDBPyConnection, period: str | None = None,
         [period, period, department, department]).df()
 
 
-def task_codes(con: duckdb.DuckDBPyConnection, period: str | None = None) -> set[str]:
-    """The codes of every current task (what a new return's tasks may depend on)."""
-    return set(plan_tasks(con, period).code)
+def task_graph(con: duckdb.DuckDBPyConnection, period: str | None = None) -> dict[str, tuple[str, ...]]:
+    """Every current task's code with what it depends on: what a new return's tasks may depend
+    on, and the graph its cycles are looked for in."""
+    frame = plan_tasks(con, period)
+    return {code: tuple(depends) for code, depends in zip(frame.code, frame.depends_on, strict=True)}
 
 
 def plan_comments(con: duckdb.DuckDBPyConnection, period: str | None = None,
@@ -363,7 +370,7 @@ def respond(con: duckdb.DuckDBPyConnection, actor: Actor, submission_id: int, sh
     require_admin(actor)
     if response not in RESPONSES:
         raise BadGrant("response_unknown", response=response, responses=", ".join(RESPONSES))
-    explanation = explanation.strip()
+    explanation = accept(explanation, "explanation", MAX_EXPLANATION, multiline=True)
     if response == "explained" and not explanation:
         raise BadGrant("explanation_required")
     found = con.execute(

@@ -246,7 +246,8 @@ def test_a_file_name_cannot_send_escape_sequences_to_the_terminal(tmp_path, cata
     evil = tmp_path / "a\x1b[2Jb.xlsx"
     evil.write_bytes(b"not a workbook")
     out = run("ingest", "--db", tmp_path / "e.duckdb", evil)
-    assert "\x1b" not in out.stdout and "a\\x1b[2Jb.xlsx" in out.stdout
+    # the name is kept without the character the intake policy removes from file names
+    assert "\x1b" not in out.stdout and "a[2Jb.xlsx" in out.stdout
 
 
 def test_roadmap_gives_one_record_per_task_with_its_flags(demo_data):

@@ -93,7 +93,7 @@ def test_a_dependency_is_a_layer_a_task_of_the_file_or_another_departments_curre
     other = {**TASK, "depends_on": "GT-07"}
     assert [p.code for p in checked(catalog, [other]).problems if p.code.startswith("task_")] == [
         "task_dependency_unknown"]
-    assert checked(catalog, [other], known_tasks={"GT-07"}).ok
+    assert checked(catalog, [other], known_tasks={"GT-07": ()}).ok
 
 
 def test_tasks_depending_on_each_other_in_a_cycle_are_refused(catalog):

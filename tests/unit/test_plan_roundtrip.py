@@ -84,7 +84,7 @@ def test_a_return_sent_back_as_downloaded_changes_nothing_in_the_plan(con, catal
     before = plan_now(con)
     wb = fill(template(catalog, "SYT", "2024", current_plan(con, "SYT", "2024")), {"HLT.T1": 61})
     data = to_bytes(wb)
-    checked = check_bytes(data, catalog, "SYT", "2024", queries.task_codes(con))
+    checked = check_bytes(data, catalog, "SYT", "2024", queries.task_graph(con))
     assert not [p for p in checked.problems if p.is_error]
     plan = current_plan(con, "SYT", "2024")
     diff = plan_changes(checked, plan.tasks, plan.comments, queries.plan_tasks(con, "2023", "SYT"),
@@ -129,7 +129,7 @@ def test_the_preview_says_what_a_return_changes_in_tasks_and_comments(con, catal
     wb = fill(template(catalog, "SYT", "2024"), full_values(catalog, "SYT"))
     fill_plan(wb, [changed, dict(SECOND, code="SYT-03", name="Nhiệm vụ mới", depends_on="")],
               [COMMENTS[0], dict(COMMENTS[1], proposal="Giảm quy mô")])
-    checked = check_bytes(to_bytes(wb), catalog, "SYT", "2024", queries.task_codes(con))
+    checked = check_bytes(to_bytes(wb), catalog, "SYT", "2024", queries.task_graph(con))
     plan = current_plan(con, "SYT", "2024")
     diff = plan_changes(checked, plan.tasks, plan.comments, plan.tasks.iloc[:0], plan.comments.iloc[:0])
     tasks = diff[diff.kind == TASK].set_index("key")
