@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
 import logging
@@ -11,6 +10,7 @@ import sys
 import time
 from dataclasses import fields
 from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 
@@ -19,12 +19,13 @@ from sca_metrics.intake.ingest import ACCEPTED, DUPLICATE, Incoming, IngestResul
 from sca_metrics.intake.values import parse_period
 from sca_metrics.method.scoring import ARITHMETIC, DEFAULT_THRESHOLD, METHODS
 from sca_metrics.method.uncertainty import MonteCarlo
+from sca_metrics.outputs import exports
 from sca_metrics.reference import formatting, problems
 from sca_metrics.reference.catalog import default_catalog, read_catalog
 from sca_metrics.reference.i18n import LANGS
 from sca_metrics.reference.problems import ProblemsError
 from sca_metrics.reference.roles import ROLES, AccessError, Actor, normal_email
-from sca_metrics.reference.textnorm import printable
+from sca_metrics.reference.textnorm import printable, terminal
 from sca_metrics.settings import default_db
 from sca_metrics.store import database, queries
 from sca_metrics.store.database import CLI_WAIT, Database
@@ -37,6 +38,45 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Terminal(sys.stdout), _Terminal(sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = saved
+
+
+class _Terminal(io.TextIOBase):
+    """Everything the command line writes passes here: a control character, a line separator or
+    a text-direction override (from a file name, a department's text, a stored value) is written
+    as its escape (\\x1b, \\u202e), so no output can rewrite the terminal or read otherwise than
+    it is; tabs and line breaks pass. One place, so no command can forget it. In JSON the
+    escapes are JSON's own."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(terminal(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self.stream.encoding
+
+
+def _main(argv: list[str] | None) -> int:
     _configure_logging()
     parser = _parser()
     args = parser.parse_args(argv)
@@ -352,7 +392,6 @@ def _ingest(args) -> int:
     with _writer(args) as db:
         rejected, found = _ingest_files(db, args, catalog)
     if args.problems:
-        from sca_metrics.outputs import exports
 
         table = pd.concat(found, ignore_index=True) if found else problems.table([], args.lang, "")
         args.problems.parent.mkdir(parents=True, exist_ok=True)
@@ -423,9 +462,7 @@ def _catalog(args) -> int:
         print(json.dumps({"version": catalog.version, "indicators": frame.to_dict("records")},
                          ensure_ascii=False, indent=2))
     else:
-        buf = io.StringIO()
-        frame.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-        sys.stdout.write(buf.getvalue())
+        sys.stdout.write(exports.csv_text(frame))
     return 0
 
 
@@ -434,7 +471,7 @@ def _print_frame(frame, fmt: str, empty: str) -> None:
         print(json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")),
                          ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+        sys.stdout.write(exports.csv_text(frame))
     else:
         print(frame.to_string(index=False) if len(frame) else empty)
 
@@ -465,7 +502,6 @@ def _roadmap(args) -> int:
     (unplanned targets, unlinked projects, areas without a task) counted on stderr."""
     from datetime import date
 
-    from sca_metrics.outputs import exports
 
     frame, periods = _read(args, lambda con: (queries.plan_tasks(con, args.period),
                                               queries.submissions(con).query("status == 'current'").period))
@@ -475,7 +511,7 @@ def _roadmap(args) -> int:
         print(json.dumps(records, ensure_ascii=False, indent=2))
     else:
         table = exports.plan_sheets(records, pd.DataFrame())["tasks"]
-        sys.stdout.write(exports.safe_frame(table).to_csv(index=False, lineterminator="\n"))
+        sys.stdout.write(exports.csv_text(table))
     plan = [f for f in flags if f.task is None]
     print(f"{len(records)} tasks, {sum(bool(r['flags']) for r in records)} flagged; the plan: "
           + ", ".join(f"{sum(f.code == c for f in plan)} {c}" for c in sorted({f.code for f in plan}))
@@ -498,7 +534,6 @@ def _task_records(frame: pd.DataFrame, catalog, period: str, lang: str) -> tuple
 
 
 def _comments(args) -> int:
-    from sca_metrics.outputs import exports
 
     frame = _read(args, lambda con: queries.plan_comments(con, args.period))
     frame = frame.drop(columns=["submission_id"]).rename(columns={"sheet_row": "row"})
@@ -506,7 +541,7 @@ def _comments(args) -> int:
         print(json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")),
                          ensure_ascii=False, indent=2))
     else:
-        sys.stdout.write(exports.safe_frame(frame).to_csv(index=False, lineterminator="\n"))
+        sys.stdout.write(exports.csv_text(frame))
     return 0
 
 
@@ -577,7 +612,7 @@ def _scores(args) -> int:
                  if isinstance(chosen_scheme, Options) else chosen_scheme)
         records = composite.score_units(index, composite.read_data(args.data, index))
         if args.format == "csv":
-            sys.stdout.write(composite.records_table(records).to_csv(index=False, lineterminator="\n"))
+            sys.stdout.write(exports.csv_text(composite.records_table(records)))
         else:
             print(json.dumps(records, ensure_ascii=False, indent=2, allow_nan=False))
         return 0
@@ -591,7 +626,7 @@ def _scores(args) -> int:
     by_period, catalog, obs = snap.by_period, snap.catalog, snap.observations
     if args.format == "csv":
         table = pd.concat([scores_table(by_period[p]) for p in chosen], ignore_index=True)
-        sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
+        sys.stdout.write(exports.csv_text(table))
         return 0
     docs = []
     for p in chosen:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -23,6 +22,7 @@ from sca_metrics.intake import layout
 from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.catalog import Catalog, Indicator
 from sca_metrics.reference.i18n import t
+from sca_metrics.reference.textnorm import strip
 from sca_metrics.reference.units import Unit, Units, default_units, reference_date
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -405,7 +405,7 @@ def _put(cell, value: object) -> None:
     characters) are dropped, and a text starting with "=" is stored as text, never as a formula
     (openpyxl would make it one: a task's name could run in the officer's Excel)."""
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = strip(value)  # the intake policy's refused characters: openpyxl's illegal ones and more
     cell.value = value
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"

@@ -34,6 +34,7 @@ from sca_metrics.outputs import figure_style, pilot_figures, render, score_figur
 from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.catalog import Catalog
 from sca_metrics.reference.i18n import t
+from sca_metrics.reference.textnorm import strip
 from sca_metrics.reference.units import default_units
 
 log = logging.getLogger(__name__)
@@ -688,7 +689,7 @@ def pptx_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> byt
         frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
         for i, line in enumerate(text.lines):
             para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-            para.text = _bullet(text, line)
+            para.text = strip(_bullet(text, line))  # the writer's own defence (docs/security.md)
             para.space_after = Pt(PARA_PT)
             para.line_spacing = Pt(size * LINE)
             para.font.size, para.font.bold, para.font.name = Pt(size), bold, "Noto Sans"
@@ -702,7 +703,7 @@ def pptx_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> byt
                 picture._element.nvPicPr.cNvPr.set("descr", item.alt)  # PowerPoint's alt text
             else:
                 draw_text(slide, item)
-        slide.notes_slide.notes_text_frame.text = "\n".join(s.sentences)
+        slide.notes_slide.notes_text_frame.text = strip("\n".join(s.sentences))
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()

@@ -2,7 +2,9 @@
 
 A cell whose text starts with = + - @ (or a tab / carriage return) would be run as a
 formula by Excel or LibreOffice: such text is prefixed with an apostrophe, so it shows
-as typed and never executes. Numbers stay numbers.
+as typed and never executes. Numbers stay numbers. Characters the intake policy refuses
+(control, non- and text-direction characters; docs/security.md) are removed: a workbook
+cannot hold them, and a terminal or a spreadsheet would act on them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from sca_metrics.reference.textnorm import strip
+
 log = logging.getLogger(__name__)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,9 +26,10 @@ DATA_SHEETS = ("scores", "indicators", "submissions", "progress", "wards")
 
 
 def neutralise(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    value = strip(value)
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -37,10 +42,16 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def csv_text(frame: pd.DataFrame) -> str:
+    """The frame as CSV text, neutralised: what every CSV the product writes is made of (the
+    dashboard's downloads, the command line's --format csv)."""
+    return safe_frame(frame).to_csv(index=False, lineterminator="\n")
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark, so Excel shows Vietnamese diacritics correctly."""
     started = time.perf_counter()
-    data = safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    data = csv_text(frame).encode("utf-8-sig")
     log.info("CSV export: %d rows, %d bytes in %.3f s", len(frame), len(data), time.perf_counter() - started)
     return data
 
