@@ -679,11 +679,15 @@ def _backup(args) -> int:
 
 
 def _restore(args) -> int:
-    counts, kept = database.restore(args.source, args.db, force=args.force, wait=args.wait)
+    done = database.restore(args.source, args.db, force=args.force, wait=args.wait)
+    counts = done.counts
+    checked = ("every table's rows and checksum as the backup recorded them" if done.verified else
+               "every table read (an older backup: no manifest of its rows to check against)")
     print(f"{printable(args.db)}: restored from {printable(args.source)} "
-          f"({_count(counts['submissions'], 'submission')}, {_count(sum(counts.values()), 'row')})")
-    if kept:
-        print(f"the database it replaced is kept as {printable(kept)}")
+          f"({_count(counts['submissions'], 'submission')}, {_count(sum(counts.values()), 'row')}; "
+          f"checked: {checked})")
+    if done.kept:
+        print(f"the database it replaced is kept as {printable(done.kept)}")
     return 0
 
 

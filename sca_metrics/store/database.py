@@ -29,6 +29,7 @@ import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -37,7 +38,7 @@ from sca_metrics.store import schema
 from sca_metrics.store.errors import (
     BAD_BACKUP,
     BUSY,
-    CORRUPT,
+    DISK_FULL,
     IO,
     READ_ONLY,
     REFUSED,
@@ -271,13 +272,37 @@ class Database:
 
 # ---- backups ----
 
+MANIFEST = "backup_manifest"  # written into a backup by `backup`, checked and dropped by `restore`
+
+
+def content_digest(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:
+    """(rows, checksum) of every table of the schema the file has: the checksum sums a hash of
+    every row, so it reads every row (a damaged file fails here) and changes with any value."""
+    present = _tables(con)
+    out: dict[str, tuple[int, str]] = {}
+    for name in schema.TABLES:
+        if name in present:
+            # table names cannot be parameters; these come from the TABLES constant, never from input
+            rows, checksum = con.execute(
+                f'SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM "{name}" AS t'  # noqa: S608
+            ).fetchone() or (0, "0")
+            out[name] = (int(rows), str(checksum))
+    return out
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+
+
 def backup(db: Database, out: Path | str, force: bool = False) -> dict[str, int]:
     """A consistent copy of the database in one file, made while the dashboard runs.
 
-    Under the process's write lock and the file's lock (no one writes meanwhile), the file and
-    its write-ahead log are copied; the copy is then opened on its own, which folds the log
-    in, and checked to hold exactly as many rows in every table as the original. Only then
-    does it take its name: a failed backup leaves no file that looks like one."""
+    Under the process's write lock and the file's lock (no one writes meanwhile), the rows and
+    a checksum of every table are read and the file and its write-ahead log are copied; the
+    copy is then opened on its own, which folds the log in, and must hold the same rows with the
+    same checksums. They are written into it (a `backup_manifest` table) for `restore` to check.
+    Only then does it take its name: a failed backup leaves no file that looks like one."""
 
     out = Path(out)
     if out.exists() and not force:
@@ -288,18 +313,23 @@ def backup(db: Database, out: Path | str, force: bool = False) -> dict[str, int]
     started = time.perf_counter()
     try:
         with db._writes, db.cursor() as con:
-            counts = schema.table_counts(con)
+            digest = content_digest(con)
+            version = schema.schema_version(con)
             _copy(db.path, part)
             if wal.exists():
                 _copy(wal, part.with_name(part.name + ".wal"))
         copy = duckdb.connect(str(part))
         try:
             copy.execute("CHECKPOINT")
-            copied = schema.table_counts(copy)
+            copied = content_digest(copy)
+            if copied != digest:
+                raise StoreError(IO, out, f"the copy does not match the database ({copied} ≠ {digest})")
+            copy.execute(f"CREATE TABLE {MANIFEST} (item VARCHAR PRIMARY KEY, rows BIGINT, checksum VARCHAR)")
+            copy.executemany(f"INSERT INTO {MANIFEST} VALUES (?, ?, ?)",  # noqa: S608 (a constant)
+                             [["@schema", version, None], *([n, r, c] for n, (r, c) in digest.items())])
+            copy.execute("CHECKPOINT")
         finally:
             copy.close()
-        if copied != counts:
-            raise StoreError(IO, out, f"the copy does not match the database ({copied} ≠ {counts})")
         os.replace(part, out)
     except OSError as exc:
         raise classify(exc, out) from exc
@@ -307,66 +337,134 @@ def backup(db: Database, out: Path | str, force: bool = False) -> dict[str, int]
         for leftover in (part, part.with_name(part.name + ".wal")):
             leftover.unlink(missing_ok=True)
     log.info("backup of %s to %s took %.2f s", db.path, out, time.perf_counter() - started)
-    return counts
+    return {name: digest.get(name, (0, ""))[0] for name in schema.TABLES}
+
+
+@dataclass(frozen=True)
+class Restored:
+    counts: dict[str, int]  # rows of every table restored
+    kept: Path | None  # where the database it replaced is kept
+    verified: bool  # checked against the manifest `backup` wrote (an older backup has none)
 
 
 def restore(source: Path | str, target: Path | str, force: bool = False,
-            wait: float = CLI_WAIT) -> tuple[dict[str, int], Path | None]:
-    """Put a backup in place of the database. The backup is checked first (a DuckDB file of
-    this schema); an existing database is replaced only with `force`, and is kept beside it
-    (`<name>.replaced-<time>`) with its write-ahead log, so nothing is lost. The file lock is
-    taken directly (the file being replaced may be damaged beyond opening), so a running
+            wait: float = CLI_WAIT) -> Restored:
+    """Put a backup in place of the database, checked whole before the live file is touched.
+
+    The backup (with its write-ahead log, if one lies beside it) is copied beside the target
+    and opened there on its own — the source is never changed —, which folds the log in (its
+    rows are restored, not lost), and checked: a schema version this code knows (not newer),
+    every table and row readable, the rows and checksums `backup` wrote in its manifest, every
+    table of the schema present once an older backup is upgraded. Any failure leaves the
+    database as it was. An existing database is replaced only with `force`, and is kept beside
+    it (`<name>.replaced-<time>`) with its write-ahead log, so nothing is lost. The file lock
+    is taken directly (the file being replaced may be damaged beyond opening), so a running
     dashboard is waited for, then sees the restored file on its next read."""
     import fcntl
 
-
     source, target = Path(source), Path(target)
-    try:
-        con = duckdb.connect(str(source), read_only=True)
-    except (duckdb.Error, OSError) as exc:
-        err = classify(exc, source)
-        raise (StoreError(BAD_BACKUP, source, err.detail) if err.kind == CORRUPT else err) from exc
-    try:
-        schema.check_schema(con, minimum=1)  # an older backup is migrated when next opened
-        counts = schema.table_counts(con)
-    except (duckdb.Error, StoreError) as exc:
-        raise StoreError(BAD_BACKUP, source, str(exc)[:300]) from exc
-    finally:
-        con.close()
     if target.exists() and not force:
         raise StoreError(REFUSED, target, f"{target} already exists; add --force to replace it "
                                           "(it is kept beside the restored file)")
+    if not source.is_file():
+        raise StoreError(BAD_BACKUP, source, "no such file")
     target.parent.mkdir(parents=True, exist_ok=True)
+    stage = target.with_name(target.name + ".restoring")
+    staged = (stage, stage.with_name(stage.name + ".wal"))
     kept = None
-    with open(target, "a+b") as lock:
-        deadline = time.monotonic() + wait
-        delay = 0.02
-        while True:
-            try:
-                fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB, 0, 0, os.SEEK_SET)  # whole file
-                break
-            except OSError as exc:
-                if time.monotonic() + delay > deadline:
-                    raise StoreError(BUSY, target, str(exc)) from exc
-                time.sleep(delay)
-                delay = min(delay * 2, 0.5)
-        part = target.with_name(target.name + ".part")
+    try:
         try:
-            _copy(source, part)
-            stamp = time.strftime("%Y%m%d-%H%M%S")
-            if target.stat().st_size:
-                kept = target.with_name(f"{target.name}.replaced-{stamp}")
-                os.link(target, kept)
-            wal = target.with_name(target.name + ".wal")
-            if wal.exists():  # the replaced file's log must never be replayed onto the backup
-                os.replace(wal, kept.with_name(kept.name + ".wal") if kept
-                           else wal.with_name(f"{wal.name}.replaced-{stamp}"))
-            os.replace(part, target)
+            _copy(source, stage)
+            source_wal = source.with_name(source.name + ".wal")
+            if source_wal.exists():
+                _copy(source_wal, staged[1])
         except OSError as exc:
-            part.unlink(missing_ok=True)
             raise classify(exc, target) from exc
-    log.info("restored %s from %s (previous kept as %s)", target, source, kept)
-    return counts, kept
+        counts, verified = _checked_backup(stage, source)
+        with open(target, "a+b") as lock:
+            deadline = time.monotonic() + wait
+            delay = 0.02
+            while True:
+                try:
+                    fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB, 0, 0, os.SEEK_SET)  # whole file
+                    break
+                except OSError as exc:
+                    if time.monotonic() + delay > deadline:
+                        raise StoreError(BUSY, target, str(exc)) from exc
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.5)
+            try:
+                stamp = time.strftime("%Y%m%d-%H%M%S")
+                if target.stat().st_size:
+                    kept = target.with_name(f"{target.name}.replaced-{stamp}")
+                    os.link(target, kept)
+                wal = target.with_name(target.name + ".wal")
+                if wal.exists():  # the replaced file's log must never be replayed onto the backup
+                    os.replace(wal, kept.with_name(kept.name + ".wal") if kept
+                               else wal.with_name(f"{wal.name}.replaced-{stamp}"))
+                os.replace(stage, target)
+            except OSError as exc:
+                raise classify(exc, target) from exc
+    finally:
+        for leftover in staged:
+            leftover.unlink(missing_ok=True)
+    log.info("restored %s from %s (verified: %s; previous kept as %s)", target, source, verified, kept)
+    return Restored(counts, kept, verified)
+
+
+def _checked_backup(stage: Path, source: Path) -> tuple[dict[str, int], bool]:
+    """Open the staged copy of a backup, fold its log in and check it whole (see `restore`);
+    BAD_BACKUP saying why when it is not one. Returns its row counts and whether a manifest
+    vouched for it. The manifest is dropped: the restored database is the one backed up."""
+    try:
+        con = duckdb.connect(str(stage))
+    except (duckdb.Error, OSError) as exc:
+        raise _bad(source, stage, exc) from exc
+    try:
+        con.execute("CHECKPOINT")
+        present = _tables(con)
+        if "schema_version" not in present:
+            raise StoreError(BAD_BACKUP, source, "it holds no schema version: not a database of this "
+                                                 "dashboard")
+        version = schema.schema_version(con)
+        if not 1 <= version <= schema.SCHEMA_VERSION:
+            raise StoreError(BAD_BACKUP, source, f"its schema version is {version}; this dashboard reads "
+                                                 f"1 to {schema.SCHEMA_VERSION} (a newer one needs a newer "
+                                                 "dashboard)")
+        verified = MANIFEST in present
+        if verified:
+            expected = {item: (rows, checksum) for item, rows, checksum in con.execute(
+                f"SELECT item, rows, checksum FROM {MANIFEST}").fetchall()}  # noqa: S608 (a constant)
+            if expected.pop("@schema", (None, None))[0] != version:
+                raise StoreError(BAD_BACKUP, source, "its schema version is not the one it was made with")
+            found = content_digest(con)
+            for name in sorted(expected.keys() | found.keys()):
+                if found.get(name) != expected.get(name):
+                    raise StoreError(BAD_BACKUP, source, f"table {name}: {_rows(found.get(name))} now, "
+                                                         f"{_rows(expected.get(name))} when it was made")
+            con.execute(f"DROP TABLE {MANIFEST}")
+        schema.migrate(con)  # an older backup is upgraded here, before it replaces anything
+        missing = [name for name in schema.TABLES if name not in _tables(con)]
+        if missing:
+            raise StoreError(BAD_BACKUP, source, f"tables missing: {', '.join(missing)}")
+        found = content_digest(con)  # every row read once more, after the upgrade
+        con.execute("CHECKPOINT")
+        return {name: found[name][0] for name in schema.TABLES}, verified
+    except duckdb.Error as exc:
+        raise _bad(source, stage, exc) from exc
+    finally:
+        con.close()
+
+
+def _rows(entry: tuple[int, str] | None) -> str:
+    return "absent" if entry is None else f"{entry[0]} rows, checksum {entry[1]}"
+
+
+def _bad(source: Path, stage: Path, exc: BaseException) -> StoreError:
+    """What went wrong with the staged copy, said of the backup the person named."""
+    err = classify(exc, source)
+    detail = err.detail.replace(str(stage), str(source))
+    return StoreError(err.kind if err.kind in (DISK_FULL, READ_ONLY) else BAD_BACKUP, source, detail)
 
 
 def _copy(src: Path, dst: Path) -> None:

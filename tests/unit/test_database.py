@@ -315,3 +315,77 @@ def test_a_full_disk_rolls_the_save_back_and_says_so(demo_copy, tmp_path, catalo
         assert counts(db) == before
         assert run_cli("ingest", "--db", db, path).returncode == 0  # space again: it saves
         assert counts(db)["submissions"] == before["submissions"] + 1
+
+
+# ---- a restore checks the whole backup before it touches the live file (issue 29, item 5) ----
+
+def _refused_restore(capsys, source, demo_copy) -> str:
+    """Restore `source` over the demo copy: it must be refused, the live file unchanged (content
+    and no file kept or left beside it)."""
+    before = tables(demo_copy)
+    code, _, err = cli(capsys, "restore", "--from", source, "--db", demo_copy, "--force", "--lang", "en")
+    assert code == 1 and "is not a usable backup" in err and "Traceback" not in err, err
+    after = tables(demo_copy)
+    assert all(after[name].equals(before[name]) for name in schema.TABLES)
+    assert sorted(p.name for p in demo_copy.parent.iterdir()) == ["demo.duckdb"]
+    return err
+
+
+def test_half_a_backup_is_refused_and_nothing_is_replaced(demo_copy, tmp_path, capsys):
+    backup = tmp_path / "b.duckdb"
+    assert cli(capsys, "backup", "--db", demo_copy, "--out", backup)[0] == 0
+    half = tmp_path / "half.duckdb"
+    data = backup.read_bytes()
+    half.write_bytes(data[: len(data) // 2])
+    _refused_restore(capsys, half, demo_copy)
+
+
+def test_a_backup_whose_rows_changed_after_it_was_made_is_refused(demo_copy, tmp_path, capsys):
+    backup = tmp_path / "b.duckdb"
+    assert cli(capsys, "backup", "--db", demo_copy, "--out", backup)[0] == 0
+    con = duckdb.connect(str(backup))
+    con.execute("DELETE FROM observations WHERE rowid IN (SELECT rowid FROM observations LIMIT 3)")
+    con.close()
+    err = _refused_restore(capsys, backup, demo_copy)
+    assert "table observations" in err
+
+
+def test_a_file_with_only_the_schema_table_is_refused(demo_copy, tmp_path, capsys):
+    bare = tmp_path / "bare.duckdb"
+    con = duckdb.connect(str(bare))
+    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)")
+    con.execute("INSERT INTO schema_version VALUES (?, now())", [schema.SCHEMA_VERSION])
+    con.close()
+    err = _refused_restore(capsys, bare, demo_copy)
+    assert "tables missing: submissions" in err
+
+
+def test_a_backup_of_a_newer_schema_is_refused(demo_copy, tmp_path, capsys):
+    backup = tmp_path / "b.duckdb"
+    assert cli(capsys, "backup", "--db", demo_copy, "--out", backup)[0] == 0
+    con = duckdb.connect(str(backup))
+    con.execute("INSERT INTO schema_version VALUES (?, now())", [schema.SCHEMA_VERSION + 1])
+    con.close()
+    err = _refused_restore(capsys, backup, demo_copy)
+    assert f"schema version is {schema.SCHEMA_VERSION + 1}" in err and "newer" in err
+
+
+def test_rows_in_the_backups_write_ahead_log_are_restored_not_lost(demo_copy, tmp_path, capsys, catalog):
+    """A database copied as a backup while its last rows are still in its log (.wal beside it):
+    the restore folds the log in, and the rows it counts are the rows restored."""
+    source = tmp_path / "copy" / "live.duckdb"
+    source.parent.mkdir()
+    shutil.copy(demo_copy, source)
+    code = (
+        "import sys, duckdb\n"
+        "con = duckdb.connect(sys.argv[1])\n"
+        "con.execute('PRAGMA disable_checkpoint_on_shutdown')\n"
+        "con.execute(\"INSERT INTO grants VALUES ('wal@so.gov.vn', 'viewer', [], 'test', now())\")\n"
+        "import os; os._exit(0)\n")  # no checkpoint: the row stays in the log
+    subprocess.run([sys.executable, "-c", code, str(source)], check=True)
+    assert source.with_name("live.duckdb.wal").exists()
+    code, out, _ = cli(capsys, "restore", "--from", source, "--db", demo_copy, "--force", "--lang", "en")
+    assert code == 0
+    restored = tables(demo_copy)["grants"]
+    assert "wal@so.gov.vn" in set(restored.email)
+    assert source.with_name("live.duckdb.wal").exists()  # the source itself is never changed
