@@ -24,7 +24,7 @@ from sca_metrics.reference import formatting, problems
 from sca_metrics.reference.catalog import default_catalog, read_catalog
 from sca_metrics.reference.i18n import LANGS
 from sca_metrics.reference.problems import ProblemsError
-from sca_metrics.reference.roles import ROLES, AccessError, Actor, normal_email
+from sca_metrics.reference.roles import LOCAL, ROLES, AccessError, Actor, Forbidden, normal_email
 from sca_metrics.reference.textnorm import printable, terminal
 from sca_metrics.settings import default_db
 from sca_metrics.store import database, queries
@@ -156,7 +156,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("files", nargs="+", type=Path, metavar="FILE")
     c.add_argument("--department", help="refuse files of another department")
     c.add_argument("--period", help="refuse files of another period")
-    c.add_argument("--uploader", default="cli", help="who is loading (kept in provenance)")
+    c.add_argument("--uploader", help="who is loading, recorded as «local (NAME)» (sign-in off only)")
     c.add_argument("--problems", type=Path, metavar="FILE",
                    help=f"write every problem of every file to this .csv or .xlsx (the terminal "
                         f"shows the first {problems.SHOWN} of each file)")
@@ -258,7 +258,7 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("withdraw", parents=[common, db],
                        help="withdraw a submission (the previous version becomes current)")
     c.add_argument("id", type=int, help="submission id (see `submissions`)")
-    c.add_argument("--by", default="cli", help="who withdraws")
+    c.add_argument("--by", help="who withdraws, recorded as «local (NAME)» (sign-in off only)")
     c.add_argument("--reason", required=True, help="why (kept in the audit log)")
     c.set_defaults(func=_withdraw)
 
@@ -270,11 +270,11 @@ def _parser() -> argparse.ArgumentParser:
     u.add_argument("--role", required=True, choices=ROLES)
     u.add_argument("--department", action="append", default=[], metavar="CODE",
                    help="a department an uploader submits for (repeat for several)")
-    u.add_argument("--by", default="cli", help="who grants (kept in the audit log)")
+    u.add_argument("--by", help="who grants, recorded as «local (NAME)» (sign-in off only)")
     u.set_defaults(func=_users_grant)
     u = users.add_parser("revoke", parents=[common, db], help="take a person's role away")
     u.add_argument("email")
-    u.add_argument("--by", default="cli", help="who revokes (kept in the audit log)")
+    u.add_argument("--by", help="who revokes, recorded as «local (NAME)» (sign-in off only)")
     u.set_defaults(func=_users_revoke)
     u = users.add_parser("list", parents=[common, db], help="every grant")
     u.add_argument("--format", choices=["table", "json", "csv"], default="table")
@@ -296,7 +296,7 @@ def _parser() -> argparse.ArgumentParser:
 def _users_grant(args) -> int:
     known = [d.code for d in default_catalog().departments]
     with _writer(args) as db, db.writing() as con:
-        queries.grant(con, Actor.local(args.by), args.email, args.role, args.department, known)
+        queries.grant(con, _local(args.by), args.email, args.role, args.department, known)
     departments = f" for {', '.join(sorted({d.upper() for d in args.department}))}" if args.department else ""
     print(f"{normal_email(args.email)}: {args.role}{departments}")
     return 0
@@ -304,7 +304,7 @@ def _users_grant(args) -> int:
 
 def _users_revoke(args) -> int:
     with _writer(args) as db, db.writing() as con:
-        queries.revoke(con, Actor.local(args.by), args.email)
+        queries.revoke(con, _local(args.by), args.email)
     print(f"{normal_email(args.email)}: no access")
     return 0
 
@@ -419,7 +419,7 @@ def _ingest_files(db: Database, args, catalog) -> tuple[int, list]:
             print(f"{printable(path)}: rejected: no such file")
             rejected += 1
     with db.writing() as con:
-        for r in ingest_many(con, present, catalog, Actor.local(args.uploader), remove_plan=args.remove_plan):
+        for r in ingest_many(con, present, catalog, _local(args.uploader), remove_plan=args.remove_plan):
             rejected += _said(r, args, found)
     return rejected, found
 
@@ -691,9 +691,18 @@ def _restore(args) -> int:
     return 0
 
 
+def _local(name: str | None) -> Actor:
+    """The command line acts as the local administrator (whoever can open the database file
+    can change it anyway). It may name the person at the keyboard (--by, --uploader) only when
+    the dashboard signs no one in: where people sign in, a name in the audit log is theirs."""
+    if name is not None and name.strip() not in ("", LOCAL) and settings.sign_in_configured():
+        raise Forbidden("by_signed_in")
+    return Actor.local(name)
+
+
 def _withdraw(args) -> int:
     with _writer(args) as db, db.writing() as con:
-        current = queries.withdraw(con, args.id, Actor.local(args.by), args.reason)
+        current = queries.withdraw(con, args.id, _local(args.by), args.reason)
     after = f"submission #{current} is current again" if current else "no version is current now"
     print(f"submission #{args.id} withdrawn; {after}")
     return 0

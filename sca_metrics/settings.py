@@ -88,6 +88,25 @@ def reload() -> Settings:
     return current()
 
 
+def sign_in_configured(places: tuple[Path, ...] | None = None) -> bool:
+    """Whether the dashboard signs people in: an [auth] section in a secrets.toml Streamlit
+    reads (the project's .streamlit/ folder, the working folder's, the home folder's). The
+    command line asks, so that it names no one but `local` on a server where people sign in."""
+    import tomllib
+
+    if places is None:
+        places = tuple(dict.fromkeys((ROOT / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" /
+                                      "secrets.toml", Path.home() / ".streamlit" / "secrets.toml")))
+    for place in places:
+        try:
+            with open(place, "rb") as f:
+                if "auth" in tomllib.load(f):
+                    return True
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+    return False
+
+
 def shipped_data() -> Path:
     """The catalog, the units, the translations and the method text: found through
     importlib.resources when installed (the wheel carries data/ as the package

@@ -9,15 +9,18 @@ services that write check the same actor again.
 from __future__ import annotations
 
 import ipaddress
+import logging
 
 import streamlit as st
 
-from sca_metrics.reference.roles import ADMIN, UPLOADER, VIEWER, Actor, normal_email
+from sca_metrics.reference.roles import ADMIN, UPLOADER, VIEWER, Actor, BadGrant, normal_email
+from sca_metrics.reference.textnorm import printable
 from sca_metrics.settings import current as current_settings
 from views import cached
 from views.session import run_state, t
 
 LOOPBACK_NAMES = ("localhost",)
+log = logging.getLogger(__name__)
 
 
 def sign_in_configured() -> bool:
@@ -41,13 +44,20 @@ def is_loopback(address: str | None) -> bool:
 
 
 def signed_in_email() -> str | None:
-    """The verified identity claim of the signed-in person, lower-cased, or None."""
+    """The verified identity claim of the signed-in person in its normal form, or None (none,
+    unproven, or not a usable address: roles.normal_email)."""
     if not st.user.is_logged_in:
         return None
     if st.user.get("email_verified") is False:  # the provider says the address is unproven
         return None
     value = st.user.get(current_settings().identity_claim)
-    return normal_email(str(value)) if value else None
+    if not value:
+        return None
+    try:
+        return normal_email(str(value))
+    except BadGrant:  # not an address, or one that could pass for another's: no access
+        log.warning("sign-in refused: the identity claim is not a usable address (%s)", printable(value))
+        return None
 
 
 def actor() -> Actor | None:

@@ -16,6 +16,7 @@ from sca_metrics.reference.roles import (
     ADMIN,
     Actor,
     BadGrant,
+    Forbidden,
     check_grant,
     normal_email,
     require_admin,
@@ -132,7 +133,7 @@ def insert_return(
     `place`: the current submission it supersedes (or None) and its version, when the caller
     knows them (a batch keeps them as it goes); read from the database otherwise. `pending`:
     where its rows wait for the batch's `Rows.flush`; written at once otherwise."""
-    require_upload(actor, checked.department)
+    require_upload(acting(con, actor), checked.department)
     if not checked.ok:
         raise StoreError(REFUSED, None, "refusing to store a return with errors")
     uploader = actor.email
@@ -246,6 +247,7 @@ def withdraw(con: duckdb.DuckDBPyConnection, submission_id: int, actor: Actor,
     if status == "withdrawn":
         raise StoreError(REFUSED, None, f"submission {submission_id} is already withdrawn")
     with transaction(con):
+        require_admin(acting(con, actor))
         now = utc_now()
         con.execute("INSERT INTO withdrawals VALUES (?, ?, ?, ?)",
                     [submission_id, now, actor.email, reason])
@@ -379,6 +381,7 @@ def respond(con: duckdb.DuckDBPyConnection, actor: Actor, submission_id: int, sh
     if found is None:
         raise BadGrant("comment_unknown", submission=submission_id, row=sheet_row)
     with transaction(con):
+        require_admin(acting(con, actor))
         now = utc_now()
         con.execute("""INSERT INTO comment_responses (submission_id, sheet_row, response, explanation,
                                                       responded_at, responded_by)
@@ -421,6 +424,18 @@ def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
 
 # ---- who may do what (grants; every change is in the audit log) ----
 
+def acting(con: duckdb.DuckDBPyConnection, actor: Actor) -> Actor:
+    """The actor as the store knows them at this moment (read inside the write's transaction):
+    the object a page or a command holds may be older than a revoke, so its role is never
+    trusted. The local administrator has no grant to read (docs/security.md)."""
+    if actor.is_local:
+        return actor
+    found = actor_for(con, actor.email)
+    if found is None:
+        raise Forbidden("no_grant_now", who=actor.email)
+    return found
+
+
 def actor_for(con: duckdb.DuckDBPyConnection, email: str) -> Actor | None:
     """The signed-in person with their grant, or None when they have none."""
     row = con.execute("SELECT email, role, departments FROM grants WHERE email = ?",
@@ -441,6 +456,7 @@ def grant(con: duckdb.DuckDBPyConnection, actor: Actor, email: str, role: str,
     email = normal_email(email)
     chosen = check_grant(email, role, departments, known_departments)
     with transaction(con):
+        require_admin(acting(con, actor))
         before = actor_for(con, email)
         if before is not None and before.is_admin and role != ADMIN:
             _keep_an_admin(con, email)
@@ -458,6 +474,7 @@ def revoke(con: duckdb.DuckDBPyConnection, actor: Actor, email: str) -> None:
     require_admin(actor)
     email = normal_email(email)
     with transaction(con):
+        require_admin(acting(con, actor))
         before = actor_for(con, email)
         if before is None:
             raise BadGrant("no_grant", email=email)

@@ -22,6 +22,15 @@ def departments(catalog) -> list[str]:
     return [d.code for d in catalog.departments]
 
 
+@pytest.fixture
+def con(con, catalog):
+    """The store with the three people's grants, as an administrator gave them: the write
+    functions read the grant from the store, never from the Actor they are handed."""
+    for who in (ADMIN_ACTOR, HEALTH, READER):
+        queries.grant(con, Actor.local(), who.email, who.role, sorted(who.departments), departments(catalog))
+    return con
+
+
 def test_an_uploader_submits_for_their_department_only(con, catalog):
     mine = ingest_bytes(con, valid_return(catalog, "SYT"), "syt.xlsx", catalog, HEALTH)
     assert mine.status == ACCEPTED
@@ -65,11 +74,12 @@ def test_only_an_administrator_withdraws_and_always_with_a_reason(con, catalog):
     assert events.iloc[0].reason == "wrong year" and len(events.iloc[0].sha256) == 64
 
 
-def test_grants_are_for_administrators_checked_and_audited(con, catalog):
+def test_grants_are_for_administrators_checked_and_audited(tmp_path, catalog):
     known = departments(catalog)
+    con = schema.connect(tmp_path / "grants.duckdb")  # no grant yet
     queries.grant(con, Actor.local("cli"), "Chief@STTTT.gov.vn ", ADMIN, [], known)
     assert queries.actor_for(con, "chief@stttt.gov.vn") == ADMIN_ACTOR  # the email, lower-cased
-    for actor in (HEALTH, READER):
+    for actor in (HEALTH, READER):  # no grant in the store, whatever the object says
         with pytest.raises(Forbidden):
             queries.grant(con, actor, "x@y.vn", ADMIN, [], known)
         with pytest.raises(Forbidden):
@@ -110,6 +120,6 @@ def test_users_and_audit_commands(tmp_path, capsys):
     assert main(["audit", "--format", "json", "--db", db]) == 0
     events = json.loads(capsys.readouterr().out)
     assert [(e["action"], e["actor"], e["person"]) for e in events] == [
-        ("revoke", "cli", "nurse@syt.gov.vn"), ("grant", "cli", "nurse@syt.gov.vn"),
-        ("grant", "cli", "chief@stttt.gov.vn")]
+        ("revoke", "local", "nurse@syt.gov.vn"), ("grant", "local", "nurse@syt.gov.vn"),
+        ("grant", "local", "chief@stttt.gov.vn")]
     assert {"logged_at", "submission_id", "reason", "sha256"} <= set(events[0])

@@ -42,7 +42,7 @@ def test_template_round_trip_keeps_every_value(con, catalog):
     assert dict(zip(stored.indicator, stored.value, strict=True)) == expected
     sub = queries.submissions(con).iloc[0]
     assert (sub.file_name, sub.uploader, sub.status, sub.version) == (
-        "DTTM_SYT_2024.xlsx", "tester", "current", 1)
+        "DTTM_SYT_2024.xlsx", "local (tester)", "current", 1)  # the local administrator, named
     assert len(sub.sha256) == 64 and sub.catalog_version == catalog.version
     assert not sub.is_demo and not queries.is_demo(con)
 
@@ -188,5 +188,5 @@ def test_only_an_administrator_responds_to_a_comment_and_an_explanation_is_requi
     queries.respond(con, Actor.local("admin"), sid, 4, "explained", "Đã có trong Đề án ngành")
     queries.respond(con, Actor.local("admin"), sid, 4, "accepted", "")
     row = queries.plan_comments(con).iloc[0]
-    assert (row.response, row.responded_by) == ("accepted", "admin")  # the latest response
+    assert (row.response, row.responded_by) == ("accepted", "local (admin)")  # the latest response
     assert "respond" in set(queries.audit_log(con).action)
