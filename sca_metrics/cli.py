@@ -610,11 +610,14 @@ def _scores(args) -> int:
     if args.data is not None:
         index = (scheme.catalog_index(default_catalog(), chosen_scheme)
                  if isinstance(chosen_scheme, Options) else chosen_scheme)
-        records = composite.score_units(index, composite.read_data(args.data, index))
-        if args.format == "csv":
-            sys.stdout.write(exports.csv_text(composite.records_table(records)))
+        data = composite.read_data(args.data, index)
+        if args.format == "csv":  # straight from the arrays: a table at the row limit stays small
+            sys.stdout.write(exports.csv_text(composite.scored_table(composite.score(index, data))))
         else:
-            print(json.dumps(records, ensure_ascii=False, indent=2, allow_nan=False))
+            for k, record in enumerate(composite.records(composite.score(index, data))):  # a unit at a time
+                sys.stdout.write(("[\n" if k == 0 else ",\n") + json.dumps(
+                    record, ensure_ascii=False, indent=2, allow_nan=False))
+            sys.stdout.write("\n]\n")
         return 0
     options = chosen_scheme
     snap = _read(args, lambda con: snapshot.read(con, options=options))

@@ -126,7 +126,8 @@ def compute(content: tuple, period: str, fingerprint: str, _options: Options, _v
 
 
 # an indicator's weight as typed: 0–10 with up to two decimals, or nothing (the catalog's)
-WEIGHT_TEXT = r"^\s*(10([.,]0{0,2})?|\d([.,]\d{0,2})?)?\s*$"
+# 0 to MAX_WEIGHT (1 000), any decimals: a loaded scheme's weight shows, and is read back, exactly
+WEIGHT_TEXT = r"^\s*(1000([.,]0+)?|\d{1,3}([.,]\d+)?)?\s*$"
 STEPS = [round(0.1 * k, 1) for k in range(31)]  # weights 0–3 by 0,1
 SHARES = [round(0.05 * k, 2) for k in range(21)]  # coverage 0–1 by 0,05
 
@@ -139,9 +140,9 @@ def initial(key: str, **value: object) -> dict[str, object]:
 
 def stepped(label: str, key: str, steps: list[float], value: float, decimals: int) -> float:
     """A value on a slider of steps, in the language's number format (1,5 in Vietnamese); a
-    loaded value between the steps is offered as it is."""
+    loaded value between the steps is offered and shown as it is (1,25 stays 1,25)."""
     return st.select_slider(label, sorted({*steps, value}), key=key, **initial(key, value=value),
-                            format_func=lambda w, lang=lang: formatting.number(w, lang, decimals, fixed=True))
+                            format_func=lambda w, lang=lang: formatting.exact(w, lang, decimals))
 
 
 from_link()
@@ -188,7 +189,8 @@ with st.expander(session.t("whatif.experts"), icon=":material/science:"):
         "name": [i.name(lang) for i in catalog.indicators],
         "domain": [session.domain_name(i.domain) for i in catalog.indicators],
         "weight": [formatting.number(i.weight, lang, 2, fixed=True) for i in catalog.indicators],
-        "new": [formatting.number(start.indicator_weights.get(i.code, i.weight), lang, 2, fixed=True)
+        # a loaded weight with every decimal it has: read back, it is the weight loaded
+        "new": [formatting.exact(start.indicator_weights.get(i.code, i.weight), lang, 2)
                 for i in catalog.indicators],
     })
     edited = st.data_editor(

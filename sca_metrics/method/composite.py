@@ -12,6 +12,9 @@ import csv
 import functools
 import io
 import math
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -60,14 +63,20 @@ def read_data(source: str | Path | bytes, scheme: IndexScheme, name: str = "data
 
 
 def _read_rows(reader, scheme: IndexScheme, name: str) -> pd.DataFrame:
+    """Memory a row: each unit's and indicator's name kept once (not once a row), the values
+    and line numbers in typed arrays, a repeated (unit, indicator) found once every row is in —
+    so a table at the row limit (MAX_ROWS) is read in a few hundred megabytes."""
     header = [h.strip() for h in next(reader, [])]
     if tuple(header) != COLUMNS:
         raise DataError([Problem("data_columns", sheet=name, row=1, value=",".join(header),
                                  params={"columns": ",".join(COLUMNS)})])
     known = {i.code: i for i in scheme.indicators}
     problems: list[Problem] = []
-    seen: dict[tuple[str, str], int] = {}
-    units, codes, values = [], [], []
+    names: dict[str, str] = {}  # each unit's name, one string for all its rows
+    units: list[str] = []
+    codes: list[str] = []
+    values = array("d")
+    lines = array("l")
     for line, row in enumerate(reader, start=2):
         if line - 1 > MAX_ROWS:
             raise DataError([Problem("data_too_many_rows", sheet=name, params={"limit": grouped(MAX_ROWS)})])
@@ -79,10 +88,14 @@ def _read_rows(reader, scheme: IndexScheme, name: str) -> pd.DataFrame:
             bad("data_fields", "", str(len(row)), n=len(COLUMNS))
             continue
         unit, code, text_value = (cell.strip() for cell in row)
+        unit = names.setdefault(unit, unit)
         if not unit:
             bad("data_no_unit", "unit")
-        if code not in known:
+        indicator = known.get(code)
+        if indicator is None:
             bad("data_unknown_indicator", "indicator", code)
+        else:
+            code = indicator.code
         value = math.nan
         if text_value:
             try:
@@ -93,28 +106,40 @@ def _read_rows(reader, scheme: IndexScheme, name: str) -> pd.DataFrame:
             else:
                 if not math.isfinite(value):
                     bad("data_not_number", "value", text_value)
-                elif code in known and not known[code].cap and is_capped(value, known[code].worst,
-                                                                         known[code].best):
-                    bad("data_outside", "value", text_value, worst=f"{known[code].worst:g}",
-                        best=f"{known[code].best:g}")
-        if (unit, code) in seen:
-            bad("data_duplicate", "indicator", code, unit=unit, first=seen[unit, code])
-        seen[unit, code] = line
+                elif indicator is not None and not indicator.cap and is_capped(value, indicator.worst,
+                                                                               indicator.best):
+                    bad("data_outside", "value", text_value, worst=f"{indicator.worst:g}",
+                        best=f"{indicator.best:g}")
         units.append(unit)
         codes.append(code)
         values.append(value)
+        lines.append(line)
         if len(problems) >= SHOWN:
             break
+    if not problems and units:
+        frame = pd.DataFrame({"unit": units, "indicator": codes})
+        again = frame.duplicated(keep=False)
+        if again.any():
+            first: dict[tuple[str, str], int] = {}
+            for k in np.flatnonzero(again.to_numpy()):
+                key = (units[k], codes[k])
+                if key in first:
+                    _problem(problems, name, int(lines[k]), "data_duplicate", "indicator", key[1],
+                             unit=key[0], first=first[key])
+                    if len(problems) >= SHOWN:
+                        break
+                else:
+                    first[key] = int(lines[k])
     if problems:
         raise DataError(problems)
     if not units:
         raise DataError([Problem("data_empty", sheet=name)])
-    n_units = len(set(units))
+    n_units = len(names)
     if n_units * len(known) > MAX_CELLS:
         raise DataError([Problem("data_too_many_cells", sheet=name,
                                  params={"units": grouped(n_units), "indicators": grouped(len(known)),
                                          "limit": grouped(MAX_CELLS)})])
-    return pd.DataFrame({"unit": units, "indicator": codes, "value": values})
+    return pd.DataFrame({"unit": units, "indicator": codes, "value": np.frombuffer(values, dtype=float)})
 
 
 def _problem(problems: list[Problem], name: str, line: int, code: str, column: str, value: str = "",
@@ -123,21 +148,42 @@ def _problem(problems: list[Problem], name: str, line: int, code: str, column: s
 
 
 def tiers_of(scheme: IndexScheme) -> list[Tier]:
-    """The scheme's tiers as membership matrices, from the indicators up."""
+    """The scheme's tiers as membership matrices, from the indicators up (each filled by index,
+    not by comparing every node with every part)."""
     out = []
     weights = np.array([i.weight for i in scheme.indicators])
     parents: list[str | None] = [i.parent for i in scheme.indicators]
     for tier in scheme.tiers:
-        member = np.array([[float(p == node) for p in parents] for node in tier.nodes])
+        row = {node: j for j, node in enumerate(tier.nodes)}
+        member = np.zeros((len(tier.nodes), len(parents)))
+        placed = [(row[p], k) for k, p in enumerate(parents) if p is not None and p in row]
+        member[[j for j, _ in placed], [k for _, k in placed]] = 1.0
         out.append(Tier(tier.name, member, weights, tier.rule))
         weights, parents = np.array(tier.weights), list(tier.parents)
     return out
 
 
-def score_units(scheme: IndexScheme, data: pd.DataFrame) -> list[dict]:
-    """One record per unit, in the order the units first appear: unit, score (0–100), level,
-    points to the next level, coverage, the reason a missing score is missing, and the parts
-    (every indicator's value and score, every node's score), with the scheme's name and hash."""
+@dataclass(frozen=True)
+class Scored:
+    """Every unit scored, as arrays (units in the order they first appear): what the records
+    and the flat table are both made from."""
+
+    scheme: IndexScheme
+    units: list[str]
+    x: np.ndarray  # units × indicators: the values
+    y: np.ndarray  # units × indicators: their scores
+    nodes: list[np.ndarray]  # each tier below the index: units × nodes
+    score: np.ndarray
+    coverage: np.ndarray
+    reason: list[str | None]
+
+    @property
+    def codes(self) -> list[str]:
+        return [i.code for i in self.scheme.indicators]
+
+
+def score(scheme: IndexScheme, data: pd.DataFrame) -> Scored:
+    """Every unit of the long table scored by the scheme (vectorised over the units)."""
     units = list(dict.fromkeys(data.unit))
     codes = [i.code for i in scheme.indicators]
     x = (data.pivot(index="unit", columns="indicator", values="value")
@@ -147,21 +193,30 @@ def score_units(scheme: IndexScheme, data: pd.DataFrame) -> list[dict]:
     y = normalise(x, worst, best, np.array([i.log for i in scheme.indicators]))
     tiers = tiers_of(scheme)
     rolled = roll_up(tiers, y)
-    score, coverage = rolled[-1][0][:, 0], rolled[-1][1][:, 0]
-    reason = _reasons(tiers, y, rolled)
-    lv, to_next = levels(score), points_to_next(score)
-    records = []
-    for u, unit in enumerate(units):
+    return Scored(scheme, units, x, y, [s for s, _ in rolled[:-1]], rolled[-1][0][:, 0],
+                  rolled[-1][1][:, 0], _reasons(tiers, y, rolled))
+
+
+def score_units(scheme: IndexScheme, data: pd.DataFrame) -> list[dict]:
+    """One record per unit, in the order the units first appear: unit, score (0–100), level,
+    points to the next level, coverage, the reason a missing score is missing, and the parts
+    (every indicator's value and score, every node's score), with the scheme's name and hash."""
+    return list(records(score(scheme, data)))
+
+
+def records(done: Scored) -> Iterator[dict]:
+    """`score_units`'s records one at a time (the command line writes each as it comes)."""
+    scheme, codes, x, y = done.scheme, done.codes, done.x, done.y
+    lv, to_next = levels(done.score), points_to_next(done.score)
+    for u, unit in enumerate(done.units):
         parts: dict[str, dict] = {"indicators": {c: {"value": _num(x[u, k]), "score": _num(y[u, k])}
                                                  for k, c in enumerate(codes)}}
-        for tier, (s, _) in zip(scheme.tiers[:-1], rolled[:-1], strict=True):
+        for tier, s in zip(scheme.tiers[:-1], done.nodes, strict=True):
             parts[tier.name] = {n: _num(s[u, k]) for k, n in enumerate(tier.nodes)}
-        records.append({"unit": unit, "score": _num(score[u]),
-                        "level": None if math.isnan(lv[u]) else int(lv[u]),
-                        "points_to_next_level": _num(to_next[u]), "coverage": _num(coverage[u]),
-                        "reason": reason[u], "parts": parts,
-                        "scheme": scheme.name, "scheme_hash": scheme.fingerprint})
-    return records
+        yield {"unit": unit, "score": _num(done.score[u]), "level": None if math.isnan(lv[u]) else int(lv[u]),
+               "points_to_next_level": _num(to_next[u]), "coverage": _num(done.coverage[u]),
+               "reason": done.reason[u], "parts": parts, "scheme": scheme.name,
+               "scheme_hash": scheme.fingerprint}
 
 
 def _reasons(tiers: list[Tier], y: np.ndarray, rolled) -> list[str | None]:
@@ -202,3 +257,19 @@ def records_table(records: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     frame["level"] = frame.level.astype("Int64")
     return frame
+
+
+def scored_table(done: Scored) -> pd.DataFrame:
+    """`records_table(score_units(…))` made straight from the arrays, column by column: the
+    command line's CSV of a table at the row limit, without a record per unit and part."""
+    lv = levels(done.score)
+    columns: dict[str, object] = {
+        "unit": done.units, "score": done.score, "level": pd.array(
+            [None if math.isnan(v) else int(v) for v in lv], dtype="Int64"),
+        "points_to_next_level": points_to_next(done.score), "coverage": done.coverage,
+        "reason": done.reason}
+    for tier, s in zip(done.scheme.tiers[:-1], done.nodes, strict=True):
+        columns |= {f"{tier.name}:{n}": s[:, k] for k, n in enumerate(tier.nodes)}
+    columns |= {f"indicator:{c}": done.y[:, k] for k, c in enumerate(done.codes)}
+    frame = pd.DataFrame(columns)
+    return frame.assign(scheme=done.scheme.name, scheme_hash=done.scheme.fingerprint)

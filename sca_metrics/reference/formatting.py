@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from functools import cache
 
 from babel import Locale
@@ -37,6 +38,15 @@ def number(x: float | int | None, lang: str = "vi", decimals: int = 1, fixed: bo
         text = f"{x:,.{decimals}f}"
     decimal_mark, group_mark = _marks(lang)
     return text.translate({ord(","): group_mark, ord("."): decimal_mark})
+
+
+def exact(x: float, lang: str = "vi", least: int = 1) -> str:
+    """A weight or a share a person chose or loaded, written with every decimal it has (at least
+    `least`) and no thousands mark (it is typed back): 1,2345 stays 1,2345, where `number`
+    would round it — what is shown is what is used."""
+    digits = -int(Decimal(repr(float(x))).normalize().as_tuple().exponent)
+    text = f"{x:.{max(least, digits)}f}"
+    return text.replace(".", _marks(lang)[0])
 
 
 def signed(x: float | int | None, lang: str = "vi", decimals: int = 1) -> str:

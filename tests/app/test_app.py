@@ -379,8 +379,34 @@ def test_whatif_indicator_weights_are_written_in_the_language(monkeypatch, demo_
     weight, new = frame.columns[3], frame.columns[4]
     assert all(re.fullmatch(written, v) for v in [*frame[weight], *frame[new]])
     config = json.loads(editor.proto.columns)
-    assert re.fullmatch(config[new]["type_config"]["validate"], "1,5")
-    assert not re.fullmatch(config[new]["type_config"]["validate"], "12")
+    rule = config[new]["type_config"]["validate"]
+    assert all(re.fullmatch(rule, v) for v in ("1,5", "1.2345", "12", "1000"))  # a loaded weight too
+    assert not any(re.fullmatch(rule, v) for v in ("1001", "1.000,5", "-1", "1e3"))
+
+
+def test_whatif_shows_a_loaded_scheme_weight_exactly_and_scores_with_it(monkeypatch, demo_db):
+    """A weight of 1,2345 loaded from a scheme read 1,23 on the page, and the page then scored
+    with 1,23 (issue 29): what is shown and used is what was loaded."""
+    from sca_metrics.method import scheme as schemes
+    from sca_metrics.method.scoring import Options
+
+    code = default_catalog().indicators[0].code
+    options = Options(indicator_weights={code: 1.2345}, driver_weights={"policy": 1.25})
+    monkeypatch.setenv("SCA_DB", str(demo_db))
+    settings.reload()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = "vi"
+    at.run()
+    at.switch_page("views/whatif.py")
+    at.query_params["scheme"] = schemes.link(options)
+    at.run()
+    assert not at.exception, at.exception
+    frame = next(d for d in at.dataframe if d.proto.editing_mode).value
+    assert frame[frame.iloc[:, 0] == code].iloc[0, 4] == "1,2345"
+    policy = next(s for s in at.select_slider if s.key == "w_driver_policy")
+    assert policy.value == 1.25
+    linked = schemes.from_link(str(at.query_params["scheme"]))  # the scenario the page scores and shares
+    assert linked.indicator_weights[code] == 1.2345 and linked.driver_weights["policy"] == 1.25
 
 
 @pytest.mark.parametrize(("lang", "title"), [("vi", "Lộ trình"), ("en", "Roadmap")])

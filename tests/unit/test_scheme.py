@@ -175,7 +175,7 @@ def test_an_oversized_scheme_is_refused_before_it_is_parsed(tmp_path):
     with pytest.raises(scheme.SchemeError) as caught:
         scheme.read(big)
     assert [p.code for p in caught.value.problems] == ["scheme_too_big"]
-    assert "512 KB" in caught.value.message("en")
+    assert "2048 KB" in caught.value.message("en")
 
 
 INDEX = """
