@@ -262,7 +262,13 @@ if comments.empty:
     st.stop()
 answers = {"accepted": session.t("roadmap.accepted"), "explained": session.t("roadmap.explained")}
 unanswered = session.t("roadmap.unanswered")
-responses = [answers.get(r, unanswered) if isinstance(r, str) else unanswered for r in comments.response]
+# a response recorded on an earlier return of the same comment is carried over, and says so
+carried = [isinstance(r, str) and pd.notna(on) and int(on) != int(sid) for r, on, sid in zip(
+    comments.response, comments.answered_on, comments.submission_id, strict=True)]
+responses = [(answers.get(r, unanswered) + (" · " + session.t("roadmap.carried_over", version=int(v))
+                                             if moved else ""))
+             if isinstance(r, str) else unanswered
+             for r, moved, v in zip(comments.response, carried, comments.answered_version, strict=True)]
 # the decisive columns first (who, what, how it was answered), the rest scrolls
 widgets.frame(widgets.paged(pd.DataFrame({
     session.t("col.department"): widgets.department_names(comments.department),

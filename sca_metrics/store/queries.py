@@ -336,10 +336,12 @@ def task_graph(con: duckdb.DuckDBPyConnection, period: str | None = None) -> dic
 def plan_comments(con: duckdb.DuckDBPyConnection, period: str | None = None,
                   department: str | None = None) -> pd.DataFrame:
     """Every department's current comments on the draft as of `period` (one department's with
-    `department`), each with its latest response (accepted / explained) or none yet."""
+    `department`), each with its latest response (accepted / explained) or none yet, and the
+    return it was recorded on (`answered_on`, `answered_version`): another than the comment's
+    own when the same comment was re-sent and its response carried over."""
     return con.execute(
         """SELECT department, period, submission_id, sheet_row, section, comment, proposal,
-                  response, explanation, responded_at, responded_by
+                  response, explanation, responded_at, responded_by, answered_on, answered_version
            FROM current_comments WHERE (? IS NULL OR CAST(period AS INTEGER) <= CAST(? AS INTEGER))
                 AND (? IS NULL OR department = ?)
            QUALIFY dense_rank() OVER (PARTITION BY department ORDER BY CAST(period AS INTEGER) DESC) = 1

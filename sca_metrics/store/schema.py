@@ -20,7 +20,7 @@ from sca_metrics.store.errors import IO, StoreError, classify
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -197,6 +197,26 @@ MIGRATIONS: dict[int, list[str]] = {
                                            ORDER BY r.id DESC) = 1)
             SELECT c.department, c.period, m.*, a.response, a.explanation, a.responded_at,
                    a.responded_by
+            FROM comments m JOIN current_submissions c ON c.id = m.submission_id
+            LEFT JOIN answered a ON a.department = c.department AND a.section = m.section
+                 AND a.comment = m.comment AND a.proposal = coalesce(m.proposal, '')""",
+    ],
+    # The same, saying which return a response was recorded on (and its version): a response
+    # carried over from an earlier return of the same comment is shown as carried over.
+    6: [
+        """CREATE OR REPLACE VIEW current_comments AS
+            WITH answered AS (
+                SELECT s.department, m.section, m.comment, coalesce(m.proposal, '') AS proposal,
+                       r.response, r.explanation, r.responded_at, r.responded_by,
+                       r.submission_id AS answered_on, s.version AS answered_version
+                FROM comment_responses r
+                JOIN comments m ON m.submission_id = r.submission_id AND m.sheet_row = r.sheet_row
+                JOIN submissions s ON s.id = r.submission_id
+                QUALIFY row_number() OVER (PARTITION BY s.department, m.section, m.comment,
+                                                        coalesce(m.proposal, '')
+                                           ORDER BY r.id DESC) = 1)
+            SELECT c.department, c.period, m.*, a.response, a.explanation, a.responded_at,
+                   a.responded_by, a.answered_on, a.answered_version
             FROM comments m JOIN current_submissions c ON c.id = m.submission_id
             LEFT JOIN answered a ON a.department = c.department AND a.section = m.section
                  AND a.comment = m.comment AND a.proposal = coalesce(m.proposal, '')""",

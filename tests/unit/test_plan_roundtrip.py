@@ -186,6 +186,8 @@ def test_a_comment_keeps_its_response_while_it_is_sent_unchanged(con, catalog):
     store(con, catalog, planned(wb, [FULL_TASK, SECOND], COMMENTS), "v3.xlsx")
     row = queries.plan_comments(con, "2024", "SYT").iloc[0]
     assert (row.response, row.explanation) == ("explained", "Đã có trong Đề án ngành")  # as it was said
+    # carried over from the first return, and said to be (the roadmap page names its version)
+    assert row.answered_on != row.submission_id and row.answered_version == 1
     # another department saying the same has not been answered
     wb = fill(template(catalog, "SGTVT", "2024"), full_values(catalog, "SGTVT"))
     store(con, catalog, planned(wb, [], COMMENTS), "gt.xlsx")
