@@ -25,7 +25,7 @@ from sca_metrics.reference.catalog import default_catalog, read_catalog
 from sca_metrics.reference.i18n import LANGS
 from sca_metrics.reference.problems import ProblemsError
 from sca_metrics.reference.roles import LOCAL, ROLES, AccessError, Actor, Forbidden, normal_email
-from sca_metrics.reference.textnorm import printable, terminal
+from sca_metrics.reference.textnorm import TextRefused, printable, terminal
 from sca_metrics.settings import default_db
 from sca_metrics.store import database, queries
 from sca_metrics.store.database import CLI_WAIT, Database
@@ -95,6 +95,9 @@ def _main(argv: list[str] | None) -> int:
         return 1
     except AccessError as exc:  # a role that does not allow it, a grant that cannot be
         log.warning("refused", exc_info=exc)
+        print(f"error: {printable(exc.message(args.lang))}", file=sys.stderr)
+        return 1
+    except TextRefused as exc:  # a reason or a name the intake policy refuses (docs/security.md)
         print(f"error: {printable(exc.message(args.lang))}", file=sys.stderr)
         return 1
     except StoreError as exc:  # busy, read-only, damaged, disk full: said plainly, logged in full

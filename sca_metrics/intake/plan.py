@@ -30,10 +30,7 @@ from sca_metrics.store.records import CheckedReturn, CommentRecord, TaskRecord
 
 CODE = re.compile(r"^[A-Z0-9]+-[A-Z0-9][A-Z0-9.\-]*$")
 MAX_BUDGET = 1_000_000  # billion VND: far beyond any task, a typo in units beyond it
-# A department's plan has tens of tasks, each resting on a few others: ten times that is still
-# a plan, and keeps every check, flag and report of the roadmap small (docs/roadmap.md).
-MAX_TASKS = 300
-MAX_DEPENDENCIES = 20
+MAX_TASKS, MAX_DEPENDENCIES = vocabulary.MAX_TASKS, vocabulary.MAX_DEPENDENCIES
 SHOWN_CYCLE = 8  # the codes of a cycle a message names (a longer one is cut in the middle)
 
 

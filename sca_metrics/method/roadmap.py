@@ -145,7 +145,7 @@ def flags(tasks: Sequence[Task], catalog: Catalog, as_of: int) -> list[Flag]:
     ready.update(layers_ready(tasks))
     out: list[Flag] = []
     for task in timeline(tasks):
-        for dependency in task.depends_on:
+        for dependency in task.depends_on[: vocabulary.MAX_DEPENDENCIES]:  # a plan stored before the limit
             done, year = ready.get(dependency, (False, None))
             # scheduled to start before the year what it rests on is ready — unless that was
             # done already before the task started (done as of a period before its start)

@@ -171,6 +171,12 @@ SOURCE_CODES = codes(SOURCES)
 AGGREGATION_CODES = codes(AGGREGATIONS)
 
 # Reporting periods are calendar years within the programme and its vision.
+# A department's plan has tens of tasks, each resting on a few others: ten times that is still
+# a plan, and keeps every check, flag and report of the roadmap small (docs/roadmap.md). A
+# return beyond either is refused; a plan stored before these limits is flagged within them.
+MAX_TASKS = 300  # tasks in one return
+MAX_DEPENDENCIES = 20  # what one task may depend on
+
 PERIOD_FIRST = 2018
 PERIOD_LAST = 2030
 
