@@ -250,10 +250,12 @@ def main() -> None:
               64, " MB"))]
     out["surfaces"] = surfaces(args.only)
     for name, r in out["surfaces"].items():
-        slow = name.startswith("consolidated Word report of 2,000") or "row limit" in name
+        # the goals: 1 s; the Word report of 2,000 tasks 10 s; the row limit's 2,000,000 rows, read
+        # line by line and checked, 30 s (what it costs, recorded; it once needed a gigabyte)
+        seconds = 30 if "row limit" in name else 10 if name.startswith("consolidated Word report of 2,000") else 1
         out["checks"] += [
             check(f"{name}: handled", int(r["outcome"] == "ok"), 1, "", at_least=True),
-            *([check(f"{name}: seconds", r["seconds"], 10 if slow else 1, " s"),
+            *([check(f"{name}: seconds", r["seconds"], seconds, " s"),
                check(f"{name}: memory", r["memory_mb"], 500 if "row limit" in name else 200, " MB")]
               if r["outcome"] == "ok" else [])]
     report("hostile", out)

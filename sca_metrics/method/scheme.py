@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import math
-import tomllib
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -27,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import tomli
 import tomli_w
 
 from sca_metrics.method.scoring import (
@@ -125,10 +125,10 @@ def parse(data: bytes | str, source: str = "scheme.toml",
         raise SchemeError([Problem("scheme_too_big", sheet=source,
                                    params={"size": kilobytes(len(raw)), "limit": kilobytes(MAX_BYTES)})])
     try:
-        doc = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        doc = tomli.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomli.TOMLDecodeError) as exc:
         raise SchemeError([Problem("scheme_syntax", sheet=source, value=str(exc))]) from None
-    except RecursionError:  # arrays in arrays hundreds deep: tomllib reads them recursively
+    except RecursionError:  # arrays in arrays hundreds deep: tomli reads them recursively
         raise SchemeError([Problem("scheme_too_deep", sheet=source, params={"limit": MAX_DEPTH})]) from None
     if _depth(doc) > MAX_DEPTH:  # nothing below recurses into a document deeper than a scheme is
         raise SchemeError([Problem("scheme_too_deep", sheet=source, params={"limit": MAX_DEPTH})])
