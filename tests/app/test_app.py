@@ -653,6 +653,24 @@ def domain_score(monkeypatch, db, domain, period):
     return at.metric[0].value
 
 
+def test_an_uploaded_file_is_checked_once_not_at_every_rerun(monkeypatch, own_demo_db):
+    """The upload page checked the file again at every rerun while the person read the preview
+    (47 s of a hostile file's preview each time, issue 29): now once per upload."""
+    from sca_metrics.intake import ingest
+
+    catalog = default_catalog()
+    calls = []
+    original = ingest.check_bytes
+    monkeypatch.setattr(ingest, "check_bytes", lambda *a, **k: calls.append(1) or original(*a, **k))
+    at = upload_page(monkeypatch, own_demo_db)
+    data = to_bytes(fill(template(catalog, "SYT", "2024", plan_in(own_demo_db)), {"HLT.T1": 5}))
+    at.file_uploader[0].set_value(("DTTM_SYT_2024.xlsx", data, XLSX)).run()
+    assert not at.exception and "Tệp hợp lệ" in at.success[0].value
+    at.run()
+    at.run()  # the person reads the preview; the page reruns
+    assert len(calls) == 1
+
+
 def test_upload_a_valid_return_previews_changes_then_saves_and_every_page_updates(
         monkeypatch, own_demo_db):
     catalog = default_catalog()
