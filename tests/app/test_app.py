@@ -487,6 +487,12 @@ def test_an_administrator_records_a_response_to_a_comment(monkeypatch, demo_db, 
     at.button(key="roadmap_save").click().run()  # an explanation is required: refused, nothing saved
     assert any("Nhập nội dung giải trình" in e.value for e in at.error)
     assert at.radio(key="roadmap_response").value == "explained"  # the choice kept
+    pasted = "Đã có \u202etrong\x1b[2J Đề án"  # a text-direction override and an escape, pasted
+    at.text_area(key="roadmap_explanation").set_value(pasted)
+    at.button(key="roadmap_save").click().run()  # the intake policy: refused, the field named, kept
+    said = [e.value.replace("\\", "") for e in at.error]  # shown as a Markdown literal
+    assert any("Nội dung giải trình có ký tự điều khiển" in e and "U+202E" in e for e in said), said
+    assert at.text_area(key="roadmap_explanation").value == pasted
     at.text_area(key="roadmap_explanation").set_value("Đã có trong Đề án ngành")
     at.button(key="roadmap_save").click().run()
     assert not at.exception, at.exception
