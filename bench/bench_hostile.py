@@ -92,28 +92,9 @@ print(json.dumps({"seconds": seconds, "peak_rss_mb": peak_rss_mb(), "base_rss_mb
 """
 
 _REPORT_SETUP = """
-import pandas as pd
-from sca_metrics.demo import build_demo
-from sca_metrics.method.scoring import score_periods
-from sca_metrics.outputs import briefing, plan_report
-from sca_metrics.reference.catalog import default_catalog
-from sca_metrics.snapshot import observation_frame
-from sca_metrics.store import schema
-catalog = default_catalog()
-con = schema.connect(tmp / "demo.duckdb")
-build_demo(con, catalog)
-by_period = score_periods(catalog, observation_frame(con))
-con.close()
-n = N
-tasks = pd.DataFrame([{"department": "SYT", "period": "2024", "submission_id": 1, "code": f"SYT-{k:04d}",
-    "name": f"Nhiệm vụ {k}", "area": "health", "phase": "2021-2025", "start_year": 2022, "end_year": 2024,
-    "partners": [], "sector_project": None, "decision": None, "budget": 1.5, "budget_source": "state",
-    "status": "in_progress", "note": None, "depends_on": [], "indicators": ["HLT.T1"], "sheet_row": k + 4}
-    for k in range(n)])
-comments = pd.DataFrame([{"department": "SYT", "period": "2024", "submission_id": 1, "sheet_row": k + 4,
-    "section": "Y tế", "comment": f"Ý kiến {k}", "proposal": "", "response": "accepted", "explanation": None,
-    "responded_at": None, "responded_by": None} for k in range(n)])
-ctx = briefing.Context(catalog, by_period, pd.DataFrame(), "2024", "vi")
+from sca_metrics.outputs import plan_report
+from tests.helpers import long_plan
+ctx, tasks, comments = long_plan(tmp, {n})
 """
 
 _PLAN_SETUP = """
@@ -162,9 +143,9 @@ tasks = [roadmap.Task(c, c, "health", "2021-2025", 2022, 2024, "SYT",
                       depends_on=tuple(x for x in codes if x != c)) for c in codes]""",
         "said = len(roadmap.flags(tasks, catalog, 2024))"),
     "consolidated Word report of 500 tasks": (
-        _REPORT_SETUP.replace("n = N", "n = 500"), "said = len(plan_report.build(ctx, tasks, comments))"),
+        _REPORT_SETUP.replace("{n}", "500"), "said = len(plan_report.build(ctx, tasks, comments))"),
     "consolidated Word report of 2,000 tasks": (
-        _REPORT_SETUP.replace("n = N", "n = 2000"), "said = len(plan_report.build(ctx, tasks, comments))"),
+        _REPORT_SETUP.replace("{n}", "2000"), "said = len(plan_report.build(ctx, tasks, comments))"),
     "scheme of arrays nested 500 deep (1 KB)": (
         "from sca_metrics.method import scheme\ntext = 'name = \"x\"\\nw = ' + '[' * 500 + '1' + ']' * 500",
         "try:\n    scheme.parse(text); said = 'read'\nexcept scheme.SchemeError as e:\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import zipfile
+from pathlib import Path
 
 from openpyxl import Workbook
 
@@ -182,7 +183,6 @@ def run_limited(code: str, *args: str, memory_bytes: int = 1024 ** 3, timeout: f
     import resource
     import subprocess
     import sys
-    from pathlib import Path
 
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
@@ -282,3 +282,33 @@ def dense_plan(catalog: Catalog, n: int, dept: str = "SYT", each: int | None = N
     tasks = [plan_task(code, "; ".join(codes[max(0, i - each) if each else 0:i]))
              for i, code in enumerate(codes)]
     return to_bytes(fill_plan(fill(template(catalog, dept, "2024"), full_values(catalog, dept)), tasks))
+
+
+def long_plan(folder, n: int):
+    """A consolidated report's input with `n` tasks and `n` comments for the demo's scores:
+    (the briefing context, the tasks frame, the comments frame), as the store would give them."""
+    import pandas as pd
+
+    from sca_metrics.demo import build_demo
+    from sca_metrics.method.scoring import score_periods
+    from sca_metrics.outputs import briefing
+    from sca_metrics.reference.catalog import default_catalog
+    from sca_metrics.snapshot import observation_frame
+    from sca_metrics.store import schema
+
+    catalog = default_catalog()
+    con = schema.connect(Path(folder) / "demo.duckdb")
+    build_demo(con, catalog)
+    by_period = score_periods(catalog, observation_frame(con))
+    con.close()
+    tasks = pd.DataFrame([{
+        "department": "SYT", "period": "2024", "submission_id": 1, "code": f"SYT-{k:04d}",
+        "name": f"Nhiệm vụ {k}", "area": "health", "phase": "2021-2025", "start_year": 2022,
+        "end_year": 2024, "partners": [], "sector_project": None, "decision": None, "budget": 1.5,
+        "budget_source": "state", "status": "in_progress", "note": None, "depends_on": [],
+        "indicators": ["HLT.T1"], "sheet_row": k + 4} for k in range(n)])
+    comments = pd.DataFrame([{
+        "department": "SYT", "period": "2024", "submission_id": 1, "sheet_row": k + 4, "section": "Y tế",
+        "comment": f"Ý kiến {k}", "proposal": "", "response": "accepted", "explanation": None,
+        "responded_at": None, "responded_by": None} for k in range(n)])
+    return briefing.Context(catalog, by_period, pd.DataFrame(), "2024", "vi"), tasks, comments

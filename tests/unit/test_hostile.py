@@ -203,32 +203,11 @@ def test_every_writer_defends_itself_against_the_characters(catalog, demo_data):
 
 WORD_REPORT_UNDER_A_CAP = """
 import io, json, sys, tempfile
-from pathlib import Path
-import pandas as pd
-from sca_metrics.demo import build_demo
-from sca_metrics.method.scoring import score_periods
-from sca_metrics.outputs import briefing, plan_report
-from sca_metrics.reference.catalog import default_catalog
-from sca_metrics.snapshot import observation_frame
-from sca_metrics.store import schema
-catalog = default_catalog()
-con = schema.connect(Path(tempfile.mkdtemp()) / "demo.duckdb")
-build_demo(con, catalog)
-by_period = score_periods(catalog, observation_frame(con))
-con.close()
-n = int(sys.argv[1])
-tasks = pd.DataFrame([{"department": "SYT", "period": "2024", "submission_id": 1, "code": f"SYT-{k:04d}",
-    "name": f"Nhiệm vụ {k}", "area": "health", "phase": "2021-2025", "start_year": 2022, "end_year": 2024,
-    "partners": [], "sector_project": None, "decision": None, "budget": 1.5, "budget_source": "state",
-    "status": "in_progress", "note": None, "depends_on": [], "indicators": ["HLT.T1"], "sheet_row": k + 4}
-    for k in range(n)])
-comments = pd.DataFrame([{"department": "SYT", "period": "2024", "submission_id": 1, "sheet_row": k + 4,
-    "section": "Y tế", "comment": f"Ý kiến {k}", "proposal": "", "response": "accepted", "explanation": None,
-    "responded_at": None, "responded_by": None} for k in range(n)])
-ctx = briefing.Context(catalog, by_period, pd.DataFrame(), "2024", "vi")
-data = plan_report.build(ctx, tasks, comments)
 from docx import Document
-doc = Document(io.BytesIO(data))
+from sca_metrics.outputs import plan_report
+from tests.helpers import long_plan
+ctx, tasks, comments = long_plan(tempfile.mkdtemp(), int(sys.argv[1]))
+doc = Document(io.BytesIO(plan_report.build(ctx, tasks, comments)))
 print(json.dumps({"rows": [len(t.rows) for t in doc.tables]}))
 """
 
