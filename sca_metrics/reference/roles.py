@@ -82,8 +82,8 @@ def local_name(name: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class Actor:
-    """A person acting, with their role and (for an uploader) their departments; `local` for
-    the administrator at this computer (no grant to re-read)."""
+    """A person acting, with their role and (for an uploader) their departments; `is_local` for
+    the administrator at this computer (no grant in the store to read again)."""
 
     email: str
     role: str
