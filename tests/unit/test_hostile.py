@@ -177,7 +177,8 @@ def test_control_characters_in_any_text_of_a_return_are_refused_where_they_are(c
 
 def test_every_writer_defends_itself_against_the_characters(catalog, demo_data):
     """Text that reached the store before the policy (or a future path round it) never crashes
-    a writer nor reaches a file: the data XLSX and CSV, the Word report, the template."""
+    a writer nor reaches a file: the data XLSX and CSV, the Word report, the template, the
+    PowerPoint pack."""
     from docx import Document
 
     from sca_metrics.intake.template import Plan, template_bytes
@@ -199,6 +200,14 @@ def test_every_writer_defends_itself_against_the_characters(catalog, demo_data):
     assert "a[2Jbcde" in said and not FORBIDDEN.search(said)
     plan = Plan(tasks[tasks.department == tasks.department.iloc[0]], comments.iloc[:1])
     assert template_bytes(catalog, str(tasks.department.iloc[0]), "2026", plan=plan)[:2] == b"PK"
+    # the PowerPoint pack: a slide's title, text and notes
+    from pptx import Presentation
+
+    slide = briefing.Slide("hostile", f"Tiêu đề {HOSTILE}", (f"Câu {HOSTILE}.",))
+    deck = Presentation(io.BytesIO(briefing.pptx_bytes([slide], {}, ctx)))
+    texts = [shape.text_frame.text for s in deck.slides for shape in s.shapes if shape.has_text_frame]
+    texts += [s.notes_slide.notes_text_frame.text for s in deck.slides]
+    assert any("a[2Jbcde" in x for x in texts) and not FORBIDDEN.search("".join(texts))
 
 
 WORD_REPORT_UNDER_A_CAP = """
