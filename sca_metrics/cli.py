@@ -223,7 +223,7 @@ def _parser() -> argparse.ArgumentParser:
     c.set_defaults(func=_roadmap)
 
     c = sub.add_parser("comments", parents=[common, db],
-                       help="the departments' comments on the draft and Sở TT&TT's responses")
+                       help="the departments' comments on the draft and the lead department's responses")
     c.add_argument("--period", help="as of this period (default: the latest)")
     c.add_argument("--format", choices=("json", "csv"), default="json")
     c.set_defaults(func=_comments)

@@ -255,7 +255,7 @@ def _write_rows(ws, columns: tuple[layout.Label, ...], rows: list[dict[str, obje
 
 
 def _respond(con: duckdb.DuckDBPyConnection) -> None:
-    """Sở TT&TT's responses to the demo comments: accepted, or explained."""
+    """The lead department's responses to the demo comments: accepted, or explained."""
     actor = Actor.local(DEMO_UPLOADER)
     comments = queries.plan_comments(con)
     for c in demo_comments().to_dict("records"):

@@ -1,5 +1,5 @@
 """Roadmap (lộ trình): the departments' tasks in the programme's order, what is wrong with the plan,
-each domain's readiness beside its tasks and budget, and the comments on the draft with Sở TT&TT's
+each domain's readiness beside its tasks and budget, and the comments on the draft with the lead department's
 responses (administrators record them here)."""
 
 from __future__ import annotations

@@ -116,7 +116,7 @@ def figure_export(fig, name: str, period: str, unit: str | None = "score", conta
             st.caption(t("export.figure_help"))
         language = lang()
         draw = functools.partial(print_figure, fig, language=language, period=period,
-                                 source=briefing.source_text(language, is_demo(*version())),
+                                 source=briefing.source_text(language, is_demo(*version()), period),
                                  unit=t(f"figure.unit_{unit}") if unit else None)
         format_buttons(draw, figure_style.download_stem(fig, period, language), name)
 

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import io
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -32,10 +33,11 @@ from sca_metrics.method import pilot, progress, tracker
 from sca_metrics.method.scoring import Scores, level_name, target_year
 from sca_metrics.outputs import figure_style, pilot_figures, render, score_figures
 from sca_metrics.reference import formatting, vocabulary
+from sca_metrics.reference.bodies import default_bodies
 from sca_metrics.reference.catalog import Catalog
 from sca_metrics.reference.i18n import t
 from sca_metrics.reference.textnorm import strip
-from sca_metrics.reference.units import default_units
+from sca_metrics.reference.units import default_units, reference_date
 
 log = logging.getLogger(__name__)
 FONT_FILES = {"": "NotoSans-Regular.ttf", "B": "NotoSans-Bold.ttf"}
@@ -65,13 +67,17 @@ class Context:
         i = periods.index(self.period)
         return self.by_period[periods[i - 1]] if i else None
 
-    def source(self) -> str:
-        return source_text(self.lang, self.demo)
+    def source(self, period: str | None = None) -> str:
+        return source_text(self.lang, self.demo, period or self.period)
 
 
-def source_text(lang: str, demo: bool) -> str:
-    """Who the figures come from, for the source line; says so when the data are the demo's."""
-    text = t("briefing.source", lang)
+def source_text(lang: str, demo: bool, period: str | int) -> str:
+    """Who the figures come from, for the source line: the lead department as it was at the end
+    of the period the figures describe — the last of a span ("2018–2026") — (data/bodies.csv);
+    says so when the data are the demo's."""
+    years = re.findall(r"\d{4}", str(period))
+    body = default_bodies().lead_in_province(lang, reference_date(years[-1] if years else period))
+    text = t("briefing.source", lang, body=body)
     return f"{text} ({t('briefing.illustrative', lang)})" if demo else text
 
 
@@ -164,7 +170,7 @@ def slides(ctx: Context) -> list[Slide]:
 
     def printed(draw: Callable[[], go.Figure], unit: str | None = score_unit,
                 period: str | None = None) -> Callable[[], go.Figure]:
-        return lambda: figure_style.for_print(draw(), lang, period or ctx.period, ctx.source(), unit)
+        return lambda: figure_style.for_print(draw(), lang, period or ctx.period, ctx.source(period), unit)
 
     out = [_title_slide(ctx)]
     out.append(Slide("heatmap", t("briefing.heatmap_title", lang), _heatmap_sentences(s, lang),

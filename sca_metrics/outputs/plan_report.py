@@ -50,7 +50,7 @@ def contents(ctx: briefing.Context, tasks: Sequence[Task], flags: Sequence[Flag]
     sections = iter(ROMAN)
     tables = iter(range(1, 100))
     out: list[Block] = [Para(t("plan_report.intro", lang, area=default_units().area_name(ctx.period, lang),
-                                body=head.body(lang), period=ctx.period))]
+                                body=head.body(lang, ctx.generated.date()), period=ctx.period))]
     if ctx.demo:
         out.append(Para(t("app.demo_banner", lang), italic=True))
 

@@ -34,6 +34,7 @@ from sca_metrics import settings
 from sca_metrics.method.scoring import Scores, level_name, target_year
 from sca_metrics.outputs import briefing, render
 from sca_metrics.reference import formatting, vocabulary
+from sca_metrics.reference.bodies import LEAD, default_bodies
 from sca_metrics.reference.i18n import t
 from sca_metrics.reference.textnorm import strip
 from sca_metrics.reference.units import Units, default_units
@@ -81,8 +82,8 @@ class LetterheadError(ValueError):
 
 @dataclass(frozen=True)
 class Letterhead:
-    """Who issues the report and who receives it (data/report.toml). An empty superior or place
-    is taken from the administrative history on the report's date."""
+    """Who issues the report and who receives it (data/report.toml). An empty body, symbol,
+    superior or place is taken from the bodies' and units' history on the report's date."""
 
     body_vi: str
     body_en: str
@@ -97,8 +98,13 @@ class Letterhead:
     recipients_vi: tuple[str, ...]
     recipients_en: tuple[str, ...]
 
-    def body(self, lang: str) -> str:
-        return self.body_vi if lang == "vi" else self.body_en
+    def body(self, lang: str, on: date) -> str:
+        """The issuing body on the report's date: the file's, else the lead department then."""
+        own = self.body_vi if lang == "vi" else self.body_en
+        return own or default_bodies().holder(LEAD, on).name(lang)
+
+    def symbol_on(self, on: date) -> str:
+        return self.symbol or default_bodies().holder(LEAD, on).symbol
 
     def signer_title(self, lang: str) -> str:
         return self.signer_title_vi if lang == "vi" else self.signer_title_en
@@ -153,11 +159,8 @@ def _read_letterhead(path: Path) -> dict[str, Any]:
 
 
 def _province(units: Units, on: date, lang: str) -> str:
-    """The province the programme's area lies in on `on` (the province itself until it was
-    merged, then its successor)."""
-    province = units.programme_province()
-    code = units.successor(province.code, on) or province.code
-    return units.unit(code).name(lang)
+    """The province the programme's area lies in on `on`, named in `lang`."""
+    return units.province_on(on).name(lang)
 
 
 def _place(province: str, lang: str) -> str:
@@ -215,7 +218,7 @@ def contents(ctx: briefing.Context, deck: list[briefing.Slide] | None = None,
     by_key = {slide.key: slide for slide in deck}
     units = default_units()
     out: list[Block] = [Para(t("report.intro", lang, area=units.area_name(ctx.period, lang),
-                                body=head.body(lang), period=ctx.period))]
+                                body=head.body(lang, ctx.generated.date()), period=ctx.period))]
     if ctx.demo:
         out.append(Para(t("app.demo_banner", lang), italic=True))
     sections = iter(ROMAN)
@@ -354,7 +357,7 @@ def docx_bytes(ctx: briefing.Context, blocks: list[Block], images: dict[str, byt
     _page_numbers(section)
     core = doc.core_properties
     core.title = summary
-    core.author = head.body(lang)
+    core.author = head.body(lang, ctx.generated.date())
     core.language = "vi-VN" if lang == "vi" else "en-GB"
 
     on = ctx.generated.date()
@@ -501,13 +504,13 @@ def _letterhead(doc, head: Letterhead, lang: str, on: date, units: Units) -> Non
     table = _layout_table(doc, HEAD_COLUMNS_MM, rows=2, shift_mm=HEAD_SHIFT_MM)
     left, right = _cell(table, 0, 0), _cell(table, 0, 1)
     _para(left, head.superior(lang, on, units).upper(), size=HEAD_PT, centre=True, after=0)
-    _para(left, head.body(lang).upper(), bold=True, size=HEAD_PT, centre=True, after=0)
+    _para(left, head.body(lang, on).upper(), bold=True, size=HEAD_PT, centre=True, after=0)
     _rule(left, left_mm / 3, left_mm)
     _para(right, t("report.national", lang), bold=True, size=HEAD_PT, centre=True, after=0)
     # the motto underlined: a line exactly as long as the words (Decree 30: "bằng độ dài của dòng chữ")
     _para(right, t("report.motto", lang), bold=True, size=MOTTO_PT, centre=True, underline=True, after=0)
     number, dated = _cell(table, 1, 0), _cell(table, 1, 1)
-    _para(number, t("report.number", lang, symbol=head.symbol), size=MOTTO_PT, centre=True)
+    _para(number, t("report.number", lang, symbol=head.symbol_on(on)), size=MOTTO_PT, centre=True)
     _para(dated, t("report.dated", lang, place=head.place(lang, on, units),
                    date=formatting.official_day(on, lang)), italic=True, size=MOTTO_PT, centre=True)
     table.rows[1].cells[0].paragraphs[0].paragraph_format.space_before = Pt(6)

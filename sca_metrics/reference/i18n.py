@@ -44,11 +44,24 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     """The message `key` in `lang` (Vietnamese when it has none), with its parameters. A message
     with a count `n` may have one form per plural category (`key.one`, `key.other`): the count
     picks it, so English reads "1 error" and "2 errors". When `n` is passed already formatted
-    (1.234), `count` carries the number."""
+    (1.234), `count` carries the number. `{lead}` names the programme's lead department as it is
+    today, unless the caller names it."""
     lang = lang if lang in LANGS else DEFAULT_LANG
     count = params.get("count", params.get("n"))
     if f"{key}.other" in catalogue(lang):
         form = f"{key}.{plural(count, lang)}" if isinstance(count, int | float) else ""
         key = form if form in catalogue(lang) else f"{key}.other"
     text = catalogue(lang).get(key) or catalogue(DEFAULT_LANG).get(key) or key
+    if "{lead}" in text and "lead" not in params:  # the lead department as it is today
+        params = {**params, "lead": lead_today(lang)}
     return text.format(**params) if params else text
+
+
+def lead_today(lang: str) -> str:
+    """The programme's lead department today (data/bodies.csv), for the messages that say whom
+    to ask: `{lead}` in a catalogue's text."""
+    from datetime import date
+
+    from sca_metrics.reference.bodies import LEAD, default_bodies  # bodies read the units, which use t
+
+    return default_bodies().holder(LEAD, date.today()).name(lang)

@@ -128,6 +128,12 @@ class Units:
                     return parent
         raise LookupError("no pilot unit lies in a province (data/units.csv)")
 
+    def province_on(self, on: date) -> Unit:
+        """The province the programme's area lies in on `on`: the province itself until it was
+        merged, then its successor."""
+        province = self.programme_province()
+        return self.unit(self.successor(province.code, on) or province.code)
+
     def area_name(self, period: str | int, lang: str) -> str:
         """The programme's area as it was named at the end of `period`, from the administrative
         history: the province while it existed ("tỉnh Bà Rịa – Vũng Tàu"); after it was merged,

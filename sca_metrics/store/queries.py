@@ -368,7 +368,7 @@ RESPONSES = ("accepted", "explained")
 
 def respond(con: duckdb.DuckDBPyConnection, actor: Actor, submission_id: int, sheet_row: int,
             response: str, explanation: str) -> None:
-    """Record Sở TT&TT's response to one comment (administrators only): accepted, or explained
+    """Record the lead department's response to one comment (administrators only): accepted, or explained
     — an explanation is then required. Append-only: the latest response is the one shown, every
     one stays in the audit log."""
     require_admin(actor)

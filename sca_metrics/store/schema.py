@@ -129,7 +129,7 @@ MIGRATIONS: dict[int, list[str]] = {
         )""",
     ],
     # The plan (docs/roadmap.md): each return's tasks and comments on the draft, superseded with
-    # it; the responses of Sở TT&TT to the comments, append-only (the latest answers).
+    # it; the lead department's responses to the comments, append-only (the latest answers).
     4: [
         """CREATE TABLE tasks (
             submission_id INTEGER NOT NULL REFERENCES submissions (id),

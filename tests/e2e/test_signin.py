@@ -170,7 +170,8 @@ def test_a_person_without_a_grant_sees_whom_to_ask_and_no_data(page, app):
     seen = hosts_requested(page)
     sign_in(page, app, STRANGER)
     expect(page.locator("h1").first).to_have_text("Chưa được cấp quyền")
-    expect(page.get_by_text("Sở TT&TT", exact=False)).to_be_visible()
+    # the lead department as it is today
+    expect(page.get_by_text("Sở Khoa học và Công nghệ", exact=False)).to_be_visible()
     expect(page.get_by_test_id("stPlotlyChart")).to_have_count(0)
     expect(page.get_by_test_id("stMetric")).to_have_count(0)
     expect(page.get_by_test_id("stSidebarNavLink")).to_have_count(0)

@@ -90,7 +90,8 @@ def test_every_exported_figure_carries_unit_source_and_period(demo_data):
         if slide.figure is None:
             continue
         note = slide.figure.layout.annotations[-1].text.replace("<br>", " ")
-        assert "Source: Bà Rịa – Vũng Tàu Department of Information and Communications" in note
+        # the 2025 figures: the lead department at the end of 2025, in the city the area joined
+        assert "Source: Hồ Chí Minh City Department of Science and Technology" in note
         assert "(illustrative data)" in note and "reporting period 20" in note
         assert slide.figure.layout.width == 1200 and slide.figure.layout.title.text
 

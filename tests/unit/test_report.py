@@ -93,8 +93,9 @@ def test_each_part_of_the_format_in_its_place(rendered, demo_data):
         return text.index(line)
 
     # letterhead: the bodies, then the national title and motto; number; place and date
-    assert at("UBND THÀNH PHỐ HỒ CHÍ MINH") < at("SỞ THÔNG TIN VÀ TRUYỀN THÔNG") < at(NATIONAL) < at(MOTTO)
-    assert re.fullmatch(r"Số: +/BC-STTTT", text[at(MOTTO) + 1])
+    # issued on 5/1/2026: the lead department was then the Department of Science and Technology
+    assert at("UBND THÀNH PHỐ HỒ CHÍ MINH") < at("SỞ KHOA HỌC VÀ CÔNG NGHỆ") < at(NATIONAL) < at(MOTTO)
+    assert re.fullmatch(r"Số: +/BC-SKHCN", text[at(MOTTO) + 1])
     assert "Thành phố Hồ Chí Minh, ngày 05 tháng 01 năm 2026" in text
     motto = next(r for p in doc.tables[0].rows[0].cells[1].paragraphs for r in p.runs if r.text == MOTTO)
     assert motto.bold and motto.underline
@@ -169,7 +170,7 @@ def test_rendered_every_word_is_on_its_page_and_the_letterhead_lines_are_whole(r
     assert outside == []
     first = [w for w in words if w[1] == 1]
     dated = "Thành phố Hồ Chí Minh, ngày 05 tháng 01 năm 2026"
-    for line in (NATIONAL, "SỞ THÔNG TIN VÀ TRUYỀN THÔNG", dated):
+    for line in (NATIONAL, "SỞ KHOA HỌC VÀ CÔNG NGHỆ", dated):
         parts = line.split()
         for k in range(len(first) - len(parts) + 1):
             if [w[0] for w in first[k:k + len(parts)]] == parts:
@@ -195,17 +196,18 @@ def test_the_letterhead_follows_the_administrative_history():
 
 def test_the_issuing_body_and_signer_come_from_settings(demo_data, tmp_path, monkeypatch):
     mine = tmp_path / "letterhead.toml"
-    mine.write_text('body_vi = "Sở Khoa học và Công nghệ"\nsymbol = "BC-SKHCN"\n'
+    mine.write_text('body_vi = "Văn phòng Ban Chỉ đạo"\nsymbol = "BC-BCĐ"\n'
                     'signer_title_vi = "KT. Giám đốc"\nsigner_name = "Nguyễn Văn A"\n', encoding="utf-8")
     monkeypatch.setenv("SCA_REPORT_FILE", str(mine))
     settings.reload()
     head = report.letterhead()
-    assert head.body("vi") == "Sở Khoa học và Công nghệ" and head.body("en") == report.letterhead(
-        settings.shipped_data() / "report.toml").body("en")  # what the file does not name stays
+    on = ISSUED.date()
+    assert head.body("vi", on) == "Văn phòng Ban Chỉ đạo" and head.body("en", on) == report.letterhead(
+        settings.shipped_data() / "report.toml").body("en", on)  # what the file does not name stays
     text = paragraphs(Document(io.BytesIO(fake_docx(context(demo_data), head))))
-    assert "SỞ KHOA HỌC VÀ CÔNG NGHỆ" in text and any(re.fullmatch(r"Số: +/BC-SKHCN", p) for p in text)
+    assert "VĂN PHÒNG BAN CHỈ ĐẠO" in text and any(re.fullmatch(r"Số: +/BC-BCĐ", p) for p in text)
     assert text[-1] == "Nguyễn Văn A" and "KT. GIÁM ĐỐC" in text
-    assert any("Sở Khoa học và Công nghệ tổng hợp phiếu khảo sát" in p for p in text)
+    assert any("Văn phòng Ban Chỉ đạo tổng hợp phiếu khảo sát" in p for p in text)
 
 
 @pytest.mark.parametrize(("content", "said"), [

@@ -1,0 +1,107 @@
+"""The bodies the documents name, with the dates they existed (data/bodies.csv), beside the
+administrative units' history (units.py): a text names each body as it was on the day it
+concerns — a figure's source as of its reporting period, a report's issuer as of its date.
+
+The programme's lead department (role `lead`) was the provincial Department of Information and
+Communications until 28 February 2025; from 1 March 2025 it is part of the Department of
+Science and Technology. The province a body belongs to is the programme's province on that day,
+from the units' history (Bà Rịa – Vũng Tàu until 30 June 2025, then Hồ Chí Minh City).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from sca_metrics.reference.units import Units, default_units
+from sca_metrics.reference.vocabulary import in_language
+from sca_metrics.settings import data_dir
+
+FIELDS = ["role", "code", "name_vi", "name_en", "short_vi", "short_en", "symbol", "valid_from", "valid_to"]
+LEAD = "lead"  # the programme's lead department: collects the returns, issues the reports
+
+
+@dataclass(frozen=True)
+class Body:
+    role: str
+    code: str
+    name_vi: str
+    name_en: str
+    short_vi: str
+    short_en: str
+    symbol: str  # a report's symbol after its number: "BC-SKHCN"
+    valid_from: date | None
+    valid_to: date | None
+
+    def name(self, lang: str) -> str:
+        return in_language(lang, self.name_vi, self.name_en)
+
+    def short(self, lang: str) -> str:
+        return in_language(lang, self.short_vi, self.short_en)
+
+    def valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to)
+
+
+class BodiesError(ValueError):
+    """data/bodies.csv cannot be used: the row and what is wrong."""
+
+
+@dataclass(frozen=True)
+class Bodies:
+    bodies: tuple[Body, ...]
+
+    def holder(self, role: str, on: date) -> Body:
+        """The body that held `role` on `on` (the file is checked to have exactly one each day)."""
+        found = [b for b in self.bodies if b.role == role and b.valid_on(on)]
+        if len(found) != 1:
+            raise BodiesError(f"{len(found)} bodies hold the role {role!r} on {on:%d/%m/%Y}")
+        return found[0]
+
+    def lead_in_province(self, lang: str, on: date, units: Units | None = None) -> str:
+        """The lead department with its province, as a source line names it on `on`: "Sở TT&TT
+        tỉnh Bà Rịa – Vũng Tàu" (2024), "Sở KH&CN Thành phố Hồ Chí Minh" (2026)."""
+        body = self.holder(LEAD, on)
+        province = (units or default_units()).province_on(on).name(lang)
+        if lang == "vi":  # "tỉnh Bà Rịa – Vũng Tàu" inside a sentence; "Thành phố Hồ Chí Minh" as it is
+            return f"{body.short(lang)} {'t' + province[1:] if province.startswith('Tỉnh ') else province}"
+        return f"{province.removesuffix(' province')} {body.short(lang)}"
+
+
+def _day(text: str) -> date | None:
+    return date.fromisoformat(text) if text.strip() else None
+
+
+def read_bodies(path=None) -> Bodies:
+    """The bodies file, checked: every field present, dates valid, and for each role the bodies
+    following each other without a gap or an overlap (one holder every day)."""
+    path = path or data_dir() / "bodies.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    out = []
+    for n, row in enumerate(rows, start=2):
+        if list(row) != FIELDS or any(not row[k].strip() for k in FIELDS[:7]):
+            raise BodiesError(f"{path}:{n}: the columns are {', '.join(FIELDS)}, the first seven filled")
+        try:
+            role, code, name_vi, name_en, short_vi, short_en, symbol = (row[k].strip() for k in FIELDS[:7])
+            out.append(Body(role, code, name_vi, name_en, short_vi, short_en, symbol,
+                            _day(row["valid_from"]), _day(row["valid_to"])))
+        except ValueError as exc:
+            raise BodiesError(f"{path}:{n}: {exc}") from None
+    for role in {b.role for b in out}:
+        chain = sorted((b for b in out if b.role == role), key=lambda b: b.valid_from or date.min)
+        if chain[0].valid_from is not None or chain[-1].valid_to is not None:
+            raise BodiesError(f"{path}: the role {role!r} must be held from the start and to this day")
+        for before, after in zip(chain, chain[1:], strict=False):
+            if before.valid_to is None or after.valid_from is None or (
+                    after.valid_from - before.valid_to).days != 1:
+                raise BodiesError(f"{path}: {before.code} and {after.code} must follow each other by a day")
+    return Bodies(tuple(out))
+
+
+@cache
+def default_bodies() -> Bodies:
+    return read_bodies()
