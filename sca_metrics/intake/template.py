@@ -87,17 +87,18 @@ def build_template(catalog: Catalog, department: str, period: str,
     pilot = tuple(i for i in indicators if i.pilot)
     wb = Workbook()
     _instructions(wb.active, UNIT_INSTRUCTION_KEYS if pilot else ())
-    _info(wb.create_sheet(layout.SHEET_INFO.vi), dept.code, dept.name_vi, dept.name_en,
-          period, catalog.version)
+    on = reference_date(period)  # the department named as it is at the end of the period
+    name_vi, name_en = dept.name("vi", on), dept.name("en", on)
+    _info(wb.create_sheet(layout.SHEET_INFO.vi), dept.code, name_vi, name_en, period, catalog.version)
     if regular or not pilot:
-        _indicators(wb.create_sheet(layout.SHEET_INDICATORS.vi), regular, dept.name_vi, period)
+        _indicators(wb.create_sheet(layout.SHEET_INDICATORS.vi), regular, name_vi, period)
     if pilot:
         wards = (units or default_units()).pilot_units(period)
-        _units(wb.create_sheet(layout.SHEET_UNITS.vi), pilot, wards, dept.name_vi, period)
+        _units(wb.create_sheet(layout.SHEET_UNITS.vi), pilot, wards, name_vi, period)
     tasks, comments = wb.create_sheet(layout.SHEET_TASKS.vi), wb.create_sheet(layout.SHEET_COMMENTS.vi)
     lists = _choices(wb.create_sheet(layout.SHEET_CHOICES.vi))  # last, hidden
-    _tasks(tasks, dept.code, dept.name_vi, lists, None if plan is None else plan.tasks)
-    _comments(comments, dept.name_vi, None if plan is None else plan.comments)
+    _tasks(tasks, dept.code, name_vi, lists, None if plan is None else plan.tasks)
+    _comments(comments, name_vi, None if plan is None else plan.comments)
     wb.active = 2
     wb.properties.title = f"ĐTTM {dept.code} {period}"
     wb.properties.creator = "sca_metrics"

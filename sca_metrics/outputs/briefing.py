@@ -291,7 +291,7 @@ def _submissions_slide(ctx: Context, printed) -> Slide:
     n = len(status)
     lines = [t("briefing.submitted", lang, period=ctx.period, done=n - len(missing), n=n)]
     if missing:
-        names = [ctx.catalog.department(c).name(lang) for c in missing]
+        names = [ctx.catalog.department(c).name(lang, reference_date(ctx.period)) for c in missing]
         lines.append(t("briefing.missing", lang, names=_some(names, "submissions.and_more", lang)))
     else:
         lines.append(t("briefing.all_submitted", lang))
@@ -304,7 +304,7 @@ def _submissions_slide(ctx: Context, printed) -> Slide:
         matrix = matrix.loc[matrix[ctx.period].fillna(-1).sort_values(kind="stable").index[:PACK_ROWS]]
         lines.append(t("briefing.coverage_shown", lang, shown=PACK_ROWS, period=ctx.period, n=n,
                        page=t("nav.submissions", lang)))
-    labels = [ctx.catalog.department(c).name(lang) for c in matrix.index]
+    labels = [ctx.catalog.department(c).name(lang, reference_date(ctx.period)) for c in matrix.index]
     span = f"{periods[0]}–{periods[-1]}" if len(periods) > 1 else periods[0]
     fig = printed(partial(score_figures.coverage, matrix, labels, lang),
                   unit=t("figure.unit_completeness", lang), period=span)

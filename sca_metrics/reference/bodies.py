@@ -1,6 +1,8 @@
 """The bodies the documents name, with the dates they existed (data/bodies.csv), beside the
 administrative units' history (units.py): a text names each body as it was on the day it
 concerns — a figure's source as of its reporting period, a report's issuer as of its date.
+The departments keep their codes; their names change on the dates data/department_names.csv
+gives (a department's name on a day: the latest rename on or before it, else departments.csv's).
 
 The programme's lead department (role `lead`) was the provincial Department of Information and
 Communications until 28 February 2025; from 1 March 2025 it is part of the Department of
@@ -105,3 +107,27 @@ def read_bodies(path=None) -> Bodies:
 @cache
 def default_bodies() -> Bodies:
     return read_bodies()
+
+
+@cache
+def _renames() -> dict[str, tuple[tuple[date, str, str], ...]]:
+    """Each department's renames, oldest first (data/department_names.csv)."""
+    path = data_dir() / "department_names.csv"
+    out: dict[str, list[tuple[date, str, str]]] = {}
+    with open(path, encoding="utf-8", newline="") as f:
+        for n, row in enumerate(csv.DictReader(f), start=2):
+            try:
+                day = date.fromisoformat(row["valid_from"].strip())
+            except (KeyError, ValueError) as exc:
+                raise BodiesError(f"{path}:{n}: {exc}") from None
+            if not row.get("name_vi", "").strip() or not row.get("name_en", "").strip():
+                raise BodiesError(f"{path}:{n}: a rename needs both names")
+            rename = (day, row["name_vi"].strip(), row["name_en"].strip())
+            out.setdefault(row["code"].strip(), []).append(rename)
+    return {code: tuple(sorted(names)) for code, names in out.items()}
+
+
+def department_name(code: str, lang: str, on: date) -> str | None:
+    """A department's name on `on` when it was renamed by then; None: its name in departments.csv."""
+    names = [(vi, en) for day, vi, en in _renames().get(code, ()) if day <= on]
+    return in_language(lang, *names[-1]) if names else None

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 from dataclasses import dataclass, field, fields
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -64,8 +65,12 @@ class Department:
     name_en: str
     domains: tuple[str, ...]
 
-    def name(self, lang: str) -> str:
-        return in_language(lang, self.name_vi, self.name_en)
+    def name(self, lang: str, on: date | None = None) -> str:
+        """Its name on `on` (today when None): renames by date in data/department_names.csv."""
+        from sca_metrics.reference.bodies import department_name  # bodies read the units, which read this
+
+        return department_name(self.code, lang, on or date.today()) or in_language(
+            lang, self.name_vi, self.name_en)
 
 
 @dataclass(frozen=True)

@@ -80,3 +80,32 @@ def test_a_bodies_file_with_a_gap_or_an_overlap_is_refused(tmp_path, rows, why):
     with pytest.raises(BodiesError) as refused:
         read_bodies(path)
     assert why in str(refused.value)
+
+
+@pytest.mark.parametrize(("code", "day", "vi", "en"), [
+    ("STTTT", date(2025, 2, 28), "Sở Thông tin và Truyền thông",
+     "Department of Information and Communications"),
+    ("STTTT", date(2025, 3, 1), "Sở Khoa học và Công nghệ", "Department of Science and Technology"),
+    ("CAT", date(2025, 6, 30), "Công an tỉnh", "Provincial Police"),
+    ("CAT", date(2025, 7, 1), "Công an Thành phố", "City Police"),
+    ("VPUBND", date(2026, 12, 31), "Văn phòng UBND Thành phố", "Office of the City People's Committee"),
+    ("UBNDVT", date(2024, 12, 31), "UBND TP. Vũng Tàu (thí điểm)",
+     "Vũng Tàu City People's Committee (pilot)"),
+    ("SYT", date(2026, 12, 31), "Sở Y tế", "Department of Health"),
+])
+def test_a_department_is_named_as_it_was_on_the_day(catalog, code, day, vi, en):
+    department = catalog.department(code)
+    assert (department.name("vi", day), department.name("en", day)) == (vi, en)
+
+
+@pytest.mark.parametrize(("period", "name"), [("2024", "Sở Thông tin và Truyền thông"),
+                                               ("2026", "Sở Khoa học và Công nghệ")])
+def test_a_template_names_its_department_as_at_the_end_of_its_period(catalog, period, name):
+    from sca_metrics.intake import layout
+    from sca_metrics.intake.template import build_template
+
+    wb = build_template(catalog, "STTTT", period)
+    texts = [str(c.value) for ws in (wb[layout.SHEET_INFO.vi], wb[layout.SHEET_INDICATORS.vi])
+             for row in ws.iter_rows(max_row=8) for c in row if c.value]
+    assert any(name in x for x in texts)
+    assert not any(other in x for x in texts for other in OLD_NAMES[:1] + NEW_NAMES[:1] if other not in name)
