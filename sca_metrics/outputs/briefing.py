@@ -33,7 +33,7 @@ from sca_metrics.method import pilot, progress, tracker
 from sca_metrics.method.scoring import Scores, level_name, target_year
 from sca_metrics.outputs import figure_style, pilot_figures, render, score_figures
 from sca_metrics.reference import formatting, vocabulary
-from sca_metrics.reference.bodies import default_bodies
+from sca_metrics.reference.bodies import LEAD, default_bodies
 from sca_metrics.reference.catalog import Catalog
 from sca_metrics.reference.i18n import t
 from sca_metrics.reference.textnorm import strip
@@ -685,6 +685,7 @@ def pptx_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> byt
     prs.slide_width, prs.slide_height = Inches(W), Inches(H)
     blank = prs.slide_layouts[6]
     dark, grey = RGBColor(0x22, 0x22, 0x22), RGBColor(0x55, 0x55, 0x55)
+    tag = LANGUAGE_TAGS.get(ctx.lang, ctx.lang)
 
     def draw_text(slide, text: _Text) -> None:
         _, bold, is_grey = TEXT_STYLES[text.role]
@@ -696,6 +697,7 @@ def pptx_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> byt
         for i, line in enumerate(text.lines):
             para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
             para.text = strip(_bullet(text, line))  # the writer's own defence (docs/security.md)
+            _tag_language(para, tag)
             para.space_after = Pt(PARA_PT)
             para.line_spacing = Pt(size * LINE)
             para.font.size, para.font.bold, para.font.name = Pt(size), bold, "Noto Sans"
@@ -709,10 +711,43 @@ def pptx_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> byt
                 picture._element.nvPicPr.cNvPr.set("descr", item.alt)  # PowerPoint's alt text
             else:
                 draw_text(slide, item)
-        slide.notes_slide.notes_text_frame.text = strip("\n".join(s.sentences))
+        notes = slide.notes_slide.notes_text_frame
+        notes.text = strip("\n".join(s.sentences))
+        for para in notes.paragraphs:
+            _tag_language(para, tag)
+    _properties(prs, ctx, deck)
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()
+
+
+LANGUAGE_TAGS = {"vi": "vi-VN", "en": "en-GB"}
+
+
+def _tag_language(para, tag: str) -> None:
+    """Every run says its language, so PowerPoint checks the spelling in Vietnamese (without a
+    tag it marks every Vietnamese word as misspelt English)."""
+    for run in para.runs:
+        run.font._rPr.set("lang", tag)
+
+
+def _properties(prs, ctx: Context, deck: list[Slide]) -> None:
+    """The file says what it is: made now by the issuing body (the lead department on the day it
+    is made), titled as its cover, in its language, a 16:9 show (python-pptx's template says
+    2013, its author and 4:3)."""
+    on = ctx.generated
+    core = prs.core_properties
+    core.author = core.last_modified_by = default_bodies().holder(LEAD, on.date()).name(ctx.lang)
+    core.created = core.modified = on.replace(tzinfo=None, microsecond=0)
+    core.revision = 1
+    core.title = deck[0].title if deck else t("briefing.title", ctx.lang, area="")
+    core.subject = ctx.source()
+    core.language = LANGUAGE_TAGS.get(ctx.lang, ctx.lang)
+    core.comments = ""
+    for part in prs.part.package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = part.blob.replace(b"On-screen Show (4:3)", b"On-screen Show (16:9)").replace(
+                b"Microsoft Macintosh PowerPoint", b"sca_metrics")
 
 
 class PdfImages:

@@ -355,9 +355,12 @@ def docx_bytes(ctx: briefing.Context, blocks: list[Block], images: dict[str, byt
     section.header_distance = section.footer_distance = Mm(10)
     _base_style(doc, lang)
     _page_numbers(section)
-    core = doc.core_properties
+    core = doc.core_properties  # made now, by the issuing body (python-docx's template says 2013)
     core.title = summary
-    core.author = head.body(lang, ctx.generated.date())
+    core.author = core.last_modified_by = head.body(lang, ctx.generated.date())
+    core.created = core.modified = ctx.generated.replace(tzinfo=None, microsecond=0)
+    core.revision = 1
+    core.comments = ""
     core.language = "vi-VN" if lang == "vi" else "en-GB"
 
     on = ctx.generated.date()
