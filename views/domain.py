@@ -152,5 +152,9 @@ widgets.table(widgets.paged(table, f"domain_table_page_{domain}_{driver}"),
                   session.t("indicator.code"): st.column_config.TextColumn(pinned=True),
                   session.t("indicator.name"): st.column_config.TextColumn(width="medium", pinned=True),
                   session.t("indicator.progress"): st.column_config.TextColumn(width="medium")})
-st.caption(session.t("domain.reversed_note") + "  \n" + session.t("domain.capped_note"))
+notes = [session.t("domain.reversed_note"), session.t("domain.capped_note")]
+unscored = int(ind.score.isna().sum())
+if unscored:  # a "–" in the score column, and why
+    notes.append(session.t("domain.missing_note", n=session.num(unscored), count=unscored, period=period))
+st.caption("  \n".join(notes))
 widgets.downloads(table, f"indicators_{domain}_{period}")

@@ -220,6 +220,22 @@ def test_domain_page_follows_the_url_and_marks_reversed_indicators(monkeypatch, 
     assert qp(at, "domain") == "health"
 
 
+@pytest.mark.parametrize(("lang", "said"), [("vi", "– Chưa có điểm (1 chỉ số)"),
+                                           ("en", "– No score (1 indicator)")])
+def test_a_missing_score_is_drawn_as_a_dash_and_the_page_says_why(monkeypatch, demo_db, lang, said):
+    """The domain table drew "None" for an indicator without a score, and nothing said why."""
+    monkeypatch.setenv("SCA_DB", str(demo_db))
+    settings.reload()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update({"period": "2026", "domain": "education", "lang": lang})
+    at.run()
+    at.switch_page("views/domain.py").run()
+    assert not at.exception, at.exception
+    rows = at.dataframe[-1].value  # drawn "–" (tests/app/test_texts.py checks no table draws None)
+    assert rows[t("indicator.score", lang)].isna().sum() == 1
+    assert any(said in c.value and "2026" in c.value for c in at.caption)
+
+
 def test_domain_page_rejects_an_unknown_domain_in_the_url(monkeypatch, demo_db):
     monkeypatch.setenv("SCA_DB", str(demo_db))
     settings.reload()
