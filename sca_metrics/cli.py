@@ -764,14 +764,16 @@ def _export(args) -> int:
         written.append(name)
 
     sheets = exports.data_sheets(by_period, subs, catalog, snap.wards, default_units())
-    write("dttm_data.xlsx", exports.xlsx_bytes(sheets))
+    every = exports.span(by_period)
+    write(f"{exports.file_stem('data', every, args.lang)}.xlsx", exports.xlsx_bytes(sheets))
     tasks_frame, comments = _plan(args, period)
     records, _ = _task_records(tasks_frame, catalog, period, args.lang)
-    write("dttm_roadmap.xlsx", exports.xlsx_bytes(exports.plan_sheets(records, comments)))
+    write(f"{exports.file_stem('roadmap', period, args.lang)}.xlsx",
+          exports.xlsx_bytes(exports.plan_sheets(records, comments)))
     write(f"{plan_report.file_stem(period, args.lang)}.docx",
           plan_report.build(ctx, tasks_frame, comments, head))
     for name, frame in sheets.items():
-        write(f"dttm_{name}.csv", exports.csv_bytes(frame))
+        write(f"{exports.file_stem(name, every, args.lang)}.csv", exports.csv_bytes(frame))
     try:
         pack = briefing.build(ctx, progress=_progress_printer(args.lang))
         stem = briefing.file_stem(ctx)

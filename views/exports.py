@@ -146,10 +146,12 @@ st.caption(session.t("export.data_help"))
 columns = st.columns([1.5] + [1] * len(exports.DATA_SHEETS))
 columns[0].download_button(session.t("export.data_xlsx"),
                            lambda: exports.xlsx_bytes(data_sheets(path, version)),
-                           file_name="dttm_data.xlsx", mime=exports.XLSX_MIME,
+                           file_name=f"{exports.file_stem('data', exports.span(by_period), lang)}.xlsx",
+                           mime=exports.XLSX_MIME,
                            key="data_xlsx", on_click="ignore", icon=":material/download:")
 for column, name in zip(columns[1:], exports.DATA_SHEETS, strict=True):
     column.download_button(session.t(f"export.csv_{name}"),
                            lambda name=name: exports.csv_bytes(data_sheets(path, version)[name]),
-                           file_name=f"dttm_{name}.csv", mime="text/csv", key=f"data_{name}",
+                           file_name=f"{exports.file_stem(name, exports.span(by_period), lang)}.csv",
+                           mime="text/csv", key=f"data_{name}",
                            on_click="ignore", icon=":material/download:")

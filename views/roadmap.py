@@ -252,7 +252,8 @@ left.download_button(session.t("roadmap.report_docx"),
                      help=session.t("roadmap.report_docx_help"))
 right.download_button(session.t("roadmap.download"),
                       lambda: exports.xlsx_bytes(exports.plan_sheets(records, comments)),
-                      file_name=f"dttm_roadmap_{period}.xlsx", mime=exports.XLSX_MIME, key="roadmap_xlsx",
+                      file_name=f"{exports.file_stem('roadmap', period, lang)}.xlsx", mime=exports.XLSX_MIME,
+                      key="roadmap_xlsx",
                       on_click="ignore", icon=":material/download:")
 
 st.subheader(session.t("roadmap.comments"))

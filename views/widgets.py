@@ -182,12 +182,13 @@ def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> No
     frame may be a function that makes it: then it is made only when a button is clicked."""
     make = frame if callable(frame) else lambda: frame
     left, right = st.columns(2)
+    stem = f"dttm_{name}_{lang()}"  # what it shows and its period are in `name`; the language too
     # Callables: the files are built only when clicked, not on every rerun.
-    left.download_button(t("download.csv"), lambda: exports.csv_bytes(make()), file_name=f"{name}.csv",
+    left.download_button(t("download.csv"), lambda: exports.csv_bytes(make()), file_name=f"{stem}.csv",
                          mime="text/csv", icon=":material/download:", key=f"{name}_csv",
                          on_click="ignore")
     right.download_button(t("download.xlsx"), lambda: exports.xlsx_bytes({name: make()}),
-                          file_name=f"{name}.xlsx", mime=exports.XLSX_MIME,
+                          file_name=f"{stem}.xlsx", mime=exports.XLSX_MIME,
                           icon=":material/download:", key=f"{name}_xlsx", on_click="ignore")
 
 

@@ -25,6 +25,19 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATA_SHEETS = ("scores", "indicators", "submissions", "progress", "wards")
 
 
+def file_stem(what: str, period: str, lang: str) -> str:
+    """Every exported file's name, without its extension: what it shows, its period (or span of
+    periods) and its language — `dttm_roadmap_2026_vi` —, so both languages of every period can
+    be exported into one folder and none overwrites another."""
+    return f"dttm_{what}_{period}_{lang}"
+
+
+def span(periods) -> str:
+    """The periods a file covers, as its name says them: "2018-2026" (one: "2026")."""
+    known = sorted(str(p) for p in periods)
+    return known[0] if len(known) == 1 else f"{known[0]}-{known[-1]}" if known else "all"
+
+
 def neutralise(value: object) -> object:
     if not isinstance(value, str):
         return value

@@ -152,8 +152,10 @@ def test_export_writes_the_pack_the_data_and_the_figures(tmp_path, demo_data):
     out = run("export", "--db", db, "--out", tmp_path / "out", "--period", "2024", "--figures", "png")
     assert out.returncode == 0, out.stderr
     names = {p.name for p in (tmp_path / "out").iterdir()}
-    assert {"dttm_briefing_2024_vi.pptx", "dttm_briefing_2024_vi.pdf", "dttm_data.xlsx",
-            "dttm_scores.csv", "dttm_indicators.csv", "dttm_submissions.csv"} <= names
+    # every name says what, the period (or the span of the data) and the language
+    assert {"dttm_briefing_2024_vi.pptx", "dttm_briefing_2024_vi.pdf", "dttm_data_2018-2026_vi.xlsx",
+            "dttm_scores_2018-2026_vi.csv", "dttm_indicators_2018-2026_vi.csv",
+            "dttm_submissions_2018-2026_vi.csv", "dttm_roadmap_2024_vi.xlsx"} <= names
     assert sum(n.endswith(".png") for n in names) == 17
     assert len(Presentation(tmp_path / "out" / "dttm_briefing_2024_vi.pptx").slides) == 20
     text = PdfReader(tmp_path / "out" / "dttm_briefing_2024_vi.pdf").pages[0].extract_text()
@@ -165,7 +167,7 @@ def test_export_writes_the_pack_the_data_and_the_figures(tmp_path, demo_data):
     assert len(report.inline_shapes) == 12  # heatmap, foundations, 8 domains, pilot, submissions
     from openpyxl import load_workbook
 
-    plan = load_workbook(tmp_path / "out" / "dttm_roadmap.xlsx")
+    plan = load_workbook(tmp_path / "out" / "dttm_roadmap_2024_vi.xlsx")
     assert plan.sheetnames == ["tasks", "comments"]
     header = [c.value for c in plan["tasks"][1]]
     assert {"code", "domain", "phase", "budget", "flags"} <= set(header)
@@ -190,7 +192,7 @@ def test_export_without_chromium_keeps_the_data_and_says_how(tmp_path, demo_data
     out = run("export", "--db", demo_data[0], "--out", tmp_path, "--lang", "en")
     assert out.returncode == 1
     assert "apt-get install chromium fonts-noto-core" in out.stderr
-    assert (tmp_path / "dttm_data.xlsx").exists() and not list(tmp_path.glob("*.pptx"))
+    assert (tmp_path / "dttm_data_2018-2026_en.xlsx").exists() and not list(tmp_path.glob("*.pptx"))
 
 
 def test_export_refuses_an_unknown_period(tmp_path, demo_data):

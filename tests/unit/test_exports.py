@@ -82,3 +82,15 @@ def test_data_export_carries_progress_and_the_ward_values(demo_data):
     assert len(ward) == len(wards)
     assert set(ward[ward.period == "2026"].unit_name) == {
         "Phường Vũng Tàu", "Phường Tam Thắng", "Phường Rạch Dừa", "Phường Phước Thắng", "Xã Long Sơn"}
+
+
+def test_every_file_name_says_what_its_period_and_its_language():
+    """The data and roadmap files were named dttm_data.xlsx, dttm_roadmap.xlsx, dttm_scores.csv:
+    exporting both languages, or two periods, into one folder overwrote them (issue 30)."""
+    from sca_metrics.outputs import exports
+
+    assert exports.file_stem("roadmap", "2026", "en") == "dttm_roadmap_2026_en"
+    assert exports.span(["2026", "2018", "2024"]) == "2018-2026" and exports.span(["2025"]) == "2025"
+    names = {exports.file_stem(what, period, lang) for what in ("data", "roadmap")
+             for period in ("2025", "2026") for lang in ("vi", "en")}
+    assert len(names) == 8
