@@ -737,11 +737,11 @@ def _properties(prs, ctx: Context, deck: list[Slide]) -> None:
     2013, its author and 4:3)."""
     on = ctx.generated
     core = prs.core_properties
-    core.author = core.last_modified_by = default_bodies().holder(LEAD, on.date()).name(ctx.lang)
+    core.author = core.last_modified_by = strip(default_bodies().holder(LEAD, on.date()).name(ctx.lang))
     core.created = core.modified = on.replace(tzinfo=None, microsecond=0)
     core.revision = 1
-    core.title = deck[0].title if deck else t("briefing.title", ctx.lang, area="")
-    core.subject = ctx.source()
+    core.title = strip(deck[0].title if deck else t("briefing.title", ctx.lang, area=""))
+    core.subject = strip(ctx.source())
     core.language = LANGUAGE_TAGS.get(ctx.lang, ctx.lang)
     core.comments = ""
     for part in prs.part.package.iter_parts():

@@ -356,8 +356,8 @@ def docx_bytes(ctx: briefing.Context, blocks: list[Block], images: dict[str, byt
     _base_style(doc, lang)
     _page_numbers(section)
     core = doc.core_properties  # made now, by the issuing body (python-docx's template says 2013)
-    core.title = summary
-    core.author = core.last_modified_by = head.body(lang, ctx.generated.date())
+    core.title = strip(summary)
+    core.author = core.last_modified_by = strip(head.body(lang, ctx.generated.date()))
     core.created = core.modified = ctx.generated.replace(tzinfo=None, microsecond=0)
     core.revision = 1
     core.comments = ""
