@@ -122,5 +122,5 @@ LIST_SEPARATOR = ";"
 
 
 def joined(items) -> str:
-    """A list of codes as a cell writes it: "STTTT; STC" ("" for none)."""
+    """A list of codes as a cell writes it: "A; B" ("" for none)."""
     return f"{LIST_SEPARATOR} ".join(str(item) for item in items)

@@ -243,25 +243,10 @@ def _num(v: float) -> float | None:
     return None if math.isnan(v) else float(v)
 
 
-def records_table(records: list[dict]) -> pd.DataFrame:
-    """The records flat, one row per unit: unit, score, level, …, then `tier:node` scores and
-    `indicator:code` scores, then the scheme's name and hash."""
-    rows = []
-    for r in records:
-        row = {k: r[k] for k in ("unit", "score", "level", "points_to_next_level", "coverage", "reason")}
-        for tier, nodes in r["parts"].items():
-            if tier != "indicators":
-                row |= {f"{tier}:{n}": s for n, s in nodes.items()}
-        row |= {f"indicator:{c}": v["score"] for c, v in r["parts"]["indicators"].items()}
-        rows.append(row | {"scheme": r["scheme"], "scheme_hash": r["scheme_hash"]})
-    frame = pd.DataFrame(rows)
-    frame["level"] = frame.level.astype("Int64")
-    return frame
-
-
 def scored_table(done: Scored) -> pd.DataFrame:
-    """`records_table(score_units(…))` made straight from the arrays, column by column: the
-    command line's CSV of a table at the row limit, without a record per unit and part."""
+    """The records flat, one row per unit — unit, score, level, …, then `tier:node` scores and
+    `indicator:code` scores, then the scheme's name and hash —, made straight from the arrays:
+    the command line's CSV, a table at the row limit without a record per unit and part."""
     lv = levels(done.score)
     columns: dict[str, object] = {
         "unit": done.units, "score": done.score, "level": pd.array(

@@ -37,7 +37,7 @@ from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.bodies import LEAD, default_bodies
 from sca_metrics.reference.i18n import t
 from sca_metrics.reference.textnorm import strip
-from sca_metrics.reference.units import Units, default_units
+from sca_metrics.reference.units import Units, default_units, place_name
 
 log = logging.getLogger(__name__)
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -114,11 +114,11 @@ class Letterhead:
 
     def superior(self, lang: str, on: date, units: Units) -> str:
         own = self.superior_vi if lang == "vi" else self.superior_en
-        return own or t("report.superior", lang, province=_province(units, on, lang))
+        return own or t("report.superior", lang, province=units.province_on(on).name(lang))
 
     def place(self, lang: str, on: date, units: Units) -> str:
         own = self.place_vi if lang == "vi" else self.place_en
-        return own or _place(_province(units, on, lang), lang)
+        return own or place_name(units.province_on(on).name(lang), lang)
 
 
 def letterhead(path: Path | None = None) -> Letterhead:
@@ -156,19 +156,6 @@ def _read_letterhead(path: Path) -> dict[str, Any]:
         else:
             raise LetterheadError(path, "text", field=key)
     return out
-
-
-def _province(units: Units, on: date, lang: str) -> str:
-    """The province the programme's area lies in on `on`, named in `lang`."""
-    return units.province_on(on).name(lang)
-
-
-def _place(province: str, lang: str) -> str:
-    """The place name of the date line: the province's name without the word for its kind
-    ("Bà Rịa – Vũng Tàu", "Thành phố Hồ Chí Minh", as Decree 30 writes them)."""
-    if lang == "vi" and province.lower().startswith("tỉnh "):
-        return province[len("tỉnh "):]
-    return province.removesuffix(" province")
 
 
 # ---- what the report says: blocks, then one writer ----

@@ -3,25 +3,23 @@ administrative units' history (units.py): a text names each body as it was on th
 concerns — a figure's source as of its reporting period, a report's issuer as of its date.
 The departments keep their codes; their names change on the dates data/department_names.csv
 gives (a department's name on a day: the latest rename on or before it, else departments.csv's).
-
-The programme's lead department (role `lead`) was the provincial Department of Information and
-Communications until 28 February 2025; from 1 March 2025 it is part of the Department of
-Science and Technology. The province a body belongs to is the programme's province on that day,
-from the units' history (Bà Rịa – Vũng Tàu until 30 June 2025, then Hồ Chí Minh City).
+Which body held a role when, and what it was called, is data only: this module names none.
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from pathlib import Path
 
-from sca_metrics.reference.units import Units, default_units
+from sca_metrics.reference.catalog import csv_rows
+from sca_metrics.reference.units import Units, default_units, in_sentence, place_name
 from sca_metrics.reference.vocabulary import in_language
 from sca_metrics.settings import data_dir
 
 FIELDS = ["role", "code", "name_vi", "name_en", "short_vi", "short_en", "symbol", "valid_from", "valid_to"]
+RENAME_FIELDS = ["code", "valid_from", "name_vi", "name_en"]
 LEAD = "lead"  # the programme's lead department: collects the returns, issues the reports
 
 
@@ -64,31 +62,38 @@ class Bodies:
         return found[0]
 
     def lead_in_province(self, lang: str, on: date, units: Units | None = None) -> str:
-        """The lead department with its province, as a source line names it on `on`: "Sở TT&TT
-        tỉnh Bà Rịa – Vũng Tàu" (2024), "Sở KH&CN Thành phố Hồ Chí Minh" (2026)."""
+        """The lead department with the province it belonged to on `on`, as a source line names
+        it: its short name, then the province inside a sentence (Vietnamese); the province's
+        name, then the body's (English)."""
         body = self.holder(LEAD, on)
         province = (units or default_units()).province_on(on).name(lang)
-        if lang == "vi":  # "tỉnh Bà Rịa – Vũng Tàu" inside a sentence; "Thành phố Hồ Chí Minh" as it is
-            return f"{body.short(lang)} {'t' + province[1:] if province.startswith('Tỉnh ') else province}"
-        return f"{province.removesuffix(' province')} {body.short(lang)}"
+        if lang == "vi":
+            return f"{body.short(lang)} {in_sentence(province, lang)}"
+        return f"{place_name(province, lang)} {body.short(lang)}"
 
 
 def _day(text: str) -> date | None:
-    return date.fromisoformat(text) if text.strip() else None
+    return date.fromisoformat(text) if text else None
 
 
-def read_bodies(path=None) -> Bodies:
+def _rows(path: Path, fields: list[str]) -> list[tuple[int, dict[str, str]]]:
+    """A data file's rows (the catalog's reader: NFC, blank rows skipped, numbered by line)."""
+    rows, problems = csv_rows(path.read_text(encoding="utf-8-sig"), path.name, fields)
+    if problems:
+        raise BodiesError(f"{path}: the columns are {', '.join(fields)}")
+    return rows
+
+
+def read_bodies(path: Path | None = None) -> Bodies:
     """The bodies file, checked: every field present, dates valid, and for each role the bodies
     following each other without a gap or an overlap (one holder every day)."""
-    path = path or data_dir() / "bodies.csv"
-    with open(path, encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+    path = Path(path or data_dir() / "bodies.csv")
     out = []
-    for n, row in enumerate(rows, start=2):
-        if list(row) != FIELDS or any(not row[k].strip() for k in FIELDS[:7]):
+    for n, row in _rows(path, FIELDS):
+        if any(not row.get(k) for k in FIELDS[:7]):
             raise BodiesError(f"{path}:{n}: the columns are {', '.join(FIELDS)}, the first seven filled")
         try:
-            role, code, name_vi, name_en, short_vi, short_en, symbol = (row[k].strip() for k in FIELDS[:7])
+            role, code, name_vi, name_en, short_vi, short_en, symbol = (row[k] for k in FIELDS[:7])
             out.append(Body(role, code, name_vi, name_en, short_vi, short_en, symbol,
                             _day(row["valid_from"]), _day(row["valid_to"])))
         except ValueError as exc:
@@ -114,16 +119,14 @@ def _renames() -> dict[str, tuple[tuple[date, str, str], ...]]:
     """Each department's renames, oldest first (data/department_names.csv)."""
     path = data_dir() / "department_names.csv"
     out: dict[str, list[tuple[date, str, str]]] = {}
-    with open(path, encoding="utf-8", newline="") as f:
-        for n, row in enumerate(csv.DictReader(f), start=2):
-            try:
-                day = date.fromisoformat(row["valid_from"].strip())
-            except (KeyError, ValueError) as exc:
-                raise BodiesError(f"{path}:{n}: {exc}") from None
-            if not row.get("name_vi", "").strip() or not row.get("name_en", "").strip():
-                raise BodiesError(f"{path}:{n}: a rename needs both names")
-            rename = (day, row["name_vi"].strip(), row["name_en"].strip())
-            out.setdefault(row["code"].strip(), []).append(rename)
+    for n, row in _rows(path, RENAME_FIELDS):
+        try:
+            day = date.fromisoformat(row["valid_from"])
+        except ValueError as exc:
+            raise BodiesError(f"{path}:{n}: {exc}") from None
+        if not row["name_vi"] or not row["name_en"]:
+            raise BodiesError(f"{path}:{n}: a rename needs both names")
+        out.setdefault(row["code"], []).append((day, row["name_vi"], row["name_en"]))
     return {code: tuple(sorted(names)) for code, names in out.items()}
 
 

@@ -64,9 +64,18 @@ class UnitsError(CatalogError):
     """The unit files have errors (a data-file error like the catalog's: every problem)."""
 
 
-def _lower_first(name: str) -> str:
-    """"Tỉnh Bà Rịa – Vũng Tàu" inside a sentence: "tỉnh Bà Rịa – Vũng Tàu"."""
-    return name[:1].lower() + name[1:]
+_KIND_WORDS = {"vi": "Tỉnh ", "en": " province"}  # a province's kind, as its name carries it
+
+
+def in_sentence(name: str, lang: str) -> str:
+    """A province's name inside a sentence: its kind word lower-case in Vietnamese ("tỉnh …"),
+    a proper name (a city's) as it is."""
+    return "t" + name[1:] if lang == "vi" and name.startswith(_KIND_WORDS["vi"]) else name
+
+
+def place_name(name: str, lang: str) -> str:
+    """A province's name without its kind word, as a date line or an English title writes it."""
+    return name.removeprefix(_KIND_WORDS["vi"]) if lang == "vi" else name.removesuffix(_KIND_WORDS["en"])
 
 
 def reference_date(period: str | int) -> date:
@@ -143,7 +152,7 @@ class Units:
 
         province = self.programme_province()
         day = reference_date(period)
-        own = _lower_first(province.name(lang)) if lang == "vi" else province.name(lang)
+        own = in_sentence(province.name(lang), lang)
         if province.valid_on(day):
             return own
         now = self.successor(province.code, day)
