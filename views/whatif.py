@@ -104,6 +104,7 @@ def load() -> None:
 
 
 LINK = "_whatif_link"  # the scheme the address carries, as last read or written
+WRITTEN = "_whatif_written"  # the addresses this page wrote lately (the newest last)
 
 
 def from_link() -> None:
@@ -111,7 +112,10 @@ def from_link() -> None:
     from the default): the controls start from it. One that carries no usable scheme says why
     (in the scheme's section) and changes nothing."""
     text = st.query_params.get("scheme")
-    if not text or text == st.session_state.get(LINK):
+    # the page's own recent addresses are not arrivals: a rerun the browser sends before it has
+    # taken the newest address carries an older one, which would put the controls back
+    own = (st.session_state.get(LINK), *st.session_state.get(WRITTEN, ()))
+    if not text or text in own:
         return
     st.session_state[LINK] = text
     start_from(lambda: scheme.from_link(text, catalog))
@@ -125,8 +129,8 @@ def compute(content: tuple, period: str, fingerprint: str, _options: Options, _v
             uncertainty(cached.catalog(), _values, period, _options, MonteCarlo()))
 
 
-# an indicator's weight as typed: 0–10 with up to two decimals, or nothing (the catalog's)
-# 0 to MAX_WEIGHT (1 000), any decimals: a loaded scheme's weight shows, and is read back, exactly
+# an indicator's weight as typed, or nothing (the catalog's): 0 to MAX_WEIGHT (1 000), any
+# decimals — a loaded scheme's weight shows, and is read back, exactly
 WEIGHT_TEXT = r"^\s*(1000([.,]0+)?|\d{1,3}([.,]\d+)?)?\s*$"
 STEPS = [round(0.1 * k, 1) for k in range(31)]  # weights 0–3 by 0,1
 SHARES = [round(0.05 * k, 2) for k in range(21)]  # coverage 0–1 by 0,05
@@ -228,6 +232,8 @@ if st.query_params.get("scheme") != address:
     else:
         st.query_params.pop("scheme", None)
 st.session_state[LINK] = address
+if address:
+    st.session_state[WRITTEN] = [*st.session_state.get(WRITTEN, [])[-15:], address]
 
 with st.expander(session.t("whatif.scheme"), icon=":material/description:",
                  expanded="whatif_load_errors" in st.session_state or "whatif_loaded" in st.session_state):
