@@ -734,6 +734,7 @@ def _progress_printer(lang: str):
 
 def _export(args) -> int:
     """Everything a briefing needs, in one folder; figures rendered in one browser."""
+    from sca_metrics.method import roadmap
     from sca_metrics.outputs import briefing, exports, plan_report, render, report
     from sca_metrics.reference.units import default_units
 
@@ -755,7 +756,9 @@ def _export(args) -> int:
         return 1
     catalog, by_period, subs = snap.catalog, snap.by_period, snap.submissions
     args.out.mkdir(parents=True, exist_ok=True)
-    ctx = briefing.Context(catalog, by_period, subs, period, args.lang, snap.is_demo)
+    tasks_frame, comments = _plan(args, period)
+    ctx = briefing.Context(catalog, by_period, subs, period, args.lang, snap.is_demo,
+                           tasks=tuple(roadmap.tasks_from_frame(tasks_frame)))
     started = time.perf_counter()
     written = []
 
@@ -766,7 +769,6 @@ def _export(args) -> int:
     sheets = exports.data_sheets(by_period, subs, catalog, snap.wards, default_units())
     every = exports.span(by_period)
     write(f"{exports.file_stem('data', every, args.lang)}.xlsx", exports.xlsx_bytes(sheets))
-    tasks_frame, comments = _plan(args, period)
     records, _ = _task_records(tasks_frame, catalog, period, args.lang)
     write(f"{exports.file_stem('roadmap', period, args.lang)}.xlsx",
           exports.xlsx_bytes(exports.plan_sheets(records, comments)))
@@ -785,7 +787,7 @@ def _export(args) -> int:
             data = (pack.images[s.key] for s in deck) if fmt == "png" else render.render_many(
                 render.Job(s.figure, fmt) for s in deck)
             for number, (s, content) in enumerate(zip(deck, data, strict=True), start=1):
-                write(f"figure_{number:02d}_{s.key}.{fmt}", content)
+                write(f"{exports.file_stem(f'figure-{number:02d}-{s.key}', period, args.lang)}.{fmt}", content)
     except render.ExportUnavailable as exc:
         log.warning("export of %s incomplete", args.out, exc_info=True)
         print("\n".join(f"{args.out / n}" for n in written))

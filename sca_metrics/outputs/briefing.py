@@ -29,8 +29,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sca_metrics import settings
-from sca_metrics.method import pilot, progress, tracker
-from sca_metrics.method.scoring import Scores, level_name, target_year
+from sca_metrics.method import pilot, progress, proposals, tracker
+from sca_metrics.method.roadmap import Task
+from sca_metrics.method.scoring import SCORE_DECIMALS, Scores, level_name, target_year
 from sca_metrics.outputs import figure_style, pilot_figures, render, score_figures
 from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.bodies import LEAD, default_bodies
@@ -56,6 +57,7 @@ class Context:
     lang: str = "vi"
     demo: bool = False
     generated: datetime = field(default_factory=datetime.now)
+    tasks: tuple[Task, ...] = ()  # the roadmap's tasks (the proposals about the plan need them)
 
     @property
     def scores(self) -> Scores:
@@ -201,7 +203,23 @@ def slides(ctx: Context) -> list[Slide]:
                           target_sentence(row, lang)),
                          printed(partial(score_figures.drivers, s, code, lang))))
     out.append(_method_slide(ctx))
+    titles = {slide.key: slide.title for slide in out}
+    cite = {key: t("proposals.cite_slide", lang, title=titles[key])
+            for key in ("gaps", "foundations", "submissions") if key in titles}
+    out.append(Slide("proposals", t("proposals.title", lang), proposal_lines(ctx, cite)))
     return out
+
+
+def proposal_lines(ctx: Context, cite: dict[str, str]) -> tuple[str, ...]:
+    """The numbered proposals of the period (sca_metrics.method.proposals), each naming its
+    bodies as on the document's date and citing where its figures are (`cite`: key → the
+    document's own figure, table or slide)."""
+    on = ctx.generated.date()
+    found = proposals.proposals(ctx.scores, ctx.catalog, ctx.submissions, ctx.tasks, on)
+    if not found:
+        return (t("proposals.none", ctx.lang, period=ctx.period),)
+    return tuple(t("proposals.numbered", ctx.lang, n=k, text=p.text(ctx.lang, ctx.catalog, on, cite))
+                 for k, p in enumerate(found, start=1))
 
 
 def _title_slide(ctx: Context) -> Slide:
@@ -214,18 +232,36 @@ def _title_slide(ctx: Context) -> Slide:
         lv = int(overall.level)
         lines.append(t("briefing.overall", lang, period=ctx.period, score=_n(overall.score, lang),
                        level=lv, level_name=level_name(lv, lang)))
-        if not pd.isna(overall.change):
-            key = "briefing.overall_up" if overall.change >= 0 else "briefing.overall_down"
-            sentence = t(key, lang, change=_n(abs(overall.change), lang),
-                         previous=ctx.previous.period if ctx.previous else "")
-            if overall.get("set_changed", False):
-                sentence += " " + t("briefing.like_for_like", lang)
-            lines.append(sentence)
+        if ctx.previous is not None and not pd.isna(overall.change):
+            lines += _headline_change(overall, ctx.previous.overall.iloc[0], ctx.previous.period, lang)
     if ctx.demo:
         lines.append(t("app.demo_banner", lang))
     # the area as named in the period (the province until 30/6/2025, then within its successor)
     area = default_units().area_name(ctx.period, lang)
     return Slide("title", t("briefing.title", lang, area=area), tuple(lines))
+
+
+def _headline_change(now, before, previous: str, lang: str) -> list[str]:
+    """The change of the overall score as the reader can check it — the difference of the two
+    scores as printed ("65,1 − 59,8 = 5,3") —, the like-for-like change beside it when the
+    indicators reported differ between the periods (and why the two differ), then what it
+    means in plain words: the level now against before, and the points to the next level."""
+    if pd.isna(before.score):
+        return []
+    shown = round(float(now.score), SCORE_DECIMALS) - round(float(before.score), SCORE_DECIMALS)
+    out = [t("briefing.overall_up" if shown >= 0 else "briefing.overall_down", lang, change=_n(abs(shown), lang),
+             previous=previous, before=_n(before.score, lang), now=_n(now.score, lang))]
+    if now.get("set_changed", False):
+        like = float(now.change)
+        out.append(t("briefing.like_for_like_up" if like >= 0 else "briefing.like_for_like_down", lang,
+                     change=_n(abs(like), lang)))
+    lv, lv_before = int(now.level), int(before.level)
+    key = "briefing.meaning_up" if lv > lv_before else "briefing.meaning_down" if lv < lv_before \
+        else "briefing.meaning_same"
+    meaning = t(key, lang, level=lv, level_name=level_name(lv, lang), before_level=lv_before, previous=previous)
+    if not pd.isna(now.points_to_next_level):
+        meaning += " " + t("briefing.next_level", lang, points=_n(now.points_to_next_level, lang), next=lv + 1)
+    return [*out, meaning]
 
 
 def _heatmap_sentences(s: Scores, lang: str) -> tuple[str, ...]:
@@ -547,7 +583,8 @@ def _placements(slide: Slide, number: int, total: int, ctx: Context,
         if image_box and slide.key in images:
             w, h = _fit(images[slide.key], image_box[2], image_box[3])
             out.append(_Picture((image_box[0], image_box[1], w, h), images[slide.key], alt_text(slide)))
-        out.append(_Text(text_box, slide.sentences, "body", bullets=len(slide.sentences) > 1))
+        numbered = slide.key.startswith("proposals")  # numbered in their text: no bullet
+        out.append(_Text(text_box, slide.sentences, "body", bullets=len(slide.sentences) > 1 and not numbered))
     out.append(_Text((MARGIN, H - MARGIN - FOOT_H + 0.1, full, FOOT_H),
                      (_footer(ctx, number, total),), "footer"))
     return out

@@ -5,6 +5,7 @@ explained — in the official format of `sca_metrics.outputs.report` (Decree 30/
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Sequence
@@ -153,6 +154,11 @@ def contents(ctx: briefing.Context, tasks: Sequence[Task], flags: Sequence[Flag]
             rows_c.append((str(i), str(c.department), text, answers.get(str(c.response), "–"), why))
         out.append(Table(t("plan_report.comment_table", lang, n=next(tables)), header, tuple(rows_c),
                          widths=(10, 22, 65, 25, 43), align="cllll", total=False))
+
+    # V. proposals: each cites the section that states its figures
+    cite = {key: t("proposals.cite_section", lang, n=ROMAN[n])
+            for key, n in (("foundations", 0), ("gaps", 1), ("roadmap", 1))}
+    out += report.proposals_section(dataclasses.replace(ctx, tasks=tuple(tasks)), next(sections), head, cite)
     return out
 
 

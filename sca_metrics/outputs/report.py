@@ -211,9 +211,12 @@ def contents(ctx: briefing.Context, deck: list[briefing.Slide] | None = None,
     sections = iter(ROMAN)
     figures = iter(range(1, 100))
 
+    numbers: dict[str, int] = {}  # slide key → its figure's number, for the proposals to cite
+
     def figure(key: str) -> Figure:
         slide = by_key[key]
-        return Figure(key, t("report.caption", lang, n=next(figures), title=slide.title),
+        numbers[key] = next(figures)
+        return Figure(key, t("report.caption", lang, n=numbers[key], title=slide.title),
                       briefing.alt_text(slide))
 
     out.append(Heading(f"{next(sections)}. {t('report.overall', lang)}", 1))
@@ -250,7 +253,24 @@ def contents(ctx: briefing.Context, deck: list[briefing.Slide] | None = None,
     out.append(Heading(f"{next(sections)}. {t('report.method', lang)}", 1))
     out += [Para(line) for line in by_key["method"].sentences]
     out.append(Para(t("report.source", lang, source=ctx.source()), italic=True, keep=True))
+
+    cite = {"gaps": t("proposals.cite_table", lang, n=1),
+            **{key: t("proposals.cite_figure", lang, n=n) for key, n in numbers.items()
+               if key in ("foundations", "submissions")}}
+    out += proposals_section(ctx, next(sections), head, cite)
     return out
+
+
+def proposals_section(ctx: briefing.Context, number: str, head: Letterhead, cite: dict[str, str]) -> list[Block]:
+    """The last section of a report: the numbered proposals (briefing.proposal_lines), each a
+    paragraph, after a sentence that says who proposes them."""
+    lang = ctx.lang
+    lines = briefing.proposal_lines(ctx, cite)
+    out: list[Block] = [Heading(f"{number}. {t('proposals.heading', lang)}", 1)]
+    if lines != (t("proposals.none", lang, period=ctx.period),):
+        out.append(Para(t("proposals.intro", lang, period=ctx.period, body=head.body(lang, ctx.generated.date())),
+                        keep=True))
+    return out + [Para(line) for line in lines]
 
 
 def _table(s: Scores, lang: str) -> Table:

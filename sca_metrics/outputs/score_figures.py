@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from sca_metrics.method.scoring import Scores, level, level_bounds, target_year
+from sca_metrics.method.scoring import LEVEL_WIDTH, Scores, level, level_bounds, target_year
 from sca_metrics.outputs.figure_style import (
     CHANGE_COLOUR,
     MISSING,
@@ -68,8 +68,12 @@ def heatmap(scores: Scores, lang: str, phone: bool = False) -> go.Figure:
         fig.add_trace(go.Heatmap(
             z=np.where(missing, 1.0, np.nan), x=x, y=y, colorscale=[[0, MISSING], [1, MISSING]],
             showscale=False, xgap=2, ygap=2, hoverinfo="skip"))
+    # coloured by the level the text states — the one decided on the score as printed (60,0 for
+    # 59,97 is level 4) —, drawn at the middle of its band: never the raw score's band
+    banded = np.array([[np.nan if np.isnan(v) else LEVEL_WIDTH * level(v) - LEVEL_WIDTH / 2 for v in row]
+                       for row in z], dtype=float)
     fig.add_trace(go.Heatmap(
-        z=z, x=x, y=y, zmin=0, zmax=100, colorscale=_level_colorscale(), xgap=2, ygap=2,
+        z=banded, x=x, y=y, zmin=0, zmax=100, colorscale=_level_colorscale(), xgap=2, ygap=2,
         hoverinfo="skip", showscale=not phone,
         colorbar={"title": {"text": t("overview.level", lang)}, "tickvals": [10, 30, 50, 70, 90],
                   "ticktext": [f"{lv.code} {lv.name(lang)}" for lv in vocabulary.LEVELS]},

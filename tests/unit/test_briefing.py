@@ -44,7 +44,7 @@ def test_slides_cover_the_brief_in_order(demo_data):
     # the demo has pilot values: 7 indicators' series, four panels to a slide
     assert keys[7:10] == ["pilot", "pilot_series", "pilot_series_2"]
     assert keys[10:18] == [f"domain_{d}" for d in vocabulary.SMART_DOMAIN_CODES]
-    assert keys[-1] == "method"
+    assert keys[-2:] == ["method", "proposals"]  # the pack ends with what to decide
     assert sum(s.figure is not None for s in deck) == 17
     assert all(s.sentences for s in deck if s.key != "pilot_series_2")
     title = deck[0]

@@ -39,7 +39,7 @@ def test_the_sections_come_in_order_in_the_official_format(made):
     heads = [line for line in text if re.match(r"^[IV]+\. ", line)]
     assert heads == ["I. TỔNG QUAN KẾ HOẠCH", "II. NHIỆM VỤ THEO NỀN TẢNG VÀ LĨNH VỰC",
                      "III. NHỮNG ĐIỂM CHƯA ĐỒNG BỘ CỦA KẾ HOẠCH",
-                     "IV. TỔNG HỢP, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý"]
+                     "IV. TỔNG HỢP, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý", "V. ĐỀ XUẤT, KIẾN NGHỊ"]
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Nơi nhận:" in text
     summary = text[text.index("BÁO CÁO") + 1]
     assert summary.startswith("Tổng hợp lộ trình thực hiện Đề án") and summary.endswith("kỳ 2026")

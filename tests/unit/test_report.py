@@ -104,7 +104,8 @@ def test_each_part_of_the_format_in_its_place(rendered, demo_data):
     sections = [line for line in text if re.match(r"^[IV]+\. ", line)]
     assert sections == ["I. KẾT QUẢ CHUNG", "II. KẾT QUẢ THEO NỀN TẢNG VÀ LĨNH VỰC",
                         "III. THÍ ĐIỂM TẠI THÀNH PHỐ VŨNG TÀU CŨ",
-                        "IV. TÌNH HÌNH NỘP BÁO CÁO CỦA CÁC SỞ, NGÀNH", "V. GHI CHÚ PHƯƠNG PHÁP"]
+                        "IV. TÌNH HÌNH NỘP BÁO CÁO CỦA CÁC SỞ, NGÀNH", "V. GHI CHÚ PHƯƠNG PHÁP",
+                        "VI. ĐỀ XUẤT, KIẾN NGHỊ"]
     domains = [f"{n}. {vocabulary.domain_name(c, 'vi')}" for n, c in enumerate(vocabulary.DOMAIN_CODES, 1)]
     positions = [at(d) for d in domains]
     assert positions == sorted(positions) and at(sections[1]) < positions[0] < at(sections[2])
