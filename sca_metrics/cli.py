@@ -787,7 +787,8 @@ def _export(args) -> int:
             data = (pack.images[s.key] for s in deck) if fmt == "png" else render.render_many(
                 render.Job(s.figure, fmt) for s in deck)
             for number, (s, content) in enumerate(zip(deck, data, strict=True), start=1):
-                write(f"{exports.file_stem(f'figure-{number:02d}-{s.key}', period, args.lang)}.{fmt}", content)
+                name = exports.file_stem(f"figure-{number:02d}-{s.key}", period, args.lang)
+                write(f"{name}.{fmt}", content)
     except render.ExportUnavailable as exc:
         log.warning("export of %s incomplete", args.out, exc_info=True)
         print("\n".join(f"{args.out / n}" for n in written))

@@ -57,7 +57,8 @@ def official_report(path: str, version: str, period: str, lang: str, day: str) -
 def slides(path: str, version: str, period: str, lang: str, day: str) -> tuple[briefing.Context, list]:
     ctx = briefing.Context(cached.catalog(), cached.scores_by_period(path, version),
                            cached.submissions(path, version), period, lang,
-                           cached.is_demo(path, version), tasks=tuple(cached.roadmap(path, version, period)[0]))
+                           cached.is_demo(path, version),
+                           tasks=tuple(cached.roadmap(path, version, period)[0]))
     try:
         return ctx, briefing.pack_slides(ctx)  # the slides the pack will have
     except render.ExportUnavailable:  # no fonts to measure the text with: the slides unsplit

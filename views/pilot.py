@@ -10,7 +10,7 @@ import streamlit as st
 from sca_metrics.method import pilot, progress
 from sca_metrics.outputs import pilot_figures
 from sca_metrics.reference import formatting, i18n, vocabulary
-from sca_metrics.reference.units import default_units
+from sca_metrics.reference.units import default_units, reference_date
 from views import access, cached, session, widgets
 
 access.require()
@@ -75,7 +75,7 @@ city = obs[obs.indicator.isin(codes) & (obs.period.astype(int) <= int(period))]
 
 
 def show_series() -> None:
-    title = session.t("figure.multiples_title")
+    title = session.t("figure.multiples_title", pilot=units.pilot_name(lang, reference_date(period)))
     part = widgets.paged(prog, "pilot_series_page", widgets.PAGE_ITEMS, INDICATORS)
     widgets.chart(lambda: pilot_figures.pilot_multiples(city, part, catalog, change_days, lang, title),
                  "pilot_series", period, unit=None, depends=tuple(part.code),
@@ -94,7 +94,8 @@ PROGRESS_COLUMNS = {
 
 def show_progress() -> None:
     st.caption(session.t("pilot.progress_help"))
-    title = session.t("figure.progress_title", period=period)
+    pilot_name = units.pilot_name(lang, reference_date(period))
+    title = session.t("figure.progress_title", period=period, pilot=pilot_name)
     ordered = pilot_figures.by_status(prog)  # pages in the bars' order: those furthest behind first
     part = widgets.paged(ordered, "pilot_progress_page", widgets.PAGE_ITEMS, INDICATORS)
     widgets.chart(lambda: pilot_figures.progress_bars(part, catalog, lang, title),

@@ -129,14 +129,14 @@ def _foundations(s: Scores, catalog: Catalog, tasks: Sequence[Task], plan_flags:
                          date(max(start, period), 12, 31), ("foundations", "roadmap"),
                          {"layer": layer, "ready": ready, "tasks": tuple(k.name for k in waiting)})]
     standing = foundations.readiness(s, catalog).set_index("area")
-    layer, level = foundations.lowest(standing)
+    low, level = foundations.lowest(standing)
     ahead = standing[standing.ahead.fillna(0) > 0]
-    if layer is None or level is None or ahead.empty:
+    if low is None or level is None or ahead.empty:
         return []
-    measured = foundations.layer_indicators(catalog).get(layer, ())
+    measured = foundations.layer_indicators(catalog).get(low, ())
     who = _departments(catalog.indicator(code).department for code in measured) or (LEAD_BODY,)
     return [Proposal("foundations_low", who, date(period + 1, 12, 31), ("foundations",),
-                     {"layer": layer, "level": level, "next": level + 1, "domains": tuple(ahead.index)})]
+                     {"layer": low, "level": level, "next": level + 1, "domains": tuple(ahead.index)})]
 
 
 def _delayed(tasks: Sequence[Task], plan_flags: Sequence[roadmap.Flag], period: int) -> list[Proposal]:
@@ -162,8 +162,9 @@ def _unbudgeted(tasks: Sequence[Task], period: int) -> list[Proposal]:
             continue
         inside = [k for k in tasks if k.phase == phase.code and k.area != roadmap.OUTSIDE]
         if sum(k.budget or 0 for k in inside) <= 0:
-            out.append(Proposal("unbudgeted" if inside else "unplanned", (LEAD_BODY,), date(period + 1, 6, 30),
-                                ("roadmap",), {"phase": phase.code, "n": len(inside)}))
+            kind = "unbudgeted" if inside else "unplanned"
+            out.append(Proposal(kind, (LEAD_BODY,), date(period + 1, 6, 30), ("roadmap",),
+                                {"phase": phase.code, "n": len(inside)}))
     return out
 
 
@@ -201,8 +202,8 @@ def _said(key: str, value: object, lang: str, catalog: Catalog, on: date) -> obj
     if key == "indicator":
         return catalog.indicator(str(value)).short_name(lang)
     if key in ("value", "goal"):
-        code, x = value  # type: ignore[misc]
-        indicator = catalog.indicator(code)
+        code, x = value if isinstance(value, tuple) else (str(value), None)
+        indicator = catalog.indicator(str(code))
         text = formatting.indicator_values(indicator.kind, lang, x)[0]
         unit = indicator.unit(lang)
         if indicator.kind in ("yesno", "level") or text == formatting.MISSING or not unit:

@@ -194,7 +194,7 @@ def slides(ctx: Context) -> list[Slide]:
                      (domain_sentence(found, lang), _drivers_sentence(s, vocabulary.FOUNDATIONS, lang),
                       target_sentence(found, lang)),
                      printed(partial(score_figures.drivers, s, vocabulary.FOUNDATIONS, lang))))
-    out.append(_submissions_slide(ctx, printed))
+    out.extend(_submissions_slides(ctx, printed))
     out.extend(_pilot_slides(ctx, printed))
     for row in _rows(_smart(s)):
         code = str(row.domain)
@@ -204,7 +204,7 @@ def slides(ctx: Context) -> list[Slide]:
                          printed(partial(score_figures.drivers, s, code, lang))))
     out.append(_method_slide(ctx))
     titles = {slide.key: slide.title for slide in out}
-    cite = {key: t("proposals.cite_slide", lang, title=titles[key])
+    cite: dict[str, str] = {key: t("proposals.cite_slide", lang, title=titles[key])
             for key in ("gaps", "foundations", "submissions") if key in titles}
     out.append(Slide("proposals", t("proposals.title", lang), proposal_lines(ctx, cite)))
     return out
@@ -249,8 +249,9 @@ def _headline_change(now, before, previous: str, lang: str) -> list[str]:
     if pd.isna(before.score):
         return []
     shown = round(float(now.score), SCORE_DECIMALS) - round(float(before.score), SCORE_DECIMALS)
-    out = [t("briefing.overall_up" if shown >= 0 else "briefing.overall_down", lang, change=_n(abs(shown), lang),
-             previous=previous, before=_n(before.score, lang), now=_n(now.score, lang))]
+    out = [t("briefing.overall_up" if shown >= 0 else "briefing.overall_down", lang,
+             change=_n(abs(shown), lang), previous=previous, before=_n(before.score, lang),
+             now=_n(now.score, lang))]
     if now.get("set_changed", False):
         like = float(now.change)
         out.append(t("briefing.like_for_like_up" if like >= 0 else "briefing.like_for_like_down", lang,
@@ -258,9 +259,11 @@ def _headline_change(now, before, previous: str, lang: str) -> list[str]:
     lv, lv_before = int(now.level), int(before.level)
     key = "briefing.meaning_up" if lv > lv_before else "briefing.meaning_down" if lv < lv_before \
         else "briefing.meaning_same"
-    meaning = t(key, lang, level=lv, level_name=level_name(lv, lang), before_level=lv_before, previous=previous)
+    meaning = t(key, lang, level=lv, level_name=level_name(lv, lang), before_level=lv_before,
+                previous=previous)
     if not pd.isna(now.points_to_next_level):
-        meaning += " " + t("briefing.next_level", lang, points=_n(now.points_to_next_level, lang), next=lv + 1)
+        meaning += " " + t("briefing.next_level", lang, points=_n(now.points_to_next_level, lang),
+                           next=lv + 1)
     return [*out, meaning]
 
 
@@ -320,7 +323,10 @@ def _gap_sentences(s: Scores, lang: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _submissions_slide(ctx: Context, printed) -> Slide:
+def _submissions_slides(ctx: Context, printed) -> list[Slide]:
+    """Who reported and how completely: the sentences, then the completeness chart
+    PACK_DEPARTMENTS departments to a slide (a name on two lines and "100%" in each cell, at
+    the size a room reads)."""
     lang = ctx.lang
     status = tracker.period_status(ctx.catalog, ctx.submissions, ctx.period)
     missing = tracker.missing_departments(status)
@@ -334,17 +340,24 @@ def _submissions_slide(ctx: Context, printed) -> Slide:
     done = status[status.state == tracker.SUBMITTED]
     if len(done):
         lines.append(t("briefing.completeness", lang, share=_n(100 * done.coverage.mean(), lang, 0)))
-    periods = list(ctx.by_period)[:list(ctx.by_period).index(ctx.period) + 1]  # none after it
+    # the period and the few before it (none after it): a cell each wide enough for "100%"
+    periods = list(ctx.by_period)[:list(ctx.by_period).index(ctx.period) + 1][-PACK_PERIODS:]
     matrix = tracker.coverage_matrix(ctx.catalog, ctx.submissions, periods)
     if len(matrix) > PACK_ROWS:  # a country's departments: the least complete in the period
         matrix = matrix.loc[matrix[ctx.period].fillna(-1).sort_values(kind="stable").index[:PACK_ROWS]]
         lines.append(t("briefing.coverage_shown", lang, shown=PACK_ROWS, period=ctx.period, n=n,
                        page=t("nav.submissions", lang)))
-    labels = [ctx.catalog.department(c).name(lang, reference_date(ctx.period)) for c in matrix.index]
     span = f"{periods[0]}–{periods[-1]}" if len(periods) > 1 else periods[0]
-    fig = printed(partial(score_figures.coverage, matrix, labels, lang),
-                  unit=t("figure.unit_completeness", lang), period=span)
-    return Slide("submissions", t("briefing.submissions_title", lang), tuple(lines), fig)
+    out = []
+    for k, chunk in enumerate(_chunks(list(matrix.index), PACK_DEPARTMENTS)):
+        labels = [ctx.catalog.department(c).name(lang, reference_date(ctx.period)) for c in chunk]
+        fig = printed(partial(score_figures.coverage, matrix.loc[chunk], labels, lang),
+                      unit=t("figure.unit_completeness", lang), period=span)
+        title = " ".join([t("briefing.submissions_title", lang),
+                          *([t("briefing.continued", lang)] if k else [])])
+        out.append(Slide("submissions" if k == 0 else f"submissions_{k + 1}", title,
+                         tuple(lines) if k == 0 else (), fig))
+    return out
 
 
 def _pilot_slides(ctx: Context, printed) -> list[Slide]:
@@ -384,32 +397,35 @@ def _pilot_slides(ctx: Context, printed) -> list[Slide]:
     met = [i for i, v in zip(inds_2025, at_2025.value, strict=True)
            if i.target_2025 is not None and progress.meets(v, i.target_2025, i.direction)]
     change = formatting.day(units.pilot_change_dates()[-1], lang, "long")
+    pilot_name = units.pilot_name(lang, reference_date(ctx.period))  # as named at the period's end
     series = [t("briefing.pilot_series", lang, date=change)]
     if len(at_2025):
         series.append(t("briefing.pilot_met_2025", lang, n=len(met), total=len(at_2025), names=_some(
             [i.short_name(lang) for i in met], "briefing.more_indicators", lang) or "–"))
     return [
-        Slide("pilot", t("briefing.pilot_title", lang), tuple(lines), printed(
+        Slide("pilot", t("briefing.pilot_title", lang, pilot=pilot_name), tuple(lines), printed(
             partial(pilot_figures.progress_bars, prog, catalog, lang,
-                    t("figure.progress_title", lang, period=ctx.period)),
+                    t("figure.progress_title", lang, period=ctx.period, pilot=pilot_name)),
             unit=t("figure.unit_progress", lang))),
-        # the series four panels to a slide (2 × 2): type for the room leaves no room for more
+        # the series two panels to a slide (a row): type for the room leaves no room for more
         *(Slide("pilot_series" if k == 0 else f"pilot_series_{k + 1}",
-                " ".join([t("briefing.pilot_series_title", lang),
+                " ".join([t("briefing.pilot_series_title", lang, pilot=pilot_name),
                           *([t("briefing.continued", lang)] if k else [])]),
                 tuple(series) if k == 0 else (),
                 printed(partial(pilot_figures.pilot_multiples, shown, prog[prog.code.isin(chunk)], catalog,
-                                units.pilot_change_dates(), lang, t("figure.multiples_title", lang),
-                                columns=2), unit=None, period=f"{values.period.min()}–{ctx.period}"))
+                                units.pilot_change_dates(), lang,
+                                t("figure.multiples_title", lang, pilot=pilot_name), columns=2),
+                        unit=None, period=f"{values.period.min()}–{ctx.period}"))
           for k, chunk in enumerate(_chunks(list(prog.code), PANELS_PER_SLIDE))),
     ]
 
 
-PANELS_PER_SLIDE = 4
+PANELS_PER_SLIDE = 2  # a row: three lines of a panel's title and its year labels at the room's size
 # What a pack shows of a list that grows with the country (the slides are read in a meeting; the
 # dashboard's pages hold every row): pilot indicators, departments in the completeness chart,
 # names in a sentence.
-PACK_ITEMS, PACK_ROWS, PACK_NAMES = 7, 25, 20  # 7 bars: what the pilot slide's figure holds legibly
+PACK_ITEMS, PACK_ROWS, PACK_NAMES = 7, 12, 20  # 7 bars: what the pilot slide's figure holds legibly
+PACK_PERIODS, PACK_DEPARTMENTS = 5, 6  # columns and rows of the completeness chart on a slide
 
 
 def _some(names: list[str], more_key: str, lang: str) -> str:
@@ -498,8 +514,12 @@ def stem(period: str, lang: str) -> str:
 
 
 def _footer(ctx: Context, number: int, total: int) -> str:
-    return t("briefing.footer", ctx.lang, source=ctx.source(), period=ctx.period, page=number,
-             total=total)
+    """The body, the period and the page, on one line at the room's size (the full source line
+    is under every figure)."""
+    body = default_bodies().lead_in_province(ctx.lang, reference_date(ctx.period))
+    if ctx.demo:
+        body = f"{body} ({t('briefing.illustrative', ctx.lang)})"
+    return t("briefing.footer", ctx.lang, source=body, period=ctx.period, page=number, total=total)
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
@@ -561,9 +581,9 @@ class _Picture:
 # text is set at its size, or smaller down to MIN_PT until it fits its box (_Measure.fitted_size); what
 # does not fit at MIN_PT goes on to a continuation slide (paginate).
 TEXT_STYLES = {"cover_title": (34, True, False), "cover_text": (20, False, False),
-               "title": (26, True, False), "body": (18, False, False), "footer": (12, False, True)}
+               "title": (26, True, False), "body": (18, False, False), "footer": (14, False, True)}
 PT_MM = 25.4 / 72
-MIN_PT = 12  # no text on a slide is smaller: legible from the back of a meeting room
+MIN_PT = 14  # no text on a slide is smaller: legible from the back of a meeting room
 LINE = 1.2  # line height, as a multiple of the font size
 PARA_PT = 6  # space after each paragraph
 FIGURE_SHARE = 0.7  # of the inner width, for a figure with its text beside it
@@ -584,7 +604,8 @@ def _placements(slide: Slide, number: int, total: int, ctx: Context,
             w, h = _fit(images[slide.key], image_box[2], image_box[3])
             out.append(_Picture((image_box[0], image_box[1], w, h), images[slide.key], alt_text(slide)))
         numbered = slide.key.startswith("proposals")  # numbered in their text: no bullet
-        out.append(_Text(text_box, slide.sentences, "body", bullets=len(slide.sentences) > 1 and not numbered))
+        out.append(_Text(text_box, slide.sentences, "body",
+                         bullets=len(slide.sentences) > 1 and not numbered))
     out.append(_Text((MARGIN, H - MARGIN - FOOT_H + 0.1, full, FOOT_H),
                      (_footer(ctx, number, total),), "footer"))
     return out

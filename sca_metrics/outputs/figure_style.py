@@ -157,7 +157,8 @@ def outside_text_range(data: list[dict], layout: dict, width: int) -> list[float
     pilot's progress rates ran off its right edge — or None when its range already leaves room."""
     axis = layout.get("xaxis", {})
     bounds = axis.get("range")
-    if not bounds or any(trace.get("xaxis", "x") != "x" for trace in data):
+    if not bounds or any(trace.get("xaxis", "x") != "x" for trace in data) \
+            or not all(isinstance(v, int | float) for v in bounds):  # a time axis (one pilot panel)
         return None
     low, high = (float(v) for v in bounds)
     plot, needed = _plot_width(data, width), high

@@ -131,8 +131,12 @@ def pilot_multiples(values: pd.DataFrame, progress: pd.DataFrame, catalog, chang
               + f"{vocabulary.term(vocabulary.PROGRESS_STATUSES, status[i.code]).name(lang)}</span>"
               for i in inds]
     row_height, top, bottom = 300, 190, 40
-    fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles,
-                        vertical_spacing=min(0.3, 160 / (row_height * rows)), horizontal_spacing=0.07)
+    # between two rows: the upper panels' year labels, then the lower panels' titles (each line
+    # as a print sets it): a title of three lines ran over the years above it
+    lines = max((title.count("<br>") + 1 for title in titles), default=1)
+    gap = 50 + 30 * lines
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, horizontal_spacing=0.07,
+                        vertical_spacing=gap / (row_height * rows + gap * (rows - 1)) if rows > 1 else 0.3)
     periods = sorted(values.period.astype(str).unique())
     for k, ind in enumerate(inds):
         r, c = k // columns + 1, k % columns + 1
@@ -156,7 +160,7 @@ def pilot_multiples(values: pd.DataFrame, progress: pd.DataFrame, catalog, chang
     fig.update_annotations(font_size=12)
     fig.update_xaxes(tickangle=0, dtick="M24", tickfont_size=11)  # small panels: every other year
     fig.update_yaxes(tickfont_size=11)
-    height = row_height * rows + top + bottom
+    height = row_height * rows + gap * (rows - 1) + top + bottom
     out = layout(fig, lang, title, height)
     out.update_layout(margin={"t": top, "b": bottom},
                       title={"y": 0.99, "yanchor": "top", "yref": "container"},

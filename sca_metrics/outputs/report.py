@@ -244,11 +244,12 @@ def contents(ctx: briefing.Context, deck: list[briefing.Slide] | None = None,
         out.append(Heading(f"{next(sections)}. {t('report.pilot', lang)}", 1))
         out += [Para(line) for line in by_key["pilot"].sentences]
         out.append(figure("pilot"))
-        out += [Para(line) for line in by_key["pilot_series"].sentences]
+        out += [Para(line) for line in by_key["pilot_series"].sentences]  # they refer to the series
+        out += [figure(key) for key in by_key if key.startswith("pilot_series")]
 
     out.append(Heading(f"{next(sections)}. {t('report.submissions', lang)}", 1))
     out += [Para(line) for line in by_key["submissions"].sentences]
-    out.append(figure("submissions"))
+    out += [figure(key) for key in by_key if key == "submissions" or key.startswith("submissions_")]
 
     out.append(Heading(f"{next(sections)}. {t('report.method', lang)}", 1))
     out += [Para(line) for line in by_key["method"].sentences]
@@ -261,15 +262,16 @@ def contents(ctx: briefing.Context, deck: list[briefing.Slide] | None = None,
     return out
 
 
-def proposals_section(ctx: briefing.Context, number: str, head: Letterhead, cite: dict[str, str]) -> list[Block]:
+def proposals_section(ctx: briefing.Context, number: str, head: Letterhead,
+                      cite: dict[str, str]) -> list[Block]:
     """The last section of a report: the numbered proposals (briefing.proposal_lines), each a
     paragraph, after a sentence that says who proposes them."""
     lang = ctx.lang
     lines = briefing.proposal_lines(ctx, cite)
     out: list[Block] = [Heading(f"{number}. {t('proposals.heading', lang)}", 1)]
     if lines != (t("proposals.none", lang, period=ctx.period),):
-        out.append(Para(t("proposals.intro", lang, period=ctx.period, body=head.body(lang, ctx.generated.date())),
-                        keep=True))
+        body = head.body(lang, ctx.generated.date())
+        out.append(Para(t("proposals.intro", lang, period=ctx.period, body=body), keep=True))
     return out + [Para(line) for line in lines]
 
 

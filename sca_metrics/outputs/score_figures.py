@@ -70,8 +70,8 @@ def heatmap(scores: Scores, lang: str, phone: bool = False) -> go.Figure:
             showscale=False, xgap=2, ygap=2, hoverinfo="skip"))
     # coloured by the level the text states — the one decided on the score as printed (60,0 for
     # 59,97 is level 4) —, drawn at the middle of its band: never the raw score's band
-    banded = np.array([[np.nan if np.isnan(v) else LEVEL_WIDTH * level(v) - LEVEL_WIDTH / 2 for v in row]
-                       for row in z], dtype=float)
+    banded = np.array([[np.nan if np.isnan(v) else LEVEL_WIDTH * (level(v) or 1) - LEVEL_WIDTH / 2
+                        for v in row] for row in z], dtype=float)
     fig.add_trace(go.Heatmap(
         z=banded, x=x, y=y, zmin=0, zmax=100, colorscale=_level_colorscale(), xgap=2, ygap=2,
         hoverinfo="skip", showscale=not phone,
@@ -171,9 +171,10 @@ def radar(current: Scores, previous: Scores | None, lang: str, phone: bool = Fal
         # screen's edge is nearest ("Construction" ran off it there)
         return fig.update_layout(margin={"l": 54, "r": 54, "t": 170, "b": 40}, font={"size": 11},
                                  legend={"font": {"size": 12}}, polar={"angularaxis": {"rotation": 67.5}})
-    fig = legend_below_title(layout(fig, lang, title, 500))
-    # room either side for the longest domain name ("Chính quyền điện tử" was clipped)
-    fig.update_layout(margin={"l": 140, "r": 140, "t": 110, "b": 40})
+    fig = legend_below_title(layout(fig, lang, title, 540))
+    # room either side for the longest domain name ("Chính quyền điện tử" was clipped), and
+    # between the legend and the circle for the name at its top ("Y tế" was hidden behind it)
+    fig.update_layout(margin={"l": 140, "r": 140, "t": 110, "b": 40}, polar={"domain": {"y": [0, 0.86]}})
     return fig
 
 
@@ -343,7 +344,8 @@ def coverage(matrix: pd.DataFrame, labels: list[str], lang: str, phone: bool = F
     text = [["" if np.isnan(v) else f"{formatting.number(v, lang, 0, fixed=True)}%" for v in row]
             for row in z]
     periods = list(matrix.columns)
-    fig = go.Figure(go.Heatmap(
+    labels = [wrapped(label, COVERAGE_NAME) for label in labels]  # long names on two lines: the
+    fig = go.Figure(go.Heatmap(                                    # cells keep the width
         z=z, x=periods, y=labels, zmin=0, zmax=100, colorscale="Blues", xgap=2, ygap=2,
         text=text, hoverongaps=False, hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
         colorbar={"title": {"text": t("figure.completeness", lang)}, "ticksuffix": "%"}))
@@ -358,7 +360,11 @@ def coverage(matrix: pd.DataFrame, labels: list[str], lang: str, phone: bool = F
         for (i, j, _), blue in zip(cells, blues, strict=True)])
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(type="category")
-    return layout(fig, lang, t("figure.coverage_title", lang), 60 + 34 * len(labels) + 60)
+    lines = max((label.count("<br>") + 1 for label in labels), default=1)
+    return layout(fig, lang, t("figure.coverage_title", lang), 60 + (26 + 22 * lines) * len(labels) + 60)
+
+
+COVERAGE_NAME = 28  # characters a line of a department's name beside the completeness cells
 
 
 def _coverage_phone(matrix: pd.DataFrame, labels: list[str], lang: str) -> go.Figure:

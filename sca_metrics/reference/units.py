@@ -160,6 +160,20 @@ class Units:
             return own
         return t("area.former", lang, former=own, now=self.unit(now).name(lang))
 
+    def pilot_name(self, lang: str, on: date) -> str:
+        """The pilot area as it was named on `on`: its city while the city existed ("Thành phố
+        Vũng Tàu"), then the city's former name ("Thành phố Vũng Tàu cũ", "the former Vũng Tàu
+        city") — its wards belong to the province's successor since (units.csv)."""
+        from sca_metrics.reference.i18n import t  # i18n reads the settings, as this module does
+
+        parents = [u.parent for u in self.units if u.pilot and u.kind in LOCAL_KINDS and u.parent]
+        city = next((self._by_code[p] for p in parents if p in self._by_code
+                     and self._by_code[p].kind not in ("province",)), None)
+        if city is None:
+            return t("nav.pilot", lang)
+        name = city.name(lang)
+        return name if city.valid_on(on) else t("area.former_city", lang, name=name)
+
     def predecessors(self, code: str) -> list[str]:
         """The units merged into `code` (directly), in file order."""
         return [c.old for c in self.changes if c.new == code]

@@ -40,13 +40,15 @@ def test_the_domain_sentence_reads_like_the_brief():
 def test_slides_cover_the_brief_in_order(demo_data):
     deck = briefing.slides(context(demo_data))
     keys = [s.key for s in deck]
-    assert keys[:7] == ["title", "heatmap", "ranking", "radar", "gaps", "foundations", "submissions"]
-    # the demo has pilot values: 7 indicators' series, four panels to a slide
-    assert keys[7:10] == ["pilot", "pilot_series", "pilot_series_2"]
-    assert keys[10:18] == [f"domain_{d}" for d in vocabulary.SMART_DOMAIN_CODES]
+    # 11 departments' completeness, six to a slide (two lines of a name and "100%" at 14 pt)
+    assert keys[:8] == ["title", "heatmap", "ranking", "radar", "gaps", "foundations", "submissions",
+                        "submissions_2"]
+    # the demo has pilot values: 7 indicators' series, two panels to a slide (a row)
+    assert keys[8:13] == ["pilot", "pilot_series", "pilot_series_2", "pilot_series_3", "pilot_series_4"]
+    assert keys[13:21] == [f"domain_{d}" for d in vocabulary.SMART_DOMAIN_CODES]
     assert keys[-2:] == ["method", "proposals"]  # the pack ends with what to decide
-    assert sum(s.figure is not None for s in deck) == 17
-    assert all(s.sentences for s in deck if s.key != "pilot_series_2")
+    assert sum(s.figure is not None for s in deck) == 20
+    assert all(s.sentences for s in deck if not s.key.endswith(("_2", "_3", "_4")))
     title = deck[0]
     assert "Dữ liệu minh hoạ" in " ".join(title.sentences)  # the demo notice
     assert title.sentences[0].startswith("Báo cáo nhanh kỳ 2025 · tạo ngày ")
@@ -222,7 +224,7 @@ def test_the_pdf_is_the_same_with_its_images_prepared_together(rendered_pack, de
     together = briefing.pdf_bytes(rendered_pack.slides, rendered_pack.images, ctx)
     monkeypatch.setattr(briefing, "_pdf_image", lambda png: None)  # fpdf2 reads every image itself
     one_by_one = briefing.pdf_bytes(rendered_pack.slides, rendered_pack.images, ctx)
-    assert together.count(b"/Subtype /Image") == one_by_one.count(b"/Subtype /Image") == 17
+    assert together.count(b"/Subtype /Image") == one_by_one.count(b"/Subtype /Image") == 20
     assert parts(together) == parts(one_by_one)
 
 
@@ -479,11 +481,13 @@ def test_a_countrys_lists_are_cut_to_what_a_slide_holds(demo_data, monkeypatch):
     assert pilot.sentences[1].startswith("Trang này nêu 3 chỉ tiêu cần chú ý nhất trên 7")
     assert "(trang «Thí điểm Vũng Tàu» có đủ cả)" in pilot.sentences[1]
     series = [s for s in deck if s.key.startswith("pilot_series")]
-    assert len(series) == 1 and sum("<span" in str(a.text) for a in series[0].figure.layout.annotations) == 3
+    assert len(series) == 2
+    assert sum("<span" in str(a.text) for s in series for a in s.figure.layout.annotations) == 3
 
     submissions = next(s for s in deck if s.key == "submissions")
     names = [cat.department(c).name("vi") for c in away]
     assert f"Chưa nộp: {names[0]}; {names[1]} và 2 đơn vị khác." in submissions.sentences
-    assert len(submissions.figure.data[0].y) == 5 and set(names) <= set(submissions.figure.data[0].y)
+    shown = [str(y).replace("<br>", " ") for y in submissions.figure.data[0].y]  # long names on two lines
+    assert len(shown) == 5 and set(names) <= set(shown)
     said = f"Biểu đồ: 5 đơn vị có mức đầy đủ thấp nhất kỳ 2025, trên {len(cat.departments)} đơn vị"
     assert any(line.startswith(said) for line in submissions.sentences)

@@ -1,6 +1,7 @@
 """Figure builders: what a reader sees (labels, colours, number formats, click targets)."""
 
 import math
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -342,7 +343,7 @@ def test_a_printed_figure_is_what_plotlys_own_updates_make(demo_data, lang):
             assert s.figure is None or s.figure is made[-1][0]
     small = go_bar_with_small_text()
     made.append((real(small, lang, "2025", "Sở"), _plotly_for_print(small, lang, "2025", "Sở")))
-    assert len(made) == 18
+    assert len(made) == 21
     for fast, reference in made:
         assert json.loads(pio.to_json(fast)) == json.loads(pio.to_json(reference))
     assert small.layout.annotations[0].font.size == 9  # the dashboard's figure is left as it was
@@ -401,3 +402,44 @@ def test_a_figure_for_a_phone_keeps_its_title_legend_and_names_apart():
     panels = go.Figure(layout={"annotations": [{"text": "Tên<br>dài<br>Đúng tiến độ", "yref": "paper",
                                                 "y": 1.0, "yanchor": "bottom", "showarrow": False}]})
     assert for_phone(panels).layout.margin.t >= 3 * 1.3 * 12
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_radars_top_name_is_below_its_legend_as_rendered(demo_data, lang):
+    """The name at the top of the radar ("Y tế", "Health") was drawn under the legend in the
+    pack and in the SVG: in the rendered SVG its text now starts below the legend's box."""
+    import re
+
+    from sca_metrics.outputs import briefing, render
+
+    _, cat, by_period, subs = demo_data
+    slide = next(s for s in briefing.slides(briefing.Context(cat, by_period, subs, "2026", lang, True))
+                 if s.key == "radar")
+    svg = render.render_many([render.Job(slide.figure, "svg", 723)])[0].decode()
+    legend = re.search(r'<g class="legend"[^>]*translate\(([\d.]+),([\d.]+)\)"><rect class="bg"[^>]*'
+                       r'height="([\d.]+)"', svg)
+    bottom = float(legend[2]) + float(legend[3])
+    names = [(float(ty) + float(y) - float(size) * 0.8, text) for y, ty, size, text in re.findall(
+        r'class="angularaxistick"><text[^>]*? y="([-\d.]+)" transform="translate\([-\d.]+,([-\d.]+)\)"'
+        r'[^>]*font-size: ([\d.]+)px[^>]*>([^<]+)</text>', svg)]
+    top, name = min(names)
+    assert len(names) == 8 and name == vocabulary.domain_name("health", lang)
+    assert top > bottom, (top, bottom)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_packs_completeness_chart_keeps_room_for_every_share(demo_data, lang):
+    """The English chart printed "100%" as "00%": 11 one-line names left the cells 30 px. On a
+    slide now: the last five periods, six departments, each name on lines of at most 28
+    characters — and every department on one of the slides."""
+    from sca_metrics.outputs import briefing
+
+    _, cat, by_period, subs = demo_data
+    deck = briefing.slides(briefing.Context(cat, by_period, subs, "2026", lang, True))
+    charts = [s.figure.data[0] for s in deck if s.key.startswith("submissions")]
+    assert len(charts) == 2
+    for chart in charts:
+        assert list(chart.x) == ["2022", "2023", "2024", "2025", "2026"] and len(chart.y) <= 6
+        assert all(len(line) <= 28 for name in chart.y for line in str(name).split("<br>"))
+    shown = [str(name).replace("<br>", " ") for chart in charts for name in chart.y]
+    assert shown == [d.name(lang, date(2026, 12, 31)) for d in cat.departments]

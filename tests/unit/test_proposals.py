@@ -65,7 +65,8 @@ def test_delayed_tasks_by_lead_department_and_phases_without_budget(demo_data, p
     assert all(p.by == date(2027, 3, 31) for p in delayed)  # the first quarter after the period
     # named as on the document's date: the police of the city the province became part of
     police = delayed[1].text("vi", catalog, ON, {})
-    assert "«Camera an ninh trật tự kết nối trung tâm chỉ huy»" in police and "Chủ trì: Công an Thành phố." in police
+    assert "«Camera an ninh trật tự kết nối trung tâm chỉ huy»" in police
+    assert "Chủ trì: Công an Thành phố." in police
     assert delayed[0].text("en", catalog, ON, {}).startswith("Recover the delay of 1 task: ")
     # the 2026–2030 phase has no task, and so no budget: the lead department as it is today
     phase = next(p for p in got if p.kind in ("unplanned", "unbudgeted"))
@@ -73,8 +74,9 @@ def test_delayed_tasks_by_lead_department_and_phases_without_budget(demo_data, p
     assert "Chủ trì: Sở Khoa học và Công nghệ." in phase.text("vi", catalog, ON, {})
     # the order of the rules: domains, foundations, delays, missing returns, phases
     kinds = [p.kind for p in got]
-    assert kinds == sorted(kinds, key=["behind", "foundations_early", "foundations_unbuilt", "foundations_low",
-                                       "delayed", "missing", "unbudgeted", "unplanned"].index)
+    order = ["behind", "foundations_early", "foundations_unbuilt", "foundations_low", "delayed", "missing",
+             "unbudgeted", "unplanned"]
+    assert kinds == sorted(kinds, key=order.index)
 
 
 def test_a_phase_with_tasks_but_no_budget_counts_them_in_english_plurals(demo_data, plan):
@@ -118,7 +120,8 @@ def test_nothing_to_decide_is_said_so(demo_data):
     met = dataclasses.replace(s, domains=s.domains.assign(gap=-1.0))
     ctx = briefing.Context(catalog, {"2026": met}, subs, "2026", "vi", True)
     assert proposals.proposals(met, catalog, subs, (), ON) == []
-    assert briefing.proposal_lines(ctx, {}) == ("Số liệu kỳ 2026 không cho thấy vấn đề nào cần Ban Chỉ đạo quyết định.",)
+    assert briefing.proposal_lines(ctx, {}) == (
+        "Số liệu kỳ 2026 không cho thấy vấn đề nào cần Ban Chỉ đạo quyết định.",)
 
 
 def test_the_pack_ends_with_them_citing_its_own_slides(demo_data, plan):
@@ -161,7 +164,8 @@ def test_the_headline_change_is_the_difference_of_the_scores_shown(demo_data):
     assert shown[1:] == [59.8, 65.1] and shown[0] == 5.3
     like = next(s for s in title if s.startswith("Nếu chỉ so"))
     assert "tăng 5,2 điểm" in like and "chỉ có số liệu ở một trong hai kỳ" in like
-    assert "Nghĩa là: mức sẵn sàng chung đã lên mức 4 — Quản lý (kỳ 2025: mức 3). Cần thêm 14,9 điểm để lên mức 5." in title
+    assert ("Nghĩa là: mức sẵn sàng chung đã lên mức 4 — Quản lý (kỳ 2025: mức 3). "
+            "Cần thêm 14,9 điểm để lên mức 5.") in title
 
 
 def test_the_heatmap_colours_a_cell_by_the_level_its_text_states(demo_data):
@@ -178,7 +182,8 @@ def test_the_heatmap_colours_a_cell_by_the_level_its_text_states(demo_data):
     scale = fig.data[-2].colorscale
 
     def colour(v: float) -> str:
-        return next(c for (lo, c), (hi, _) in zip(scale[::2], scale[1::2], strict=True) if lo * 100 <= v <= hi * 100)
+        bands = zip(scale[::2], scale[1::2], strict=True)
+        return next(c for (lo, c), (hi, _) in bands if lo * 100 <= v <= hi * 100)
 
     health = list(s.cells[s.cells.domain != vocabulary.FOUNDATIONS].domain.drop_duplicates()).index("health")
     assert colour(z[health][0]) == vocabulary.LEVELS[3].colour  # level 4
