@@ -204,11 +204,8 @@ def _said(key: str, value: object, lang: str, catalog: Catalog, on: date) -> obj
     if key in ("value", "goal"):
         code, x = value if isinstance(value, tuple) else (str(value), None)
         indicator = catalog.indicator(str(code))
-        text = formatting.indicator_values(indicator.kind, lang, x)[0]
-        unit = indicator.unit(lang)
-        if indicator.kind in ("yesno", "level") or text == formatting.MISSING or not unit:
-            return text
-        return text + ("" if unit == "%" else " ") + unit
+        return formatting.unit_after(formatting.indicator_values(indicator.kind, lang, x)[0], indicator.kind,
+                                     indicator.unit(lang))
     if key == "tasks":
         return _list([f"«{name}»" for name in value], lang)  # type: ignore[attr-defined]
     if key == "phase":

@@ -71,6 +71,9 @@ class Flag:
             params["area"] = area_name(str(params["area"]), lang)
         if "dependency" in params and params["dependency"] in vocabulary.LAYER_CODES:
             params["dependency"] = area_name(str(params["dependency"]), lang)
+        if "department" in params and catalog is not None and (
+                found := catalog.find_department(str(params["department"]))) is not None:
+            params["department"] = found.name(lang)  # as it is named today
         if "indicator" in params and catalog is not None:
             code = str(params["indicator"])
             params["indicator"] = f"{code} · {catalog.indicator(code).name(lang)}"

@@ -13,7 +13,7 @@ def period_status(catalog: Catalog, subs: pd.DataFrame, period: str) -> pd.DataF
     """One row per department of the catalog for one period: submitted, missing, or
     withdrawn (returns exist but none is current); the current version's provenance,
     completeness (values filled / indicators) and warnings; how many versions exist."""
-    subs = subs[subs.period.astype(str) == str(period)]
+    subs = subs[subs.period.astype(str) == str(period)] if "period" in subs else subs.iloc[0:0]
     # One pass over the period's rows (a few per department), not a filter per department.
     versions: dict[str, int] = {}
     current: dict[str, dict] = {}

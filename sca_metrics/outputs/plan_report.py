@@ -55,18 +55,25 @@ def contents(ctx: briefing.Context, tasks: Sequence[Task], flags: Sequence[Flag]
     if ctx.demo:
         out.append(Para(t("app.demo_banner", lang), italic=True))
 
-    # I. the plan at a glance: tasks, budget by phase and source, flags
+    # I. the plan at a glance: tasks, budget by phase and source (the programme's tasks; sector
+    # projects outside it totalled apart), flags
     out.append(Heading(f"{next(sections)}. {t('plan_report.overview', lang)}", 1))
-    total = sum(k.budget or 0 for k in tasks)
+    inside = [k for k in tasks if k.area != roadmap.OUTSIDE]
+    outside = [k for k in tasks if k.area == roadmap.OUTSIDE]
+    total = sum(k.budget or 0 for k in inside)
     out.append(Para(t("plan_report.totals", lang, n=len(tasks), budget=_n(total, lang),
                       departments=len({k.lead_department for k in tasks}))))
+    if outside:
+        projects = ", ".join(dict.fromkeys(k.sector_project or k.name for k in outside))
+        out.append(Para(t("plan_report.outside", lang, n=len(outside), projects=projects,
+                          budget=_n(sum(k.budget or 0 for k in outside), lang))))
     sources = [b.code for b in vocabulary.BUDGET_SOURCES]
     rows = []
     for phase in vocabulary.PHASES:
-        mine = [k for k in tasks if k.phase == phase.code]
+        mine = [k for k in inside if k.phase == phase.code]
         rows.append((phase.name(lang), *(_n(sum(k.budget or 0 for k in mine if k.budget_source == src), lang)
                                          for src in sources), _n(sum(k.budget or 0 for k in mine), lang)))
-    per_source = [_n(sum(k.budget or 0 for k in tasks if k.budget_source == src), lang) for src in sources]
+    per_source = [_n(sum(k.budget or 0 for k in inside if k.budget_source == src), lang) for src in sources]
     rows.append((t("plan_report.total", lang), *per_source, _n(total, lang)))
     out.append(Table(t("plan_report.budget_table", lang, n=next(tables)),
                      (t("plan_report.col_phase", lang), *(b.name(lang) for b in vocabulary.BUDGET_SOURCES),
@@ -79,10 +86,13 @@ def contents(ctx: briefing.Context, tasks: Sequence[Task], flags: Sequence[Flag]
     standing = foundations.readiness(s, ctx.catalog).set_index("area")
     ahead = standing[standing.ahead.fillna(0) > 0]
     layer, level = foundations.lowest(standing)
-    if layer is not None:
+    if layer is not None and len(ahead):
         names = ", ".join(vocabulary.domain_name(str(d), lang) for d in ahead.index)
-        out.append(Para(t("plan_report.foundations_first", lang, n=len(ahead), domains=names or "–",
+        out.append(Para(t("plan_report.foundations_first", lang, n=len(ahead), domains=names,
                           layer=foundations.layer_name(layer, lang), level=level)))
+    elif layer is not None:
+        out.append(Para(t("plan_report.foundations_even", lang, layer=foundations.layer_name(layer, lang),
+                          level=level)))
 
     # II. by area, in the programme's order
     out.append(Heading(f"{next(sections)}. {t('plan_report.by_area', lang)}", 1))
@@ -90,6 +100,8 @@ def contents(ctx: briefing.Context, tasks: Sequence[Task], flags: Sequence[Flag]
     for f in flags:
         if f.task is not None:
             task_flags.setdefault(f.task, []).append(f)
+    on = ctx.generated.date()  # the lead departments named as on the report's date
+    out.append(Para(t("plan_report.names_note", lang), italic=True))
     for number, (area, mine) in enumerate(roadmap.by_area(tasks).items(), start=1):
         out.append(Heading(f"{number}. {roadmap.area_name(area, lang)}", 2))
         if area in vocabulary.LAYER_CODES:
@@ -111,9 +123,10 @@ def contents(ctx: briefing.Context, tasks: Sequence[Task], flags: Sequence[Flag]
                          (t("plan_report.col_code", lang), t("plan_report.col_task", lang),
                           t("plan_report.col_years", lang), t("plan_report.col_lead", lang),
                           t("plan_report.col_budget", lang), t("plan_report.col_status", lang)),
-                         tuple((k.code, k.name, f"{k.start_year}–{k.end_year}", k.lead_department,
-                                _n(k.budget, lang), _status(k.status, lang)) for k in mine),
-                         widths=(28, 50, 20, 24, 18, 25), align="llccrl", total=False))
+                         tuple((k.code, k.name, f"{k.start_year}–{k.end_year}",
+                                _department(ctx, k.lead_department, on), _n(k.budget, lang),
+                                _status(k.status, lang)) for k in mine),
+                         widths=(24, 50, 19, 34, 18, 20), align="llclrl", total=False))
         for k in mine:
             for f in task_flags.get(k.code, []):
                 out.append(Para(f.message(lang, ctx.catalog)))
@@ -122,14 +135,15 @@ def contents(ctx: briefing.Context, tasks: Sequence[Task], flags: Sequence[Flag]
     out.append(Heading(f"{next(sections)}. {t('plan_report.plan_flags', lang)}", 1))
     plan = [f for f in flags if f.task is None and f.code != "unplanned_target"]
     out += [Para(f.message(lang, ctx.catalog)) for f in plan]
-    unplanned = [f.params["indicator"] for f in flags if f.code == "unplanned_target"]
-    if unplanned:
-        by_domain: dict[str, list[str]] = {}
+    unplanned = [str(f.params["indicator"]) for f in flags if f.code == "unplanned_target"]
+    if unplanned:  # counted by domain here; every indicator in the appendix
+        by_domain: dict[str, int] = {}
         for code in unplanned:
-            by_domain.setdefault(ctx.catalog.indicator(str(code)).domain, []).append(str(code))
-        out.append(Para(t("plan_report.unplanned", lang, n=len(unplanned))))
-        out += [Para(f"{vocabulary.domain_name(d, lang)}: {', '.join(codes)}.")
-                for d, codes in by_domain.items()]
+            domain = ctx.catalog.indicator(code).domain
+            by_domain[domain] = by_domain.get(domain, 0) + 1
+        out.append(Para(t("plan_report.unplanned", lang, n=len(unplanned), parts="; ".join(
+            t("plan_report.unplanned_part", lang, domain=vocabulary.domain_name(d, lang), n=n)
+            for d, n in by_domain.items()))))
     if not plan and not unplanned:
         out.append(Para(t("plan_report.no_plan_flags", lang)))
 
@@ -151,15 +165,46 @@ def contents(ctx: briefing.Context, tasks: Sequence[Task], flags: Sequence[Flag]
             proposal = c.proposal if isinstance(c.proposal, str) and c.proposal else ""
             text = f"{c.section}: {c.comment}" + (f" — {proposal}" if proposal else "")
             why = str(c.explanation) if isinstance(c.explanation, str) else "–"
-            rows_c.append((str(i), str(c.department), text, answers.get(str(c.response), "–"), why))
+            rows_c.append((str(i), _department(ctx, str(c.department), ctx.generated.date()), text,
+                           answers.get(str(c.response), "–"), why))
         out.append(Table(t("plan_report.comment_table", lang, n=next(tables)), header, tuple(rows_c),
-                         widths=(10, 22, 65, 25, 43), align="cllll", total=False))
+                         widths=(10, 30, 60, 24, 41), align="cllll", total=False))
 
     # V. proposals: each cites the section that states its figures
     cite = {key: t("proposals.cite_section", lang, n=ROMAN[n])
             for key, n in (("foundations", 0), ("gaps", 1), ("roadmap", 1))}
     out += report.proposals_section(dataclasses.replace(ctx, tasks=tuple(tasks)), next(sections), head, cite)
     return out
+
+
+def appendix(ctx: briefing.Context, flags: Sequence[Flag], first_table: int) -> list[Block]:
+    """After the signature: every indicator with a target and no task, by name, with its domain,
+    its department (as on the report's date) and its 2030 target."""
+    lang, on = ctx.lang, ctx.generated.date()
+    codes = [str(f.params["indicator"]) for f in flags if f.code == "unplanned_target"]
+    if not codes:
+        return []
+    rows = []
+    for n, code in enumerate(codes, start=1):
+        ind = ctx.catalog.indicator(code)
+        goal = formatting.unit_after(formatting.indicator_values(ind.kind, lang, ind.target_2030)[0],
+                                     ind.kind, ind.unit(lang))
+        rows.append((str(n), ind.name(lang), vocabulary.domain_name(ind.domain, lang),
+                     _department(ctx, ind.department, on), goal))
+    keys = ("report.col_no", "plan_report.col_indicator", "plan_report.col_domain",
+            "plan_report.col_department",
+            "plan_report.col_target")
+    header = tuple(t(key, lang) for key in keys)
+    return [Heading(t("plan_report.appendix", lang), 1),
+            Para(t("plan_report.appendix_title", lang, period=ctx.period), italic=True),
+            Table(t("plan_report.appendix_table", lang, n=first_table), header, tuple(rows),
+                  widths=(10, 72, 30, 38, 20), align="cllll", total=False)]
+
+
+def _department(ctx: briefing.Context, code: str, on) -> str:
+    """A department by its name as on `on`; a code the catalog does not know, as it is."""
+    found = ctx.catalog.find_department(code)
+    return found.name(ctx.lang, on) if found is not None else code
 
 
 def build(ctx: briefing.Context, tasks_frame: pd.DataFrame, comments: pd.DataFrame,
@@ -171,7 +216,9 @@ def build(ctx: briefing.Context, tasks_frame: pd.DataFrame, comments: pd.DataFra
     flags = roadmap.flags(tasks, ctx.catalog, int(ctx.period))
     blocks = contents(ctx, tasks, flags, comments, head)
     summary = t("plan_report.summary", ctx.lang, period=ctx.period)
-    data = report.docx_bytes(ctx, blocks, {}, head, summary=summary)
+    tables = sum(isinstance(b, Table) for b in blocks)
+    data = report.docx_bytes(ctx, blocks, {}, head, summary=summary,
+                             appendix=appendix(ctx, flags, first_table=tables + 1))
     log.info("consolidated report %s: %d tasks in %.2f s", file_stem(ctx.period, ctx.lang), len(tasks),
              time.perf_counter() - started)
     return data

@@ -311,13 +311,10 @@ def _key_indicator(ctx: briefing.Context, domain: str) -> str | None:
     year = target_year(s.period)
     target = indicator.target_2025 if year == 2025 else indicator.target_2030
 
-    def with_unit(text: str) -> str:
-        return text if indicator.kind in ("yesno", "level") or text == formatting.MISSING or not unit \
-            else text + ("" if unit == "%" else " ") + unit
-
-    value, goal = formatting.indicator_values(indicator.kind, lang, top.value, target)
-    return t("report.key_indicator", lang, name=indicator.short_name(lang), value=with_unit(value),
-             year=year or "–", target=with_unit(goal), points=_n(float(top.gap_contribution), lang),
+    value, goal = (formatting.unit_after(text, indicator.kind, unit)
+                   for text in formatting.indicator_values(indicator.kind, lang, top.value, target))
+    return t("report.key_indicator", lang, name=indicator.short_name(lang), value=value,
+             year=year or "–", target=goal, points=_n(float(top.gap_contribution), lang),
              missing=_n(100 - float(s.domains.set_index("domain").score[domain]), lang))
 
 
@@ -350,9 +347,10 @@ def _height(key: str) -> int | None:
 
 
 def docx_bytes(ctx: briefing.Context, blocks: list[Block], images: dict[str, bytes],
-               head: Letterhead, summary: str | None = None) -> bytes:
+               head: Letterhead, summary: str | None = None, appendix: list[Block] | None = None) -> bytes:
     """The document: letterhead, BÁO CÁO and its `summary` (the readiness report's by default),
-    the blocks, the closing."""
+    the blocks, the closing — kept on one page with the paragraph before it —, then the
+    `appendix` on a page of its own."""
     summary = summary or t("report.summary", ctx.lang, period=ctx.period)
 
     lang = ctx.lang
@@ -376,6 +374,20 @@ def docx_bytes(ctx: briefing.Context, blocks: list[Block], images: dict[str, byt
     units = default_units()
     _letterhead(doc, head, lang, on, units)
     _title(doc, t("report.kind", lang), summary)
+    _blocks(doc, blocks, images)
+    if doc.paragraphs:  # the signature never alone on its page: the text before it goes with it
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    _closing(doc, head, lang)
+    if appendix:
+        doc.add_page_break()
+        _blocks(doc, appendix, images)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _blocks(doc, blocks: list[Block], images: dict[str, bytes]) -> None:
+    """The blocks in their order: headings, paragraphs, tables, figures (`images` by key)."""
     for block in blocks:
         if isinstance(block, Heading):
             p = _para(doc, block.text, bold=True, indent=True)
@@ -392,10 +404,6 @@ def docx_bytes(ctx: briefing.Context, blocks: list[Block], images: dict[str, byt
             shape = p.runs[0].add_picture(io.BytesIO(images[block.key]), width=Mm(FIGURE_MM))
             shape._inline.docPr.set("descr", block.alt)  # Word's alt text
             _para(doc, block.caption, italic=True, centre=True, size=TABLE_PT)
-    _closing(doc, head, lang)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
 
 
 def _base_style(doc, lang: str) -> None:

@@ -103,6 +103,14 @@ def indicator_values(kind: str, lang: str, *values: float | None) -> list[str]:
     return [indicator_value(v, kind, lang, decimals) for v in values]
 
 
+def unit_after(text: str, kind: str, unit: str) -> str:
+    """An indicator's written value with its unit: "34,6%", "230 điểm"; a yes/no or a level, a
+    missing value or a unitless number as it is ("Có", "Mức 3", "–")."""
+    if kind in ("yesno", "level") or text == MISSING or not unit:
+        return text
+    return text + ("" if unit == "%" else " ") + unit
+
+
 def indicator_columns(kinds: Sequence[str], lang: str,
                       **columns: Sequence[float | None]) -> dict[str, list[str]]:
     """Columns of indicator values, one indicator a row, each row written alike

@@ -775,7 +775,7 @@ def test_exports_page_lists_the_pack_and_offers_every_download(monkeypatch, demo
     at.session_state["export_figures"] = True
     at.run()
     contents = texts(at)
-    assert "Y tế đạt " in contents and "20 trang, 17 biểu đồ" in contents
+    assert "Y tế đạt " in contents and "24 trang, 20 biểu đồ" in contents
     assert {"PNG", "SVG", "PDF"} <= {b.label for b in at.get("download_button")}
     at.selectbox(key="export_figure").set_value("domain_health").run()
     assert not at.exception, at.exception
@@ -795,7 +795,7 @@ def test_the_pack_is_built_on_a_click_its_steps_shown_then_kept_for_its_download
                                    "Chỉ PDF"]
     assert not at.button  # built: no second build
     [pack] = [p for k, p in cached.packs().items() if k[2:4] == ("2026", "vi")]
-    assert pack.pdf.startswith(b"%PDF") and len(pack.images) == 17
+    assert pack.pdf.startswith(b"%PDF") and len(pack.images) == 20
     at.run()  # kept: the next run offers the files made, without building again
     assert not at.button and downloads["Chỉ PDF"].proto.default == at.get("download_button")[2].proto.default
 
@@ -832,7 +832,7 @@ def test_pilot_page_cards_series_and_wards_in_either_unit_system(monkeypatch, de
     from sca_metrics.snapshot import observation_frame
 
     at = run_app(monkeypatch, demo_db, page="views/pilot.py")
-    assert at.title[0].value == "Thí điểm TP. Vũng Tàu"
+    assert at.title[0].value == "Thí điểm Vũng Tàu"
     assert at.selectbox(key="pilot_period").value == "2026"
     assert "Nghị quyết số 202/2025/QH15 ngày 12/6/2025" in texts(at)
     # one card per pilot indicator; its status is the one the method computes
@@ -963,7 +963,7 @@ def test_domain_page_shows_the_biggest_gaps_and_its_indicators_a_page_at_a_time(
 
 def test_pilot_page_in_english(monkeypatch, demo_db):
     at = run_app(monkeypatch, demo_db, lang="en", page="views/pilot.py")
-    assert at.title[0].value == "Vũng Tàu city pilot"
+    assert at.title[0].value == "Vũng Tàu pilot"
     assert "Hồ Chí Minh City" in texts(at) and "1 July 2025" in texts(at)
     assert [t.label for t in at.tabs] == ["Series and targets", "Progress to targets", "By ward"]
 

@@ -141,7 +141,7 @@ def test_a_figure_downloads_as_a_print_size_png(page, app_url):
 
 def test_the_pilot_wards_switch_between_unit_systems(page, app_url):
     open_page(page, f"{app_url}/pilot?period=2024")
-    expect(page.locator("h1").first).to_have_text("Thí điểm TP. Vũng Tàu")
+    expect(page.locator("h1").first).to_have_text("Thí điểm Vũng Tàu")
     expect(page.get_by_test_id("stMetric")).to_have_count(7)
     expect(page.locator(VISIBLE_CHARTS)).to_have_count(1)  # only the open tab runs
     chart = page.locator(VISIBLE_CHARTS)
@@ -159,7 +159,7 @@ def test_the_pilot_wards_switch_between_unit_systems(page, app_url):
         has_text="không thể chia ngược về phường, xã cũ")).to_have_count(1)
     # switching the language keeps the open tab
     page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
-    expect(page.locator("h1").first).to_have_text("Vũng Tàu city pilot")
+    expect(page.locator("h1").first).to_have_text("Vũng Tàu pilot")
     expect(page.get_by_role("tab", name="By ward")).to_have_attribute("aria-selected", "true")
     expect(page.locator(VISIBLE_CHARTS)).to_have_count(1)  # the ward series, in English
     no_exception(page)
