@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shutil
 from datetime import date, datetime
 
 import numpy as np
@@ -25,8 +26,11 @@ ON = date(2026, 12, 8)
 
 
 @pytest.fixture(scope="module")
-def plan(demo_data):
-    con = schema.connect(demo_data[0], read_only=True)
+def plan(demo_data, tmp_path_factory):
+    # a copy: another test of this process may hold the demo database open with other settings
+    copy = tmp_path_factory.mktemp("plan") / "demo.duckdb"
+    shutil.copyfile(demo_data[0], copy)
+    con = schema.connect(copy, read_only=True)
     try:
         return {p: tuple(roadmap.tasks_from_frame(queries.plan_tasks(con, p))) for p in ("2024", "2026")}
     finally:
