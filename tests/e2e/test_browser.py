@@ -316,11 +316,14 @@ def same_pack_as_the_command_line(downloaded, db) -> None:
     from PIL import ImageChops, ImageStat
 
     from sca_metrics import snapshot
+    from sca_metrics.method import roadmap
+    from sca_metrics.store import queries
 
     with Database(db, read_only=True) as store, store.cursor() as con:
         snap = snapshot.read(con)
+        tasks = tuple(roadmap.tasks_from_frame(queries.plan_tasks(con, "2026")))  # the page passes the plan
     made = Presentation(io.BytesIO(briefing.build(briefing.Context(
-        snap.catalog, snap.by_period, snap.submissions, "2026", "vi", snap.is_demo)).pptx))
+        snap.catalog, snap.by_period, snap.submissions, "2026", "vi", snap.is_demo, tasks=tasks)).pptx))
 
     def texts(deck) -> list[str]:
         return [" ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
