@@ -42,14 +42,13 @@ NAMES = 5  # task or department names in one proposal before "and N more"
 FOLLOW_UP_DAYS = 30  # a missing return is asked for within a month of the document
 LEAD_BODY = "@lead"  # `who`: the lead department as it is on the document's date
 
-# What a proposal rests on: a key each document maps to its own figure, table or page.
-CITES = ("gaps", "foundations", "roadmap", "submissions")
-
 
 @dataclass(frozen=True)
 class Proposal:
     """One proposal: `kind` (see the module), `who` (department codes, or LEAD_BODY), `by` (a
-    date), `cites` (keys of CITES) and the figures it states (`params`, codes not names)."""
+    date), `cites` (what it rests on: "gaps", "foundations", "roadmap", "submissions" — each
+    document maps them to its own figure, table or page) and the figures it states (`params`,
+    codes not names)."""
 
     kind: str
     who: tuple[str, ...]
@@ -60,7 +59,7 @@ class Proposal:
     def text(self, lang: str, catalog: Catalog, on: date, cite: Mapping[str, str]) -> str:
         """The proposal as a sentence: what, then who (each body as named on `on`, the document's
         date), by when, and where its figures are (`cite`: key → "Hình 3", "slide «…»")."""
-        params = {k: _said(k, v, lang, catalog, on) for k, v in self.params.items()}
+        params = {k: _said(k, v, lang, catalog) for k, v in self.params.items()}
         what = t(f"proposals.{self.kind}", lang, **params)
         who = _list([_body(code, lang, catalog, on) for code in self.who], lang)
         where = _list([cite.get(key) or t(f"proposals.cite_{key}", lang) for key in self.cites], lang)
@@ -190,7 +189,7 @@ def _list(names: Sequence[str], lang: str) -> str:
     return t("proposals.and", lang, first=", ".join(names[:-1]), last=names[-1])
 
 
-def _said(key: str, value: object, lang: str, catalog: Catalog, on: date) -> object:
+def _said(key: str, value: object, lang: str, catalog: Catalog) -> object:
     """A parameter in words: a code by its name, a number as the language writes it (a count
     stays a number: it picks the message's plural form)."""
     if key == "domain":

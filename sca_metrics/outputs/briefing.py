@@ -206,18 +206,17 @@ def slides(ctx: Context) -> list[Slide]:
     titles = {slide.key: slide.title for slide in out}
     cite: dict[str, str] = {key: t("proposals.cite_slide", lang, title=titles[key])
             for key in ("gaps", "foundations", "submissions") if key in titles}
-    out.append(Slide("proposals", t("proposals.title", lang), proposal_lines(ctx, cite)))
+    out.append(Slide("proposals", t("proposals.title", lang),
+                     proposal_lines(ctx, cite) or (t("proposals.none", lang, period=ctx.period),)))
     return out
 
 
 def proposal_lines(ctx: Context, cite: dict[str, str]) -> tuple[str, ...]:
     """The numbered proposals of the period (sca_metrics.method.proposals), each naming its
     bodies as on the document's date and citing where its figures are (`cite`: key → the
-    document's own figure, table or slide)."""
+    document's own figure, table or slide); none when there is nothing to decide."""
     on = ctx.generated.date()
     found = proposals.proposals(ctx.scores, ctx.catalog, ctx.submissions, ctx.tasks, on)
-    if not found:
-        return (t("proposals.none", ctx.lang, period=ctx.period),)
     return tuple(t("proposals.numbered", ctx.lang, n=k, text=p.text(ctx.lang, ctx.catalog, on, cite))
                  for k, p in enumerate(found, start=1))
 

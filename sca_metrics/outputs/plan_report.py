@@ -192,8 +192,7 @@ def appendix(ctx: briefing.Context, flags: Sequence[Flag], first_table: int) -> 
         rows.append((str(n), ind.name(lang), vocabulary.domain_name(ind.domain, lang),
                      _department(ctx, ind.department, on), goal))
     keys = ("report.col_no", "plan_report.col_indicator", "plan_report.col_domain",
-            "plan_report.col_department",
-            "plan_report.col_target")
+            "plan_report.col_department", "plan_report.col_target")
     header = tuple(t(key, lang) for key in keys)
     return [Heading(t("plan_report.appendix", lang), 1),
             Para(t("plan_report.appendix_title", lang, period=ctx.period), italic=True),

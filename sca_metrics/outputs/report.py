@@ -268,11 +268,12 @@ def proposals_section(ctx: briefing.Context, number: str, head: Letterhead,
     paragraph, after a sentence that says who proposes them."""
     lang = ctx.lang
     lines = briefing.proposal_lines(ctx, cite)
-    out: list[Block] = [Heading(f"{number}. {t('proposals.heading', lang)}", 1)]
-    if lines != (t("proposals.none", lang, period=ctx.period),):
-        body = head.body(lang, ctx.generated.date())
-        out.append(Para(t("proposals.intro", lang, period=ctx.period, body=body), keep=True))
-    return out + [Para(line) for line in lines]
+    heading = Heading(f"{number}. {t('proposals.heading', lang)}", 1)
+    if not lines:
+        return [heading, Para(t("proposals.none", lang, period=ctx.period))]
+    body = head.body(lang, ctx.generated.date())
+    return [heading, Para(t("proposals.intro", lang, period=ctx.period, body=body), keep=True),
+            *(Para(line) for line in lines)]
 
 
 def _table(s: Scores, lang: str) -> Table:

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from sca_metrics.method.scoring import LEVEL_WIDTH, Scores, level, level_bounds, target_year
+from sca_metrics.method.scoring import LEVEL_WIDTH, Scores, level, level_bounds, levels, target_year
 from sca_metrics.outputs.figure_style import (
     CHANGE_COLOUR,
     MISSING,
@@ -70,8 +70,7 @@ def heatmap(scores: Scores, lang: str, phone: bool = False) -> go.Figure:
             showscale=False, xgap=2, ygap=2, hoverinfo="skip"))
     # coloured by the level the text states — the one decided on the score as printed (60,0 for
     # 59,97 is level 4) —, drawn at the middle of its band: never the raw score's band
-    banded = np.array([[np.nan if np.isnan(v) else LEVEL_WIDTH * (level(v) or 1) - LEVEL_WIDTH / 2
-                        for v in row] for row in z], dtype=float)
+    banded = LEVEL_WIDTH * levels(z) - LEVEL_WIDTH / 2
     fig.add_trace(go.Heatmap(
         z=banded, x=x, y=y, zmin=0, zmax=100, colorscale=_level_colorscale(), xgap=2, ygap=2,
         hoverinfo="skip", showscale=not phone,

@@ -145,9 +145,8 @@ class Units:
 
     def area_name(self, period: str | int, lang: str) -> str:
         """The programme's area as it was named at the end of `period`, from the administrative
-        history: the province while it existed ("tỉnh Bà Rịa – Vũng Tàu"); after it was merged,
-        the area within its successor, with the former name for continuity ("địa bàn tỉnh Bà Rịa
-        – Vũng Tàu cũ, nay thuộc Thành phố Hồ Chí Minh")."""
+        history: the province while it existed; after it was merged, the area within its
+        successor, with the former name for continuity (i18n `area.former`)."""
         from sca_metrics.reference.i18n import t  # i18n reads the settings, as this module does
 
         province = self.programme_province()
@@ -161,14 +160,13 @@ class Units:
         return t("area.former", lang, former=own, now=self.unit(now).name(lang))
 
     def pilot_name(self, lang: str, on: date) -> str:
-        """The pilot area as it was named on `on`: its city while the city existed ("Thành phố
-        Vũng Tàu"), then the city's former name ("Thành phố Vũng Tàu cũ", "the former Vũng Tàu
-        city") — its wards belong to the province's successor since (units.csv)."""
+        """The pilot area as it was named on `on`: the city its wards lay in while that city
+        existed, then the city's name as a former one (i18n `area.former_city`); both from
+        units.csv."""
         from sca_metrics.reference.i18n import t  # i18n reads the settings, as this module does
 
-        parents = [u.parent for u in self.units if u.pilot and u.kind in LOCAL_KINDS and u.parent]
-        city = next((self._by_code[p] for p in parents if p in self._by_code
-                     and self._by_code[p].kind not in ("province",)), None)
+        parents = (self._by_code.get(u.parent) for u in self.units if u.pilot and u.kind in LOCAL_KINDS)
+        city = next((p for p in parents if p is not None and p.kind != "province"), None)
         if city is None:
             return t("nav.pilot", lang)
         name = city.name(lang)

@@ -124,8 +124,11 @@ def test_nothing_to_decide_is_said_so(demo_data):
     met = dataclasses.replace(s, domains=s.domains.assign(gap=-1.0))
     ctx = briefing.Context(catalog, {"2026": met}, subs, "2026", "vi", True)
     assert proposals.proposals(met, catalog, subs, (), ON) == []
-    assert briefing.proposal_lines(ctx, {}) == (
-        "Số liệu kỳ 2026 không cho thấy vấn đề nào cần Ban Chỉ đạo quyết định.",)
+    assert briefing.proposal_lines(ctx, {}) == ()
+    said = "Số liệu kỳ 2026 không cho thấy vấn đề nào cần Ban Chỉ đạo quyết định."
+    assert next(s for s in briefing.slides(ctx) if s.key == "proposals").sentences == (said,)
+    blocks = report.contents(ctx)
+    assert [b.text for b in blocks[-2:]] == ["VI. ĐỀ XUẤT, KIẾN NGHỊ", said]
 
 
 def test_the_pack_ends_with_them_citing_its_own_slides(demo_data, plan):
