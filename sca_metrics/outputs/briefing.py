@@ -163,16 +163,20 @@ def pack_slides(ctx: Context) -> list[Slide]:
     return paginate(slides(ctx), ctx.lang)
 
 
-def slides(ctx: Context) -> list[Slide]:
+def slides(ctx: Context, figure_width: int | None = None) -> list[Slide]:
     """Title, overview heatmap, ranking, change since the previous period, gaps to the 2025
     target, foundations, submissions, the pilot (when it has values), one slide per smart
-    domain, and the method note."""
+    domain, the method note and the proposals. `figure_width`: the figures' layout width, each
+    at its own height (a report's); by default SLIDE_PX wide, in the shape of a slide's figure
+    box, so their type reads at 14 pt or more."""
     lang, s = ctx.lang, ctx.scores
+    width, height = (figure_width, None) if figure_width else (SLIDE_PX, slide_figure_px())
     score_unit = t("figure.unit_score", lang)
 
     def printed(draw: Callable[[], go.Figure], unit: str | None = score_unit,
                 period: str | None = None) -> Callable[[], go.Figure]:
-        return lambda: figure_style.for_print(draw(), lang, period or ctx.period, ctx.source(period), unit)
+        return lambda: figure_style.for_print(draw(), lang, period or ctx.period, ctx.source(period), unit,
+                                              width, height)
 
     out = [_title_slide(ctx)]
     out.append(Slide("heatmap", t("briefing.heatmap_title", lang), _heatmap_sentences(s, lang),
@@ -194,8 +198,9 @@ def slides(ctx: Context) -> list[Slide]:
                      (domain_sentence(found, lang), _drivers_sentence(s, vocabulary.FOUNDATIONS, lang),
                       target_sentence(found, lang)),
                      printed(partial(score_figures.drivers, s, vocabulary.FOUNDATIONS, lang))))
-    out.extend(_submissions_slides(ctx, printed))
-    out.extend(_pilot_slides(ctx, printed))
+    split = figure_width is None  # a slide's figure holds a few rows; a page's, all of them
+    out.extend(_submissions_slides(ctx, printed, split))
+    out.extend(_pilot_slides(ctx, printed, split))
     for row in _rows(_smart(s)):
         code = str(row.domain)
         out.append(Slide(f"domain_{code}", vocabulary.domain_name(code, lang),
@@ -322,10 +327,10 @@ def _gap_sentences(s: Scores, lang: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _submissions_slides(ctx: Context, printed) -> list[Slide]:
+def _submissions_slides(ctx: Context, printed, split: bool = True) -> list[Slide]:
     """Who reported and how completely: the sentences, then the completeness chart
     PACK_DEPARTMENTS departments to a slide (a name on two lines and "100%" in each cell, at
-    the size a room reads)."""
+    the size a room reads); not `split`, every department in one chart."""
     lang = ctx.lang
     status = tracker.period_status(ctx.catalog, ctx.submissions, ctx.period)
     missing = tracker.missing_departments(status)
@@ -348,9 +353,10 @@ def _submissions_slides(ctx: Context, printed) -> list[Slide]:
                        page=t("nav.submissions", lang)))
     span = f"{periods[0]}–{periods[-1]}" if len(periods) > 1 else periods[0]
     out = []
-    for k, chunk in enumerate(_chunks(list(matrix.index), PACK_DEPARTMENTS)):
+    rows = PACK_DEPARTMENTS if split else len(matrix)
+    for k, chunk in enumerate(_chunks(list(matrix.index), rows, even=True)):
         labels = [ctx.catalog.department(c).name(lang, reference_date(ctx.period)) for c in chunk]
-        fig = printed(partial(score_figures.coverage, matrix.loc[chunk], labels, lang),
+        fig = printed(partial(score_figures.coverage, matrix.loc[chunk], labels, lang, scale=not split),
                       unit=t("figure.unit_completeness", lang), period=span)
         title = " ".join([t("briefing.submissions_title", lang),
                           *([t("briefing.continued", lang)] if k else [])])
@@ -359,9 +365,11 @@ def _submissions_slides(ctx: Context, printed) -> list[Slide]:
     return out
 
 
-def _pilot_slides(ctx: Context, printed) -> list[Slide]:
+def _pilot_slides(ctx: Context, printed, split: bool = True) -> list[Slide]:
     """The pilot's progress to its targets (status, actual and required rates) and its series
-    across the 1 July 2025 unit change; none when the pilot has no values yet."""
+    across the 1 July 2025 unit change, a few to a slide (not `split`: for pages — every bar in
+    one chart, the series four panels to a chart);
+    none when the pilot has no values yet."""
     lang, catalog = ctx.lang, ctx.catalog
     codes = [i.code for i in catalog.indicators if i.pilot]
     values = progress.values_from_scores(ctx.by_period)
@@ -381,15 +389,16 @@ def _pilot_slides(ctx: Context, printed) -> list[Slide]:
                        page=t("nav.pilot", lang)))
     shown = values[values.indicator.isin(needing)]
     heads = pilot.headlines(shown, prog, ctx.period)
+    items = {}
     for row in _rows(heads):
         ind = catalog.indicator(row.code)
         unit = ind.unit(lang)
         target = (formatting.with_unit(row.target, unit, lang)
                   if row.target is not None and not pd.isna(row.target) else "–")
-        lines.append(t("briefing.pilot_item", lang, name=ind.short_name(lang),
-                       value=formatting.with_unit(row.value, unit, lang) if not pd.isna(row.value) else "–",
-                       status=pilot_figures.progress_label(row, unit, lang, "; ").lower(),
-                       year=row.target_year, target=target))
+        value = formatting.with_unit(row.value, unit, lang) if not pd.isna(row.value) else "–"
+        items[row.code] = t("briefing.pilot_item", lang, name=ind.short_name(lang), value=value,
+                            status=pilot_figures.progress_label(row, unit, lang, "; ").lower(),
+                            year=row.target_year, target=target)
     units = default_units()
     at_2025 = values[values.period == "2025"]
     inds_2025 = [catalog.indicator(c) for c in at_2025.indicator]
@@ -401,11 +410,22 @@ def _pilot_slides(ctx: Context, printed) -> list[Slide]:
     if len(at_2025):
         series.append(t("briefing.pilot_met_2025", lang, n=len(met), total=len(at_2025), names=_some(
             [i.short_name(lang) for i in met], "briefing.more_indicators", lang) or "–"))
+    # the bars as many to a slide as their names' lines allow, those most in need of attention
+    # first, each slide's
+    # indicators beside its figure in the order its bars read (top to bottom)
+    bars = list(pilot_figures.by_status(prog).code)
+    panels = PANELS_PER_SLIDE if split else PANELS_PER_PAGE
+    title = t("briefing.pilot_title", lang, pilot=pilot_name)
     return [
-        Slide("pilot", t("briefing.pilot_title", lang, pilot=pilot_name), tuple(lines), printed(
-            partial(pilot_figures.progress_bars, prog, catalog, lang,
-                    t("figure.progress_title", lang, period=ctx.period, pilot=pilot_name)),
-            unit=t("figure.unit_progress", lang))),
+        *(Slide("pilot" if k == 0 else f"pilot_{k + 1}",
+                " ".join([title, *([t("briefing.continued", lang)] if k else [])]),
+                tuple((lines if k == 0 else []) + [items[code] for code in reversed(chunk)]), printed(
+                    partial(pilot_figures.progress_bars, prog[prog.code.isin(chunk)], catalog, lang,
+                            t("figure.progress_title", lang, period=ctx.period, pilot=pilot_name),
+                            compact=True),
+                    unit=None))  # the axis title says what R is
+          for k, chunk in enumerate(_by_lines(bars, [_name_lines(catalog, code, lang) for code in bars],
+                                              PILOT_LINES if split else 10 ** 6))),
         # the series two panels to a slide (a row): type for the room leaves no room for more
         *(Slide("pilot_series" if k == 0 else f"pilot_series_{k + 1}",
                 " ".join([t("briefing.pilot_series_title", lang, pilot=pilot_name),
@@ -415,16 +435,18 @@ def _pilot_slides(ctx: Context, printed) -> list[Slide]:
                                 units.pilot_change_dates(), lang,
                                 t("figure.multiples_title", lang, pilot=pilot_name), columns=2),
                         unit=None, period=f"{values.period.min()}–{ctx.period}"))
-          for k, chunk in enumerate(_chunks(list(prog.code), PANELS_PER_SLIDE))),
+          for k, chunk in enumerate(_chunks(list(prog.code), panels))),
     ]
 
 
 PANELS_PER_SLIDE = 2  # a row: three lines of a panel's title and its year labels at the room's size
+PANELS_PER_PAGE = 4  # 2 × 2: what an A4 page holds with its caption
+PILOT_LINES = 6  # lines of the bars' names a slide's chart holds at the room's size (three of two)
 # What a pack shows of a list that grows with the country (the slides are read in a meeting; the
 # dashboard's pages hold every row): pilot indicators, departments in the completeness chart,
 # names in a sentence.
 PACK_ITEMS, PACK_ROWS, PACK_NAMES = 7, 12, 20  # 7 bars: what the pilot slide's figure holds legibly
-PACK_PERIODS, PACK_DEPARTMENTS = 5, 6  # columns and rows of the completeness chart on a slide
+PACK_PERIODS, PACK_DEPARTMENTS = 5, 5  # columns and rows of the completeness chart on a slide
 
 
 def _some(names: list[str], more_key: str, lang: str) -> str:
@@ -433,8 +455,33 @@ def _some(names: list[str], more_key: str, lang: str) -> str:
     return t(more_key, lang, names=shown, n=len(names) - PACK_NAMES) if len(names) > PACK_NAMES else shown
 
 
-def _chunks(items: list, size: int) -> list[list]:
-    return [items[k:k + size] for k in range(0, len(items), size)]
+def _name_lines(catalog: Catalog, code: str, lang: str) -> int:
+    """The lines an indicator's name takes beside a compact chart's bar."""
+    name = figure_style.wrapped(catalog.indicator(code).short_name(lang), pilot_figures.COMPACT_NAME)
+    return name.count("<br>") + 1
+
+
+def _by_lines(items: list, lines: list[int], budget: int) -> list[list]:
+    """The items in order, as many to a chunk as fit `budget` lines (one at least)."""
+    out: list[list] = []
+    used = budget
+    for item, n in zip(items, lines, strict=True):
+        if used + n > budget:
+            out.append([])
+            used = 0
+        out[-1].append(item)
+        used += n
+    return out
+
+
+def _chunks(items: list, size: int, even: bool = False) -> list[list]:
+    """The items `size` to a chunk; `even`: as many chunks, of sizes that differ by one at most
+    (7 by 3: 3, 2, 2 — no slide with a single bar)."""
+    if not even or not items:
+        return [items[k:k + size] for k in range(0, len(items), size)]
+    n = -(-len(items) // size)
+    bounds = [round(k * len(items) / n) for k in range(n + 1)]
+    return [items[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def _method_slide(ctx: Context) -> Slide:
@@ -528,11 +575,14 @@ def _png_size(png: bytes) -> tuple[int, int]:
 
 def _figure_height(slide: Slide) -> int:
     """Render each figure in the shape of the box it fills on the slide."""
-    _, image_box = _boxes(slide)
-    if image_box is None:
-        return 420
-    _, _, w, h = image_box
-    return int(min(1000, max(420, render.WIDTH * h / w)))
+    return slide_figure_px() if _boxes(slide)[1] is not None else 420
+
+
+def slide_figure_px() -> int:
+    """The height, in layout pixels, of a figure SLIDE_PX wide in the shape of a slide's figure
+    box (its text beside it)."""
+    top, bottom = MARGIN + TITLE_H, H - MARGIN - FOOT_H
+    return int(SLIDE_PX * (bottom - top) / ((W - 2 * MARGIN) * FIGURE_SHARE))
 
 
 def _fit(png: bytes, box_w: float, box_h: float) -> tuple[float, float]:
@@ -586,6 +636,9 @@ MIN_PT = 14  # no text on a slide is smaller: legible from the back of a meeting
 LINE = 1.2  # line height, as a multiple of the font size
 PARA_PT = 6  # space after each paragraph
 FIGURE_SHARE = 0.7  # of the inner width, for a figure with its text beside it
+# A slide's figure is laid out this many pixels wide: it is shown 8.6 in (621 pt) wide, so the
+# smallest type of a printed figure (figure_style.PRINT_MIN, 21 px) reads at 14.5 pt
+SLIDE_PX = 900
 
 
 def _placements(slide: Slide, number: int, total: int, ctx: Context,

@@ -17,9 +17,11 @@ FONT = "Noto Sans, Arial, sans-serif"
 MISSING = "#d9d9d9"  # grey: no score (the reason is on hover)
 CHANGE_COLOUR = "#A50026"  # a change of administrative units, on every time axis
 PRINT_TEMPLATE = "plotly"
-# Type of a figure for print, in px at the 1,200 px export width: a figure placed 621 pt wide on a
-# slide (the narrowest, text beside it) shows PRINT_MIN px as 10.4 pt.
+# Type of a figure for print, in layout px: the figure's width sets how large it prints — a slide
+# lays its figures out 900 px wide (PRINT_MIN at 14.5 pt), the report 960 px (9.3 pt), a single
+# downloaded figure 1,200 px.
 PRINT_FONT, PRINT_TITLE, PRINT_MIN = 22, 26, 21
+TITLE_LINE = 33  # px a printed title's line takes
 
 
 def contrast(a: str, b: str) -> float:
@@ -79,11 +81,12 @@ def wrapped(text: str, width: int = 30) -> str:
 
 
 def for_print(fig: go.Figure, lang: str, period: str, source: str, unit: str | None = None,
-              width: int = 1200) -> go.Figure:
-    """A copy of a dashboard figure ready for a briefing: white, at the export width, type sized
-    for a slide seen from the back of a room (no text under PRINT_MIN px at 1,200 px wide: 10 pt
-    and more where a slide places it), with the unit and the source line ("Nguồn: … — kỳ báo
-    cáo …") under the plot.
+              width: int = 1200, height: int | None = None) -> go.Figure:
+    """A copy of a dashboard figure ready for a briefing: white, `width` layout pixels wide (the
+    narrower, the larger its type prints: no text is under PRINT_MIN px), its title on as many
+    lines as that width needs, with the unit and the source line ("Nguồn: … — kỳ báo cáo …")
+    under the plot; `height`: the whole figure's (a slide's box), else the figure's own plus
+    what is added. A legend placed from the top of the figure stays as far below the title.
 
     Made on the figure's dictionary, and the result left unvalidated: what is added here is
     fixed and was valid when written, and plotly validating a whole figure again (its copy, the
@@ -93,20 +96,34 @@ def for_print(fig: go.Figure, lang: str, period: str, source: str, unit: str | N
     if fig.frames:
         spec["frames"] = [frame.to_plotly_json() for frame in fig.frames]
     lay = spec["layout"]
-    height = int(lay.get("height") or 450)
+    design = int(lay.get("height") or 450)  # the height the figure was drawn for
     margin = lay.get("margin", {})
-    lines = textwrap.wrap(t("figure.source_line", lang, source=source, period=period),
-                          _source_width(spec["data"], width))
-    lines = [unit, *lines] if unit else lines
-    bottom = 90 + 27 * len(lines)  # the axis ticks and title, then the unit and source lines
+    title = str((lay.get("title") or {}).get("text") or "")
+    heads = [title] if "<br>" in title else textwrap.wrap(
+        title, max(20, int((width - 40) / (EM_PER_CHAR * PRINT_TITLE))), break_long_words=False) or [title]
+    extra = TITLE_LINE * (len(heads) - 1)  # the title's lines past its first
+    shift, room = _source_place(spec["data"], width, max(margin.get("l") or 10, 20))
+    lines = [*(textwrap.wrap(unit, room) if unit else []),
+             *textwrap.wrap(t("figure.source_line", lang, source=source, period=period), room)]
+    axis_lines = _wrap_axis_titles(lay, _plot_width(spec["data"], width))
+    # the axis ticks and title (on as many lines as it needs), then the unit and source lines
+    bottom = 90 + 27 * (axis_lines - 1) + 27 * len(lines)
     # plotly's own template, whatever the process's default: the dashboard's is Streamlit's,
     # which has no automargin (labels were cut in the packs the exports page made)
     lay["template"] = copy.deepcopy(_print_template())
+    total = height or design + bottom - (margin.get("b") or 10) + extra
     _merge(lay, {
-        "width": width, "height": height + bottom - (margin.get("b") or 10), "paper_bgcolor": "white",
-        "font": {"size": PRINT_FONT}, "title": {"font": {"size": PRINT_TITLE}, "pad": {"l": 12}},
+        "width": width, "height": total, "paper_bgcolor": "white",
+        "font": {"size": PRINT_FONT},
+        "title": {"text": "<br>".join(heads), "font": {"size": PRINT_TITLE}, "pad": {"l": 12},
+                  # (plotly sets a title's first line where `y` is, the others above it)
+                  "y": 1 - (8 + extra) / total, "yanchor": "top", "yref": "container"},
         "legend": {"font": {"size": PRINT_FONT}},
-        "margin": {"b": bottom, "l": max(margin.get("l") or 10, 20), "r": max(margin.get("r") or 10, 30)}})
+        "margin": {"b": bottom, "t": (margin.get("t") or 60) + extra, "l": max(margin.get("l") or 10, 20),
+                   "r": max(margin.get("r") or 10, 30)}})
+    legend = lay.get("legend", {})
+    if legend.get("yref") == "container" and legend.get("y") is not None:  # as far below the title
+        legend["y"] = 1 - ((1 - float(legend["y"])) * design + extra) / total
     if (bounds := outside_text_range(spec["data"], lay, width)) is not None:
         lay["xaxis"]["range"] = bounds
     # every smaller text brought up to PRINT_MIN: ticks, cell labels, annotations (as plotly's
@@ -126,9 +143,26 @@ def for_print(fig: go.Figure, lang: str, period: str, source: str, unit: str | N
             _merge(note, {"font": {"size": PRINT_MIN}})
     lay.setdefault("annotations", []).append({
         "xref": "paper", "yref": "paper", "x": 0, "y": 0, "xanchor": "left", "yanchor": "bottom",
-        "yshift": -(bottom - 6), "showarrow": False, "align": "left", "text": "<br>".join(lines),
+        "yshift": -(bottom - 6), "xshift": -shift, "showarrow": False, "align": "left",
+        "text": "<br>".join(lines),
         "font": {"size": PRINT_MIN, "color": "#555555"}})
     return go.Figure(spec, _validate=False)
+
+
+def _wrap_axis_titles(lay: dict, plot: float) -> int:
+    """Each x-axis title, centred under the plot, on lines that fit the plot's width at print
+    size (the pilot's "R = actual rate / required rate (…)" ran off a slide's figure); the most
+    lines any takes."""
+    room = max(20, int(plot / (EM_PER_CHAR * PRINT_FONT)))
+    most = 1
+    for name in [k for k in lay if re.fullmatch(r"xaxis\d*", k)]:
+        title = lay[name].get("title") or {}
+        text = str(title.get("text") or "")
+        if text and "<br>" not in text and len(text) > room:
+            parts = textwrap.wrap(text, room, break_long_words=False)
+            title["text"] = "<br>".join(parts)
+            most = max(most, len(parts))
+    return most
 
 
 # Text widths at print size, estimated: Noto Sans sets a character in about half an em (0.55 for
@@ -145,10 +179,13 @@ def _plot_width(data: list[dict], width: int) -> float:
     return width - 60 - longest * EM_PER_CHAR * PRINT_FONT
 
 
-def _source_width(data: list[dict], width: int) -> int:
-    """How many characters a line under the plot may take: it starts at the plot's left edge (at
-    80 characters the source line ran off the pilot's progress bars, whose names take 34)."""
-    return max(40, min(80, int(_plot_width(data, width) / (EM_PER_CHAR * PRINT_MIN))))
+def _source_place(data: list[dict], width: int, left: int) -> tuple[float, int]:
+    """Where the unit and source lines start, left of the plot (px), and how many characters a
+    line may take: under most of the y-axis names' band (it is estimated: nine tenths of it),
+    so the lines take the figure's width, not the plot's — two lines where they took four;
+    `left`: the figure's left margin, where the plot (or the band) begins."""
+    band = width - 60 - _plot_width(data, width)
+    return 0.9 * band, max(40, int((width - left - 40 - 0.1 * band) / (EM_PER_CHAR * PRINT_MIN)))
 
 
 def outside_text_range(data: list[dict], layout: dict, width: int) -> list[float] | None:

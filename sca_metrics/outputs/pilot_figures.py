@@ -14,6 +14,7 @@ from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.i18n import t
 
 R_RANGE = (-1.0, 2.0)  # the progress ratio shown; beyond it the bar stops at the edge
+COMPACT_NAME = 28  # characters a line of a name beside a compact chart's bars
 
 
 def rate_text(rate: float | None, method: str | None, unit: str, lang: str) -> str:
@@ -45,15 +46,17 @@ def by_status(progress: pd.DataFrame) -> pd.DataFrame:
         columns="order")
 
 
-def progress_bars(progress: pd.DataFrame, catalog, lang: str, title: str, phone: bool = False) -> go.Figure:
+def progress_bars(progress: pd.DataFrame, catalog, lang: str, title: str, phone: bool = False,
+                  compact: bool = False) -> go.Figure:
     """Each indicator's progress ratio R = actual / required rate (docs/METHOD.md §6), coloured by
     status, the band edges 0 · 0,6 · 0,95 marked; achieved targets run to the right edge,
     indicators without enough data sit at 0. The status and both rates written beside —
     `phone`: the status alone (both rates on hover) and the names on short lines, so the bars
-    keep the width of a 390 px screen."""
+    keep the width of a 390 px screen; `compact`: the status alone and the names on lines of
+    28 characters (a slide or a page, whose text states the rates)."""
     p = by_status(progress)
     inds = [catalog.indicator(c) for c in p.code]
-    labels = [wrapped(i.short_name(lang), 12 if phone else 34) for i in inds]
+    labels = [wrapped(i.short_name(lang), 12 if phone else COMPACT_NAME if compact else 34) for i in inds]
     # two indicators of one name (one per province) would share a row: each named with its code
     twice = {label for label in labels if labels.count(label) > 1}
     labels = [f"{label}<br>({code})" if label in twice else label
@@ -61,7 +64,8 @@ def progress_bars(progress: pd.DataFrame, catalog, lang: str, title: str, phone:
     x = [R_RANGE[1] if s == "achieved" else 0.0 if r is None or pd.isna(r)
          else float(np.clip(r, *R_RANGE)) for s, r in zip(p.status, p.ratio, strict=True)]
     said = [progress_label(r, i.unit(lang), lang, "<br>") for r, i in zip(p.itertuples(), inds, strict=True)]
-    text = [vocabulary.term(vocabulary.PROGRESS_STATUSES, s).name(lang) for s in p.status] if phone else said
+    text = [vocabulary.term(vocabulary.PROGRESS_STATUSES, s).name(lang) for s in p.status] \
+        if phone or compact else said
     colours = [vocabulary.term(vocabulary.PROGRESS_STATUSES, s).colour for s in p.status]
     # a bar going left (deterioration, R < 0) has its text right of 0, not over the names
     behind = [v < 0 for v in x]
@@ -79,12 +83,15 @@ def progress_bars(progress: pd.DataFrame, catalog, lang: str, title: str, phone:
         fig.add_vline(x=edge, line={"color": "#555555", "dash": "dot", "width": 1})
     low = R_RANGE[0] if min(x, default=0) < 0 else -0.1
     ticks = [v for v in (-1, 0, 0.6, 0.95, 1.5, 2) if v >= low]
-    fig.update_xaxes(range=[low, R_RANGE[1] + (1.2 if phone else 1.7)], title=t("figure.progress_axis", lang),
+    fig.update_xaxes(range=[low, R_RANGE[1] + (1.2 if phone or compact else 1.7)],
+                     title=t("figure.progress_axis", lang),
                      tickangle=0,
                      tickvals=ticks, gridcolor="#eeeeee", zeroline=False,
                      ticktext=[("≥ " if v == R_RANGE[1] else "") + formatting.short_number(v, lang)
                                for v in ticks])
-    return layout(fig, lang, title, max(320, 56 * len(p) + 140))
+    # a row for each name's lines as print sets them (a compact chart's names take three)
+    row = 30 * max((label.count("<br>") + 1 for label in labels), default=1) + 20 if compact else 56
+    return layout(fig, lang, title, max(320, row * len(p) + 140))
 
 
 def period_day(period: str | int) -> str:
@@ -130,7 +137,7 @@ def pilot_multiples(values: pd.DataFrame, progress: pd.DataFrame, catalog, chang
               + f"{vocabulary.term(vocabulary.PROGRESS_STATUSES, status[i.code]).colour}'>"
               + f"{vocabulary.term(vocabulary.PROGRESS_STATUSES, status[i.code]).name(lang)}</span>"
               for i in inds]
-    row_height, top, bottom = 300, 190, 40
+    row_height, top, bottom = 300, 230, 40  # top: the title, the legend (two rows in print), panel titles
     # between two rows: the upper panels' year labels, then the lower panels' titles (each line
     # as a print sets it): a title of three lines ran over the years above it
     lines = max((title.count("<br>") + 1 for title in titles), default=1)

@@ -55,7 +55,8 @@ def available() -> bool:
 
 @dataclass(frozen=True)
 class Job:
-    """One figure to render: at WIDTH × height layout pixels, in one format."""
+    """One figure to render: at its layout width (WIDTH when it sets none) × height layout
+    pixels, in one format."""
 
     figure: go.Figure
     fmt: str = "png"
@@ -63,7 +64,8 @@ class Job:
 
     def opts(self) -> dict:
         """kaleido's layout options: PNG at SCALE × the width, vector formats at 1."""
-        return {"format": self.fmt, "width": WIDTH, "scale": SCALE if self.fmt == "png" else 1,
+        width = int(self.figure.layout.width or WIDTH)
+        return {"format": self.fmt, "width": width, "scale": SCALE if self.fmt == "png" else 1,
                 "height": self.height or self.figure.layout.height or 500}
 
 

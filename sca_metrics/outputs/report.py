@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import time
 import tomllib
 from copy import deepcopy
@@ -63,8 +64,11 @@ AFTER_PT = 6  # space after a paragraph: at least 6 pt
 # the right one, as official templates do.
 HEAD_COLUMNS_MM = (76, 101)
 HEAD_SHIFT_MM = -7
-FIGURE_MM = 150  # a figure's type (21–22 px at 1,200 px) prints at 7.4–7.8 pt
-DRIVERS_PX = 460  # a domain's three bars, lower than on a slide: two domains to a page
+FIGURE_MM = 150  # a figure's width on the page
+# A report's figure is laid out this many pixels wide: at FIGURE_MM its smallest type
+# (figure_style.PRINT_MIN, 21 px) prints at 9.3 pt
+REPORT_PX = 960
+DRIVERS_PX = 370  # a domain's three bars, lower than on a slide: two domains to a page
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 
 
@@ -242,8 +246,9 @@ def contents(ctx: briefing.Context, deck: list[briefing.Slide] | None = None,
 
     if "pilot" in by_key:
         out.append(Heading(f"{next(sections)}. {t('report.pilot', lang)}", 1))
-        out += [Para(line) for line in by_key["pilot"].sentences]
-        out.append(figure("pilot"))
+        pilot = [key for key in by_key if key == "pilot" or re.fullmatch(r"pilot_\d+", key)]
+        out += [Para(line) for key in pilot for line in by_key[key].sentences]
+        out += [figure(key) for key in pilot]
         out += [Para(line) for line in by_key["pilot_series"].sentences]  # they refer to the series
         out += [figure(key) for key in by_key if key.startswith("pilot_series")]
 
@@ -331,7 +336,7 @@ def build(ctx: briefing.Context, head: Letterhead | None = None) -> bytes:
     a page)."""
     started = time.perf_counter()
     head = head or letterhead()
-    deck = briefing.slides(ctx)
+    deck = briefing.slides(ctx, figure_width=REPORT_PX)
     by_key = {slide.key: slide for slide in deck}
     blocks = contents(ctx, deck, head)
     keys = [b.key for b in blocks if isinstance(b, Figure)]

@@ -137,8 +137,8 @@ def radar(current: Scores, previous: Scores | None, lang: str, phone: bool = Fal
     target score (docs/METHOD.md §3: the next target year not passed); each point carries its
     domain code, so a click drills down."""
     d = current.domains[current.domains.domain != vocabulary.FOUNDATIONS]
-    names = [wrapped(vocabulary.domain_name(c, lang), 8) if phone else vocabulary.domain_name(c, lang)
-             for c in d.domain]
+    # long names on two lines: at print size "Chính quyền điện tử" ran off a slide's figure
+    names = [wrapped(vocabulary.domain_name(c, lang), 8 if phone else 12) for c in d.domain]
     close = names[:1]  # close the polygon
 
     def trace(values, name, colour, dash="solid", fill=None):
@@ -332,11 +332,13 @@ def whatif(nominal: Scores, changed: Scores, intervals: pd.DataFrame, lang: str)
     return legend_below_title(layout(fig, lang, t("figure.whatif_title", lang, period=changed.period), 480))
 
 
-def coverage(matrix: pd.DataFrame, labels: list[str], lang: str, phone: bool = False) -> go.Figure:
+def coverage(matrix: pd.DataFrame, labels: list[str], lang: str, phone: bool = False,
+             scale: bool = True) -> go.Figure:
     """Department × period completeness of the current returns; blank = not submitted.
     `phone`: turned a quarter — a column per department, named by its code (its name on hover),
     a row per period —, the shares on hover and the colour bar under the plot, so a 390 px
-    screen keeps the cells (the departments' names took all but 50 px of it)."""
+    screen keeps the cells (the departments' names took all but 50 px of it). `scale`: the colour
+    bar (a slide leaves it out: each cell says its share, and "100%" needs the width)."""
     if phone:
         return _coverage_phone(matrix, labels, lang)
     z = matrix.to_numpy(dtype=float) * 100
@@ -346,7 +348,7 @@ def coverage(matrix: pd.DataFrame, labels: list[str], lang: str, phone: bool = F
     labels = [wrapped(label, COVERAGE_NAME) for label in labels]  # long names on two lines: the
     fig = go.Figure(go.Heatmap(                                    # cells keep the width
         z=z, x=periods, y=labels, zmin=0, zmax=100, colorscale="Blues", xgap=2, ygap=2,
-        text=text, hoverongaps=False, hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+        text=text, hoverongaps=False, hovertemplate="%{y} · %{x}: %{text}<extra></extra>", showscale=scale,
         colorbar={"title": {"text": t("figure.completeness", lang)}, "ticksuffix": "%"}))
     # each share in white or black, whichever meets WCAG AA on its cell's blue (plotly's own
     # choice of text colour on a heatmap does not check the ratio)
@@ -363,7 +365,8 @@ def coverage(matrix: pd.DataFrame, labels: list[str], lang: str, phone: bool = F
     return layout(fig, lang, t("figure.coverage_title", lang), 60 + (26 + 22 * lines) * len(labels) + 60)
 
 
-COVERAGE_NAME = 28  # characters a line of a department's name beside the completeness cells
+COVERAGE_NAME = 36  # characters a line of a department's name beside the completeness cells (two lines
+#                     for the longest: three did not fit a slide's rows)
 
 
 def _coverage_phone(matrix: pd.DataFrame, labels: list[str], lang: str) -> go.Figure:

@@ -775,7 +775,7 @@ def test_exports_page_lists_the_pack_and_offers_every_download(monkeypatch, demo
     at.session_state["export_figures"] = True
     at.run()
     contents = texts(at)
-    assert "Y tế đạt " in contents and "24 trang, 20 biểu đồ" in contents
+    assert "Y tế đạt " in contents and "27 trang, 24 biểu đồ" in contents
     assert {"PNG", "SVG", "PDF"} <= {b.label for b in at.get("download_button")}
     at.selectbox(key="export_figure").set_value("domain_health").run()
     assert not at.exception, at.exception
@@ -795,7 +795,7 @@ def test_the_pack_is_built_on_a_click_its_steps_shown_then_kept_for_its_download
                                    "Chỉ PDF"]
     assert not at.button  # built: no second build
     [pack] = [p for k, p in cached.packs().items() if k[2:4] == ("2026", "vi")]
-    assert pack.pdf.startswith(b"%PDF") and len(pack.images) == 20
+    assert pack.pdf.startswith(b"%PDF") and len(pack.images) == 24
     at.run()  # kept: the next run offers the files made, without building again
     assert not at.button and downloads["Chỉ PDF"].proto.default == at.get("download_button")[2].proto.default
 

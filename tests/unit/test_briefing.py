@@ -2,6 +2,7 @@
 that open, with the expected slides and the Vietnamese key sentences as real text."""
 
 import io
+import re
 from types import SimpleNamespace
 
 import numpy as np
@@ -40,15 +41,17 @@ def test_the_domain_sentence_reads_like_the_brief():
 def test_slides_cover_the_brief_in_order(demo_data):
     deck = briefing.slides(context(demo_data))
     keys = [s.key for s in deck]
-    # 11 departments' completeness, six to a slide (two lines of a name and "100%" at 14 pt)
-    assert keys[:8] == ["title", "heatmap", "ranking", "radar", "gaps", "foundations", "submissions",
-                        "submissions_2"]
-    # the demo has pilot values: 7 indicators' series, two panels to a slide (a row)
-    assert keys[8:13] == ["pilot", "pilot_series", "pilot_series_2", "pilot_series_3", "pilot_series_4"]
-    assert keys[13:21] == [f"domain_{d}" for d in vocabulary.SMART_DOMAIN_CODES]
+    # 11 departments' completeness, five at most to a slide (two lines of a name and "100%" at 14 pt)
+    assert keys[:9] == ["title", "heatmap", "ranking", "radar", "gaps", "foundations", "submissions",
+                        "submissions_2", "submissions_3"]
+    # the demo has pilot values: 7 indicators' bars, as many to a slide as their names' lines
+    # allow, each with its indicators beside; their series two panels to a slide (a row)
+    assert keys[9:16] == ["pilot", "pilot_2", "pilot_3", "pilot_series", "pilot_series_2", "pilot_series_3",
+                          "pilot_series_4"]
+    assert keys[16:24] == [f"domain_{d}" for d in vocabulary.SMART_DOMAIN_CODES]
     assert keys[-2:] == ["method", "proposals"]  # the pack ends with what to decide
-    assert sum(s.figure is not None for s in deck) == 20
-    assert all(s.sentences for s in deck if not s.key.endswith(("_2", "_3", "_4")))
+    assert sum(s.figure is not None for s in deck) == 23
+    assert all(s.sentences for s in deck if not re.fullmatch(r"(submissions|pilot_series)_\d", s.key))
     title = deck[0]
     assert "Dữ liệu minh hoạ" in " ".join(title.sentences)  # the demo notice
     assert title.sentences[0].startswith("Báo cáo nhanh kỳ 2025 · tạo ngày ")
@@ -95,7 +98,8 @@ def test_every_exported_figure_carries_unit_source_and_period(demo_data):
         # the 2025 figures: the lead department at the end of 2025, in the city the area joined
         assert "Source: Hồ Chí Minh City Department of Science and Technology" in note
         assert "(illustrative data)" in note and "reporting period 20" in note
-        assert slide.figure.layout.width == 1200 and slide.figure.layout.title.text
+        # laid out SLIDE_PX wide: its smallest type reads at 14 pt or more on the slide
+        assert slide.figure.layout.width == briefing.SLIDE_PX and slide.figure.layout.title.text
 
 
 def fake_images(deck):
@@ -152,17 +156,23 @@ def test_pilot_slide_states_each_indicators_progress(demo_data):
     from sca_metrics.method import progress
 
     ctx = context(demo_data)
-    slide = next(s for s in briefing.slides(ctx) if s.key == "pilot")
+    slides = [s for s in briefing.slides(ctx) if re.fullmatch(r"pilot(_\d+)?", s.key)]
     codes = [i.code for i in ctx.catalog.indicators if i.pilot]
     prog = progress.progress_frame(ctx.catalog, progress.values_from_scores(ctx.by_period), "2025",
                                    codes).set_index("code")
-    assert slide.sentences[0].startswith("Kỳ 2025, 7 chỉ tiêu thí điểm: ")
-    for code, sentence in zip(codes, slide.sentences[1:], strict=True):
-        ind = ctx.catalog.indicator(code)
-        status = vocabulary.term(vocabulary.PROGRESS_STATUSES, prog.status[code]).name("vi").lower()
-        assert sentence.startswith(ind.name("vi").split(" (")[0] + ": ")
-        assert f" — {status}" in sentence and "mục tiêu 2025: " in sentence
-    assert len(slide.figure.data[0].y) == 7
+    assert slides[0].sentences[0].startswith("Kỳ 2025, 7 chỉ tiêu thí điểm: ")
+    stated = []
+    for k, slide in enumerate(slides):  # each slide's indicators beside its bars, read top to bottom
+        bars = list(reversed(slide.figure.data[0].customdata))
+        items = slide.sentences[1:] if k == 0 else slide.sentences
+        assert len(items) == len(bars)
+        for code, sentence in zip(bars, items, strict=True):
+            ind = ctx.catalog.indicator(code)
+            status = vocabulary.term(vocabulary.PROGRESS_STATUSES, prog.status[code]).name("vi").lower()
+            assert sentence.startswith(ind.name("vi").split(" (")[0] + ": ")
+            assert f" — {status}" in sentence and "mục tiêu 2025: " in sentence
+        stated += bars
+    assert sorted(stated) == sorted(codes)
 
 
 def test_the_pack_is_the_same_made_by_the_dashboard_or_the_command_line(demo_data):
@@ -193,7 +203,8 @@ def test_the_pack_is_the_same_made_by_the_dashboard_or_the_command_line(demo_dat
     if render.available():
         pngs = render.render_many(render.Job(f, "png") for f in (command_line[0], dashboard[0]))
         assert pngs[0] == pngs[1]
-        assert Image.open(io.BytesIO(pngs[0])).size == (2 * render.WIDTH, 2 * command_line[0].layout.height)
+        assert Image.open(io.BytesIO(pngs[0])).size == (2 * command_line[0].layout.width,
+                                                         2 * command_line[0].layout.height)
 
 
 @pytest.fixture(scope="module")
@@ -224,7 +235,7 @@ def test_the_pdf_is_the_same_with_its_images_prepared_together(rendered_pack, de
     together = briefing.pdf_bytes(rendered_pack.slides, rendered_pack.images, ctx)
     monkeypatch.setattr(briefing, "_pdf_image", lambda png: None)  # fpdf2 reads every image itself
     one_by_one = briefing.pdf_bytes(rendered_pack.slides, rendered_pack.images, ctx)
-    assert together.count(b"/Subtype /Image") == one_by_one.count(b"/Subtype /Image") == 20
+    assert together.count(b"/Subtype /Image") == one_by_one.count(b"/Subtype /Image") == 23
     assert parts(together) == parts(one_by_one)
 
 
@@ -469,15 +480,18 @@ def test_a_countrys_lists_are_cut_to_what_a_slide_holds(demo_data, monkeypatch):
     subs = subs[~((subs.period.astype(str) == "2025") & subs.department.isin(away))]
     deck = briefing.slides(briefing.Context(cat, by_period, subs, "2025", "vi", demo=True))
 
-    pilot = next(s for s in deck if s.key == "pilot")
-    assert len(pilot.figure.data[0].y) == 3 and len(pilot.sentences) == 2 + 3
+    pilots = [s for s in deck if re.fullmatch(r"pilot(_\d+)?", s.key)]
+    pilot = pilots[0]
+    assert sum(len(s.figure.data[0].y) for s in pilots) == 3
+    assert sum(len(s.sentences) for s in pilots) == 2 + 3
     from sca_metrics.method import progress
 
     codes = [i.code for i in cat.indicators if i.pilot]
     values = progress.values_from_scores(by_period)
     values = values[values.indicator.isin(codes) & (values.period.astype(int) <= 2025)]
     every = progress.progress_frame(cat, values, "2025", codes)
-    assert set(pilot.figure.data[0].customdata) == set(pilot_figures.by_status(every).code[:3])
+    shown = {c for s in pilots for c in s.figure.data[0].customdata}
+    assert shown == set(pilot_figures.by_status(every).code[:3])
     assert pilot.sentences[1].startswith("Trang này nêu 3 chỉ tiêu cần chú ý nhất trên 7")
     assert "(trang «Thí điểm Vũng Tàu» có đủ cả)" in pilot.sentences[1]
     series = [s for s in deck if s.key.startswith("pilot_series")]
@@ -491,3 +505,44 @@ def test_a_countrys_lists_are_cut_to_what_a_slide_holds(demo_data, monkeypatch):
     assert len(shown) == 5 and set(names) <= set(shown)
     said = f"Biểu đồ: 5 đơn vị có mức đầy đủ thấp nhất kỳ 2025, trên {len(cat.departments)} đơn vị"
     assert any(line.startswith(said) for line in submissions.sentences)
+
+
+def _smallest_font(fig) -> float:
+    """The smallest type a figure sets, in layout px: its font, axes' ticks and titles, legend,
+    annotations and trace texts."""
+    lay = fig.layout.to_plotly_json()
+    sizes = [lay.get("font", {}).get("size")]
+    for key, part in lay.items():
+        if key.startswith(("xaxis", "yaxis")):
+            sizes.append(part.get("tickfont", {}).get("size"))
+        if key.startswith("polar"):
+            sizes += [part.get(a, {}).get("tickfont", {}).get("size") for a in ("angularaxis", "radialaxis")]
+    sizes += [lay.get("legend", {}).get("font", {}).get("size")]
+    sizes += [a.get("font", {}).get("size") for a in lay.get("annotations", [])]
+    sizes += [getattr(getattr(t, "textfont", None), "size", None) for t in fig.data]
+    return min(float(s) for s in sizes if s is not None)
+
+
+def test_figure_text_reads_at_14_pt_on_a_slide(rendered_pack):
+    """Issue 30: a slide's figure text printed at 10,9–13,5 pt. As the PowerPoint places each
+    picture, its smallest type — in layout px, scaled by the picture's width over the figure's —
+    is 14 pt or more."""
+    deck = Presentation(io.BytesIO(rendered_pack.pptx))
+    figures = [s for s in rendered_pack.slides if s.has_figure]
+    pictures = [sh for slide in deck.slides for sh in slide.shapes if sh.shape_type == 13]
+    assert len(pictures) == len(figures) == 23
+    for slide, picture in zip(figures, pictures, strict=True):
+        fig = slide.figure
+        points = _smallest_font(fig) * (picture.width / 12700) / fig.layout.width
+        assert points >= 14, (slide.key, points)
+
+
+def test_figure_text_prints_at_9_pt_in_the_report(demo_data):
+    """Issue 30: the Word report's figure text printed at 7,4–7,8 pt: laid out REPORT_PX wide and
+    placed FIGURE_MM wide, its smallest type prints at 9 pt or more."""
+    from sca_metrics.outputs import report
+
+    deck = briefing.slides(context(demo_data), figure_width=report.REPORT_PX)
+    for slide in (s for s in deck if s.has_figure):
+        points = _smallest_font(slide.figure) * (report.FIGURE_MM / 25.4 * 72) / slide.figure.layout.width
+        assert points >= 9, (slide.key, points)

@@ -156,9 +156,9 @@ def test_export_writes_the_pack_the_data_and_the_figures(tmp_path, demo_data):
     assert {"dttm_briefing_2024_vi.pptx", "dttm_briefing_2024_vi.pdf", "dttm_data_2018-2026_vi.xlsx",
             "dttm_scores_2018-2026_vi.csv", "dttm_indicators_2018-2026_vi.csv",
             "dttm_submissions_2018-2026_vi.csv", "dttm_roadmap_2024_vi.xlsx"} <= names
-    assert sum(n.endswith(".png") for n in names) == 20 and "dttm_figure-01-heatmap_2024_vi.png" in names
+    assert sum(n.endswith(".png") for n in names) == 23 and "dttm_figure-01-heatmap_2024_vi.png" in names
     deck = Presentation(tmp_path / "out" / "dttm_briefing_2024_vi.pptx")
-    assert len(deck.slides) == 24
+    assert len(deck.slides) == 26
     # the pack ends with the proposals, the plan's among them (the command passes the roadmap)
     last = " ".join(shape.text_frame.text for shape in deck.slides[-1].shapes if shape.has_text_frame)
     assert "Đề xuất, kiến nghị" in last and "1. Nâng " in last and "Khắc phục chậm tiến độ" in last
@@ -168,8 +168,9 @@ def test_export_writes_the_pack_the_data_and_the_figures(tmp_path, demo_data):
 
     report = Document(tmp_path / "out" / "dttm_bao-cao_2024_vi.docx")
     assert "Kết quả đánh giá mức độ sẵn sàng đô thị thông minh kỳ 2024" in [p.text for p in report.paragraphs]
-    # heatmap, foundations, 8 domains, the pilot and its series (the text refers to them: 4), submissions (2)
-    assert len(report.inline_shapes) == 17
+    # heatmap, foundations, 8 domains, the pilot's bars, its series (the text refers to them: two
+    # charts of four panels), submissions
+    assert len(report.inline_shapes) == 14
     from openpyxl import load_workbook
 
     plan = load_workbook(tmp_path / "out" / "dttm_roadmap_2024_vi.xlsx")
