@@ -768,10 +768,10 @@ def _export(args) -> int:
 
     sheets = exports.data_sheets(by_period, subs, catalog, snap.wards, default_units())
     every = exports.span(by_period)
-    write(f"{exports.file_stem('data', every, args.lang)}.xlsx", exports.xlsx_bytes(sheets))
+    write(f"{exports.file_stem('data', every, args.lang)}.xlsx", exports.xlsx_bytes(sheets, args.lang))
     records, _ = _task_records(tasks_frame, catalog, period, args.lang)
     write(f"{exports.file_stem('roadmap', period, args.lang)}.xlsx",
-          exports.xlsx_bytes(exports.plan_sheets(records, comments)))
+          exports.xlsx_bytes(exports.plan_sheets(records, comments), args.lang))
     write(f"{plan_report.file_stem(period, args.lang)}.docx",
           plan_report.build(ctx, tasks_frame, comments, head))
     for name, frame in sheets.items():

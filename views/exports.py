@@ -146,7 +146,7 @@ st.caption(session.t("export.data_help"))
 # The sheets are made when a button is clicked (outside the script run), not at every rerun.
 columns = st.columns([1.5] + [1] * len(exports.DATA_SHEETS))
 columns[0].download_button(session.t("export.data_xlsx"),
-                           lambda: exports.xlsx_bytes(data_sheets(path, version)),
+                           lambda: exports.xlsx_bytes(data_sheets(path, version), lang),
                            file_name=f"{exports.file_stem('data', exports.span(by_period), lang)}.xlsx",
                            mime=exports.XLSX_MIME,
                            key="data_xlsx", on_click="ignore", icon=":material/download:")

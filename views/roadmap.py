@@ -251,7 +251,7 @@ left.download_button(session.t("roadmap.report_docx"),
                      key="roadmap_docx", on_click="ignore", icon=":material/description:", type="primary",
                      help=session.t("roadmap.report_docx_help"))
 right.download_button(session.t("roadmap.download"),
-                      lambda: exports.xlsx_bytes(exports.plan_sheets(records, comments)),
+                      lambda: exports.xlsx_bytes(exports.plan_sheets(records, comments), lang),
                       file_name=f"{exports.file_stem('roadmap', period, lang)}.xlsx", mime=exports.XLSX_MIME,
                       key="roadmap_xlsx",
                       on_click="ignore", icon=":material/download:")

@@ -356,7 +356,7 @@ def _submissions_slides(ctx: Context, printed, split: bool = True) -> list[Slide
     rows = PACK_DEPARTMENTS if split else len(matrix)
     for k, chunk in enumerate(_chunks(list(matrix.index), rows, even=True)):
         labels = [ctx.catalog.department(c).name(lang, reference_date(ctx.period)) for c in chunk]
-        fig = printed(partial(score_figures.coverage, matrix.loc[chunk], labels, lang, scale=not split),
+        fig = printed(partial(score_figures.coverage, matrix.loc[chunk], labels, lang, scale=False),
                       unit=t("figure.unit_completeness", lang), period=span)
         title = " ".join([t("briefing.submissions_title", lang),
                           *([t("briefing.continued", lang)] if k else [])])
@@ -632,6 +632,7 @@ class _Picture:
 TEXT_STYLES = {"cover_title": (34, True, False), "cover_text": (20, False, False),
                "title": (26, True, False), "body": (18, False, False), "footer": (14, False, True)}
 PT_MM = 25.4 / 72
+TITLE_ROLES = ("title", "cover_title")  # set in the slide's title placeholder
 MIN_PT = 14  # no text on a slide is smaller: legible from the back of a meeting room
 LINE = 1.2  # line height, as a multiple of the font size
 PARA_PT = 6  # space after each paragraph
@@ -788,21 +789,29 @@ def _bullet(text: _Text, line: str) -> str:
 def pptx_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> bytes:
     from pptx import Presentation
     from pptx.dml.color import RGBColor
-    from pptx.enum.text import MSO_AUTO_SIZE
+    from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
     from pptx.util import Inches, Pt
 
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(W), Inches(H)
-    blank = prs.slide_layouts[6]
+    # "Title Only": each slide's title is its title placeholder (an outline, an accessibility
+    # checker and a screen reader find it), placed and styled as the measured layout says
+    titled = prs.slide_layouts[5]
     dark, grey = RGBColor(0x22, 0x22, 0x22), RGBColor(0x55, 0x55, 0x55)
     tag = LANGUAGE_TAGS.get(ctx.lang, ctx.lang)
 
     def draw_text(slide, text: _Text) -> None:
         _, bold, is_grey = TEXT_STYLES[text.role]
         size = _fitted(text)
-        frame = slide.shapes.add_textbox(*(Inches(v) for v in text.box)).text_frame
+        if text.role in TITLE_ROLES:
+            shape = slide.shapes.title
+            shape.left, shape.top, shape.width, shape.height = (Inches(v) for v in text.box)
+        else:
+            shape = slide.shapes.add_textbox(*(Inches(v) for v in text.box))
+        frame = shape.text_frame
         frame.word_wrap = True
         frame.auto_size = MSO_AUTO_SIZE.NONE  # set at the measured size, never grown or shrunk
+        frame.vertical_anchor = MSO_ANCHOR.TOP
         frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
         for i, line in enumerate(text.lines):
             para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
@@ -810,11 +819,12 @@ def pptx_bytes(deck: list[Slide], images: dict[str, bytes], ctx: Context) -> byt
             _tag_language(para, tag)
             para.space_after = Pt(PARA_PT)
             para.line_spacing = Pt(size * LINE)
+            para.alignment = PP_ALIGN.LEFT  # (a title placeholder centres its text)
             para.font.size, para.font.bold, para.font.name = Pt(size), bold, "Noto Sans"
             para.font.color.rgb = grey if is_grey else dark
 
     for number, s in enumerate(deck, start=1):
-        slide = prs.slides.add_slide(blank)
+        slide = prs.slides.add_slide(titled)
         for item in _placements(s, number, len(deck), ctx, images):
             if isinstance(item, _Picture):
                 picture = slide.shapes.add_picture(io.BytesIO(item.png), *(Inches(v) for v in item.box))

@@ -69,24 +69,71 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return data
 
 
-def xlsx_bytes(sheets: pd.DataFrame | Mapping[str, pd.DataFrame]) -> bytes:
-    """One sheet per frame (names cut to Excel's 31 characters), header row frozen."""
+# The displayed form of a number column, as the dashboard shows it (Excel writes the separators
+# of the reader's locale: 65,1 in Vietnamese, 65.1 in English); other numbers as reported.
+SCORE_FORMAT, SHARE_FORMAT, WEIGHT_FORMAT, RATE_FORMAT = "0.0", "0%", "0.000", "0.00"
+NUMBER_FORMATS = {
+    **dict.fromkeys(("score", "target_score", "gap", "target_score_2025", "gap_2025", "target_score_2030",
+                     "gap_2030", "points_to_next_level", "gap_contribution", "change"), SCORE_FORMAT),
+    **dict.fromkeys(("coverage", "weighted_coverage"), SHARE_FORMAT),
+    **dict.fromkeys(("weight", "effective_weight"), WEIGHT_FORMAT),
+    **dict.fromkeys(("actual_rate", "required_rate", "ratio"), RATE_FORMAT),
+}
+TIME_COLUMNS, DAY_COLUMNS = ("received_at", "withdrawn_at", "responded_at"), ("prepared_on",)
+DATE_COLUMNS = TIME_COLUMNS + DAY_COLUMNS
+TIME_FORMAT, DAY_FORMAT = "dd/mm/yyyy hh:mm", "dd/mm/yyyy"
+
+
+def xlsx_bytes(sheets: pd.DataFrame | Mapping[str, pd.DataFrame], lang: str | None = None) -> bytes:
+    """One sheet per frame (names cut to Excel's 31 characters), header row frozen. In `lang`:
+    the sheets' and columns' names translated (i18n `xlsx.*`; a name without a translation
+    kept), scores, shares, weights and rates in their displayed number format (stored as
+    numbers), and times as dates."""
     if isinstance(sheets, pd.DataFrame):
         sheets = {"data": sheets}
     started = time.perf_counter()
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
-            sheet = str(name)[:31]
-            safe_frame(frame).to_excel(writer, sheet_name=sheet, index=False)
+            sheet = _said(f"sheet_{name}", str(name), lang)[:31]
+            table = _dated(frame) if lang else frame
+            safe_frame(table).to_excel(writer, sheet_name=sheet, index=False,
+                                       header=[_said(str(c), str(c), lang) for c in table.columns])
             ws = writer.sheets[sheet]
             ws.freeze_panes = "A2"
-            for column in ws.columns:
+            for source, column in zip(table.columns, ws.columns, strict=True):
                 width = max(len(str(c.value)) if c.value is not None else 0 for c in column)
                 ws.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
+                shown = TIME_FORMAT if source in TIME_COLUMNS else DAY_FORMAT if source in DAY_COLUMNS \
+                    else NUMBER_FORMATS.get(str(source))
+                if lang and shown:
+                    for cell in column[1:]:
+                        cell.number_format = shown
     log.info("XLSX export: %d sheet(s), %d bytes in %.3f s", len(sheets), buffer.tell(),
              time.perf_counter() - started)
     return buffer.getvalue()
+
+
+def _said(key: str, name: str, lang: str | None) -> str:
+    """A sheet's or column's name in `lang` (i18n `xlsx.<key>`), or as it is."""
+    if lang is None:
+        return name
+    from sca_metrics.reference.i18n import catalogue, t
+
+    return t(f"xlsx.{key}", lang) if f"xlsx.{key}" in catalogue(lang) else name
+
+
+def _dated(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its time columns as naive date-times (a spreadsheet's dates hold no zone;
+    the times are the server's, as the dashboard shows them)."""
+    out = frame.copy()
+    for col in DATE_COLUMNS:
+        if col in out:
+            times = pd.to_datetime(out[col], errors="coerce")
+            if getattr(times.dt, "tz", None) is not None:
+                times = times.dt.tz_localize(None)
+            out[col] = times
+    return out
 
 
 def data_sheets(by_period: Mapping, submissions: pd.DataFrame, catalog=None,

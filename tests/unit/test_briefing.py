@@ -546,3 +546,19 @@ def test_figure_text_prints_at_9_pt_in_the_report(demo_data):
     for slide in (s for s in deck if s.has_figure):
         points = _smallest_font(slide.figure) * (report.FIGURE_MM / 25.4 * 72) / slide.figure.layout.width
         assert points >= 9, (slide.key, points)
+
+
+def test_every_slide_has_its_title_in_a_title_placeholder(rendered_pack):
+    """Issue 30: the slides had no title placeholders (PowerPoint's outline and a screen reader
+    found no titles): each slide's title is its title placeholder's text, left-aligned in the
+    title's box, and no other shape repeats it."""
+    from pptx.util import Inches
+
+    deck = Presentation(io.BytesIO(rendered_pack.pptx))
+    assert len(deck.slides) == len(rendered_pack.slides)
+    for slide, made in zip(deck.slides, rendered_pack.slides, strict=True):
+        title = slide.shapes.title
+        assert title is not None and title.text_frame.text == made.title
+        assert title.top < Inches(briefing.H / 2) and title.width > Inches(briefing.W / 2)
+        others = [sh for sh in slide.shapes if sh.has_text_frame and sh.shape_id != title.shape_id]
+        assert all(sh.text_frame.text != made.title for sh in others)

@@ -174,10 +174,10 @@ def test_export_writes_the_pack_the_data_and_the_figures(tmp_path, demo_data):
     from openpyxl import load_workbook
 
     plan = load_workbook(tmp_path / "out" / "dttm_roadmap_2024_vi.xlsx")
-    assert plan.sheetnames == ["tasks", "comments"]
-    header = [c.value for c in plan["tasks"][1]]
-    assert {"code", "domain", "phase", "budget", "flags"} <= set(header)
-    assert plan["tasks"].max_row == 1 + 16 and plan["comments"].max_row == 1 + 5
+    assert plan.sheetnames == ["Nhiệm vụ", "Ý kiến góp ý"]  # in the export's language
+    header = [c.value for c in plan["Nhiệm vụ"][1]]
+    assert {"Mã", "Lĩnh vực", "Giai đoạn", "Kinh phí (tỷ đồng)", "Cảnh báo"} <= set(header)
+    assert plan["Nhiệm vụ"].max_row == 1 + 16 and plan["Ý kiến góp ý"].max_row == 1 + 5
     consolidated = Document(tmp_path / "out" / "dttm_lo-trinh_2024_vi.docx")
     assert "I. TỔNG QUAN KẾ HOẠCH" in [p.text for p in consolidated.paragraphs]
 

@@ -3,6 +3,7 @@
 import io
 
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 
 from sca_metrics.outputs.exports import csv_bytes, neutralise, safe_frame, xlsx_bytes
@@ -94,3 +95,37 @@ def test_every_file_name_says_what_its_period_and_its_language():
     names = {exports.file_stem(what, period, lang) for what in ("data", "roadmap")
              for period in ("2025", "2026") for lang in ("vi", "en")}
     assert len(names) == 8
+
+
+@pytest.mark.parametrize(("lang", "sheet", "header"), [
+    ("vi", "Điểm", ["Kỳ", "Cấp", "Lĩnh vực", "Điểm", "Độ phủ"]),
+    ("en", "Scores", ["Period", "Tier", "Domain", "Score", "Coverage"]),
+])
+def test_the_data_workbook_reads_in_its_language_with_numbers_and_dates_as_shown(demo_data, lang, sheet,
+                                                                                header):
+    """Issue 30: the Vietnamese data XLSX had English headers, raw floats (26.26125397991673) and
+    ISO date-times. Now: sheets and headers in the page's language, a score stored as a number
+    shown with one decimal, a share as a percentage, a time as a date."""
+    import datetime as dt
+    import io
+
+    import openpyxl
+
+    from sca_metrics.outputs.exports import data_sheets, xlsx_bytes
+
+    _, _, by_period, subs = demo_data
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(data_sheets(by_period, subs), lang)))
+    assert book.sheetnames[0] == sheet
+    ws = book[sheet]
+    names = [c.value for c in ws[1]]
+    assert set(header) <= set(names)
+    score = ws.cell(2, names.index(header[3]) + 1)
+    assert isinstance(score.value, float) and score.number_format == "0.0"
+    assert ws.cell(2, names.index(header[4]) + 1).number_format == "0%"
+    loaded = book[book.sheetnames[2]]
+    column = [c.value for c in loaded[1]].index("Thời điểm nạp" if lang == "vi" else "Loaded at") + 1
+    cell = loaded.cell(2, column)
+    assert isinstance(cell.value, dt.datetime) and cell.number_format == "dd/mm/yyyy hh:mm"
+    # without a language (a table's own download, the command line's problems): as it was
+    plain = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(data_sheets(by_period, subs))))
+    assert plain.sheetnames[0] == "scores" and plain["scores"].cell(1, 1).value == "period"
