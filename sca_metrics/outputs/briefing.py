@@ -167,16 +167,17 @@ def slides(ctx: Context, figure_width: int | None = None) -> list[Slide]:
     """Title, overview heatmap, ranking, change since the previous period, gaps to the 2025
     target, foundations, submissions, the pilot (when it has values), one slide per smart
     domain, the method note and the proposals. `figure_width`: the figures' layout width, each
-    at its own height (a report's); by default SLIDE_PX wide, in the shape of a slide's figure
-    box, so their type reads at 14 pt or more."""
+    at its own height and without a source line (a report's, which states its source in its
+    text); by default SLIDE_PX wide, in the shape of a slide's figure box, so their type reads
+    at 14 pt or more."""
     lang, s = ctx.lang, ctx.scores
     width, height = (figure_width, None) if figure_width else (SLIDE_PX, slide_figure_px())
     score_unit = t("figure.unit_score", lang)
 
     def printed(draw: Callable[[], go.Figure], unit: str | None = score_unit,
                 period: str | None = None) -> Callable[[], go.Figure]:
-        return lambda: figure_style.for_print(draw(), lang, period or ctx.period, ctx.source(period), unit,
-                                              width, height)
+        source = ctx.source(period) if figure_width is None else None  # a page states it once
+        return lambda: figure_style.for_print(draw(), lang, period or ctx.period, source, unit, width, height)
 
     out = [_title_slide(ctx)]
     out.append(Slide("heatmap", t("briefing.heatmap_title", lang), _heatmap_sentences(s, lang),

@@ -80,13 +80,14 @@ def wrapped(text: str, width: int = 30) -> str:
     return "<br>".join(textwrap.wrap(text, width, break_long_words=False)) or text
 
 
-def for_print(fig: go.Figure, lang: str, period: str, source: str, unit: str | None = None,
+def for_print(fig: go.Figure, lang: str, period: str, source: str | None, unit: str | None = None,
               width: int = 1200, height: int | None = None) -> go.Figure:
     """A copy of a dashboard figure ready for a briefing: white, `width` layout pixels wide (the
     narrower, the larger its type prints: no text is under PRINT_MIN px), its title on as many
     lines as that width needs, with the unit and the source line ("Nguồn: … — kỳ báo cáo …")
     under the plot; `height`: the whole figure's (a slide's box), else the figure's own plus
     what is added. A legend placed from the top of the figure stays as far below the title.
+    `source` None: no source line (a report states its source once, in its text).
 
     Made on the figure's dictionary, and the result left unvalidated: what is added here is
     fixed and was valid when written, and plotly validating a whole figure again (its copy, the
@@ -104,7 +105,8 @@ def for_print(fig: go.Figure, lang: str, period: str, source: str, unit: str | N
     extra = TITLE_LINE * (len(heads) - 1)  # the title's lines past its first
     shift, room = _source_place(spec["data"], width, max(margin.get("l") or 10, 20))
     lines = [*(textwrap.wrap(unit, room) if unit else []),
-             *textwrap.wrap(t("figure.source_line", lang, source=source, period=period), room)]
+             *(textwrap.wrap(t("figure.source_line", lang, source=source, period=period), room)
+               if source is not None else [])]
     axis_lines = _wrap_axis_titles(lay, _plot_width(spec["data"], width))
     # the axis ticks and title (on as many lines as it needs), then the unit and source lines
     bottom = 90 + 27 * (axis_lines - 1) + 27 * len(lines)

@@ -58,8 +58,8 @@ INDENT_CM = 1.27  # each body paragraph's first line
 LINE_SPACING = 1.15  # single to 1.5 lines
 AFTER_PT = 6  # space after a paragraph: at least 6 pt
 # The letterhead's two columns: the bodies (left) and the national title (right), each line on
-# one line in Times New Roman: "SỞ THÔNG TIN VÀ TRUYỀN THÔNG" at 12 pt bold is 73.6 mm, the date
-# line "Thành phố Hồ Chí Minh, ngày 30 tháng 11 năm 2026" at 13 pt italic 98.4 mm. 177 mm is
+# one line in Times New Roman: the longest department name of data/bodies.csv at 12 pt bold is
+# 73.6 mm, the longest place-and-date line at 13 pt italic 98.4 mm. 177 mm is
 # wider than the text (165 mm): the letterhead reaches 7 mm into the left margin and 5 mm into
 # the right one, as official templates do.
 HEAD_COLUMNS_MM = (76, 101)

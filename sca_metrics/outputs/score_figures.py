@@ -214,8 +214,8 @@ def drivers(scores: Scores, domain: str, lang: str) -> go.Figure:
 
 def trend(by_period: dict[str, Scores], domain: str, lang: str, change_days: tuple = ()) -> go.Figure:
     """A domain's score and its drivers over every period, with the level bands and each
-    change of administrative units (the province became part of Hồ Chí Minh City on
-    1 July 2025) marked where it falls: halfway between the year-end points around it."""
+    change of administrative units (data/unit_changes.csv) marked where it falls: halfway
+    between the year-end points around it."""
     periods = list(by_period)
     by_driver = {p: sc.cells[sc.cells.domain == domain].set_index("driver").score
                  for p, sc in by_period.items()}

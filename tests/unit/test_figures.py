@@ -299,7 +299,8 @@ def _plotly_for_print(fig, lang, period, source, unit=None, width=1200, height=N
     data = [trace.to_plotly_json() for trace in fig.data]
     shift, room = figure_style._source_place(data, width, max(margin.l or 10, 20))
     lines = [*(textwrap.wrap(unit, room) if unit else []),
-             *textwrap.wrap(t("figure.source_line", lang, source=source, period=period), room)]
+             *(textwrap.wrap(t("figure.source_line", lang, source=source, period=period), room)
+               if source is not None else [])]
     plot = figure_style._plot_width(data, width)
     wraps = 1
     for axis in [a for a in out.layout if a.startswith("xaxis")]:  # x-axis titles to the plot's width
