@@ -121,6 +121,29 @@ def _configure_logging() -> None:
     settings.configure_logging(handler, "ERROR")
 
 
+def reference() -> str:
+    """The command-line reference (docs/developing/cli.md), from the parser itself: each
+    command's help as `--help` prints it, 100 columns wide, the database's default path as the
+    shipped default rather than this machine's (tests/unit/test_cli.py fails when the file is
+    stale: `python -m sca_metrics.cli_reference` writes it again)."""
+    parser = _parser()
+    here, shipped = str(default_db()), "var/sca.duckdb"
+
+    def text(p: argparse.ArgumentParser) -> str:
+        p.formatter_class = lambda prog: argparse.HelpFormatter(prog, width=100, max_help_position=32)
+        return p.format_help().replace(here, shipped)
+
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {action.dest: action.help for action in commands._choices_actions}
+    out = ["# Dòng lệnh — tham chiếu / Command-line reference", "",
+           "Generated from the argument parser (`python -m sca_metrics.cli_reference`); a test fails when it",
+           "is stale. How to use the commands: [the command line](../operating/command-line.md).", "",
+           "```text", text(parser).rstrip(), "```"]
+    for name, sub in commands.choices.items():
+        out += ["", f"## `{name}`", "", f"{helps.get(name) or ''}", "", "```text", text(sub).rstrip(), "```"]
+    return "\n".join(out) + "\n"
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lang", choices=LANGS, default="vi",
@@ -184,7 +207,7 @@ def _parser() -> argparse.ArgumentParser:
     c.set_defaults(func=_submissions)
 
     c = sub.add_parser("scores", parents=[common, db],
-                       help="composite readiness scores, or any index over any units (README)")
+                       help="composite readiness scores, or any index over any units (docs: Method)")
     c.add_argument("--period", help="one period (default: the latest with data)")
     c.add_argument("--all-periods", action="store_true", help="every period, oldest first")
     c.add_argument("--scheme", type=Path, metavar="FILE",

@@ -1,5 +1,6 @@
 """Every setting the engine, the dashboard and the command line read from the environment, read
-once, in one place. The README's "Settings" table lists them; `ENVIRONMENT` is that table.
+once, in one place. The "Settings" table of docs/operating/settings.md lists them; `ENVIRONMENT`
+is that table.
 
 A process reads its environment when it first asks (`current()`); tests that change a variable
 call `reload()`.
@@ -18,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent  # the checkout (app.py, data/, var/) when running from source
 IN_CHECKOUT = (ROOT / "app.py").is_file() and (ROOT / "data" / "catalog.csv").is_file()
 
-# (variable, default, what it sets) — the README's table, in the same order.
+# (variable, default, what it sets) — docs/operating/settings.md's table, in the same order.
 ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
     ("SCA_DB", "var/sca.duckdb", "the DuckDB database file of the dashboard and the CLI (`--db` wins)"),
     ("SCA_DATA_DIR", "the shipped data", "a folder with another catalog.csv, departments.csv, "

@@ -21,7 +21,7 @@ case "$address" in
     if ! grep -qs '^[[:space:]]*\[auth\]' .streamlit/secrets.toml "$HOME/.streamlit/secrets.toml"; then
       echo "error: sign-in is off (no [auth] in .streamlit/secrets.toml), so the dashboard may" \
            "listen only on this computer (127.0.0.1), not on ${address:-every address}." \
-           "Configure sign-in first: README, «Sign-in and roles»." >&2
+           "Configure sign-in first: docs/operating/sign-in.md." >&2
       exit 2
     fi ;;
 esac

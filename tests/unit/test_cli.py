@@ -282,3 +282,14 @@ def test_comments_give_each_comment_with_its_response(demo_data):
     comments = json.loads(out.stdout)
     assert {"department", "section", "comment", "proposal", "response", "explanation"} <= set(comments[0])
     assert {c["response"] for c in comments} == {"accepted", "explained"}
+
+
+def test_the_command_line_reference_is_the_parsers():
+    """docs/developing/cli.md is generated from the parser (python -m sca_metrics.cli_reference):
+    an option added, renamed or re-described without regenerating it fails here."""
+    from sca_metrics import cli
+    from sca_metrics.cli_reference import TARGET
+
+    written = TARGET.read_text(encoding="utf-8")
+    assert written == cli.reference(), "stale: run python -m sca_metrics.cli_reference"
+    assert "## `export`" in written and "--figures" in written and "var/sca.duckdb" in written

@@ -1,4 +1,4 @@
-"""Settings: every SCA_* variable read once, in one module, listed in the README; the upload
+"""Settings: every SCA_* variable read once, in one module, listed in docs/operating/settings.md; the upload
 limit is one number for the widget, the server and the reader."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def test_the_settings_command_prints_what_is_in_effect(monkeypatch, capsys):
 
 
 def test_every_variable_is_in_the_readme_table_and_read_only_by_the_settings_module():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "operating" / "settings.md").read_text(encoding="utf-8")
     for name, _, _ in settings.ENVIRONMENT:
         assert re.search(rf"^\| `{name}` \|", readme, re.M), name
     for path in [*(ROOT / "sca_metrics").rglob("*.py"), *(ROOT / "views").glob("*.py"), ROOT / "app.py"]:
