@@ -126,12 +126,11 @@ def reference() -> str:
     command's help as `--help` prints it, 100 columns wide, the database's default path as the
     shipped default rather than this machine's (tests/unit/test_cli.py fails when the file is
     stale: `python -m sca_metrics.cli_reference` writes it again)."""
-    parser = _parser()
-    here, shipped = str(default_db()), "var/sca.duckdb"
+    parser = _parser(db_shown="var/sca.duckdb")
 
     def text(p: argparse.ArgumentParser) -> str:
         p.formatter_class = lambda prog: argparse.HelpFormatter(prog, width=100, max_help_position=32)
-        return p.format_help().replace(here, shipped)
+        return p.format_help()
 
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     helps = {action.dest: action.help for action in commands._choices_actions}
@@ -144,13 +143,14 @@ def reference() -> str:
     return "\n".join(out) + "\n"
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(db_shown: str | None = None) -> argparse.ArgumentParser:
+    """The parser; `db_shown` is the database path its help names (default: this machine's)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lang", choices=LANGS, default="vi",
                         help="language of messages (default: vi)")
     db = argparse.ArgumentParser(add_help=False)
     db.add_argument("--db", type=Path, default=default_db(),
-                    help=f"DuckDB database file (default: $SCA_DB or {default_db()})")
+                    help=f"DuckDB database file (default: $SCA_DB or {db_shown or default_db()})")
     db.add_argument("--wait", type=float, default=CLI_WAIT, metavar="SECONDS",
                     help="how long to wait while the dashboard or another command holds the "
                          f"database (default {CLI_WAIT:g})")
