@@ -8,7 +8,7 @@ import streamlit as st
 
 from sca_metrics.reference.i18n import LANGS
 from sca_metrics.reference.roles import ADMIN, UPLOADER, VIEWER
-from sca_metrics.store.errors import StoreError
+from sca_metrics.services.database import StoreError
 from views import access, cached, session, widgets
 
 cached.server_logging()

@@ -8,7 +8,7 @@ import streamlit as st
 
 from sca_metrics.reference import formatting, i18n
 from sca_metrics.reference.roles import ADMIN
-from sca_metrics.store import queries
+from sca_metrics.services import admin, roadmap
 from views import access, cached, session, widgets
 
 access.require(ADMIN)
@@ -19,8 +19,7 @@ st.write(session.t("audit.intro"))
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def events(path: str, version: str) -> pd.DataFrame:
-    with cached.database() as con:
-        return queries.audit_events(con)
+    return admin.audit(cached.db())
 
 
 found = events(*cached.version())
@@ -61,7 +60,7 @@ def what(row) -> str:
     if row.action == "withdraw":
         return i18n.t("audit.what_withdraw", lang, reason=row.reason or "–")
     if row.action == "respond":
-        answer = i18n.t(f"roadmap.{row.response}", lang) if row.response in queries.RESPONSES else "–"
+        answer = i18n.t(f"roadmap.{row.response}", lang) if row.response in roadmap.RESPONSES else "–"
         said = i18n.t("audit.what_respond", lang, row=row.sheet_row, response=answer)
         return f"{said} — {row.explanation}" if row.explanation else said
     return i18n.t(f"audit.what_{row.action}", lang, person=row.person or "–", role=row.role or "–")

@@ -10,21 +10,20 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from sca_metrics import settings, snapshot
-from sca_metrics.method import roadmap as road
+from sca_metrics import settings
 from sca_metrics.reference.catalog import Catalog, default_catalog
+from sca_metrics.services import admin, database, exports, readiness, upload
+from sca_metrics.services import roadmap as road
+from sca_metrics.services.database import Database
 from sca_metrics.settings import default_db
-from sca_metrics.store import queries
-from sca_metrics.store.database import SERVER_LINGER, SERVER_WAIT, Database
 from views.session import run_state
+
+SERVER_WAIT = database.SERVER_WAIT  # seconds a page waits for another program's lock
 
 
 def db_path() -> Path:
@@ -42,19 +41,12 @@ def server_logging() -> None:
 
 @st.cache_resource(show_spinner=False)
 def _database(path: str) -> Database:
-    return Database(path, wait=SERVER_WAIT, linger=SERVER_LINGER)
+    return database.for_server(path, wait=SERVER_WAIT)
 
 
 def db() -> Database:
     """This server process's one handle on the database (every session shares it)."""
     return _database(str(db_path()))
-
-
-@contextmanager
-def database() -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor of this session's own on the shared handle, for reading."""
-    with db().cursor() as cur:
-        yield cur
 
 
 @st.cache_resource
@@ -111,51 +103,44 @@ def _process_version(path: str, fresh: bool = False) -> str:
 def submissions(path: str, version: str) -> pd.DataFrame:
     """Cached per database and data version (the arguments are the cache key) and shared by
     every session, never copied: like every cached frame here, pages never change it in place."""
-    with database() as con:
-        return queries.submissions(con)
+    return upload.submissions(db())
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def plan(path: str, version: str, period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The plan as of a period: (tasks, comments with their responses)."""
-    with database() as con:
-        return queries.plan_tasks(con, period), queries.plan_comments(con, period)
+    return road.plan(db(), period)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def roadmap(path: str, version: str, period: str) -> tuple[list[road.Task], list[road.Flag]]:
     """The plan's tasks as of a period and their flags: worked out once per data version and
     shared by every session, not at every page load."""
-    tasks = road.tasks_from_frame(plan(path, version, period)[0])
-    return tasks, road.flags(tasks, catalog(), int(period))
+    return road.tasks_and_flags(plan(path, version, period)[0], catalog(), period)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def task_graph(path: str, version: str) -> dict[str, tuple[str, ...]]:
     """Every current task's code with what it depends on: what an uploaded return's tasks may
     depend on (shared, never changed in place)."""
-    with database() as con:
-        return queries.task_graph(con)
+    return upload.task_graph(db())
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def is_demo(path: str, version: str) -> bool:
-    with database() as con:
-        return queries.is_demo(con)
+    return readiness.is_demo(db())
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def observations(path: str, version: str) -> pd.DataFrame:
     """The scoring input: every current value of every period."""
-    with database() as con:
-        return snapshot.observation_frame(con, catalog=catalog())
+    return readiness.observations(db(), catalog())
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def unit_observations(path: str, version: str) -> pd.DataFrame:
     """Every current ward value of the pilot indicators."""
-    with database() as con:
-        return snapshot.unit_frame(con)
+    return readiness.unit_observations(db())
 
 
 @st.cache_resource(show_spinner=False)
@@ -169,7 +154,7 @@ def _period_scores_memo() -> dict:
 def scores_by_period(path: str, version: str) -> dict:
     """Scores of every period (default method), cached per database and data version."""
     memo = _period_scores_memo()
-    by_period = snapshot.scores(catalog(), observations(path, version), memo=memo)
+    by_period = readiness.scores(catalog(), observations(path, version), memo)
     for stale in list(memo)[: max(0, len(memo) - 256)]:  # the oldest go first
         memo.pop(stale, None)
     return by_period
@@ -179,8 +164,7 @@ def scores_by_period(path: str, version: str) -> dict:
 def grants(path: str, version: str) -> pd.DataFrame:
     """Every grant, read once per data version: each run's sign-in check reads it from here
     instead of the file (a grant changes the data version like any write)."""
-    with database() as con:
-        return queries.grants(con)
+    return admin.grants(db())
 
 
 def version() -> tuple[str, str]:
@@ -206,3 +190,18 @@ def packs() -> dict:
     """The briefing packs built in this server, by (database, content, period, language, day):
     the last PACKS_KEPT of them, shared by every session."""
     return {}
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def inputs(path: str, version: str, period: str, lang: str) -> exports.Inputs:
+    """What every deliverable of a period and language is made from (shared, never changed)."""
+    tasks, comments = plan(path, version, period)
+    return exports.Inputs(catalog(), scores_by_period(path, version), submissions(path, version), period,
+                          lang, is_demo(path, version), tasks, comments, unit_observations(path, version))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def deliverable(path: str, version: str, period: str, lang: str, key: str, day: str, name: str) -> bytes:
+    """One file of a deliverable without figures, made when its download is clicked, once per
+    data version, language and day (a document is dated the day it is made)."""
+    return exports.DELIVERABLES[key].build(inputs(path, version, period, lang), None, None)[name]

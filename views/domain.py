@@ -8,12 +8,12 @@ import math
 import pandas as pd
 import streamlit as st
 
-from sca_metrics.method import progress
-from sca_metrics.method.scoring import target_year
 from sca_metrics.outputs import pilot_figures, score_figures
 from sca_metrics.outputs.selection import domain_param, driver_param
 from sca_metrics.reference import formatting, i18n, vocabulary
 from sca_metrics.reference.units import default_units
+from sca_metrics.services import readiness
+from sca_metrics.services.readiness import target_year
 from views import access, cached, session, widgets
 
 access.require()
@@ -109,8 +109,8 @@ def indicator_table(path: str, version: str, period: str, domain: str, driver: s
     ind = _ind
     year = target_year(period)
     quality = {q.code: q.name(lang) for q in vocabulary.QUALITY_FLAGS}
-    prog = progress.progress_frame(cached.catalog(), cached.observations(path, version), period,
-                                   list(ind.code)).set_index("code")
+    prog = readiness.indicator_progress(cached.catalog(), cached.observations(path, version), period,
+                                          list(ind.code)).set_index("code")
     written = [_values(r, lang) for r in ind.itertuples()]  # value and target, once per row
     # the decisive columns first — what, how much, its score, the target and the gap, the progress
     # to it, how good the figure is —; the code and name pinned while the rest scrolls

@@ -11,8 +11,8 @@ from datetime import date
 
 import streamlit as st
 
-from sca_metrics.outputs import briefing, exports, figure_style, render, report
-from sca_metrics.reference.units import default_units
+from sca_metrics.outputs import figure_style, render
+from sca_metrics.services import exports
 from views import access, cached, session, widgets
 
 access.require()
@@ -26,11 +26,10 @@ period = session.period_picker(list(by_period), "export")
 today = date.today().isoformat()  # in every cache key: a pack or report is dated the day it is made
 
 
-def build_pack(key: tuple, status) -> briefing.Pack:
+def build_pack(key: tuple, status) -> exports.Pack:
     """Builds the pack of `key`, each step shown on `status` (an st.status), and keeps it."""
-    ctx, deck = slides(path, version, *key[2:])
-    built = briefing.build(ctx, deck, progress=lambda step, **values: status.update(
-        label=session.t(step, **values)))
+    built = exports.pack(cached.inputs(path, version, period, lang), slides(path, version, *key[2:]),
+                         progress=lambda step, **values: status.update(label=session.t(step, **values)))
     kept = cached.packs()
     kept[key] = built
     for old in list(kept)[:-cached.PACKS_KEPT]:
@@ -38,37 +37,31 @@ def build_pack(key: tuple, status) -> briefing.Pack:
     return built
 
 
-def zipped(built: briefing.Pack, stem: str) -> bytes:
-    """Both files in one archive; made when its download is clicked (outside the script run)."""
+def zipped(files: dict[str, bytes]) -> bytes:
+    """The pack's files in one archive; made when its download is clicked (outside the script run)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{stem}.pptx", built.pptx)
-        archive.writestr(f"{stem}.pdf", built.pdf)
+        for name, data in files.items():
+            archive.writestr(name, data)
     return buffer.getvalue()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def official_report(path: str, version: str, period: str, lang: str, day: str) -> bytes:
     """The Word report: built when its download is clicked, once per data version and language."""
-    return report.build(slides(path, version, period, lang, day)[0])
+    files = exports.DELIVERABLES["report"].build(cached.inputs(path, version, period, lang), None, None)
+    return files[report_name]
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def slides(path: str, version: str, period: str, lang: str, day: str) -> tuple[briefing.Context, list]:
-    ctx = briefing.Context(cached.catalog(), cached.scores_by_period(path, version),
-                           cached.submissions(path, version), period, lang,
-                           cached.is_demo(path, version),
-                           tasks=tuple(cached.roadmap(path, version, period)[0]))
-    try:
-        return ctx, briefing.pack_slides(ctx)  # the slides the pack will have
-    except render.ExportUnavailable:  # no fonts to measure the text with: the slides unsplit
-        return ctx, briefing.slides(ctx)
+def slides(path: str, version: str, period: str, lang: str, day: str) -> list[exports.Slide]:
+    """The slides the pack will have."""
+    return exports.pack_slides(cached.inputs(path, version, period, lang).context)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def data_sheets(path: str, version: str) -> dict:
-    return exports.data_sheets(cached.scores_by_period(path, version), cached.submissions(path, version),
-                               cached.catalog(), cached.unit_observations(path, version), default_units())
+def data_sheets(path: str, version: str, period: str, lang: str) -> dict:
+    return exports.data_sheets(cached.inputs(path, version, period, lang))
 
 
 ready = render.available()
@@ -77,7 +70,10 @@ st.subheader(session.t("export.pack"))
 st.caption(session.t("export.pack_help"))
 if not ready:
     st.warning(session.t("export.no_browser"), icon=":material/warning:")
-stem = briefing.stem(period, lang)
+inputs = cached.inputs(path, version, period, lang)
+pptx_name, pdf_name = exports.DELIVERABLES["pack"].file_names(inputs)
+(report_name,) = exports.DELIVERABLES["report"].file_names(inputs)
+data_names = exports.DELIVERABLES["data"].file_names(inputs)
 pack_key = (path, cached.content(path, version), period, lang, today)
 built = cached.packs().get(pack_key)
 # Built on the click of a button, its steps shown as they go (slides, each figure, the two
@@ -92,12 +88,13 @@ if built is None and slot.button(session.t("export.pack_prepare"), key="pack_bui
                                       seconds=session.num(time.perf_counter() - started, 1)),
                       state="complete")
 if built is not None:
-    files = (("zip", "export.pack_zip", "application/zip", functools.partial(zipped, built, stem)),
-             ("pptx", "export.pack_pptx",
-              "application/vnd.openxmlformats-officedocument.presentationml.presentation", built.pptx),
-             ("pdf", "export.pack_pdf", "application/pdf", built.pdf))
-    for column, (kind, label, mime, data) in zip(st.columns(3), files, strict=True):
-        column.download_button(session.t(label), data, file_name=f"{stem}.{kind}", mime=mime,
+    files = exports.pack_files(built, period, lang)
+    buttons = (("zip", "export.pack_zip", pptx_name.removesuffix(".pptx") + ".zip",
+                functools.partial(zipped, files)),
+               ("pptx", "export.pack_pptx", pptx_name, files[pptx_name]),
+               ("pdf", "export.pack_pdf", pdf_name, files[pdf_name]))
+    for column, (kind, label, name, data) in zip(st.columns(3), buttons, strict=True):
+        column.download_button(session.t(label), data, file_name=name, mime=exports.mime(name),
                                key=f"pack_{kind}", on_click="ignore", icon=":material/download:",
                                type="primary" if kind == "zip" else "secondary")
 
@@ -106,7 +103,7 @@ if built is not None:
 contents = widgets.opened(session.t("export.pack_contents"), "export_contents", ":material/slideshow:")
 if contents is not None:
     with contents:
-        _, deck = slides(path, version, period, lang, today)
+        deck = slides(path, version, period, lang, today)
         st.caption(session.t("export.pack_count", slides=len(deck),
                             figures=sum(s.has_figure for s in deck)))
         for number, s in enumerate(deck, start=1):
@@ -115,7 +112,7 @@ if contents is not None:
 single = widgets.opened(session.t("export.figures"), "export_figures", ":material/image:")
 if single is not None:
     with single:
-        _, deck = slides(path, version, period, lang, today)
+        deck = slides(path, version, period, lang, today)
         with_figure = [s for s in deck if s.has_figure]
         titles = {s.key: f"{n}. {s.title}" for n, s in enumerate(with_figure, start=1)}
         chosen = st.selectbox(session.t("export.figure_pick"), list(titles), format_func=titles.get,
@@ -130,29 +127,29 @@ if single is not None:
 st.subheader(session.t("export.report"))
 st.caption(session.t("export.report_help"))
 try:
-    report.letterhead()  # a bad letterhead file is said here, not when the button is clicked
+    exports.letterhead()  # a bad letterhead file is said here, not when the button is clicked
     letterhead_error = None
-except report.LetterheadError as exc:
+except exports.LetterheadError as exc:
     letterhead_error = exc.message(lang)
     st.error(letterhead_error, icon=":material/error:")
 st.download_button(session.t("export.report_docx"),
                    functools.partial(official_report, path, version, period, lang, today),
-                   file_name=f"{report.file_stem(period, lang)}.docx", mime=report.DOCX_MIME,
+                   file_name=report_name, mime=exports.mime(report_name),
                    key="report_docx", disabled=not ready or letterhead_error is not None,
                    on_click="ignore", icon=":material/description:", type="primary")
 
 st.subheader(session.t("export.data"))
 st.caption(session.t("export.data_help"))
 # The sheets are made when a button is clicked (outside the script run), not at every rerun.
-columns = st.columns([1.5] + [1] * len(exports.DATA_SHEETS))
+xlsx_name, *csv_names = data_names
+columns = st.columns([1.5] + [1] * len(csv_names))
 columns[0].download_button(session.t("export.data_xlsx"),
-                           lambda: exports.xlsx_bytes(data_sheets(path, version), lang),
-                           file_name=f"{exports.file_stem('data', exports.span(by_period), lang)}.xlsx",
-                           mime=exports.XLSX_MIME,
+                           lambda: exports.xlsx_bytes(data_sheets(path, version, period, lang), lang),
+                           file_name=xlsx_name, mime=exports.mime(xlsx_name),
                            key="data_xlsx", on_click="ignore", icon=":material/download:")
-for column, name in zip(columns[1:], exports.DATA_SHEETS, strict=True):
-    column.download_button(session.t(f"export.csv_{name}"),
-                           lambda name=name: exports.csv_bytes(data_sheets(path, version)[name]),
-                           file_name=f"{exports.file_stem(name, exports.span(by_period), lang)}.csv",
-                           mime="text/csv", key=f"data_{name}",
+for column, sheet, name in zip(columns[1:], exports.DATA_SHEETS, csv_names, strict=True):
+    column.download_button(session.t(f"export.csv_{sheet}"),
+                           lambda sheet=sheet: exports.csv_bytes(
+                               data_sheets(path, version, period, lang)[sheet]),
+                           file_name=name, mime=exports.mime(name), key=f"data_{sheet}",
                            on_click="ignore", icon=":material/download:")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sca_metrics.method.diagnostics import diagnose, top_pairs
-from sca_metrics.method.scoring import level_bounds
 from sca_metrics.reference import formatting, i18n, vocabulary
+from sca_metrics.services.readiness import diagnose, level_bounds, top_pairs
 from views import access, cached, session, widgets
 
 access.require()

@@ -6,9 +6,9 @@ import math
 
 import streamlit as st
 
-from sca_metrics.method.scoring import target_year
 from sca_metrics.outputs import score_figures
 from sca_metrics.reference import vocabulary
+from sca_metrics.services.readiness import target_year
 from views import access, session, widgets
 
 access.require()

@@ -7,10 +7,10 @@ import math
 
 import streamlit as st
 
-from sca_metrics.method import pilot, progress
 from sca_metrics.outputs import pilot_figures
 from sca_metrics.reference import formatting, i18n, vocabulary
 from sca_metrics.reference.units import default_units, reference_date
+from sca_metrics.services import readiness
 from views import access, cached, session, widgets
 
 access.require()
@@ -58,8 +58,7 @@ def card(container, ind, row) -> None:
 
 
 def _progress() -> tuple:
-    prog = progress.progress_frame(catalog, obs, period, codes)
-    return prog, pilot.headlines(obs, prog, period)
+    return readiness.pilot_headlines(catalog, obs, period)
 
 
 prog, heads = widgets.shared("pilot_progress", _progress, period)  # once per data version and period
@@ -117,7 +116,7 @@ def show_progress() -> None:
 
 def show_wards() -> None:
     left, right = st.columns(2)
-    system = left.radio(session.t("pilot.system"), [pilot.CURRENT, pilot.FORMER], horizontal=True,
+    system = left.radio(session.t("pilot.system"), [readiness.CURRENT, readiness.FORMER], horizontal=True,
                         key="pilot_system",
                         format_func=lambda s, lang=lang: i18n.t(f"pilot.system_{s}", lang))
     code = session.url_select(session.t("pilot.indicator"), codes, "indicator", "pilot_indicator",
@@ -128,7 +127,7 @@ def show_wards() -> None:
     st.caption(session.t("pilot.aggregation", how=vocabulary.term(vocabulary.AGGREGATIONS, ind.aggregation)
                         .name(lang).lower()) + " " + session.t("pilot.rolled_note"))
     mine = wards[wards.indicator == code]
-    frame = pilot.in_system(mine, catalog, units, pilot.system_day(units, system))
+    frame = readiness.wards(mine, catalog, units, system)
     now = frame[frame.period == period]
     if now.empty and len(mine[mine.period == period]):
         st.info(session.t("pilot.never_split", period=period), icon=":material/call_split:")

@@ -10,11 +10,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from sca_metrics.method import foundations, roadmap
-from sca_metrics.method.scoring import level_name
-from sca_metrics.outputs import briefing, exports, plan_report, report, roadmap_figures, selection
+from sca_metrics.outputs import roadmap_figures, selection
 from sca_metrics.reference import formatting, i18n, vocabulary
-from sca_metrics.store import queries
+from sca_metrics.services import exports, roadmap
+from sca_metrics.services.readiness import level_name
 from views import access, cached, session, widgets
 
 access.require()
@@ -171,13 +170,13 @@ for code in roadmap.PLAN_FLAGS:
                 reasons(found, f"roadmap_flags_page_{code}_{area or 'all'}")
 
 st.subheader(session.t("roadmap.by_area"))
-standing = foundations.readiness(by_period[period], catalog).set_index("area")
+standing = roadmap.standing(by_period[period], catalog).set_index("area")
 ahead = standing[standing.ahead.fillna(0) > 0]
-floor_layer, floor_level = foundations.lowest(standing)
+floor_layer, floor_level = roadmap.lowest_layer(standing)
 if floor_layer is None:
     st.caption(session.t("roadmap.floor_unknown"))
 else:
-    st.caption(session.t("roadmap.floor", layer=foundations.layer_name(floor_layer, lang), level=floor_level,
+    st.caption(session.t("roadmap.floor", layer=roadmap.layer_name(floor_layer, lang), level=floor_level,
                          n=len(ahead)))
 cap = st.toggle(session.t("roadmap.cap"), key="roadmap_cap", help=session.t("roadmap.cap_help"))
 delayed = {f.task for f in flags if f.code == "delayed"}
@@ -192,7 +191,7 @@ def against_foundations(area: str) -> str:
     if row is None or pd.isna(row.floor_level) or pd.isna(row.level):
         return "–"
     key = "roadmap.ahead" if row.ahead > 0 else "roadmap.not_ahead"
-    return session.t(key, n=int(row.ahead), layer=foundations.layer_name(row.floor_layer, lang),
+    return session.t(key, n=int(row.ahead), layer=roadmap.layer_name(row.floor_layer, lang),
                      level=int(row.floor_level))
 
 
@@ -234,27 +233,20 @@ if tasks:
         f"{vocabulary.term(vocabulary.BUDGET_SOURCES, r.budget_source).name(lang)}: "
         f"{formatting.number(r.budget, lang, 1, fixed=True)}" for r in by_source.itertuples())))
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def consolidated(path: str, version: str, period: str, lang: str, day: str) -> bytes:
-    """The Steering Committee's report, made when its download is clicked (dated `day`)."""
-    ctx = briefing.Context(catalog, cached.scores_by_period(path, version), cached.submissions(path, version),
-                           period, lang, cached.is_demo(path, version))
-    frame, notes = cached.plan(path, version, period)
-    return plan_report.build(ctx, frame, notes)
-
-
-records = roadmap.task_records(tasks, flags, lang, catalog)  # the files are made when clicked
+# The roadmap's two deliverables, made when their button is clicked (the report dated that day)
+inputs = cached.inputs(path, version, period, lang)
 left, right = st.columns(2)
-left.download_button(session.t("roadmap.report_docx"),
-                     functools.partial(consolidated, path, version, period, lang, date.today().isoformat()),
-                     file_name=f"{plan_report.file_stem(period, lang)}.docx", mime=report.DOCX_MIME,
-                     key="roadmap_docx", on_click="ignore", icon=":material/description:", type="primary",
-                     help=session.t("roadmap.report_docx_help"))
-right.download_button(session.t("roadmap.download"),
-                      lambda: exports.xlsx_bytes(exports.plan_sheets(records, comments), lang),
-                      file_name=f"{exports.file_stem('roadmap', period, lang)}.xlsx", mime=exports.XLSX_MIME,
-                      key="roadmap_xlsx",
-                      on_click="ignore", icon=":material/download:")
+for column, key, button in ((left, "roadmap_report", "roadmap_docx"),
+                            (right, "roadmap_data", "roadmap_xlsx")):
+    deliverable = exports.DELIVERABLES[key]
+    (name,) = deliverable.file_names(inputs)
+    column.download_button(
+        session.t(deliverable.label), functools.partial(cached.deliverable, path, version, period, lang, key,
+                                                        date.today().isoformat(), name),
+        file_name=name, mime=exports.mime(name), key=button, on_click="ignore",
+        icon=":material/description:" if key == "roadmap_report" else ":material/download:",
+        type="primary" if key == "roadmap_report" else "secondary",
+        help=session.t("roadmap.report_docx_help") if key == "roadmap_report" else None)
 
 st.subheader(session.t("roadmap.comments"))
 st.caption(session.t("roadmap.comments_help"))
@@ -321,8 +313,8 @@ def save(language: str) -> None:
         st.session_state["roadmap_refused"] = widgets.Refusal(i18n.t("roadmap.response_needed", language),
                                                               ":material/error:")
         return
-    ok, _, refusal = widgets.attempt(lambda con: queries.respond(con, actor, chosen[0], chosen[1], response,
-                                                                 explanation), language)
+    ok, _, refusal = widgets.attempt(lambda db: roadmap.respond(db, actor, chosen[0], chosen[1], response,
+                                                              explanation), language)
     if not ok:
         st.session_state["roadmap_refused"] = refusal
         return
@@ -339,10 +331,10 @@ with st.container(border=True, key="roadmap_respond"):
     st.caption(session.t("roadmap.answered", response=answer, who=widgets.literal(by),
                                   when=formatting.day(when, lang))
                if isinstance(by, str) else session.t("roadmap.not_answered"))
-    st.radio(session.t("roadmap.col_response"), list(queries.RESPONSES), horizontal=True,
+    st.radio(session.t("roadmap.col_response"), list(roadmap.RESPONSES), horizontal=True,
              format_func=answers.get, key="roadmap_response")
     st.text_area(session.t("roadmap.col_explanation"), key="roadmap_explanation",
-                 max_chars=queries.MAX_EXPLANATION,
+                 max_chars=roadmap.MAX_EXPLANATION,
                  help=session.t("roadmap.explanation_help"))
     st.button(session.t("roadmap.save"), type="primary", key="roadmap_save", on_click=save, args=(lang,),
               icon=":material/save:")

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sca_metrics.method import tracker
 from sca_metrics.outputs import score_figures
 from sca_metrics.reference import formatting, vocabulary
-from sca_metrics.store import queries
+from sca_metrics.services import rounds, upload
 from views import access, cached, session, widgets
 
 who = access.require()
@@ -35,18 +34,17 @@ period = session.url_select(session.t("overview.period"), periods, "period", "su
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def period_status(path: str, version: str, period: str) -> pd.DataFrame:
-    return tracker.period_status(cached.catalog(), cached.submissions(path, version), period)
+    return rounds.status(cached.catalog(), cached.submissions(path, version), period)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def coverage_matrix(path: str, version: str) -> pd.DataFrame:
-    subs = cached.submissions(path, version)
-    return tracker.coverage_matrix(cached.catalog(), subs, sorted(subs.period.astype(str).unique()))
+    return rounds.completeness(cached.catalog(), cached.submissions(path, version))
 
 
 status = period_status(path, version, period)
-missing = tracker.missing_departments(status)
-submitted = status[status.state == tracker.SUBMITTED]
+missing = rounds.missing(status)
+submitted = status[status.state == rounds.SUBMITTED]
 
 cols = st.columns(4)
 cols[0].metric(session.t("submissions.submitted"), f"{len(submitted)}/{len(status)}")
@@ -130,7 +128,7 @@ def withdraw_form(current: pd.DataFrame) -> None:
     with st.form("withdraw_form", clear_on_submit=False, enter_to_submit=False):
         sid = st.selectbox(session.t("withdraw.submission"), current.id.tolist(),
                            format_func=session.labels(label, lang), key="withdraw_id")
-        reason = st.text_input(session.t("withdraw.reason"), max_chars=queries.MAX_REASON,
+        reason = st.text_input(session.t("withdraw.reason"), max_chars=upload.MAX_REASON,
                                key="withdraw_reason")
         sure = st.checkbox(session.t("withdraw.confirm"), key="withdraw_sure")
         if not st.form_submit_button(session.t("withdraw.button"), type="primary", icon=":material/undo:"):
@@ -141,7 +139,7 @@ def withdraw_form(current: pd.DataFrame) -> None:
     if not sure:
         st.error(session.t("withdraw.confirm_needed"), icon=":material/check_box:")
         return
-    ok, now_current = widgets.write(lambda con: queries.withdraw(con, int(sid), who, reason))
+    ok, now_current = widgets.write(lambda db: upload.withdraw(db, int(sid), who, reason))
     if not ok:
         return
     st.session_state["withdraw_flash"] = session.t(

@@ -8,13 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from sca_metrics import settings
-from sca_metrics.intake import ingest, preview
-from sca_metrics.intake.template import Plan, template_bytes, template_file_name
 from sca_metrics.reference import formatting, i18n, problems, units, vocabulary
 from sca_metrics.reference.problems import errors, warnings
 from sca_metrics.reference.roles import UPLOADER
-from sca_metrics.store.errors import StoreError
-from sca_metrics.store.records import CheckedReturn
+from sca_metrics.services import upload
+from sca_metrics.services.database import StoreError
+from sca_metrics.services.upload import CheckedReturn, Plan, preview
 from views import access, cached, session, widgets
 
 who = access.require(UPLOADER)
@@ -50,14 +49,15 @@ def department_plan(period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 def _template() -> bytes:
     """The template, made when its button is clicked: it carries the department's current tasks
     and comments, so a return sent back as downloaded leaves the plan as it is."""
-    return template_bytes(catalog, department, period, Plan(*department_plan(period)))
+    return upload.template_bytes(catalog, department, period, Plan(*department_plan(period)))
 
 
 indicators = catalog.for_department(department)
 carried_tasks, carried_comments = department_plan(period)
 left, right = st.columns([1, 2])
 left.download_button(
-    session.t("upload.download"), _template, file_name=template_file_name(department, period), type="primary",
+    session.t("upload.download"), _template, file_name=upload.template_file_name(department, period),
+    type="primary",
     icon=":material/download:", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     on_click="ignore", key="up_template")
 right.caption(session.t("upload.n_indicators", n=len(indicators)))
@@ -88,7 +88,7 @@ if file is None:
 
 data = file.getvalue()
 subs = cached.submissions(path, version)
-digest = ingest.sha256(data)
+digest = upload.sha256(data)
 same = subs[(subs.sha256 == digest) & (subs.status == "current")]
 if len(same):
     same = same.iloc[0]
@@ -104,7 +104,7 @@ def checked_once(digest: str) -> CheckedReturn:
     key = (digest, department, period, version)
     kept = st.session_state.get("_upload_checked")
     if kept is None or kept[0] != key:
-        kept = (key, ingest.check_bytes(data, catalog, department, period, cached.task_graph(path, version)))
+        kept = (key, upload.check(data, catalog, department, period, cached.task_graph(path, version)))
         st.session_state["_upload_checked"] = kept
     return kept[1]
 
@@ -140,12 +140,7 @@ st.success(session.t("upload.valid", n_values=checked.n_values, n_expected=check
            icon=":material/fact_check:")
 obs = cached.observations(path, version)
 wards = cached.unit_observations(path, version)
-pilot_codes = {i.code for i in indicators if i.pilot}
-current = pd.concat([
-    obs[(obs.department == department) & (obs.period.astype(str) == period)
-        & ~obs.indicator.isin(pilot_codes)].assign(unit=""),  # city values derive from wards
-    wards[(wards.department == department) & (wards.period.astype(str) == period)],
-], ignore_index=True)
+current = upload.current_values(obs, wards, catalog, department, period)
 previous = subs[(subs.department == department) & (subs.period.astype(str) == period)
                 & (subs.status == "current")]
 st.caption(session.t("upload.replaces", version=int(previous.version.iloc[0])) if len(previous)
@@ -195,7 +190,7 @@ if len(plan_shown):
                        session.t("upload.col_fields"): st.column_config.TextColumn(width="large")})
 # what the current return of this period holds: the plan as of the period, when it is this one's
 held = tuple(int((frame.period.astype(str) == period).sum()) for frame in (carried_tasks, carried_comments))
-removing = ingest.plan_removed(checked, held)
+removing = upload.plan_removed(checked, held)
 remove_plan = False
 if removing:
     for problem in removing:
@@ -209,19 +204,17 @@ def save(data: bytes, file_name: str, department: str, period: str, remove_plan:
     """Runs as the button's callback, before the rerun that shows its outcome. The return is
     stored under the signed-in person, and the store checks that they may submit it."""
     try:
-        with cached.db().writing() as con:
-            result = ingest.ingest_bytes(con, data, file_name, catalog, who, expected_department=department,
-                                         expected_period=period, remove_plan=remove_plan)
+        result = upload.save(cached.db(), data, file_name, catalog, who, department, period, remove_plan)
     except StoreError as exc:  # busy, read-only, full disk: nothing was saved
         st.session_state["upload_failed"] = widgets.literal(exc.message(lang))
         return
     cached.wrote()
-    if result.status == ingest.ACCEPTED:
+    if result.status == upload.ACCEPTED:
         st.session_state["upload_flash"] = i18n.t(
             "upload.saved", lang, department=widgets.department_label(department, lang),
             period=period, version=result.version)
         st.session_state["upload_attempt"] = attempt + 1  # a fresh, empty uploader
-    elif result.status == ingest.DUPLICATE:  # the same file was saved meanwhile
+    elif result.status == upload.DUPLICATE:  # the same file was saved meanwhile
         st.session_state["upload_flash"] = i18n.t(
             "upload.duplicate", lang, version=result.version,
             department=widgets.department_label(department, lang), period=period)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from sca_metrics.reference import i18n
 from sca_metrics.reference.roles import ADMIN, ROLES, UPLOADER, VIEWER
-from sca_metrics.store import queries
+from sca_metrics.services import admin
 from views import access, cached, session, widgets
 
 who = access.require(ADMIN)
@@ -54,8 +54,8 @@ with st.form("grant_form", enter_to_submit=False):
                                  help=session.t("users.departments_help"),
                                  placeholder=session.t("users.departments_placeholder"))
     if st.form_submit_button(session.t("users.grant"), type="primary", icon=":material/person_add:"):
-        write(lambda con: queries.grant(con, who, email, role, departments if role == UPLOADER else [],
-                                        codes),
+        write(lambda db: admin.grant(db, who, email, role, departments if role == UPLOADER else [],
+                                      codes),
               session.t("users.granted", email=email.strip().lower(), role=role_label(role, lang)))
 
 st.subheader(session.t("users.revoke_title"))
@@ -65,6 +65,6 @@ if not current.empty:
         sure = st.checkbox(session.t("users.revoke_confirm"), key="revoke_sure")
         if st.form_submit_button(session.t("users.revoke"), icon=":material/person_remove:"):
             if sure:
-                write(lambda con: queries.revoke(con, who, gone), session.t("users.revoked", email=gone))
+                write(lambda db: admin.revoke(db, who, gone), session.t("users.revoked", email=gone))
             else:
                 st.error(session.t("withdraw.confirm_needed"), icon=":material/check_box:")

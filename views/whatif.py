@@ -11,20 +11,11 @@ import re
 import pandas as pd
 import streamlit as st
 
-from sca_metrics.method import scheme
-from sca_metrics.method.scoring import (
-    COVERAGE_BASES,
-    METHODS,
-    TIERS,
-    Options,
-    Rule,
-    content_key,
-    score_period,
-)
-from sca_metrics.method.uncertainty import MonteCarlo, uncertainty
 from sca_metrics.outputs import score_figures
 from sca_metrics.reference import formatting, i18n, vocabulary
 from sca_metrics.reference.textnorm import markdown_literal
+from sca_metrics.services import whatif
+from sca_metrics.services.whatif import COVERAGE_BASES, METHODS, TIERS, MonteCarlo, Options, Rule, content_key
 from views import access, cached, session, widgets
 
 access.require()
@@ -80,7 +71,7 @@ def start_from(read) -> Options | None:
     it gives none, every problem is kept to show and nothing changes (None)."""
     try:
         loaded = read()
-    except scheme.SchemeError as exc:
+    except whatif.SchemeError as exc:
         st.session_state["whatif_load_errors"] = exc.message(lang)
         return None
     if not isinstance(loaded, Options):
@@ -97,7 +88,7 @@ def load() -> None:
     file = st.session_state.get("whatif_scheme_file")
     if file is None:
         return
-    loaded = start_from(lambda: scheme.parse(file.getvalue(), file.name, catalog))
+    loaded = start_from(lambda: whatif.parse(file.getvalue(), file.name, catalog))
     if loaded is not None:
         st.session_state["whatif_loaded"] = session.t("whatif.loaded", name=markdown_literal(loaded.name),
                                                   hash=loaded.fingerprint)
@@ -118,15 +109,14 @@ def from_link() -> None:
     if not text or text in own:
         return
     st.session_state[LINK] = text
-    start_from(lambda: scheme.from_link(text, catalog))
+    start_from(lambda: whatif.from_link(text, catalog))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def compute(content: tuple, period: str, fingerprint: str, _options: Options, _values: pd.DataFrame):
     """What-if scores and their Monte Carlo intervals, cached per scheme (its hash) and by the
     content of the period's values (a return for another period leaves them as they are)."""
-    return (score_period(cached.catalog(), _values, period, _options),
-            uncertainty(cached.catalog(), _values, period, _options, MonteCarlo()))
+    return whatif.score(cached.catalog(), _values, period, _options, MonteCarlo())
 
 
 # an indicator's weight as typed, or nothing (the catalog's): 0 to MAX_WEIGHT (1 000), any
@@ -225,7 +215,7 @@ n_changed = (len(indicator_w) + len(options.driver_weights) + len(options.domain
              + (options.cap_by_foundations != DEFAULT.cap_by_foundations))
 
 # the scenario in the address, so a link opens it as it is (none for the default scheme)
-address = scheme.link(options) if n_changed else None
+address = whatif.link(options) if n_changed else None
 if st.query_params.get("scheme") != address:
     if address:
         st.query_params["scheme"] = address
@@ -240,7 +230,7 @@ with st.expander(session.t("whatif.scheme"), icon=":material/description:",
     st.caption(session.t("whatif.scheme_id", name=markdown_literal(options.name), hash=options.fingerprint))
     down, up = st.columns([1, 2])
     stem = re.sub(r"[^\w.-]+", "-", options.name)  # a name fit for a file, whatever the scheme says
-    down.download_button(session.t("whatif.download_scheme"), scheme.dump(options),
+    down.download_button(session.t("whatif.download_scheme"), whatif.dump(options),
                          file_name=f"scheme_{stem}_{options.fingerprint}.toml",
                          mime="application/toml", icon=":material/download:", key="whatif_scheme_download",
                          on_click="ignore")

@@ -14,13 +14,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from sca_metrics.outputs import briefing, exports, figure_style, render
+from sca_metrics.outputs import figure_style, render
 from sca_metrics.outputs.selection import drill_target
 from sca_metrics.reference import formatting, i18n
 from sca_metrics.reference.roles import AccessError
 from sca_metrics.reference.textnorm import TextRefused
 from sca_metrics.reference.textnorm import markdown_literal as literal  # someone's text in a message
-from sca_metrics.store.errors import StoreError
+from sca_metrics.services import exports
+from sca_metrics.services.database import StoreError
 from views.cached import catalog, db, db_path, is_demo, scores_by_period, version, wrote
 from views.session import lang, num, t
 
@@ -116,7 +117,7 @@ def figure_export(fig, name: str, period: str, unit: str | None = "score", conta
             st.caption(t("export.figure_help"))
         language = lang()
         draw = functools.partial(print_figure, fig, language=language, period=period,
-                                 source=briefing.source_text(language, is_demo(*version()), period),
+                                 source=exports.source_text(language, is_demo(*version()), period),
                                  unit=t(f"figure.unit_{unit}") if unit else None)
         format_buttons(draw, figure_style.download_stem(fig, period, language), name)
 
@@ -293,13 +294,12 @@ class Refusal(NamedTuple):
 
 
 def attempt(action: Callable, language: str) -> tuple[bool, object, Refusal | None]:
-    """Runs action(con) as one write: (True, its result, None), and every session reads the
-    new data; or (False, None, why) for a refusal (the role does not allow it, a value the
-    store refuses) or a store failure (the store logs it). Callbacks use it: they cannot
-    draw in place."""
+    """Runs action(db) — a service's write on the shared handle: (True, its result, None), and
+    every session reads the new data; or (False, None, why) for a refusal (the role does not
+    allow it, a value the store refuses) or a store failure (the store logs it). Callbacks use
+    it: they cannot draw in place."""
     try:
-        with db().writing() as con:
-            result = action(con)
+        result = action(db())
     except AccessError as exc:
         return False, None, Refusal(literal(exc.message(language)), ":material/lock:")
     except TextRefused as exc:

@@ -1,0 +1,162 @@
+"""Exports and deliverables: one registry of what the programme hands out — the briefing pack,
+the official report, the roadmap's report and data, the readiness data — each with its name,
+its file names, its builder and its languages. The exports page, the roadmap page, the `export`
+command and the tests all read it, so a new deliverable is one entry here (docs/developing)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sca_metrics.method import roadmap as _roadmap
+from sca_metrics.method.scoring import Scores
+from sca_metrics.outputs import briefing, exports, plan_report, report
+from sca_metrics.outputs.briefing import Context, Pack, Progress, Slide, source_text
+from sca_metrics.outputs.exports import DATA_SHEETS, XLSX_MIME, csv_bytes, csv_text, file_stem, xlsx_bytes
+from sca_metrics.outputs.report import DOCX_MIME, Letterhead, LetterheadError, letterhead
+from sca_metrics.reference.catalog import Catalog
+from sca_metrics.reference.i18n import LANGS
+from sca_metrics.reference.units import Units, default_units
+
+__all__ = ["DATA_SHEETS", "DELIVERABLES", "DOCX_MIME", "Deliverable", "Inputs", "LetterheadError", "Pack",
+           "Slide", "XLSX_MIME", "csv_bytes", "csv_text", "data_sheets", "file_stem", "letterhead", "mime",
+           "pack", "pack_files", "pack_slides", "plan_sheets", "source_text", "xlsx_bytes"]
+
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+MIMES = {"pptx": PPTX_MIME, "pdf": "application/pdf", "docx": DOCX_MIME, "xlsx": XLSX_MIME, "csv": "text/csv",
+         "zip": "application/zip"}
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What every deliverable of one period and language is made from, read once."""
+
+    catalog: Catalog
+    by_period: Mapping[str, Scores]
+    submissions: pd.DataFrame
+    period: str
+    lang: str
+    demo: bool
+    tasks: pd.DataFrame  # the roadmap's tasks as of the period (the store's frame)
+    comments: pd.DataFrame  # the comments on the roadmap as of the period, with their answers
+    wards: pd.DataFrame  # every current ward value
+    units: Units = field(default_factory=default_units)
+
+    @property
+    def context(self) -> Context:
+        """The documents' context: the scores, the period, the language and the roadmap's tasks."""
+        return Context(self.catalog, dict(self.by_period), self.submissions, self.period, self.lang,
+                       self.demo,
+                       tasks=tuple(_roadmap.tasks_from_frame(self.tasks)))
+
+    @property
+    def span(self) -> str:
+        """The periods the data files cover ("2018–2026")."""
+        return exports.span(self.by_period)
+
+
+Build = Callable[[Inputs, Letterhead | None, Progress | None], dict[str, bytes]]
+
+
+@dataclass(frozen=True)
+class Deliverable:
+    """One thing the programme hands out: `label` names it ([export] in the translation files),
+    `names` gives its files' names for a period, the span of the data and a language, `build`
+    makes them (file name → bytes); `needs_browser`: it holds figures (rendered by chromium)."""
+
+    key: str
+    label: str
+    names: Callable[[str, str, str], tuple[str, ...]]
+    build: Build
+    needs_browser: bool
+    languages: tuple[str, ...] = LANGS
+
+    def file_names(self, inputs: Inputs) -> tuple[str, ...]:
+        return self.names(inputs.period, inputs.span, inputs.lang)
+
+
+def pack_slides(ctx: Context) -> list[Slide]:
+    """The slides the pack will have (their text split to fit); unsplit where there are no
+    fonts to measure the text with."""
+    from sca_metrics.outputs import render
+
+    try:
+        return briefing.pack_slides(ctx)
+    except render.ExportUnavailable:
+        return briefing.slides(ctx)
+
+
+def pack(inputs: Inputs, deck: list[Slide] | None = None, progress: Progress | None = None) -> Pack:
+    """The briefing pack: its slides, their figures (PNG), the PowerPoint and the PDF."""
+    return briefing.build(inputs.context, deck, progress=progress)
+
+
+def data_sheets(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    """The readiness data: scores, indicators, submissions, progress and wards."""
+    return exports.data_sheets(inputs.by_period, inputs.submissions, inputs.catalog, inputs.wards,
+                               inputs.units)
+
+
+def roadmap_sheets(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    """The roadmap's tasks (with their flags) and its comments."""
+    from sca_metrics.services import roadmap
+
+    records, _ = roadmap.records(inputs.tasks, inputs.catalog, inputs.period, inputs.lang)
+    return plan_sheets(records, inputs.comments)
+
+
+def plan_sheets(records: list[dict], comments: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The roadmap's task records (with their flags) and its comments as sheets."""
+    return exports.plan_sheets(records, pd.DataFrame() if comments is None else comments)
+
+
+def pack_files(built: Pack, period: str, lang: str) -> dict[str, bytes]:
+    """A built pack's two files by their names."""
+    pptx, pdf = _pack_names(period, "", lang)
+    return {pptx: built.pptx, pdf: built.pdf}
+
+
+def _pack_names(period: str, span: str, lang: str) -> tuple[str, ...]:
+    return tuple(f"{briefing.stem(period, lang)}.{x}" for x in ("pptx", "pdf"))
+
+
+def _data_names(period: str, span: str, lang: str) -> tuple[str, ...]:
+    return (f"{exports.file_stem('data', span, lang)}.xlsx",
+            *(f"{exports.file_stem(name, span, lang)}.csv" for name in exports.DATA_SHEETS))
+
+
+def _data_files(inputs: Inputs, head: Letterhead | None, progress: Progress | None) -> dict[str, bytes]:
+    sheets = data_sheets(inputs)
+    xlsx, *csvs = _data_names(inputs.period, inputs.span, inputs.lang)
+    return {xlsx: xlsx_bytes(sheets, inputs.lang),
+            **{name: csv_bytes(sheets[sheet]) for name, sheet in zip(csvs, exports.DATA_SHEETS, strict=True)}}
+
+
+DELIVERABLES: dict[str, Deliverable] = {d.key: d for d in (
+    Deliverable("data", "export.data", _data_names, _data_files, needs_browser=False),
+    Deliverable("roadmap_data", "roadmap.download",
+                lambda period, span, lang: (f"{exports.file_stem('roadmap', period, lang)}.xlsx",),
+                lambda i, head, progress: {f"{exports.file_stem('roadmap', i.period, i.lang)}.xlsx":
+                                           xlsx_bytes(roadmap_sheets(i), i.lang)},
+                needs_browser=False),
+    Deliverable("roadmap_report", "roadmap.report_docx",
+                lambda period, span, lang: (f"{plan_report.file_stem(period, lang)}.docx",),
+                lambda i, head, progress: {f"{plan_report.file_stem(i.period, i.lang)}.docx":
+                                           plan_report.build(i.context, i.tasks, i.comments, head)},
+                needs_browser=False),
+    Deliverable("pack", "export.pack", _pack_names,
+                lambda i, head, progress: pack_files(pack(i, progress=progress), i.period, i.lang),
+                needs_browser=True),
+    Deliverable("report", "export.report",
+                lambda period, span, lang: (f"{report.file_stem(period, lang)}.docx",),
+                lambda i, head, progress: {f"{report.file_stem(i.period, i.lang)}.docx":
+                                           report.build(i.context, head)},
+                needs_browser=True),
+)}
+
+
+def mime(file_name: str) -> str:
+    """The media type of a deliverable's file, by its extension."""
+    return MIMES[file_name.rsplit(".", 1)[-1]]

@@ -1,0 +1,93 @@
+"""Upload and review: a department's template (carrying its current plan), a return checked
+without touching the database, the preview of what it changes, saving it as the signed-in
+person, and withdrawing a saved one. The store checks, where it writes, that the person may."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+
+import pandas as pd
+
+from sca_metrics.intake import ingest as _ingest
+from sca_metrics.intake import preview
+from sca_metrics.intake.ingest import (
+    ACCEPTED,
+    DUPLICATE,
+    REJECTED,
+    Incoming,
+    IngestResult,
+    plan_removed,
+    sha256,
+)
+from sca_metrics.intake.template import Plan, template_bytes, template_file_name, write_template
+from sca_metrics.intake.values import parse_period
+from sca_metrics.reference.catalog import Catalog
+from sca_metrics.reference.roles import Actor
+from sca_metrics.store import queries
+from sca_metrics.store.database import Database
+from sca_metrics.store.records import CheckedReturn
+
+__all__ = ["ACCEPTED", "CheckedReturn", "DUPLICATE", "Incoming", "IngestResult", "MAX_REASON", "Plan",
+           "REJECTED", "check", "current_values", "is_empty", "parse_period", "plan_removed", "preview",
+           "save", "save_files", "sha256", "submissions", "task_graph", "template_bytes",
+           "template_file_name", "withdraw", "write_template"]
+
+MAX_REASON = queries.MAX_REASON  # characters of a withdrawal's reason
+
+
+def submissions(db: Database, department: str | None = None, period: str | None = None) -> pd.DataFrame:
+    """Every submission (of a department, a period), newest version first within each."""
+    with db.cursor() as con:
+        return queries.submissions(con, department, period)
+
+
+def is_empty(db: Database) -> bool:
+    with db.cursor() as con:
+        return queries.is_empty(con)
+
+
+def task_graph(db: Database) -> dict[str, tuple[str, ...]]:
+    """Every current task's code with what it depends on: what a return's tasks may depend on."""
+    with db.cursor() as con:
+        return queries.task_graph(con)
+
+
+def check(data: bytes, catalog: Catalog, department: str, period: str,
+          known_tasks: Mapping[str, Sequence[str]]) -> CheckedReturn:
+    """Everything that can be said about a file without touching the database."""
+    return _ingest.check_bytes(data, catalog, department, period, known_tasks)
+
+
+def current_values(values: pd.DataFrame, wards: pd.DataFrame, catalog: Catalog, department: str,
+                   period: str) -> pd.DataFrame:
+    """What a department's current return of `period` holds, as a new return would change it:
+    its city values (the pilot's come from its wards, so those are left out) and its ward values."""
+    pilot = {i.code for i in catalog.for_department(department) if i.pilot}
+    return pd.concat([
+        values[(values.department == department) & (values.period.astype(str) == period)
+               & ~values.indicator.isin(pilot)].assign(unit=""),
+        wards[(wards.department == department) & (wards.period.astype(str) == period)],
+    ], ignore_index=True)
+
+
+def save(db: Database, data: bytes, file_name: str, catalog: Catalog, actor: Actor, department: str,
+         period: str, remove_plan: bool = False) -> IngestResult:
+    """Checks the return again and stores it as `actor`'s, in one transaction (rejected, with
+    its problems, when it is not valid or not theirs to send)."""
+    with db.writing() as con:
+        return _ingest.ingest_bytes(con, data, file_name, catalog, actor, expected_department=department,
+                                    expected_period=period, remove_plan=remove_plan)
+
+
+def save_files(db: Database, files: Iterable[Incoming], catalog: Catalog, actor: Actor,
+               remove_plan: bool = False) -> Iterator[IngestResult]:
+    """Many files, one commit per batch: a bad file rejects only itself."""
+    with db.writing() as con:
+        yield from _ingest.ingest_many(con, files, catalog, actor, remove_plan=remove_plan)
+
+
+def withdraw(db: Database, submission_id: int, actor: Actor, reason: str) -> int | None:
+    """Withdraws a submission (kept, with the reason, in the audit log); the version now
+    current, if any."""
+    with db.writing() as con:
+        return queries.withdraw(con, submission_id, actor, reason)
