@@ -126,11 +126,8 @@ if single is not None:
 
 st.subheader(session.t("export.report"))
 st.caption(session.t("export.report_help"))
-try:
-    exports.letterhead()  # a bad letterhead file is said here, not when the button is clicked
-    letterhead_error = None
-except exports.LetterheadError as exc:
-    letterhead_error = exc.message(lang)
+letterhead_error = exports.letterhead_problem(lang)  # said here, not when the button is clicked
+if letterhead_error is not None:
     st.error(letterhead_error, icon=":material/error:")
 st.download_button(session.t("export.report_docx"),
                    functools.partial(official_report, path, version, period, lang, today),

@@ -81,6 +81,7 @@ with right:
         st.markdown(f"**{name}** — {session.num(row.score, 1, fixed=True)} · "
                     f"{session.t('overview.level')} {int(row.level)} ({row[f'level_{lang}']})")
         st.progress(min(1.0, row.score / 100))
-    if st.button(session.t("overview.foundations_detail"), icon=":material/arrow_forward:"):
+    if st.button(session.t("overview.foundations_detail"), icon=":material/arrow_forward:",
+                 key="overview_foundations"):
         st.switch_page("views/domain.py", query_params={"lang": lang, "period": period,
                                                         "domain": vocabulary.FOUNDATIONS})

@@ -13,7 +13,7 @@ from sca_metrics.reference.problems import errors, warnings
 from sca_metrics.reference.roles import UPLOADER
 from sca_metrics.services import upload
 from sca_metrics.services.database import StoreError
-from sca_metrics.services.upload import CheckedReturn, Plan, preview
+from sca_metrics.services.upload import CheckedReturn, preview
 from views import access, cached, session, widgets
 
 who = access.require(UPLOADER)
@@ -49,7 +49,7 @@ def department_plan(period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 def _template() -> bytes:
     """The template, made when its button is clicked: it carries the department's current tasks
     and comments, so a return sent back as downloaded leaves the plan as it is."""
-    return upload.template_bytes(catalog, department, period, Plan(*department_plan(period)))
+    return upload.template_bytes(catalog, department, period, department_plan(period))
 
 
 indicators = catalog.for_department(department)

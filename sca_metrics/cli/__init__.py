@@ -96,7 +96,7 @@ def _configure_logging() -> None:
 def reference() -> str:
     """The command-line reference (docs/developing/cli.md), from the parser itself: each
     command's help as `--help` prints it, 100 columns wide, the database's default path as the
-    shipped default rather than this machine's (tests/unit/test_cli.py fails when the file is
+    shipped default rather than this machine's (tests/unit/cli/test_cli.py fails when the file is
     stale: `python -m sca_metrics.cli_reference` writes it again)."""
     parser = _parser(db_shown="var/sca.duckdb")
 

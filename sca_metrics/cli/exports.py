@@ -52,11 +52,11 @@ def export(args) -> int:
         print(f"error: unknown figure format {', '.join(bad)} (use {', '.join(render.FORMATS)})",
               file=sys.stderr)
         return 2
-    try:
-        head = exports.letterhead()  # a bad letterhead file stops the export before any file
-    except exports.LetterheadError as exc:
-        print(f"error: {exc.message(args.lang)}", file=sys.stderr)
+    problem = exports.letterhead_problem(args.lang)  # a bad letterhead stops the export before any file
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
         return 1
+    head = exports.letterhead()
     with database.for_reading(args.db, args.wait) as db:
         snap = readiness.snapshot(db)
         try:

@@ -110,11 +110,12 @@ def template(args) -> int:
     plan = None
     if not args.blank and args.db.exists():  # the department's current plan, carried into its template
         with database.for_reading(args.db, args.wait) as db:
-            plan = upload.Plan(*road.plan(db, period, args.department))
-    out = upload.write_template(cat, args.department, period, args.out, plan=plan)
+            plan = road.plan(db, period, args.department)
+    out = upload.write_template(cat, args.department, period, args.out, plan)
     print(out)
     if plan is not None:
-        print(f"carried over: {count(len(plan.tasks), 'task')}, {count(len(plan.comments), 'comment')} "
+        tasks, comments = plan
+        print(f"carried over: {count(len(tasks), 'task')}, {count(len(comments), 'comment')} "
               f"(the plan as of {period} in {args.db})")
     return 0
 

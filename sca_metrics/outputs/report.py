@@ -41,7 +41,6 @@ from sca_metrics.reference.textnorm import strip
 from sca_metrics.reference.units import Units, default_units, place_name
 
 log = logging.getLogger(__name__)
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FILE = "report.toml"
 
 # The page and the type of Decree 30/2020/NĐ-CP, Appendix I (mm and points).

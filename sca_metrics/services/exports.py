@@ -1,32 +1,84 @@
 """Exports and deliverables: one registry of what the programme hands out — the briefing pack,
 the official report, the roadmap's report and data, the readiness data — each with its name,
 its file names, its builder and its languages. The exports page, the roadmap page, the `export`
-command and the tests all read it, so a new deliverable is one entry here (docs/developing)."""
+command and the tests all read it, so a new deliverable is one entry here (docs/developing).
+
+The documents' builders (python-pptx, fpdf2, python-docx) are imported when a document is made,
+not with this module: a command that only reads or loads data starts without them."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from sca_metrics.method import roadmap as _roadmap
 from sca_metrics.method.scoring import Scores
-from sca_metrics.outputs import briefing, exports, plan_report, report
-from sca_metrics.outputs.briefing import Context, Pack, Progress, Slide, source_text
+from sca_metrics.outputs import exports
 from sca_metrics.outputs.exports import DATA_SHEETS, XLSX_MIME, csv_bytes, csv_text, file_stem, xlsx_bytes
-from sca_metrics.outputs.report import DOCX_MIME, Letterhead, LetterheadError, letterhead
 from sca_metrics.reference.catalog import Catalog
 from sca_metrics.reference.i18n import LANGS
 from sca_metrics.reference.units import Units, default_units
 
-__all__ = ["DATA_SHEETS", "DELIVERABLES", "DOCX_MIME", "Deliverable", "Inputs", "LetterheadError", "Pack",
-           "Slide", "XLSX_MIME", "csv_bytes", "csv_text", "data_sheets", "file_stem", "letterhead", "mime",
-           "pack", "pack_files", "pack_slides", "plan_sheets", "source_text", "xlsx_bytes"]
+__all__ = ["DATA_SHEETS", "DELIVERABLES", "DOCX_MIME", "Deliverable", "Inputs", "XLSX_MIME", "csv_bytes",
+           "csv_text", "data_sheets", "file_stem", "letterhead", "letterhead_problem", "mime", "pack",
+           "pack_files", "pack_slides", "plan_sheets", "source_text", "xlsx_bytes"]
+
+if TYPE_CHECKING:
+    from sca_metrics.outputs.briefing import Context, Pack, Progress, Slide
+    from sca_metrics.outputs.report import Letterhead
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MIMES = {"pptx": PPTX_MIME, "pdf": "application/pdf", "docx": DOCX_MIME, "xlsx": XLSX_MIME, "csv": "text/csv",
          "zip": "application/zip"}
+# The pack's types, for the callers' annotations: imported when first asked for
+_LATER = ("Pack", "Slide")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LATER:
+        return getattr(importlib.import_module("sca_metrics.outputs.briefing"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def letterhead() -> Letterhead:
+    """The issuing body, signer and recipients of the documents (data/report.toml or
+    SCA_REPORT_FILE); LetterheadError names a field that is wrong."""
+    return _report().letterhead()
+
+
+def letterhead_problem(lang: str) -> str | None:
+    """What is wrong with the letterhead settings, said in `lang`; None when they can be used
+    (a page says it before anyone clicks; a command stops before it writes a file)."""
+    try:
+        _report().letterhead()
+    except _report().LetterheadError as exc:
+        return exc.message(lang)
+    return None
+
+
+def source_text(lang: str, demo: bool, period: str | int) -> str:
+    """Who the figures come from, as a figure's source line says it."""
+    return _briefing().source_text(lang, demo, period)
+
+
+def _briefing():
+    from sca_metrics.outputs import briefing
+    return briefing
+
+
+def _report():
+    from sca_metrics.outputs import report
+    return report
+
+
+def _plan_report():
+    from sca_metrics.outputs import plan_report
+    return plan_report
 
 
 @dataclass(frozen=True)
@@ -47,9 +99,8 @@ class Inputs:
     @property
     def context(self) -> Context:
         """The documents' context: the scores, the period, the language and the roadmap's tasks."""
-        return Context(self.catalog, dict(self.by_period), self.submissions, self.period, self.lang,
-                       self.demo,
-                       tasks=tuple(_roadmap.tasks_from_frame(self.tasks)))
+        return _briefing().Context(self.catalog, dict(self.by_period), self.submissions, self.period,
+                                   self.lang, self.demo, tasks=tuple(_roadmap.tasks_from_frame(self.tasks)))
 
     @property
     def span(self) -> str:
@@ -57,7 +108,7 @@ class Inputs:
         return exports.span(self.by_period)
 
 
-Build = Callable[[Inputs, Letterhead | None, Progress | None], dict[str, bytes]]
+Build = Callable[[Inputs, "Letterhead | None", "Progress | None"], dict[str, bytes]]
 
 
 @dataclass(frozen=True)
@@ -83,14 +134,14 @@ def pack_slides(ctx: Context) -> list[Slide]:
     from sca_metrics.outputs import render
 
     try:
-        return briefing.pack_slides(ctx)
+        return _briefing().pack_slides(ctx)
     except render.ExportUnavailable:
-        return briefing.slides(ctx)
+        return _briefing().slides(ctx)
 
 
 def pack(inputs: Inputs, deck: list[Slide] | None = None, progress: Progress | None = None) -> Pack:
     """The briefing pack: its slides, their figures (PNG), the PowerPoint and the PDF."""
-    return briefing.build(inputs.context, deck, progress=progress)
+    return _briefing().build(inputs.context, deck, progress=progress)
 
 
 def data_sheets(inputs: Inputs) -> dict[str, pd.DataFrame]:
@@ -119,7 +170,7 @@ def pack_files(built: Pack, period: str, lang: str) -> dict[str, bytes]:
 
 
 def _pack_names(period: str, span: str, lang: str) -> tuple[str, ...]:
-    return tuple(f"{briefing.stem(period, lang)}.{x}" for x in ("pptx", "pdf"))
+    return tuple(f"{_briefing().stem(period, lang)}.{x}" for x in ("pptx", "pdf"))
 
 
 def _data_names(period: str, span: str, lang: str) -> tuple[str, ...]:
@@ -142,17 +193,17 @@ DELIVERABLES: dict[str, Deliverable] = {d.key: d for d in (
                                            xlsx_bytes(roadmap_sheets(i), i.lang)},
                 needs_browser=False),
     Deliverable("roadmap_report", "roadmap.report_docx",
-                lambda period, span, lang: (f"{plan_report.file_stem(period, lang)}.docx",),
-                lambda i, head, progress: {f"{plan_report.file_stem(i.period, i.lang)}.docx":
-                                           plan_report.build(i.context, i.tasks, i.comments, head)},
+                lambda period, span, lang: (f"{_plan_report().file_stem(period, lang)}.docx",),
+                lambda i, head, progress: {f"{_plan_report().file_stem(i.period, i.lang)}.docx":
+                                           _plan_report().build(i.context, i.tasks, i.comments, head)},
                 needs_browser=False),
     Deliverable("pack", "export.pack", _pack_names,
                 lambda i, head, progress: pack_files(pack(i, progress=progress), i.period, i.lang),
                 needs_browser=True),
     Deliverable("report", "export.report",
-                lambda period, span, lang: (f"{report.file_stem(period, lang)}.docx",),
-                lambda i, head, progress: {f"{report.file_stem(i.period, i.lang)}.docx":
-                                           report.build(i.context, head)},
+                lambda period, span, lang: (f"{_report().file_stem(period, lang)}.docx",),
+                lambda i, head, progress: {f"{_report().file_stem(i.period, i.lang)}.docx":
+                                           _report().build(i.context, head)},
                 needs_browser=True),
 )}
 

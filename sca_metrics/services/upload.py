@@ -5,6 +5,7 @@ person, and withdrawing a saved one. The store checks, where it writes, that the
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -19,7 +20,6 @@ from sca_metrics.intake.ingest import (
     plan_removed,
     sha256,
 )
-from sca_metrics.intake.template import Plan, template_bytes, template_file_name, write_template
 from sca_metrics.intake.values import parse_period
 from sca_metrics.reference.catalog import Catalog
 from sca_metrics.reference.roles import Actor
@@ -27,10 +27,10 @@ from sca_metrics.store import queries
 from sca_metrics.store.database import Database
 from sca_metrics.store.records import CheckedReturn
 
-__all__ = ["ACCEPTED", "CheckedReturn", "DUPLICATE", "Incoming", "IngestResult", "MAX_REASON", "Plan",
-           "REJECTED", "check", "current_values", "is_empty", "parse_period", "plan_removed", "preview",
-           "save", "save_files", "sha256", "submissions", "task_graph", "template_bytes",
-           "template_file_name", "withdraw", "write_template"]
+__all__ = ["ACCEPTED", "CheckedReturn", "DUPLICATE", "Incoming", "IngestResult", "MAX_REASON", "REJECTED",
+           "check", "current_values", "is_empty", "parse_period", "plan_removed", "preview", "save",
+           "save_files", "sha256", "submissions", "task_graph", "template_bytes", "template_file_name",
+           "withdraw", "write_template"]
 
 MAX_REASON = queries.MAX_REASON  # characters of a withdrawal's reason
 
@@ -91,3 +91,30 @@ def withdraw(db: Database, submission_id: int, actor: Actor, reason: str) -> int
     current, if any."""
     with db.writing() as con:
         return queries.withdraw(con, submission_id, actor, reason)
+
+
+Carried = tuple[pd.DataFrame, pd.DataFrame]  # a department's tasks and comments, as roadmap.plan reads them
+
+
+def template_bytes(catalog: Catalog, department: str, period: str, carried: Carried | None = None) -> bytes:
+    """The department's survey workbook for `period`, carrying its current tasks and comments
+    (so a return sent back as downloaded leaves the roadmap as it is)."""
+    from sca_metrics.intake import template  # openpyxl's writer: only when a template is made
+
+    plan = None if carried is None else template.Plan(*carried)
+    return template.template_bytes(catalog, department, period, plan)
+
+
+def write_template(catalog: Catalog, department: str, period: str, out: Path,
+                   carried: Carried | None = None) -> Path:
+    """The same workbook written to `out`."""
+    from sca_metrics.intake import template
+
+    return template.write_template(catalog, department, period, out,
+                                   plan=None if carried is None else template.Plan(*carried))
+
+
+def template_file_name(department: str, period: str) -> str:
+    from sca_metrics.intake import template
+
+    return template.template_file_name(department, period)

@@ -221,6 +221,7 @@ print(json.dumps({"rows": [len(t.rows) for t in doc.tables]}))
 """
 
 
+@pytest.mark.slow
 def test_the_consolidated_report_of_2000_tasks_is_built_under_a_memory_cap():
     """Quadratic in rows before: 250 tasks took 27 s and 500 did not finish in 60 s (the time
     is measured by bench/bench_hostile.py; here every row is there)."""
@@ -443,6 +444,7 @@ print(json.dumps({"rows": units * n, "units": len(done.units)}))
 """
 
 
+@pytest.mark.slow
 def test_scores_from_data_reach_their_documented_row_limit_under_a_memory_cap(tmp_path):
     out = run_limited(AT_THE_ROW_LIMIT, "100", str(tmp_path / "limit.csv"), memory_bytes=CAP, timeout=300)
     assert out["returncode"] == 0, out["stderr"]

@@ -116,7 +116,7 @@ def test_the_pack_and_the_report_say_who_made_them_when_and_in_which_language(de
     text (PowerPoint marked every Vietnamese word misspelt); the DOCX said 2013 too."""
     import zipfile
 
-    from tests.unit.test_briefing import fake_images
+    from tests.unit.outputs.test_briefing import fake_images
 
     _, catalog, by_period, subs = demo_data
     made = datetime(2026, 12, 7, 9, 0)

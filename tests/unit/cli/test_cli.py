@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sca_metrics import settings
 from sca_metrics.cli import main
 from sca_metrics.method.scoring import Options
@@ -86,6 +88,7 @@ def test_missing_file_counts_as_rejected(tmp_path):
     assert out.returncode == 1 and "no such file" in out.stdout
 
 
+@pytest.mark.slow
 def test_scores_json_is_complete_enough_to_recompute(tmp_path, catalog):
     from sca_metrics.method.scoring import normalise
 
@@ -119,6 +122,7 @@ def test_scores_json_is_complete_enough_to_recompute(tmp_path, catalog):
     assert run("scores", "--db", db, "--period", "2019").returncode == 1
 
 
+@pytest.mark.slow
 def test_scores_with_a_scheme_file(tmp_path, catalog):
     """--scheme FILE scores the database with it (and refuses --method beside it); the
     `scheme` command prints the default and checks a file, naming every problem."""
@@ -139,10 +143,11 @@ def test_scores_with_a_scheme_file(tmp_path, catalog):
     bad = run("scheme", mine, "--lang", "en")
     assert bad.returncode == 1 and "mine.toml: tiers[2].weights.polcy" in bad.stderr
     assert run("scores", "--db", db, "--scheme", mine).returncode == 1
-    hdi = Path(__file__).resolve().parents[2] / "examples" / "hdi" / "scheme.toml"
+    hdi = Path(__file__).resolve().parents[3] / "examples" / "hdi" / "scheme.toml"
     assert run("scores", "--db", db, "--scheme", hdi).returncode == 2  # needs --data
 
 
+@pytest.mark.browser
 def test_export_writes_the_pack_the_data_and_the_figures(tmp_path, demo_data):
     from pptx import Presentation
     from pypdf import PdfReader
@@ -192,6 +197,7 @@ def test_export_says_which_letterhead_setting_is_wrong(tmp_path, demo_data, monk
     assert not (tmp_path / "out").exists()  # nothing written
 
 
+@pytest.mark.slow
 def test_export_without_chromium_keeps_the_data_and_says_how(tmp_path, demo_data, monkeypatch):
     monkeypatch.setenv("SCA_CHROMIUM", "/nonexistent/chromium")
     settings.reload()

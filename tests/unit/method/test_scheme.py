@@ -27,9 +27,9 @@ from sca_metrics.method.scoring import (
 )
 from sca_metrics.store import schema
 from tests.helpers import run_limited
-from tests.unit.test_scoring import E1, E1_VALUES, catalog_of, frame, ind
+from tests.unit.method.test_scoring import E1, E1_VALUES, catalog_of, frame, ind
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 HDI = ROOT / "examples" / "hdi"
 # E6: the Human Development Report 2018's published HDI, full precision
 PUBLISHED = {"Norway": 0.9525220196758183, "Australia": 0.9386312851065749,
@@ -273,6 +273,7 @@ except composite.DataError as exc:
 """
 
 
+@pytest.mark.slow
 def test_a_data_file_beyond_the_row_limit_is_refused_under_a_memory_cap(tmp_path):
     rows = tmp_path / "rows.csv"
     with rows.open("w") as f:

@@ -66,6 +66,7 @@ def summary(results) -> list[tuple]:
             for r in results]
 
 
+@pytest.mark.slow
 def test_a_batch_stores_what_file_by_file_stores_and_a_bad_file_is_rejected_alone(two_hundred, catalog,
                                                                                     tmp_path):
     expected, reference = one_by_one(tmp_path / "one.duckdb", two_hundred, catalog)
@@ -148,7 +149,7 @@ def test_a_missing_file_is_rejected_with_its_reason(catalog, tmp_path):
 def test_a_batch_follows_the_plan_as_file_by_file_does(catalog, tmp_path):
     """The batch keeps the departments' task codes as it stores: a task may depend on one stored
     earlier in the batch, and not on one whose period was resent without tasks."""
-    from tests.unit.test_store import a_task, plan_return
+    from tests.unit.store.test_store import a_task, plan_return
 
     gt = a_task("SGTVT-01", area="transport", depends_on="SYT-01", indicators="TRA.T1")
     files = [Incoming(name, data) for name, data in [
@@ -173,7 +174,7 @@ def test_a_batch_refuses_a_return_that_would_empty_the_plan_as_file_by_file_does
     """Without the confirmation, a return with empty plan sheets is refused when the current
     return of its department and period has tasks or comments — also when that return came
     earlier in the same batch (the batch keeps each return's plan size as it stores)."""
-    from tests.unit.test_store import a_task, plan_return
+    from tests.unit.store.test_store import a_task, plan_return
 
     files = [Incoming(name, data) for name, data in [
         ("yt-2024.xlsx", plan_return(catalog, "SYT", "2024", tasks=[a_task("SYT-01")],

@@ -19,6 +19,7 @@ def figure():
     return figure_style.for_print(fig, "vi", "2025", "Sở TT&TT", i18n.t("figure.unit_score", "vi"))
 
 
+@pytest.mark.browser
 def test_png_is_print_size_and_svg_pdf_are_what_they_say(figure):
     png = render.render(figure, "png")
     image = Image.open(io.BytesIO(png))
@@ -30,6 +31,7 @@ def test_png_is_print_size_and_svg_pdf_are_what_they_say(figure):
     assert render.render(figure, "pdf").startswith(b"%PDF")
 
 
+@pytest.mark.browser
 def test_one_browser_serves_every_export(figure):
     render.render(figure, "png")
     first = render._browser
@@ -38,6 +40,7 @@ def test_one_browser_serves_every_export(figure):
     assert pngs[1].startswith(b"<svg") or b"<svg" in pngs[1][:200]
 
 
+@pytest.mark.browser
 def test_a_tab_draws_many_figures_before_it_is_reloaded_and_each_as_a_fresh_browser_would(
         figure, monkeypatch):
     """kaleido reloaded its tab (plotly.js parsed again) after every figure; now after
@@ -64,6 +67,7 @@ def test_a_tab_draws_many_figures_before_it_is_reloaded_and_each_as_a_fresh_brow
     assert 1 <= len(reloads) <= 2
 
 
+@pytest.mark.browser
 def test_progress_counts_the_images_back_up_to_all_of_them(figure):
     """Each image is handed over once as soon as it is back (the pack's PDF starts on it),
     before the count that includes it; the list comes back in the jobs' order."""

@@ -217,6 +217,7 @@ def rendered_pack(demo_data):
     return briefing.build(context(demo_data))
 
 
+@pytest.mark.browser
 def test_the_pdf_is_the_same_with_its_images_prepared_together(rendered_pack, demo_data, monkeypatch):
     """The pack's PNGs are made ready for the PDF on two threads as they come back from the
     browser (decoded, compressed again by zlib-ng), then found in fpdf2's cache: the pages are
@@ -239,6 +240,7 @@ def test_the_pdf_is_the_same_with_its_images_prepared_together(rendered_pack, de
     assert parts(together) == parts(one_by_one)
 
 
+@pytest.mark.browser
 def test_a_figure_is_the_entry_fpdf2_would_make_of_it(rendered_pack):
     """An opaque figure gets fpdf2's own entry, its data the same rows; an image with
     transparent pixels, or a JPEG, is left to fpdf2 (its soft mask, its pass-through)."""
@@ -273,6 +275,7 @@ def text_sizes(fig) -> list[float]:
     return sizes
 
 
+@pytest.mark.browser
 def test_figure_type_reads_from_the_back_of_the_room(rendered_pack):
     """Ticks, legends and labels: at least 14 px at 1,200 px, and at least 10 pt where the slide
     places the figure (a 1,200 px figure 568 pt wide with 11 px ticks was 5 pt)."""
@@ -291,6 +294,7 @@ def test_figure_type_reads_from_the_back_of_the_room(rendered_pack):
         assert on_slide >= 10, (fig.layout.title.text, round(on_slide, 1))
 
 
+@pytest.mark.browser
 def test_every_slide_text_is_at_least_12_pt(rendered_pack):
     from pptx import Presentation
 
@@ -300,7 +304,8 @@ def test_every_slide_text_is_at_least_12_pt(rendered_pack):
     assert sizes and min(sizes) >= briefing.MIN_PT
 
 
-@pytest.mark.parametrize("made_by", ["pdf", "pptx via LibreOffice"])
+@pytest.mark.browser
+@pytest.mark.parametrize("made_by", ["pdf", pytest.param("pptx via LibreOffice", marks=pytest.mark.office)])
 def test_every_word_lies_inside_the_page_above_its_bottom_margin(rendered_pack, tmp_path, made_by):
     """Slide 8's text used to need 509 pt in a 374 pt box: it ran off the slide in PowerPoint
     and under the footer in the PDF. Rendered as a reader sees it, every word is on its page
@@ -352,6 +357,7 @@ def test_the_pack_names_the_area_as_it_was_named_in_the_period(demo_data):
     assert new.endswith("— địa bàn tỉnh Bà Rịa – Vũng Tàu cũ, nay thuộc Thành phố Hồ Chí Minh")
 
 
+@pytest.mark.browser
 def test_every_picture_says_what_it_shows(rendered_pack, tmp_path):
     """Alt text on every figure, in the PowerPoint and in the PDF (tagged as /Alt)."""
     from pptx import Presentation
@@ -409,6 +415,7 @@ def test_a_texts_size_and_a_slides_share_are_those_found_one_at_a_time():
     assert seen == {"own size", "smaller", "split"}
 
 
+@pytest.mark.browser
 def test_a_pack_whose_rendering_fails_leaves_no_thread_behind(demo_data, rendered_pack, monkeypatch):
     """The images already back are being made ready for the PDF when the browser fails: the
     build says why, and its threads end with it (a server builds packs all day)."""
@@ -435,6 +442,7 @@ def _dark_rows_at_right_edge(png: bytes) -> int:
     return int((pixels[:, -4:].min(axis=1) < 200).sum())
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_no_text_runs_off_a_printed_figure(rendered_pack, demo_data, lang):
     """At print size the text takes 22 px, not the screen's 13: the source line under the pilot's
@@ -523,6 +531,7 @@ def _smallest_font(fig) -> float:
     return min(float(s) for s in sizes if s is not None)
 
 
+@pytest.mark.browser
 def test_figure_text_reads_at_14_pt_on_a_slide(rendered_pack):
     """Issue 30: a slide's figure text printed at 10,9–13,5 pt. As the PowerPoint places each
     picture, its smallest type — in layout px, scaled by the picture's width over the figure's —
@@ -548,6 +557,7 @@ def test_figure_text_prints_at_9_pt_in_the_report(demo_data):
         assert points >= 9, (slide.key, points)
 
 
+@pytest.mark.browser
 def test_every_slide_has_its_title_in_a_title_placeholder(rendered_pack):
     """Issue 30: the slides had no title placeholders (PowerPoint's outline and a screen reader
     found no titles): each slide's title is its title placeholder's text, left-aligned in the

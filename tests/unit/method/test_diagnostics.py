@@ -1,7 +1,7 @@
 import pandas as pd
 
 from sca_metrics.method.diagnostics import diagnose, top_pairs
-from tests.unit.test_scoring import catalog_of, ind
+from tests.unit.method.test_scoring import catalog_of, ind
 
 
 def test_availability_correlation_outliers_and_capping():

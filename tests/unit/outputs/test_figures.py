@@ -422,6 +422,7 @@ def test_a_figure_for_a_phone_keeps_its_title_legend_and_names_apart():
     assert for_phone(panels).layout.margin.t >= 3 * 1.3 * 12
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_the_radars_top_name_is_below_its_legend_as_rendered(demo_data, lang):
     """The name at the top of the radar ("Y tế", "Health") was drawn under the legend in the

@@ -7,10 +7,13 @@ test fails loudly rather than skipping.
 import shutil
 import subprocess
 
+import pytest
+
 from sca_metrics.intake.ingest import check_bytes
 from tests.helpers import fill, row_of, template, to_bytes
 
 
+@pytest.mark.office
 def test_workbook_saved_by_libreoffice_ingests_the_same(tmp_path, catalog):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice (soffice) is required: run the README's test command"

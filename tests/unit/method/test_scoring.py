@@ -242,6 +242,7 @@ def test_raising_a_value_never_lowers_a_parent(vals, i, step):
         assert (a[both] >= b[both] - 1e-9).all()
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(values_strategy, st.randoms(use_true_random=False))
 def test_permuting_rows_changes_nothing(vals, rnd):

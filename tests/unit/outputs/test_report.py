@@ -66,6 +66,8 @@ def rendered(demo_data, tmp_path_factory):
     return source, folder / "report.pdf"
 
 
+@pytest.mark.browser
+@pytest.mark.office
 def test_the_page_and_the_type_are_the_decrees(rendered):
     doc = Document(rendered[0])
     section = doc.sections[0]
@@ -84,6 +86,8 @@ def test_the_page_and_the_type_are_the_decrees(rendered):
     assert "PAGE" in section.header._element.xml
 
 
+@pytest.mark.browser
+@pytest.mark.office
 def test_each_part_of_the_format_in_its_place(rendered, demo_data):
     doc = Document(rendered[0])
     text = paragraphs(doc)
@@ -149,6 +153,8 @@ def test_table_one_writes_every_score_as_the_pages_do(demo_data):
     assert any(r[-1] == "Đạt" for r in table.rows)  # a target met reads as met, not as a negative gap
 
 
+@pytest.mark.browser
+@pytest.mark.office
 def test_every_picture_says_what_it_shows(rendered):
     doc = Document(rendered[0])
     pictures = doc.inline_shapes
@@ -159,6 +165,8 @@ def test_every_picture_says_what_it_shows(rendered):
     assert alts[0].startswith("Điểm theo lĩnh vực và động lực — kỳ 2025")
 
 
+@pytest.mark.browser
+@pytest.mark.office
 def test_rendered_every_word_is_on_its_page_and_the_letterhead_lines_are_whole(rendered):
     """As LibreOffice lays it out (Liberation Serif has Times New Roman's metrics): every word
     inside the page and above the bottom margin, the letterhead's lines each on one line, and
