@@ -13,6 +13,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import tomllib
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import asdict, dataclass, field
 
@@ -21,12 +22,11 @@ import pandas as pd
 
 from sca_metrics.reference import vocabulary
 from sca_metrics.reference.catalog import Catalog
+from sca_metrics.settings import shipped_data
 
 METHOD_VERSION = "2.0"
-DEFAULT_SCHEME = "sca-default"
 ARITHMETIC, GEOMETRIC = "arithmetic", "geometric"
 METHODS = (ARITHMETIC, GEOMETRIC)
-DEFAULT_THRESHOLD = 0.66
 TARGET_YEARS = (2025, 2030)
 NO_DATA, INSUFFICIENT, ZERO_WEIGHT = "no_data", "insufficient_coverage", "zero_weight"
 # Levels and points to the next level are decided on the score rounded as every output shows
@@ -39,6 +39,38 @@ _EPS = 1e-12
 TIERS = ("cell", "domain", "overall")  # the catalog's tiers, from the indicators up
 COUNT, WEIGHT = "count", "weight"  # coverage counts the children, or weighs them
 COVERAGE_BASES = (COUNT, WEIGHT)
+
+
+def _shipped() -> dict:
+    """The shipped scheme, data/schemes/default.toml: the one place the method's defaults are
+    written. `Options()` is that scheme (a test holds them equal); `scheme.default()` reads the
+    same file with every check. Read plainly here: the scheme module builds on this one."""
+    with open(shipped_data() / "schemes" / "default.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+SHIPPED = _shipped()
+_FIRST = SHIPPED["tiers"][0]  # the rule every tier has unless its own says otherwise
+DEFAULT_SCHEME = str(SHIPPED["name"])
+DEFAULT_METHOD = str(_FIRST["method"])
+DEFAULT_THRESHOLD = float(_FIRST["coverage"])
+DEFAULT_COVERAGE_BY = str(_FIRST.get("coverage_by", COUNT))
+
+
+def _shipped_rules() -> dict[str, tuple[str, float, str]]:
+    """Each tier's own rule where the shipped scheme gives it one unlike the first tier's."""
+    rules = {t["name"]: (str(t["method"]), float(t["coverage"]), str(t.get("coverage_by", COUNT)))
+             for t in SHIPPED["tiers"]}
+    common = (DEFAULT_METHOD, DEFAULT_THRESHOLD, DEFAULT_COVERAGE_BY)
+    return {tier: rule for tier, rule in rules.items() if rule != common}
+
+
+def _shipped_weights(tier: str) -> dict[str, float]:
+    """The shipped weights of a tier's children that are not 1 (a child not listed weighs 1)."""
+    found: dict = next((t.get("weights", {}) for t in SHIPPED["tiers"] if t["name"] == tier), {})
+    return {k: float(v) for k, v in found.items() if float(v) != 1.0}
+
+
 OTHER_METHOD = {ARITHMETIC: GEOMETRIC, GEOMETRIC: ARITHMETIC}
 
 
@@ -47,9 +79,9 @@ class Rule:
     """How one tier combines its children: the mean, and the coverage below which a parent has
     no score (counted over the children, or weighed by their weights)."""
 
-    method: str = ARITHMETIC
+    method: str = DEFAULT_METHOD
     coverage: float = DEFAULT_THRESHOLD
-    coverage_by: str = COUNT
+    coverage_by: str = DEFAULT_COVERAGE_BY
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -67,15 +99,20 @@ class Options:
     `threshold` and `coverage_by` serve every tier that `tiers` gives no rule of its own; the
     defaults are the shipped scheme's (data/schemes/default.toml)."""
 
-    method: str = ARITHMETIC
+    method: str = DEFAULT_METHOD
     threshold: float = DEFAULT_THRESHOLD
-    indicator_weights: Mapping[str, float] = field(default_factory=dict)  # code → w (else catalog)
-    driver_weights: Mapping[str, float] = field(default_factory=dict)  # driver → w (else 1)
-    domain_weights: Mapping[str, float] = field(default_factory=dict)  # domain → w (else 1)
-    foundations_in_overall: bool = False
-    cap_by_foundations: bool = False  # a domain's level at most its lowest foundations layer's
-    coverage_by: str = COUNT
-    tiers: Mapping[str, Rule] = field(default_factory=dict)  # tier → its own rule
+    indicator_weights: Mapping[str, float] = field(  # code → w (else the catalog's)
+        default_factory=lambda: _shipped_weights("cell"))
+    driver_weights: Mapping[str, float] = field(  # driver → w (else 1)
+        default_factory=lambda: _shipped_weights("domain"))
+    domain_weights: Mapping[str, float] = field(  # domain → w (else 1)
+        default_factory=lambda: _shipped_weights("overall"))
+    foundations_in_overall: bool = bool(SHIPPED.get("foundations_in_overall", False))
+    # a domain's level at most its lowest foundations layer's
+    cap_by_foundations: bool = bool(SHIPPED.get("cap_by_foundations", False))
+    coverage_by: str = DEFAULT_COVERAGE_BY
+    tiers: Mapping[str, Rule] = field(  # tier → its own rule
+        default_factory=lambda: {tier: Rule(*rule) for tier, rule in _shipped_rules().items()})
     name: str = DEFAULT_SCHEME
 
     def __post_init__(self) -> None:

@@ -375,3 +375,26 @@ def test_a_link_that_unpacks_to_megabytes_is_refused_under_a_memory_cap():
     out = run_limited(LINK_BOMB_UNDER_LIMIT, str(5 * 1024 * 1024), memory_bytes=1024 ** 3)
     assert out["returncode"] == 0, out["stderr"]
     assert out["length"] <= scheme.MAX_LINK and out["codes"] == ["scheme_too_big"]
+
+
+def test_the_shipped_scheme_file_is_the_only_default(tmp_path):
+    """Options() used to write the defaults a second time in Python: now they are read from
+    data/schemes/default.toml, so a changed file changes them (in a copy of the code and data)."""
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copytree(ROOT / "sca_metrics", tmp_path / "sca_metrics",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    file = tmp_path / "data" / "schemes" / "default.toml"
+    text = file.read_text(encoding="utf-8").replace("coverage = 0.66", "coverage = 0.5", 1)
+    file.write_text(text.replace("method = \"arithmetic\"", "method = \"geometric\"", 1), encoding="utf-8")
+    code = ("from sca_metrics.method import scheme, scoring; o = scoring.Options(); "
+            "print(o.threshold, o.method, o.rule('cell').coverage, o.rule('domain').coverage, "
+            "scoring.DEFAULT_THRESHOLD, o.fingerprint == scheme.default().fingerprint)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(tmp_path)}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    # the first tier's rule is every tier's unless its own differs: the domain tier keeps 0.66
+    assert done.stdout.split() == ["0.5", "geometric", "0.5", "0.66", "0.5", "True"]
