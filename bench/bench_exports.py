@@ -30,6 +30,8 @@ sys.path.insert(0, str(ROOT))
 from bench.timing import check, demo_inputs, report  # noqa: E402
 from sca_metrics.method.scoring import score_periods  # noqa: E402
 from sca_metrics.outputs import briefing, render  # noqa: E402
+from sca_metrics.outputs.documents.context import Context  # noqa: E402
+from sca_metrics.outputs.pack.layout import figure_height  # noqa: E402
 
 WARM_PERIODS = ("2025", "2024", "2023")
 ONE_FIGURE = """
@@ -41,7 +43,7 @@ open(sys.argv[2], "wb").write(render.render_once(figure, "png", int(sys.argv[3])
 """
 
 
-def timed_build(ctx: briefing.Context) -> tuple[float, dict[str, float]]:
+def timed_build(ctx: Context) -> tuple[float, dict[str, float]]:
     """Seconds for the whole pack, and the seconds each step took."""
     marks: list[tuple[str, float]] = []
     start = time.perf_counter()
@@ -58,8 +60,8 @@ def main() -> None:
     catalog, obs, subs = demo_inputs()
     by_period = score_periods(catalog, obs)
 
-    def context(period: str) -> briefing.Context:
-        return briefing.Context(catalog, by_period, subs, period, "vi", demo=True)
+    def context(period: str) -> Context:
+        return Context(catalog, by_period, subs, period, "vi", demo=True)
 
     cold, _ = timed_build(context(max(by_period)))
     warm_runs = [timed_build(context(p)) for p in WARM_PERIODS]
@@ -73,7 +75,7 @@ def main() -> None:
             spec = Path(tmp) / f"{k}.json"
             spec.write_text(s.figure.to_json(), encoding="utf-8")
             subprocess.run([sys.executable, "-c", ONE_FIGURE, str(spec), str(Path(tmp) / f"{k}.png"),
-                            str(briefing._figure_height(s))], check=True, cwd=ROOT)
+                            str(figure_height(s))], check=True, cwd=ROOT)
         one_by_one = time.perf_counter() - start
     render.shutdown()
 

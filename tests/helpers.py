@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from sca_metrics.intake import layout
 from sca_metrics.intake.template import Plan, build_template
+from sca_metrics.outputs.documents.context import Context
 from sca_metrics.reference.catalog import Catalog
 from sca_metrics.store import queries
 
@@ -291,7 +292,6 @@ def long_plan(folder, n: int):
 
     from sca_metrics.demo import build_demo
     from sca_metrics.method.scoring import score_periods
-    from sca_metrics.outputs import briefing
     from sca_metrics.reference.catalog import default_catalog
     from sca_metrics.snapshot import observation_frame
     from sca_metrics.store import schema
@@ -311,4 +311,4 @@ def long_plan(folder, n: int):
         "department": "SYT", "period": "2024", "submission_id": 1, "sheet_row": k + 4, "section": "Y tế",
         "comment": f"Ý kiến {k}", "proposal": "", "response": "accepted", "explanation": None,
         "responded_at": None, "responded_by": None} for k in range(n)])
-    return briefing.Context(catalog, by_period, pd.DataFrame(), "2024", "vi"), tasks, comments
+    return Context(catalog, by_period, pd.DataFrame(), "2024", "vi"), tasks, comments

@@ -14,7 +14,9 @@ import pandas as pd
 
 from sca_metrics.method import foundations, roadmap
 from sca_metrics.method.roadmap import Flag, Task
-from sca_metrics.outputs import briefing, report
+from sca_metrics.outputs import report
+from sca_metrics.outputs.documents.context import Context
+from sca_metrics.outputs.documents.sentences import domain_sentence, target_sentence
 from sca_metrics.outputs.report import Block, Heading, Para, Table
 from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.i18n import t
@@ -45,7 +47,7 @@ def _layer_sentence(row, layer: str, lang: str) -> str:
              level_name=row[f"level_{lang}"])
 
 
-def contents(ctx: briefing.Context, tasks: Sequence[Task], flags: Sequence[Flag], comments: pd.DataFrame,
+def contents(ctx: Context, tasks: Sequence[Task], flags: Sequence[Flag], comments: pd.DataFrame,
              head: report.Letterhead) -> list[Block]:
     lang, s = ctx.lang, ctx.scores
     sections = iter(ROMAN)
@@ -108,7 +110,7 @@ def contents(ctx: briefing.Context, tasks: Sequence[Task], flags: Sequence[Flag]
             out.append(Para(_layer_sentence(standing.loc[area], area, lang), keep=True))
         elif area in standing.index:
             row = next(r for r in s.domains.itertuples() if r.domain == area)
-            said = [briefing.domain_sentence(row, lang) + ".", briefing.target_sentence(row, lang)]
+            said = [domain_sentence(row, lang) + ".", target_sentence(row, lang)]
             if area in ahead.index:
                 said.append(t("plan_report.ahead", lang, n=int(ahead.ahead[area]), level=level,
                               layer=foundations.layer_name(str(layer), lang)))
@@ -177,7 +179,7 @@ def contents(ctx: briefing.Context, tasks: Sequence[Task], flags: Sequence[Flag]
     return out
 
 
-def appendix(ctx: briefing.Context, flags: Sequence[Flag], first_table: int) -> list[Block]:
+def appendix(ctx: Context, flags: Sequence[Flag], first_table: int) -> list[Block]:
     """After the signature: every indicator with a target and no task, by name, with its domain,
     its department (as on the report's date) and its 2030 target."""
     lang, on = ctx.lang, ctx.generated.date()
@@ -200,13 +202,13 @@ def appendix(ctx: briefing.Context, flags: Sequence[Flag], first_table: int) -> 
                   widths=(10, 72, 30, 38, 20), align="cllll", total=False)]
 
 
-def _department(ctx: briefing.Context, code: str, on) -> str:
+def _department(ctx: Context, code: str, on) -> str:
     """A department by its name as on `on`; a code the catalog does not know, as it is."""
     found = ctx.catalog.find_department(code)
     return found.name(ctx.lang, on) if found is not None else code
 
 
-def build(ctx: briefing.Context, tasks_frame: pd.DataFrame, comments: pd.DataFrame,
+def build(ctx: Context, tasks_frame: pd.DataFrame, comments: pd.DataFrame,
           head: report.Letterhead | None = None) -> bytes:
     """The consolidated report as .docx bytes (text and tables: no figure to render)."""
     started = time.perf_counter()

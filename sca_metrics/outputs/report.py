@@ -5,8 +5,8 @@ A4, Times New Roman, the body at 14 pt; the letterhead (superior and issuing bod
 and motto, number and symbol, place and date), the document type and summary, the content —
 the overall result, one heading per foundations and domain with its score, level, gap and the
 indicator that costs it most, the pilot, the departments' returns and the method —, then
-"Nơi nhận:" and the signature block. The sentences are the briefing pack's (the same numbers,
-built once in sca_metrics.outputs.briefing); the figures are the pack's images. The letterhead
+"Nơi nhận:" and the signature block. The sentences and figures are the documents' shared parts
+(sca_metrics.outputs.documents: the same numbers as the briefing pack's). The letterhead
 is data: data/report.toml, or the file SCA_REPORT_FILE names.
 """
 
@@ -33,7 +33,10 @@ from docx.shared import Cm, Mm, Pt
 
 from sca_metrics import settings
 from sca_metrics.method.scoring import Scores, level_name, target_year
-from sca_metrics.outputs import briefing, render
+from sca_metrics.outputs import render
+from sca_metrics.outputs.documents.context import Context
+from sca_metrics.outputs.documents.parts import Slide, alt_text, slides
+from sca_metrics.outputs.documents.sentences import proposal_lines
 from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.bodies import LEAD, default_bodies
 from sca_metrics.reference.i18n import t
@@ -199,11 +202,18 @@ class Figure:
 Block = Heading | Para | Table | Figure
 
 
-def contents(ctx: briefing.Context, deck: list[briefing.Slide] | None = None,
+def report_parts(ctx: Context) -> list[Slide]:
+    """The parts as the report shows them: figures REPORT_PX wide at their own height, every
+    row of a list in one figure, no source line under each (the report states it once)."""
+    return slides(ctx, REPORT_PX, on_slides=False)
+
+
+def contents(ctx: Context, deck: list[Slide] | None = None,
              head: Letterhead | None = None) -> list[Block]:
-    """The report's body, from the pack's slides (unsplit: `briefing.slides`)."""
+    """The report's body, from the document's parts (`report_parts`: every row of a list in one
+    figure, the source stated once)."""
     lang, s = ctx.lang, ctx.scores
-    deck = deck if deck is not None else briefing.slides(ctx)
+    deck = deck if deck is not None else report_parts(ctx)
     head = head or letterhead()
     by_key = {slide.key: slide for slide in deck}
     units = default_units()
@@ -220,7 +230,7 @@ def contents(ctx: briefing.Context, deck: list[briefing.Slide] | None = None,
         slide = by_key[key]
         numbers[key] = next(figures)
         return Figure(key, t("report.caption", lang, n=numbers[key], title=slide.title),
-                      briefing.alt_text(slide))
+                      alt_text(slide))
 
     out.append(Heading(f"{next(sections)}. {t('report.overall', lang)}", 1))
     title = by_key["title"]
@@ -266,12 +276,12 @@ def contents(ctx: briefing.Context, deck: list[briefing.Slide] | None = None,
     return out
 
 
-def proposals_section(ctx: briefing.Context, number: str, head: Letterhead,
+def proposals_section(ctx: Context, number: str, head: Letterhead,
                       cite: dict[str, str]) -> list[Block]:
-    """The last section of a report: the numbered proposals (briefing.proposal_lines), each a
+    """The last section of a report: the numbered proposals (proposal_lines), each a
     paragraph, after a sentence that says who proposes them."""
     lang = ctx.lang
-    lines = briefing.proposal_lines(ctx, cite)
+    lines = proposal_lines(ctx, cite)
     heading = Heading(f"{number}. {t('proposals.heading', lang)}", 1)
     if not lines:
         return [heading, Para(t("proposals.none", lang, period=ctx.period))]
@@ -303,7 +313,7 @@ def _n(x: float, lang: str) -> str:
     return formatting.number(x, lang, 1, fixed=True)
 
 
-def _key_indicator(ctx: briefing.Context, domain: str) -> str | None:
+def _key_indicator(ctx: Context, domain: str) -> str | None:
     """The indicator that costs the domain most of the points it lacks from 100 (its part of
     100 − S, docs/METHOD.md §3), with its value and its target; None when nothing is missing."""
     lang, s = ctx.lang, ctx.scores
@@ -329,13 +339,13 @@ def file_stem(period: str, lang: str) -> str:
     return f"dttm_bao-cao_{period}_{lang}" if lang == "vi" else f"dttm_report_{period}_{lang}"
 
 
-def build(ctx: briefing.Context, head: Letterhead | None = None) -> bytes:
+def build(ctx: Context, head: Letterhead | None = None) -> bytes:
     """The report as .docx bytes, its figures rendered in one browser at their own height (a
     slide's figure is cut to the slide's shape; on A4 each keeps its own, so two domains share
     a page)."""
     started = time.perf_counter()
     head = head or letterhead()
-    deck = briefing.slides(ctx, figure_width=REPORT_PX)
+    deck = report_parts(ctx)
     by_key = {slide.key: slide for slide in deck}
     blocks = contents(ctx, deck, head)
     keys = [b.key for b in blocks if isinstance(b, Figure)]
@@ -351,7 +361,7 @@ def _height(key: str) -> int | None:
     return DRIVERS_PX if key == "foundations" or key.startswith("domain_") else None
 
 
-def docx_bytes(ctx: briefing.Context, blocks: list[Block], images: dict[str, bytes],
+def docx_bytes(ctx: Context, blocks: list[Block], images: dict[str, bytes],
                head: Letterhead, summary: str | None = None, appendix: list[Block] | None = None) -> bytes:
     """The document: letterhead, BÁO CÁO and its `summary` (the readiness report's by default),
     the blocks, the closing — kept on one page with the paragraph before it —, then the

@@ -18,6 +18,7 @@ import pandas as pd
 from sca_metrics.method import roadmap as _roadmap
 from sca_metrics.method.scoring import Scores
 from sca_metrics.outputs import exports
+from sca_metrics.outputs.documents.context import Context, Progress, source_text
 from sca_metrics.outputs.exports import DATA_SHEETS, XLSX_MIME, csv_bytes, csv_text, file_stem, xlsx_bytes
 from sca_metrics.reference.catalog import Catalog
 from sca_metrics.reference.i18n import LANGS
@@ -28,7 +29,8 @@ __all__ = ["DATA_SHEETS", "DELIVERABLES", "DOCX_MIME", "Deliverable", "Inputs", 
            "pack_files", "pack_slides", "plan_sheets", "source_text", "xlsx_bytes"]
 
 if TYPE_CHECKING:
-    from sca_metrics.outputs.briefing import Context, Pack, Progress, Slide
+    from sca_metrics.outputs.briefing import Pack
+    from sca_metrics.outputs.documents.parts import Slide
     from sca_metrics.outputs.report import Letterhead
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -59,11 +61,6 @@ def letterhead_problem(lang: str) -> str | None:
     except _report().LetterheadError as exc:
         return exc.message(lang)
     return None
-
-
-def source_text(lang: str, demo: bool, period: str | int) -> str:
-    """Who the figures come from, as a figure's source line says it."""
-    return _briefing().source_text(lang, demo, period)
 
 
 def _briefing():
@@ -99,7 +96,7 @@ class Inputs:
     @property
     def context(self) -> Context:
         """The documents' context: the scores, the period, the language and the roadmap's tasks."""
-        return _briefing().Context(self.catalog, dict(self.by_period), self.submissions, self.period,
+        return Context(self.catalog, dict(self.by_period), self.submissions, self.period,
                                    self.lang, self.demo, tasks=tuple(_roadmap.tasks_from_frame(self.tasks)))
 
     @property
@@ -136,7 +133,7 @@ def pack_slides(ctx: Context) -> list[Slide]:
     try:
         return _briefing().pack_slides(ctx)
     except render.ExportUnavailable:
-        return _briefing().slides(ctx)
+        return _briefing().deck(ctx)
 
 
 def pack(inputs: Inputs, deck: list[Slide] | None = None, progress: Progress | None = None) -> Pack:

@@ -21,6 +21,8 @@ from pypdf import PdfReader
 
 from sca_metrics.method.scoring import score_periods
 from sca_metrics.outputs import briefing
+from sca_metrics.outputs.documents import sentences
+from sca_metrics.outputs.documents.context import Context
 from sca_metrics.reference import vocabulary
 from sca_metrics.reference.catalog import default_catalog
 from sca_metrics.snapshot import observation_frame
@@ -175,7 +177,7 @@ def read(db, fn):
 def expected_sentence(app_db, period: str, domain: str) -> str:
     by_period = score_periods(default_catalog(), read(app_db, observation_frame))
     row = next(r for r in by_period[period].domains.itertuples() if r.domain == domain)
-    return briefing.domain_sentence(row, "vi")
+    return sentences.domain_sentence(row, "vi")
 
 
 def test_the_briefing_pack_downloads_as_pptx_pdf_and_zip(page, app_url, app_db):
@@ -338,7 +340,7 @@ def same_pack_as_the_command_line(downloaded, db) -> None:
     with Database(db, read_only=True) as store, store.cursor() as con:
         snap = snapshot.read(con)
         tasks = tuple(roadmap.tasks_from_frame(queries.plan_tasks(con, "2026")))  # the page passes the plan
-    made = Presentation(io.BytesIO(briefing.build(briefing.Context(
+    made = Presentation(io.BytesIO(briefing.build(Context(
         snap.catalog, snap.by_period, snap.submissions, "2026", "vi", snap.is_demo, tasks=tasks)).pptx))
 
     def texts(deck) -> list[str]:

@@ -182,7 +182,10 @@ def test_every_writer_defends_itself_against_the_characters(catalog, demo_data):
     from docx import Document
 
     from sca_metrics.intake.template import Plan, template_bytes
-    from sca_metrics.outputs import briefing, plan_report
+    from sca_metrics.outputs import plan_report
+    from sca_metrics.outputs.documents import parts
+    from sca_metrics.outputs.documents.context import Context
+    from sca_metrics.outputs.pack import powerpoint
 
     frame = pd.DataFrame({"name": [HOSTILE, "=1+1" + HOSTILE], "n": [1, 2]})
     book = exports.xlsx_bytes(frame)
@@ -194,7 +197,7 @@ def test_every_writer_defends_itself_against_the_characters(catalog, demo_data):
     con.close()
     tasks.loc[tasks.index[0], "name"] = HOSTILE
     comments.loc[comments.index[0], ["comment", "explanation"]] = [HOSTILE, HOSTILE]
-    ctx = briefing.Context(catalog, by_period, subs, "2026", "vi")
+    ctx = Context(catalog, by_period, subs, "2026", "vi")
     doc = Document(io.BytesIO(plan_report.build(ctx, tasks, comments)))
     said = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     assert "a[2Jbcde" in said and not FORBIDDEN.search(said)
@@ -203,8 +206,8 @@ def test_every_writer_defends_itself_against_the_characters(catalog, demo_data):
     # the PowerPoint pack: a slide's title, text and notes
     from pptx import Presentation
 
-    slide = briefing.Slide("hostile", f"Tiêu đề {HOSTILE}", (f"Câu {HOSTILE}.",))
-    deck = Presentation(io.BytesIO(briefing.pptx_bytes([slide], {}, ctx)))
+    slide = parts.Slide("hostile", f"Tiêu đề {HOSTILE}", (f"Câu {HOSTILE}.",))
+    deck = Presentation(io.BytesIO(powerpoint.pptx_bytes([slide], {}, ctx)))
     texts = [shape.text_frame.text for s in deck.slides for shape in s.shapes if shape.has_text_frame]
     texts += [s.notes_slide.notes_text_frame.text for s in deck.slides]
     assert any("a[2Jbcde" in x for x in texts) and not FORBIDDEN.search("".join(texts))

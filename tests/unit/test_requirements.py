@@ -33,3 +33,15 @@ def test_the_runtime_lock_is_part_of_the_development_lock():
     dev = pins("requirements-dev.lock")
     for name, version in pins("requirements.lock").items():
         assert dev.get(name) == version, name
+
+
+def test_the_wheel_lists_every_package_of_the_engine():
+    """The wheel's package list is written out (the data folder is mapped into it): a package
+    added to sca_metrics/ and left out of it installed a `sca` that failed to start."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+                 ["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "sca_metrics").rglob("__init__.py")
+             if "__pycache__" not in p.parts}
+    assert found - listed == set()

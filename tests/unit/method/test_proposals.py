@@ -18,6 +18,8 @@ from sca_metrics.method import proposals, roadmap
 from sca_metrics.method.roadmap import Task
 from sca_metrics.method.scoring import level
 from sca_metrics.outputs import briefing, report, score_figures
+from sca_metrics.outputs.documents import sentences
+from sca_metrics.outputs.documents.context import Context
 from sca_metrics.reference import vocabulary
 from sca_metrics.reference.i18n import t
 from sca_metrics.store import queries, schema
@@ -122,18 +124,18 @@ def test_nothing_to_decide_is_said_so(demo_data):
     _, catalog, by_period, subs = demo_data
     s = by_period["2026"]
     met = dataclasses.replace(s, domains=s.domains.assign(gap=-1.0))
-    ctx = briefing.Context(catalog, {"2026": met}, subs, "2026", "vi", True)
+    ctx = Context(catalog, {"2026": met}, subs, "2026", "vi", True)
     assert proposals.proposals(met, catalog, subs, (), ON) == []
-    assert briefing.proposal_lines(ctx, {}) == ()
+    assert sentences.proposal_lines(ctx, {}) == ()
     said = "Số liệu kỳ 2026 không cho thấy vấn đề nào cần Ban Chỉ đạo quyết định."
-    assert next(s for s in briefing.slides(ctx) if s.key == "proposals").sentences == (said,)
+    assert next(s for s in briefing.deck(ctx) if s.key == "proposals").sentences == (said,)
     blocks = report.contents(ctx)
     assert [b.text for b in blocks[-2:]] == ["VI. ĐỀ XUẤT, KIẾN NGHỊ", said]
 
 
 def test_the_pack_ends_with_them_citing_its_own_slides(demo_data, plan):
     _, catalog, by_period, subs = demo_data
-    ctx = briefing.Context(catalog, by_period, subs, "2026", "vi", True, datetime(2026, 12, 8), plan["2026"])
+    ctx = Context(catalog, by_period, subs, "2026", "vi", True, datetime(2026, 12, 8), plan["2026"])
     deck = briefing.pack_slides(ctx)
     last = [s for s in deck if s.key.startswith("proposals")]
     assert deck[-len(last):] == last and last[0].title == "Đề xuất, kiến nghị"
@@ -147,7 +149,7 @@ def test_the_pack_ends_with_them_citing_its_own_slides(demo_data, plan):
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_the_report_ends_with_numbered_proposals_citing_its_table_and_figures(demo_data, plan, lang):
     _, catalog, by_period, subs = demo_data
-    ctx = briefing.Context(catalog, by_period, subs, "2026", lang, True, datetime(2026, 12, 8), plan["2026"])
+    ctx = Context(catalog, by_period, subs, "2026", lang, True, datetime(2026, 12, 8), plan["2026"])
     blocks = report.contents(ctx)
     heads = [i for i, b in enumerate(blocks) if isinstance(b, report.Heading) and b.level == 1]
     assert blocks[heads[-1]].text == f"VI. {t('proposals.heading', lang)}"
@@ -163,7 +165,7 @@ def test_the_headline_change_is_the_difference_of_the_scores_shown(demo_data):
     """65,1 − 59,8 = 5,3 as printed; the like-for-like change beside it, with why it differs;
     then the meaning in plain words."""
     _, catalog, by_period, subs = demo_data
-    title = briefing.slides(briefing.Context(catalog, by_period, subs, "2026", "vi", True))[0].sentences
+    title = briefing.deck(Context(catalog, by_period, subs, "2026", "vi", True))[0].sentences
     change = next(s for s in title if s.startswith(("Tăng", "Giảm")))
     got = re.fullmatch(r"Tăng (\d+,\d) điểm so với kỳ 2025 \(từ (\d+,\d) lên (\d+,\d) điểm\)\.", change)
     shown = [float(g.replace(",", ".")) for g in got.groups()]
@@ -195,7 +197,7 @@ def test_the_heatmap_colours_a_cell_by_the_level_its_text_states(demo_data):
     health = list(s.cells[s.cells.domain != vocabulary.FOUNDATIONS].domain.drop_duplicates()).index("health")
     assert colour(z[health][0]) == vocabulary.LEVELS[3].colour  # level 4
     by_colour = pd.Series([colour(v) for v in z.ravel() if not np.isnan(v)]).value_counts()
-    sentence = next(line for line in briefing._heatmap_sentences(s, "vi") if "ô có điểm" in line)
+    sentence = next(line for line in sentences.heatmap_sentences(s, "vi") if "ô có điểm" in line)
     for lv in vocabulary.LEVELS:
         said = re.search(rf"(\d+) ô mức {lv.code}\b", sentence)
         assert int(by_colour.get(lv.colour, 0)) == (int(said[1]) if said else 0)

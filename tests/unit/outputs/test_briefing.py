@@ -15,13 +15,16 @@ from pypdf import PdfReader
 
 from sca_metrics import settings
 from sca_metrics.outputs import briefing
+from sca_metrics.outputs.documents import fitting, parts, sentences
+from sca_metrics.outputs.documents.context import Context
+from sca_metrics.outputs.pack import layout, pdf, powerpoint
 from sca_metrics.reference import formatting, i18n, vocabulary
 from tests.helpers import word_boxes
 
 
 def context(demo_data, period="2025", lang="vi", demo=True):
     _, cat, by_period, subs = demo_data
-    return briefing.Context(cat, by_period, subs, period, lang, demo)
+    return Context(cat, by_period, subs, period, lang, demo)
 
 
 def row(**kw):
@@ -31,15 +34,15 @@ def row(**kw):
 
 
 def test_the_domain_sentence_reads_like_the_brief():
-    assert briefing.domain_sentence(row(), "vi") == "Y tế đạt 64,7 điểm, mức 4 — Quản lý"
-    assert briefing.domain_sentence(row(), "en") == "Health scores 64.7, level 4 — Managed"
+    assert sentences.domain_sentence(row(), "vi") == "Y tế đạt 64,7 điểm, mức 4 — Quản lý"
+    assert sentences.domain_sentence(row(), "en") == "Health scores 64.7, level 4 — Managed"
     missing = row(score=np.nan, level=None, reason="insufficient_coverage")
-    assert briefing.domain_sentence(missing, "vi") == (
+    assert sentences.domain_sentence(missing, "vi") == (
         "Y tế: chưa có điểm (" + i18n.t("reason.insufficient_coverage", "vi") + ")")
 
 
 def test_slides_cover_the_brief_in_order(demo_data):
-    deck = briefing.slides(context(demo_data))
+    deck = briefing.deck(context(demo_data))
     keys = [s.key for s in deck]
     # 11 departments' completeness, five at most to a slide (two lines of a name and "100%" at 14 pt)
     assert keys[:9] == ["title", "heatmap", "ranking", "radar", "gaps", "foundations", "submissions",
@@ -59,7 +62,7 @@ def test_slides_cover_the_brief_in_order(demo_data):
 
 def test_ranking_sentences_state_the_numbers_the_figure_plots(demo_data):
     ctx = context(demo_data)
-    slide = next(s for s in briefing.slides(ctx) if s.key == "ranking")
+    slide = next(s for s in briefing.deck(ctx) if s.key == "ranking")
     bars = slide.figure.data[0]
     plotted = {name: formatting.number(x, "vi", 1, fixed=True)
                for name, x in zip(bars.y, bars.x, strict=True)}
@@ -69,12 +72,12 @@ def test_ranking_sentences_state_the_numbers_the_figure_plots(demo_data):
         assert f" đạt {plotted[name]} điểm, mức " in sentence
     best = ctx.scores.domains[ctx.scores.domains.domain != vocabulary.FOUNDATIONS].sort_values(
         "score").iloc[-1]
-    assert slide.sentences[0] == briefing.domain_sentence(best, "vi")
+    assert slide.sentences[0] == sentences.domain_sentence(best, "vi")
 
 
 def test_gap_and_submission_sentences_follow_the_data(demo_data):
     ctx = context(demo_data, period="2025")
-    deck = {s.key: s for s in briefing.slides(ctx)}
+    deck = {s.key: s for s in briefing.deck(ctx)}
     domains = ctx.scores.domains.set_index("domain")
     worst = domains.drop(vocabulary.FOUNDATIONS).gap_2025.idxmax()
     name = vocabulary.term(vocabulary.DOMAINS, worst).name("vi")
@@ -84,14 +87,14 @@ def test_gap_and_submission_sentences_follow_the_data(demo_data):
     assert deck["submissions"].sentences[1] == "Tất cả các đơn vị đã nộp báo cáo."
     path, cat, by_period, subs = demo_data
     without_finance = subs[~((subs.department == "STC") & (subs.period.astype(str) == "2025"))]
-    ctx = briefing.Context(cat, by_period, without_finance, "2025", "vi")
-    slide = next(s for s in briefing.slides(ctx) if s.key == "submissions")
+    ctx = Context(cat, by_period, without_finance, "2025", "vi")
+    slide = next(s for s in briefing.deck(ctx) if s.key == "submissions")
     assert slide.sentences[:2] == ("Kỳ 2025: 10/11 đơn vị đã nộp báo cáo.",
                                    f"Chưa nộp: {cat.department('STC').name('vi')}.")
 
 
 def test_every_exported_figure_carries_unit_source_and_period(demo_data):
-    for slide in briefing.slides(context(demo_data, lang="en")):
+    for slide in briefing.deck(context(demo_data, lang="en")):
         if slide.figure is None:
             continue
         note = slide.figure.layout.annotations[-1].text.replace("<br>", " ")
@@ -99,7 +102,7 @@ def test_every_exported_figure_carries_unit_source_and_period(demo_data):
         assert "Source: Hồ Chí Minh City Department of Science and Technology" in note
         assert "(illustrative data)" in note and "reporting period 20" in note
         # laid out SLIDE_PX wide: its smallest type reads at 14 pt or more on the slide
-        assert slide.figure.layout.width == briefing.SLIDE_PX and slide.figure.layout.title.text
+        assert slide.figure.layout.width == layout.SLIDE_PX and slide.figure.layout.title.text
 
 
 def fake_images(deck):
@@ -110,9 +113,9 @@ def fake_images(deck):
 
 def test_pptx_and_pdf_open_with_every_slide_and_the_key_sentences(demo_data):
     ctx = context(demo_data)
-    deck = briefing.slides(ctx)
+    deck = briefing.deck(ctx)
     images = fake_images(deck)
-    prs = Presentation(io.BytesIO(briefing.pptx_bytes(deck, images, ctx)))
+    prs = Presentation(io.BytesIO(powerpoint.pptx_bytes(deck, images, ctx)))
     assert len(prs.slides) == len(deck)
     pictures = sum(1 for s in prs.slides for shape in s.shapes if shape.shape_type == 13)
     assert pictures == len(images)
@@ -121,7 +124,7 @@ def test_pptx_and_pdf_open_with_every_slide_and_the_key_sentences(demo_data):
                            if shape.has_text_frame)
     assert health.sentences[0] in slide_text
 
-    reader = PdfReader(io.BytesIO(briefing.pdf_bytes(deck, images, ctx)))
+    reader = PdfReader(io.BytesIO(pdf.pdf_bytes(deck, images, ctx)))
     assert len(reader.pages) == len(deck)
     text = " ".join(reader.pages[deck.index(health)].extract_text().split())
     assert health.sentences[0] in text  # e.g. "Y tế đạt 51,1 điểm, mức 3 — Xác lập"
@@ -134,29 +137,29 @@ def test_pptx_and_pdf_open_with_every_slide_and_the_key_sentences(demo_data):
 def test_the_embedded_font_has_every_glyph_the_pack_uses(demo_data, lang):
     """A missing glyph prints as a blank box: every character of every slide is in Noto Sans."""
     cmap = set()
-    for path in briefing.font_files().values():
+    for path in fitting.font_files().values():
         cmap |= set(TTFont(path).getBestCmap())
-    for slide in briefing.slides(context(demo_data, lang=lang)):
+    for slide in briefing.deck(context(demo_data, lang=lang)):
         for text in (slide.title, *slide.sentences):
             missing = {ch for ch in text if ord(ch) not in cmap and not ch.isspace()}
             assert not missing, (slide.key, missing, text)
 
 
 def test_without_the_fonts_the_pdf_says_what_to_install(demo_data, monkeypatch):
-    monkeypatch.setattr(briefing, "FONT_DIRS", ("/nonexistent",))
+    monkeypatch.setattr(fitting, "FONT_DIRS", ("/nonexistent",))
     monkeypatch.delenv("SCA_FONT_DIR", raising=False)
     settings.reload()
     ctx = context(demo_data)
-    deck = briefing.slides(ctx)
+    deck = briefing.deck(ctx)
     with pytest.raises(briefing.render.ExportUnavailable, match="fonts-noto-core"):
-        briefing.pdf_bytes(deck, fake_images(deck), ctx)
+        pdf.pdf_bytes(deck, fake_images(deck), ctx)
 
 
 def test_pilot_slide_states_each_indicators_progress(demo_data):
     from sca_metrics.method import progress
 
     ctx = context(demo_data)
-    slides = [s for s in briefing.slides(ctx) if re.fullmatch(r"pilot(_\d+)?", s.key)]
+    slides = [s for s in briefing.deck(ctx) if re.fullmatch(r"pilot(_\d+)?", s.key)]
     codes = [i.code for i in ctx.catalog.indicators if i.pilot]
     prog = progress.progress_frame(ctx.catalog, progress.values_from_scores(ctx.by_period), "2025",
                                    codes).set_index("code")
@@ -189,7 +192,7 @@ def test_the_pack_is_the_same_made_by_the_dashboard_or_the_command_line(demo_dat
     before = pio.templates.default
 
     def figures():
-        return [s.figure for s in briefing.slides(ctx) if s.has_figure]
+        return [s.figure for s in briefing.deck(ctx) if s.has_figure]
 
     try:
         pio.templates.default = "plotly"  # a command's process
@@ -233,9 +236,9 @@ def test_the_pdf_is_the_same_with_its_images_prepared_together(rendered_pack, de
         return out
 
     ctx = context(demo_data)
-    together = briefing.pdf_bytes(rendered_pack.slides, rendered_pack.images, ctx)
-    monkeypatch.setattr(briefing, "_pdf_image", lambda png: None)  # fpdf2 reads every image itself
-    one_by_one = briefing.pdf_bytes(rendered_pack.slides, rendered_pack.images, ctx)
+    together = pdf.pdf_bytes(rendered_pack.slides, rendered_pack.images, ctx)
+    monkeypatch.setattr(pdf, "pdf_image", lambda png: None)  # fpdf2 reads every image itself
+    one_by_one = pdf.pdf_bytes(rendered_pack.slides, rendered_pack.images, ctx)
     assert together.count(b"/Subtype /Image") == one_by_one.count(b"/Subtype /Image") == 23
     assert parts(together) == parts(one_by_one)
 
@@ -249,7 +252,7 @@ def test_a_figure_is_the_entry_fpdf2_would_make_of_it(rendered_pack):
     from fpdf.image_parsing import get_img_info
 
     png = next(iter(rendered_pack.images.values()))
-    ours, theirs = briefing._pdf_image(png), get_img_info("x", io.BytesIO(png), "FlateDecode")
+    ours, theirs = pdf.pdf_image(png), get_img_info("x", io.BytesIO(png), "FlateDecode")
     assert type(ours) is type(theirs) and ours.keys() == theirs.keys()
     assert {k: v for k, v in ours.items() if k != "data"} == {k: v for k, v in theirs.items() if k != "data"}
     assert zlib.decompress(ours["data"]) == zlib.decompress(theirs["data"])
@@ -259,7 +262,7 @@ def test_a_figure_is_the_entry_fpdf2_would_make_of_it(rendered_pack):
                               (rgb, "JPEG", False)):
         buffer = io.BytesIO()
         image.save(buffer, kind)
-        assert (briefing._pdf_image(buffer.getvalue()) is not None) == made, (image.mode, kind)
+        assert (pdf.pdf_image(buffer.getvalue()) is not None) == made, (image.mode, kind)
 
 
 def text_sizes(fig) -> list[float]:
@@ -301,7 +304,7 @@ def test_every_slide_text_is_at_least_12_pt(rendered_pack):
     deck = Presentation(io.BytesIO(rendered_pack.pptx))
     sizes = [(run.font.size or para.font.size).pt for slide in deck.slides for shape in slide.shapes
              if shape.has_text_frame for para in shape.text_frame.paragraphs for run in para.runs]
-    assert sizes and min(sizes) >= briefing.MIN_PT
+    assert sizes and min(sizes) >= layout.MIN_PT
 
 
 @pytest.mark.browser
@@ -323,7 +326,7 @@ def test_every_word_lies_inside_the_page_above_its_bottom_margin(rendered_pack, 
     (tmp_path / "words.pdf").write_bytes(pdf)
     words = word_boxes(tmp_path / "words.pdf")
     assert len({w[1] for w in words}) == len(rendered_pack.slides)
-    margin = briefing.MARGIN * 72
+    margin = layout.MARGIN * 72
     outside = [(w[0], w[1]) for w in words
                if w[2] < 0 or w[4] > w[6] + 0.5 or w[3] < 0 or w[5] > w[7] - margin + 0.5]
     assert outside == []
@@ -341,7 +344,7 @@ def test_after_2025_every_output_measures_against_2030(demo_data):
     assert s26.domains.gap.equals(s26.domains.gap_2030) and s25.domains.gap.equals(s25.domains.gap_2025)
     for lang, passed in (("vi", "mục tiêu 2025"), ("en", "2025 target")):
         # (the pilot's series slide may say how period 2025 did against the 2025 targets)
-        deck = [s for s in briefing.slides(context(demo_data, period="2026", lang=lang))
+        deck = [s for s in briefing.deck(context(demo_data, period="2026", lang=lang))
                 if not s.key.startswith("pilot")]
         words = " ".join([s.title for s in deck] + [line for s in deck for line in s.sentences])
         figures = " ".join(str(s.figure.layout.title.text) + " ".join(str(t.name) for t in s.figure.data)
@@ -351,8 +354,8 @@ def test_after_2025_every_output_measures_against_2030(demo_data):
 
 
 def test_the_pack_names_the_area_as_it_was_named_in_the_period(demo_data):
-    old = briefing.slides(context(demo_data, period="2024"))[0].title
-    new = briefing.slides(context(demo_data, period="2026"))[0].title
+    old = briefing.deck(context(demo_data, period="2024"))[0].title
+    new = briefing.deck(context(demo_data, period="2026"))[0].title
     assert old.endswith("— tỉnh Bà Rịa – Vũng Tàu")
     assert new.endswith("— địa bàn tỉnh Bà Rịa – Vũng Tàu cũ, nay thuộc Thành phố Hồ Chí Minh")
 
@@ -386,7 +389,7 @@ def test_every_picture_says_what_it_shows(rendered_pack, tmp_path):
 
 def test_a_periods_pack_shows_no_later_period(demo_data):
     """The 2025 pack's completeness matrix ran to 2026, a period after the one it reports."""
-    deck = briefing.slides(context(demo_data, period="2025"))
+    deck = briefing.deck(context(demo_data, period="2025"))
     figure = next(s.figure for s in deck if s.key == "submissions")
     assert max(str(x) for x in figure.data[0].x) == "2025"
 
@@ -395,22 +398,23 @@ def test_a_texts_size_and_a_slides_share_are_those_found_one_at_a_time():
     """Sizes and sentence counts are halved to rather than tried one by one (a pack's layout in
     three measures a text, not seven): the answers are those the one-by-one search gives, for
     texts from one line to more than a slide holds, on the cover and beside a figure."""
-    measure = briefing._measure()
+    from sca_metrics.outputs.pack.layout import fits, fitted_size
+
     sentence = "Chỉ số hạ tầng số đạt 64,7 điểm, mức 4 — Quản lý, tăng 3,2 điểm so với kỳ trước"
-    beside = briefing._boxes(briefing.Slide("x", "x", (), draw=lambda: None))[0]
-    cover = (briefing.MARGIN, 3.6, briefing.W - 2 * briefing.MARGIN, 3.0)
+    beside = layout.boxes(parts.Slide("x", "x", (), draw=lambda: None))[0]
+    cover = (layout.MARGIN, 3.6, layout.W - 2 * layout.MARGIN, 3.0)
     seen = set()
     for role, box in (("body", beside), ("cover_text", cover)):
-        largest = int(briefing.TEXT_STYLES[role][0])
+        largest = int(layout.TEXT_STYLES[role][0])
         for n in (1, 3, 5, 7, 9, 12):
             sentences = [f"{sentence} ({k})." * (1 + k % 3) for k in range(n)]
-            text = briefing._Text(box, tuple(sentences), role, bullets=n > 1)
-            one_by_one = next((size for size in range(largest, briefing.MIN_PT - 1, -1)
-                               if measure.fits(text, size)), None)
-            assert measure.fitted_size(text) == one_by_one, (role, n)
-            fitting = next(k for k in range(n, 0, -1) if k == 1 or measure.fits(
-                briefing._Text(box, tuple(sentences[:k]), role, bullets=n > 1), briefing.MIN_PT))
-            assert briefing._fit_count(sentences, box, role) == fitting, (role, n)
+            text = layout.Text(box, tuple(sentences), role, bullets=n > 1)
+            one_by_one = next((size for size in range(largest, layout.MIN_PT - 1, -1)
+                               if fits(text, size)), None)
+            assert fitted_size(text) == one_by_one, (role, n)
+            kept = next(k for k in range(n, 0, -1) if k == 1 or fits(
+                layout.Text(box, tuple(sentences[:k]), role, bullets=n > 1), layout.MIN_PT))
+            assert layout._fit_count(sentences, box, role) == kept, (role, n)
             seen.add("own size" if one_by_one == largest else "smaller" if one_by_one else "split")
     assert seen == {"own size", "smaller", "split"}
 
@@ -480,13 +484,13 @@ def test_a_countrys_lists_are_cut_to_what_a_slide_holds(demo_data, monkeypatch):
     time saying how many there are and where the rest is — here with the limits made small."""
     from sca_metrics.outputs import pilot_figures
 
-    monkeypatch.setattr(briefing, "PACK_ITEMS", 3)
-    monkeypatch.setattr(briefing, "PACK_ROWS", 5)
-    monkeypatch.setattr(briefing, "PACK_NAMES", 2)
+    monkeypatch.setattr(parts, "PACK_ITEMS", 3)
+    monkeypatch.setattr(parts, "PACK_ROWS", 5)
+    monkeypatch.setattr(sentences, "PACK_NAMES", 2)
     _, cat, by_period, subs = demo_data
     away = [d.code for d in cat.departments][:4]  # four departments have not sent 2025's return
     subs = subs[~((subs.period.astype(str) == "2025") & subs.department.isin(away))]
-    deck = briefing.slides(briefing.Context(cat, by_period, subs, "2025", "vi", demo=True))
+    deck = briefing.deck(Context(cat, by_period, subs, "2025", "vi", demo=True))
 
     pilots = [s for s in deck if re.fullmatch(r"pilot(_\d+)?", s.key)]
     pilot = pilots[0]
@@ -551,7 +555,7 @@ def test_figure_text_prints_at_9_pt_in_the_report(demo_data):
     placed FIGURE_MM wide, its smallest type prints at 9 pt or more."""
     from sca_metrics.outputs import report
 
-    deck = briefing.slides(context(demo_data), figure_width=report.REPORT_PX)
+    deck = report.report_parts(context(demo_data))
     for slide in (s for s in deck if s.has_figure):
         points = _smallest_font(slide.figure) * (report.FIGURE_MM / 25.4 * 72) / slide.figure.layout.width
         assert points >= 9, (slide.key, points)
@@ -569,6 +573,6 @@ def test_every_slide_has_its_title_in_a_title_placeholder(rendered_pack):
     for slide, made in zip(deck.slides, rendered_pack.slides, strict=True):
         title = slide.shapes.title
         assert title is not None and title.text_frame.text == made.title
-        assert title.top < Inches(briefing.H / 2) and title.width > Inches(briefing.W / 2)
+        assert title.top < Inches(layout.H / 2) and title.width > Inches(layout.W / 2)
         others = [sh for sh in slide.shapes if sh.has_text_frame and sh.shape_id != title.shape_id]
         assert all(sh.text_frame.text != made.title for sh in others)

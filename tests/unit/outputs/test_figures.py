@@ -10,6 +10,7 @@ import pytest
 from sca_metrics.method.scoring import Options, score_period, score_periods
 from sca_metrics.method.uncertainty import MonteCarlo, uncertainty
 from sca_metrics.outputs import figure_style, pilot_figures, score_figures
+from sca_metrics.outputs.documents.context import Context
 from sca_metrics.outputs.selection import Drill, drill_target
 from sca_metrics.reference import vocabulary
 
@@ -357,7 +358,7 @@ def test_a_printed_figure_is_what_plotlys_own_updates_make(demo_data, lang):
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(figure_style, "for_print", both)
-        for s in briefing.pack_slides(briefing.Context(cat, by_period, subs, "2025", lang, demo=True)):
+        for s in briefing.pack_slides(Context(cat, by_period, subs, "2025", lang, demo=True)):
             assert s.figure is None or s.figure is made[-1][0]
     small = go_bar_with_small_text()
     made.append((real(small, lang, "2025", "Sở"), _plotly_for_print(small, lang, "2025", "Sở")))
@@ -432,7 +433,7 @@ def test_the_radars_top_name_is_below_its_legend_as_rendered(demo_data, lang):
     from sca_metrics.outputs import briefing, render
 
     _, cat, by_period, subs = demo_data
-    slide = next(s for s in briefing.slides(briefing.Context(cat, by_period, subs, "2026", lang, True))
+    slide = next(s for s in briefing.deck(Context(cat, by_period, subs, "2026", lang, True))
                  if s.key == "radar")
     svg = render.render_many([render.Job(slide.figure, "svg", 723)])[0].decode()
     legend = re.search(r'<g class="legend"[^>]*translate\(([\d.]+),([\d.]+)\)"><rect class="bg"[^>]*'
@@ -458,7 +459,7 @@ def test_the_packs_completeness_chart_keeps_room_for_every_share(demo_data, lang
     from sca_metrics.outputs import briefing
 
     _, cat, by_period, subs = demo_data
-    deck = briefing.slides(briefing.Context(cat, by_period, subs, "2026", lang, True))
+    deck = briefing.deck(Context(cat, by_period, subs, "2026", lang, True))
     charts = [s.figure.data[0] for s in deck if s.key.startswith("submissions")]
     assert len(charts) == 3
     for chart in charts:

@@ -10,7 +10,8 @@ import pytest
 from docx import Document
 
 from sca_metrics.method import roadmap
-from sca_metrics.outputs import briefing, plan_report
+from sca_metrics.outputs import plan_report
+from sca_metrics.outputs.documents.context import Context
 from sca_metrics.reference import formatting
 from sca_metrics.reference.catalog import default_catalog
 from sca_metrics.store import queries, schema
@@ -24,7 +25,7 @@ def made(demo_data):
     con.close()
     out = {}
     for lang in ("vi", "en"):
-        ctx = briefing.Context(catalog, by_period, subs, "2026", lang, True)
+        ctx = Context(catalog, by_period, subs, "2026", lang, True)
         out[lang] = Document(io.BytesIO(plan_report.build(ctx, tasks, comments)))
     return out, roadmap.tasks_from_frame(tasks), comments
 
@@ -92,7 +93,7 @@ def test_each_layer_has_its_score_and_a_domain_ahead_of_the_foundations_is_said(
     con = schema.connect(path, read_only=True)
     tasks, comments = queries.plan_tasks(con, "2025"), queries.plan_comments(con, "2025")
     con.close()
-    ctx = briefing.Context(catalog, by_period, subs, "2025", "vi", True)
+    ctx = Context(catalog, by_period, subs, "2025", "vi", True)
     text = texts(Document(io.BytesIO(plan_report.build(ctx, tasks, comments))))
     said = ("Nền tảng trước: lớp nền tảng thấp nhất kỳ này là Trung tâm điều hành (mức 3); số lĩnh vực "
             "đang ở mức cao hơn: 3 (Chính quyền điện tử, Xây dựng, Giao thông vận tải)")

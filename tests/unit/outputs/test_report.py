@@ -16,7 +16,8 @@ from docx.shared import Mm
 from PIL import Image
 
 from sca_metrics import settings
-from sca_metrics.outputs import briefing, report
+from sca_metrics.outputs import report
+from sca_metrics.outputs.documents.context import Context
 from sca_metrics.reference import formatting, vocabulary
 from sca_metrics.reference.units import default_units
 from tests.helpers import word_boxes
@@ -28,7 +29,7 @@ ISSUED = datetime(2026, 1, 5, 9, 30)
 
 def context(demo_data, period="2025", lang="vi", generated=ISSUED):
     _, cat, by_period, subs = demo_data
-    return briefing.Context(cat, by_period, subs, period, lang, True, generated)
+    return Context(cat, by_period, subs, period, lang, True, generated)
 
 
 def fake_docx(ctx, head=None) -> bytes:

@@ -13,6 +13,8 @@ import pytest
 from docx import Document
 
 from sca_metrics.outputs import briefing, report
+from sca_metrics.outputs.documents.context import Context, source_text
+from sca_metrics.outputs.pack import layout, powerpoint
 from sca_metrics.reference.bodies import LEAD, BodiesError, default_bodies, read_bodies
 from sca_metrics.reference.i18n import t
 
@@ -34,7 +36,7 @@ def test_the_lead_department_on_each_day(day, code):
     ("2018–2026", "vi", "Sở KH&CN Thành phố Hồ Chí Minh"),  # a series: as at its end
 ])
 def test_a_source_line_names_the_body_of_its_period(period, lang, said):
-    assert briefing.source_text(lang, False, period).startswith(said + ",")
+    assert source_text(lang, False, period).startswith(said + ",")
 
 
 def texts(data: bytes) -> str:
@@ -50,9 +52,9 @@ def test_packs_and_reports_use_no_name_outside_its_dates(demo_data, period, issu
     Communications throughout; the 2026 ones never do."""
     _, catalog, by_period, subs = demo_data
     for lang in ("vi", "en"):
-        ctx = briefing.Context(catalog, by_period, subs, period, lang, True, issued)
-        deck = briefing.slides(ctx)
-        said = [ctx.source(), briefing._footer(ctx, 1, len(deck))]
+        ctx = Context(catalog, by_period, subs, period, lang, True, issued)
+        deck = briefing.deck(ctx)
+        said = [ctx.source(), layout.footer(ctx, 1, len(deck))]
         said += [s.figure.layout.annotations[-1].text for s in deck if s.figure is not None]
         made = report.docx_bytes(ctx, report.contents(ctx, deck), {}, report.letterhead())
         said.append(texts(made))
@@ -122,9 +124,9 @@ def test_the_pack_and_the_report_say_who_made_them_when_and_in_which_language(de
     made = datetime(2026, 12, 7, 9, 0)
     for lang, tag, body in (("vi", "vi-VN", "Sở Khoa học và Công nghệ"),
                             ("en", "en-GB", "Department of Science and Technology")):
-        ctx = briefing.Context(catalog, by_period, subs, "2026", lang, True, made)
-        deck = briefing.slides(ctx)
-        pack = zipfile.ZipFile(io.BytesIO(briefing.pptx_bytes(deck, fake_images(deck), ctx)))
+        ctx = Context(catalog, by_period, subs, "2026", lang, True, made)
+        deck = briefing.deck(ctx)
+        pack = zipfile.ZipFile(io.BytesIO(powerpoint.pptx_bytes(deck, fake_images(deck), ctx)))
         core = pack.read("docProps/core.xml").decode()
         assert f"<dc:creator>{body}</dc:creator>" in core and "2026-12-07T09:00:00" in core
         assert "Steve Canny" not in core and "2013" not in core
