@@ -22,6 +22,7 @@ from tests.helpers import fill, to_bytes
 GUIDE = ROOT / "docs" / "guide" / "screens"  # git-ignored: made again from the code each run
 DESKTOP, PHONE = {"width": 1440, "height": 900}, {"width": 390, "height": 844}
 # (the file's name, the page's address, the key of its title)
+CHARTS = ("overview", "domain")  # pages whose first chart is below the first screen: shown too
 PAGES = (("overview", "", "overview.title"), ("domain", "domain?domain=health", "domain.title"),
          ("pilot", "pilot", "pilot.title"), ("whatif", "whatif", "whatif.title"),
          ("submissions", "submissions", "submissions.title"), ("roadmap", "roadmap", "roadmap.title"),
@@ -58,6 +59,11 @@ def test_the_guide_shows_every_page_in_each_language(browser, app_url, lang):
             expect(page.get_by_test_id("stException")).to_have_count(0)
             page.wait_for_timeout(300)  # let the charts finish their first transition
             _shot(page, f"{name}_{lang}", DESKTOP)
+            if name in CHARTS:  # and its first chart, as the reader scrolls to it
+                chart = page.locator("[data-testid=stPlotlyChart]:visible").first
+                chart.evaluate("e => e.scrollIntoView({block: 'start'})")
+                page.wait_for_timeout(300)
+                _shot(page, f"{name}_chart_{lang}", DESKTOP)
     finally:
         page.context.close()
 
@@ -89,14 +95,13 @@ def test_the_guide_shows_a_checked_return_before_it_is_saved(browser, app_url, l
         with page.expect_download() as got:
             page.get_by_role("button", name=i18n.t("upload.download", lang)).click()
         catalog = default_catalog()
-        changed = {i.code: i.best for i in catalog.for_department("SYT") if i.kind == "percent"}
+        changed = {i.code: i.best for i in catalog.for_department("SYT")}  # every value: nothing removed
         data = to_bytes(fill(load_workbook(io.BytesIO(got.value.path().read_bytes())), changed))
         page.locator('input[type="file"]').set_input_files(
             {"name": "DTTM_SYT_2024.xlsx", "mimeType": "application/octet-stream", "buffer": data})
         valid = page.get_by_test_id("stAlertContentSuccess").first
         expect(valid).to_contain_text(i18n.t("upload.valid", lang, n_values=0, n_expected=0).split(":")[0])
-        valid.scroll_into_view_if_needed()
-        page.mouse.wheel(0, -200)  # the file's name above the verdict, in view
+        valid.evaluate("e => e.scrollIntoView({block: 'start'})")  # the verdict, then the changes
         page.wait_for_timeout(300)
         _shot(page, f"upload_preview_{lang}", DESKTOP)
     finally:
