@@ -92,15 +92,15 @@ print(json.dumps({"seconds": seconds, "peak_rss_mb": peak_rss_mb(), "base_rss_mb
 """
 
 _REPORT_SETUP = """
-from sca_metrics.outputs import plan_report
-from tests.helpers import long_plan
-ctx, tasks, comments = long_plan(tmp, {n})
+from sca_metrics.outputs import roadmap_report
+from tests.helpers import long_roadmap
+ctx, tasks, comments = long_roadmap(tmp, {n})
 """
 
 _PLAN_SETUP = """
 from sca_metrics.reference.catalog import default_catalog
 from sca_metrics.intake.ingest import check_bytes
-from tests.helpers import dense_plan, fill, fill_plan, full_values, plan_task, template, to_bytes
+from tests.helpers import dense_roadmap, fill, fill_roadmap, full_values, roadmap_task_row, template, to_bytes
 catalog = default_catalog()
 """
 
@@ -121,16 +121,17 @@ with open(data, "w") as f:
 
 SURFACES: dict[str, tuple[str, str]] = {
     "1,000 tasks each depending on every earlier one (checked)": (
-        _PLAN_SETUP + "data = dense_plan(catalog, 1000)",
+        _PLAN_SETUP + "data = dense_roadmap(catalog, 1000)",
         "said = sorted({p.code for p in check_bytes(data, catalog, 'SYT', '2024').problems})"),
     "300 tasks each depending on every earlier one (checked)": (
-        _PLAN_SETUP + "data = dense_plan(catalog, 300)",
+        _PLAN_SETUP + "data = dense_roadmap(catalog, 300)",
         "said = sorted({p.code for p in check_bytes(data, catalog, 'SYT', '2024').problems})"),
     "300 tasks × 20 dependencies in one cycle (checked)": (
         _PLAN_SETUP + """
 names = [f"SYT-{k:04d}" for k in range(300)]
-tasks = [plan_task(c, "; ".join(names[(k + s) % 300] for s in range(1, 21))) for k, c in enumerate(names)]
-data = to_bytes(fill_plan(fill(template(catalog, "SYT", "2024"), full_values(catalog, "SYT")), tasks))""",
+tasks = [roadmap_task_row(c, "; ".join(names[(k + s) % 300] for s in range(1, 21)))
+         for k, c in enumerate(names)]
+data = to_bytes(fill_roadmap(fill(template(catalog, "SYT", "2024"), full_values(catalog, "SYT")), tasks))""",
         "said = len([p for p in check_bytes(data, catalog, 'SYT', '2024').problems "
         "if p.code == 'task_dependency_cycle'])"),
     "roadmap flags of 995 stored tasks each depending on the others": (
@@ -143,9 +144,9 @@ tasks = [roadmap.Task(c, c, "health", "2021-2025", 2022, 2024, "SYT",
                       depends_on=tuple(x for x in codes if x != c)) for c in codes]""",
         "said = len(roadmap.flags(tasks, catalog, 2024))"),
     "consolidated Word report of 500 tasks": (
-        _REPORT_SETUP.replace("{n}", "500"), "said = len(plan_report.build(ctx, tasks, comments))"),
+        _REPORT_SETUP.replace("{n}", "500"), "said = len(roadmap_report.build(ctx, tasks, comments))"),
     "consolidated Word report of 2,000 tasks": (
-        _REPORT_SETUP.replace("{n}", "2000"), "said = len(plan_report.build(ctx, tasks, comments))"),
+        _REPORT_SETUP.replace("{n}", "2000"), "said = len(roadmap_report.build(ctx, tasks, comments))"),
     "scheme of arrays nested 500 deep (1 KB)": (
         "from sca_metrics.method import scheme\ntext = 'name = \"x\"\\nw = ' + '[' * 500 + '1' + ']' * 500",
         "try:\n    scheme.parse(text); said = 'read'\nexcept scheme.SchemeError as e:\n"

@@ -47,7 +47,7 @@ from sca_metrics.demo import build_demo  # noqa: E402
 from sca_metrics.reference import i18n  # noqa: E402
 from sca_metrics.reference.catalog import default_catalog  # noqa: E402
 from sca_metrics.store import schema  # noqa: E402
-from tests.helpers import current_plan, fill, full_values, template, to_bytes  # noqa: E402
+from tests.helpers import current_roadmap, fill, full_values, template, to_bytes  # noqa: E402
 
 PAGES = ("", "domain", "pilot", "whatif", "submissions", "upload", "exports", "method")
 UPLOAD_PREFIX = "load_"
@@ -292,7 +292,7 @@ def main() -> None:
         con = schema.connect(db)
         build_demo(con, catalog)
         before = schema.table_counts(con)["submissions"]
-        plan = current_plan(con, *upload_target(catalog))
+        plan = current_roadmap(con, *upload_target(catalog))
         con.close()
         process, base = start_server(db, Path(tmp) / "server.log")
         try:

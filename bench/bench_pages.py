@@ -41,7 +41,7 @@ from sca_metrics.outputs.exports import XLSX_MIME  # noqa: E402
 from sca_metrics.reference import i18n  # noqa: E402
 from sca_metrics.reference.catalog import default_catalog  # noqa: E402
 from sca_metrics.store import schema  # noqa: E402
-from tests.helpers import current_plan, valid_return  # noqa: E402
+from tests.helpers import current_roadmap, valid_return  # noqa: E402
 
 RUNS = 20
 PAGES = ("overview", "domain", "pilot", "whatif", "submissions", "roadmap", "upload", "exports", "method",
@@ -103,7 +103,7 @@ def main() -> None:
         db = Path(tmp) / "demo.duckdb"
         con = schema.connect(db)
         build_demo(con, default_catalog())
-        plan = current_plan(con, "SYT", "2024")
+        plan = current_roadmap(con, "SYT", "2024")
         con.close()
         os.environ["SCA_DB"] = str(db)
         settings.reload()

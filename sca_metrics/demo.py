@@ -109,7 +109,7 @@ def _return(catalog: Catalog, department: str, period: str, corrected: bool = Fa
             info.cell(r, 2, f"{int(rng.integers(5, 28)):02d}/01/{year + 1}")
     if layout.SHEET_UNITS.vi in wb.sheetnames:
         _fill_wards(wb[layout.SHEET_UNITS.vi], catalog, department, period, rng)
-    _fill_plan(wb, department, year)
+    _fill_roadmap(wb, department, year)
     if layout.SHEET_INDICATORS.vi not in wb.sheetnames:
         return _saved(wb, department, period, corrected)
     ws = wb[layout.SHEET_INDICATORS.vi]
@@ -197,13 +197,13 @@ def _fill_wards(ws, catalog: Catalog, department: str, period: str, rng: np.rand
 # 2020–2021, then the domains —, with tasks delayed, one started before the operations centre
 # it depends on, one sector project outside the programme; and the departments' comments on
 # the draft, sent with the 2018 returns, some accepted and some explained.
-PLAN_FILE, COMMENTS_FILE = "demo_plan.csv", "demo_comments.csv"
+ROADMAP_FILE, COMMENTS_FILE = "demo_roadmap.csv", "demo_comments.csv"
 COMMENTS_PERIOD = "2018"
 
 
 @functools.cache  # read once per process, not once per return (never changed by a caller)
-def demo_plan() -> pd.DataFrame:
-    return pd.read_csv(settings.shipped_data() / PLAN_FILE, dtype=str, keep_default_na=False)
+def demo_roadmap() -> pd.DataFrame:
+    return pd.read_csv(settings.shipped_data() / ROADMAP_FILE, dtype=str, keep_default_na=False)
 
 
 @functools.cache
@@ -212,7 +212,7 @@ def demo_comments() -> pd.DataFrame:
 
 
 def task_status(task: dict, year: int) -> tuple[str, str]:
-    """(status, note) of a demo task (a row of demo_plan.csv) as its department reports it in
+    """(status, note) of a demo task (a row of demo_roadmap.csv) as its department reports it in
     period `year`."""
     if task["done_in"] and year >= int(task["done_in"]):
         return "done", ""
@@ -221,10 +221,10 @@ def task_status(task: dict, year: int) -> tuple[str, str]:
     return ("in_progress", "") if year >= int(task["start_year"]) else ("not_started", "")
 
 
-def _fill_plan(wb, department: str, year: int) -> None:
+def _fill_roadmap(wb, department: str, year: int) -> None:
     """The department's tasks (every return, with the status of that year) and, in the first
     period, its comments on the draft."""
-    tasks = demo_plan()
+    tasks = demo_roadmap()
     rows: list[dict[str, object]] = []
     for task in tasks[tasks.department == department].to_dict("records"):
         status, note = task_status(task, year)
@@ -257,7 +257,7 @@ def _write_rows(ws, columns: tuple[layout.Label, ...], rows: list[dict[str, obje
 def _respond(con: duckdb.DuckDBPyConnection) -> None:
     """The lead department's responses to the demo comments: accepted, or explained."""
     actor = Actor.local(DEMO_UPLOADER)
-    comments = queries.plan_comments(con)
+    comments = queries.roadmap_comments(con)
     for c in demo_comments().to_dict("records"):
         row = comments[(comments.department == c["department"]) & (comments.comment == c["comment"])]
         if len(row):

@@ -10,7 +10,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from sca_metrics.intake import layout
-from sca_metrics.intake.template import Plan, build_template
+from sca_metrics.intake.template import DepartmentRoadmap, build_template
 from sca_metrics.outputs.documents.context import Context
 from sca_metrics.reference.catalog import Catalog
 from sca_metrics.store import queries
@@ -20,14 +20,16 @@ VALUE_COL = "G"
 QUALITY_COL = "H"
 
 
-def template(catalog: Catalog, dept: str = "SYT", period: str = "2024", plan: Plan | None = None) -> Workbook:
+def template(catalog: Catalog, dept: str = "SYT", period: str = "2024",
+             plan: DepartmentRoadmap | None = None) -> Workbook:
     """The department's template; with `plan`, carrying it (as the upload page's does)."""
     return build_template(catalog, dept, period, plan=plan)
 
 
-def current_plan(con, dept: str = "SYT", period: str = "2024") -> Plan:
+def current_roadmap(con, dept: str = "SYT", period: str = "2024") -> DepartmentRoadmap:
     """The department's plan as of the period in a database: what its template carries."""
-    return Plan(queries.plan_tasks(con, period, dept), queries.plan_comments(con, period, dept))
+    return DepartmentRoadmap(queries.roadmap_tasks(con, period, dept),
+                             queries.roadmap_comments(con, period, dept))
 
 
 def row_of(wb: Workbook, code: str) -> int:
@@ -78,7 +80,7 @@ def full_values(catalog: Catalog, dept: str) -> dict[str, object]:
     return out
 
 
-def fill_plan(wb: Workbook, tasks: list[dict[str, object]] = (), comments: list[dict[str, object]] = ()
+def fill_roadmap(wb: Workbook, tasks: list[dict[str, object]] = (), comments: list[dict[str, object]] = ()
               ) -> Workbook:
     """Write task and comment rows (column key → cell value) under the plan sheets' headers."""
     for label, columns, rows in ((layout.SHEET_TASKS, layout.TASK_COLUMNS, tasks),
@@ -92,7 +94,7 @@ def fill_plan(wb: Workbook, tasks: list[dict[str, object]] = (), comments: list[
 
 
 def valid_return(catalog: Catalog, dept: str = "SYT", period: str = "2024",
-                 plan: Plan | None = None) -> bytes:
+                 plan: DepartmentRoadmap | None = None) -> bytes:
     return to_bytes(fill(template(catalog, dept, period, plan), full_values(catalog, dept)))
 
 
@@ -269,23 +271,23 @@ def word_boxes(pdf) -> list[tuple]:
     return out
 
 
-def plan_task(code: str, depends_on: str = "", **fields: object) -> dict[str, object]:
+def roadmap_task_row(code: str, depends_on: str = "", **fields: object) -> dict[str, object]:
     """One valid task row (column key → cell) of the plan sheet, depending on `depends_on`."""
     return {"code": code, "name": f"Nhiệm vụ {code}", "area": "Y tế (health)", "phase": "2021–2025",
             "start_year": 2022, "end_year": 2024, "status": "Đang triển khai (in_progress)",
             "depends_on": depends_on, "indicators": "HLT.T1", **fields}
 
 
-def dense_plan(catalog: Catalog, n: int, dept: str = "SYT", each: int | None = None) -> bytes:
+def dense_roadmap(catalog: Catalog, n: int, dept: str = "SYT", each: int | None = None) -> bytes:
     """A hostile return: `n` tasks, each depending on every earlier one (or on the `each`
     before it) — the dependency graph with the most edges a sheet can describe."""
     codes = [f"{dept}-{i:04d}" for i in range(1, n + 1)]
-    tasks = [plan_task(code, "; ".join(codes[max(0, i - each) if each else 0:i]))
+    tasks = [roadmap_task_row(code, "; ".join(codes[max(0, i - each) if each else 0:i]))
              for i, code in enumerate(codes)]
-    return to_bytes(fill_plan(fill(template(catalog, dept, "2024"), full_values(catalog, dept)), tasks))
+    return to_bytes(fill_roadmap(fill(template(catalog, dept, "2024"), full_values(catalog, dept)), tasks))
 
 
-def long_plan(folder, n: int):
+def long_roadmap(folder, n: int):
     """A consolidated report's input with `n` tasks and `n` comments for the demo's scores:
     (the briefing context, the tasks frame, the comments frame), as the store would give them."""
     import pandas as pd

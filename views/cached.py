@@ -107,16 +107,16 @@ def submissions(path: str, version: str) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def plan(path: str, version: str, period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def roadmap_frames(path: str, version: str, period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The plan as of a period: (tasks, comments with their responses)."""
-    return road.plan(db(), period)
+    return road.as_of(db(), period)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def roadmap(path: str, version: str, period: str) -> tuple[list[road.Task], list[road.Flag]]:
     """The plan's tasks as of a period and their flags: worked out once per data version and
     shared by every session, not at every page load."""
-    return road.tasks_and_flags(plan(path, version, period)[0], catalog(), period)
+    return road.tasks_and_flags(roadmap_frames(path, version, period)[0], catalog(), period)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -195,7 +195,7 @@ def packs() -> dict:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def inputs(path: str, version: str, period: str, lang: str) -> exports.Inputs:
     """What every deliverable of a period and language is made from (shared, never changed)."""
-    tasks, comments = plan(path, version, period)
+    tasks, comments = roadmap_frames(path, version, period)
     return exports.Inputs(catalog(), scores_by_period(path, version), submissions(path, version), period,
                           lang, is_demo(path, version), tasks, comments, unit_observations(path, version))
 

@@ -25,7 +25,7 @@ st.caption(session.t("roadmap.intro"))
 by_period = widgets.scores_or_stop()
 path, version = cached.version()
 period = session.period_picker(list(by_period), "roadmap")
-tasks_frame, comments = cached.plan(path, version, period)
+tasks_frame, comments = cached.roadmap_frames(path, version, period)
 catalog = cached.catalog()
 tasks, flags = cached.roadmap(path, version, period)
 if not tasks:
@@ -56,9 +56,9 @@ shown = [k for k in tasks if (not departments or k.lead_department in department
          and (not statuses or k.status in statuses)]
 flagged = {f.task for f in flags if f.task is not None}
 
-plan_flags = [f for f in flags if f.task is None]
+roadmap_flags = [f for f in flags if f.task is None]
 st.caption(session.t("roadmap.summary", tasks=len(tasks), shown=len(shown), flagged=len(flagged),
-                     plan=len(plan_flags)))
+                     plan=len(roadmap_flags)))
 
 
 def pick(chosen) -> None:
@@ -129,7 +129,7 @@ st.subheader(session.t("roadmap.flags"))
 st.caption(session.t("roadmap.flags_help"))
 shown_codes = {k.code for k in shown}
 on_tasks = [f for f in flags if f.task is not None and f.task in shown_codes]
-on_plan = [f for f in flags if f.task is None]
+on_roadmap = [f for f in flags if f.task is None]
 
 
 def flag_name(code: str, n: int) -> str:
@@ -154,9 +154,9 @@ for code in roadmap.TASK_FLAGS:
     if mine:
         st.markdown(f"*{flag_name(code, len(mine))}*")
         reasons(mine, f"roadmap_flags_page_{code}")
-st.markdown(f"**{session.t('roadmap.flags_plan', n=formatting.number(len(on_plan), lang))}**")
-for code in roadmap.PLAN_FLAGS:
-    mine = [f for f in on_plan if f.code == code]
+st.markdown(f"**{session.t('roadmap.flags_roadmap', n=formatting.number(len(on_roadmap), lang))}**")
+for code in roadmap.ROADMAP_FLAGS:
+    mine = [f for f in on_roadmap if f.code == code]
     if not mine:
         continue
     groups = roadmap.by_domain(mine, catalog) if code == "unplanned_target" else {None: mine}

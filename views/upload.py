@@ -40,20 +40,20 @@ period = right.selectbox(session.t("upload.period"), periods, index=periods.inde
 path, version = cached.version()
 
 
-def department_plan(period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def department_roadmap(period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The department's plan as of `period`: its tasks and its comments (with their responses)."""
-    tasks, comments = cached.plan(path, version, period)
+    tasks, comments = cached.roadmap_frames(path, version, period)
     return tasks[tasks.department == department], comments[comments.department == department]
 
 
 def _template() -> bytes:
     """The template, made when its button is clicked: it carries the department's current tasks
     and comments, so a return sent back as downloaded leaves the plan as it is."""
-    return upload.template_bytes(catalog, department, period, department_plan(period))
+    return upload.template_bytes(catalog, department, period, department_roadmap(period))
 
 
 indicators = catalog.for_department(department)
-carried_tasks, carried_comments = department_plan(period)
+carried_tasks, carried_comments = department_roadmap(period)
 left, right = st.columns([1, 2])
 left.download_button(
     session.t("upload.download"), _template, file_name=upload.template_file_name(department, period),
@@ -170,41 +170,41 @@ if not (shown.unit != "").any():
 widgets.table(pd.DataFrame(columns))
 
 # The plan: what the roadmap of the period will show differently (tasks and comments)
-st.subheader(session.t("upload.plan_title"))
-plan_diff = preview.plan_changes(checked, carried_tasks, carried_comments,
-                                 *department_plan(str(int(period) - 1)))
-counts = preview.plan_summary(plan_diff)
-st.markdown(session.t("upload.plan_summary_tasks", **counts[preview.TASK]) + "  \n"
-            + session.t("upload.plan_summary_comments", **counts[preview.COMMENT]))
-plan_shown = plan_diff if show_all else plan_diff[plan_diff.change != preview.UNCHANGED]
-if len(plan_shown):
+st.subheader(session.t("upload.roadmap_title"))
+roadmap_diff = preview.roadmap_changes(checked, carried_tasks, carried_comments,
+                                 *department_roadmap(str(int(period) - 1)))
+counts = preview.roadmap_summary(roadmap_diff)
+st.markdown(session.t("upload.roadmap_summary_tasks", **counts[preview.TASK]) + "  \n"
+            + session.t("upload.roadmap_summary_comments", **counts[preview.COMMENT]))
+roadmap_shown = roadmap_diff if show_all else roadmap_diff[roadmap_diff.change != preview.UNCHANGED]
+if len(roadmap_shown):
     widgets.frame(pd.DataFrame({
-        session.t("upload.col_kind"): plan_shown.kind.map(lambda k: session.t(f"upload.kind_{k}")),
-        session.t("upload.col_plan_key"): plan_shown.key,
-        session.t("upload.col_plan_text"): plan_shown.text,
-        session.t("upload.col_change"): plan_shown.change.map(lambda c: session.t(f"upload.change_{c}")),
+        session.t("upload.col_kind"): roadmap_shown.kind.map(lambda k: session.t(f"upload.kind_{k}")),
+        session.t("upload.col_roadmap_key"): roadmap_shown.key,
+        session.t("upload.col_roadmap_text"): roadmap_shown.text,
+        session.t("upload.col_change"): roadmap_shown.change.map(lambda c: session.t(f"upload.change_{c}")),
         session.t("upload.col_fields"): [preview.describe(r.fields, r.before, r.after, lang)
-                                         for r in plan_shown.itertuples()],
-        session.t("upload.col_cell"): plan_shown.cell,
-    }), column_config={session.t("upload.col_plan_text"): st.column_config.TextColumn(width="medium"),
+                                         for r in roadmap_shown.itertuples()],
+        session.t("upload.col_cell"): roadmap_shown.cell,
+    }), column_config={session.t("upload.col_roadmap_text"): st.column_config.TextColumn(width="medium"),
                        session.t("upload.col_fields"): st.column_config.TextColumn(width="large")})
 # what the current return of this period holds: the plan as of the period, when it is this one's
 held = tuple(int((frame.period.astype(str) == period).sum()) for frame in (carried_tasks, carried_comments))
-removing = upload.plan_removed(checked, held)
-remove_plan = False
+removing = upload.roadmap_removed(checked, held)
+remove_roadmap = False
 if removing:
     for problem in removing:
         st.warning(problem.message(lang), icon=":material/delete_sweep:")
     gone = [session.t(f"upload.remove_{p.code.split('_')[1]}", n=int(p.params["n"])) for p in removing]
-    remove_plan = st.checkbox(session.t("upload.remove_plan", what=session.t("upload.and").join(gone),
-                                        period=period), key=f"up_remove_plan_{attempt}")
+    remove_roadmap = st.checkbox(session.t("upload.remove_roadmap", what=session.t("upload.and").join(gone),
+                                        period=period), key=f"up_remove_roadmap_{attempt}")
 
 
-def save(data: bytes, file_name: str, department: str, period: str, remove_plan: bool) -> None:
+def save(data: bytes, file_name: str, department: str, period: str, remove_roadmap: bool) -> None:
     """Runs as the button's callback, before the rerun that shows its outcome. The return is
     stored under the signed-in person, and the store checks that they may submit it."""
     try:
-        result = upload.save(cached.db(), data, file_name, catalog, who, department, period, remove_plan)
+        result = upload.save(cached.db(), data, file_name, catalog, who, department, period, remove_roadmap)
     except StoreError as exc:  # busy, read-only, full disk: nothing was saved
         st.session_state["upload_failed"] = widgets.literal(exc.message(lang))
         return
@@ -231,5 +231,5 @@ if not writable:
     st.warning(widgets.literal(StoreError("read_only", cached.db_path()).message(lang)),
                icon=":material/lock:")
 st.button(session.t("upload.confirm"), type="primary", icon=":material/save:", key="up_confirm",
-          on_click=save, args=(data, file.name, department, period, remove_plan),
-          disabled=not writable or (bool(removing) and not remove_plan))
+          on_click=save, args=(data, file.name, department, period, remove_roadmap),
+          disabled=not writable or (bool(removing) and not remove_roadmap))

@@ -64,7 +64,7 @@ def export(args) -> int:
         except readiness.NoData as exc:
             print(f"error: {no_data(args, exc, 'to export')}", file=sys.stderr)
             return 1
-        tasks, comments = road.plan(db, period)
+        tasks, comments = road.as_of(db, period)
     inputs = exports.Inputs(snap.catalog, snap.by_period, snap.submissions, period, args.lang, snap.is_demo,
                             tasks, comments, snap.wards, default_units())
     args.out.mkdir(parents=True, exist_ok=True)

@@ -48,7 +48,7 @@ def add_ingest(sub, parents: list[argparse.ArgumentParser]) -> None:
     c.add_argument("--problems", type=Path, metavar="FILE",
                    help=f"write every problem of every file to this .csv or .xlsx (the terminal "
                         f"shows the first {problems.SHOWN} of each file)")
-    c.add_argument("--remove-plan", action="store_true",
+    c.add_argument("--remove-roadmap", "--remove-plan", dest="remove_roadmap", action="store_true",
                    help="accept a return whose tasks or comments sheet is empty although its "
                         "department's current return for the period has some (they are removed); "
                         "without it such a return is rejected")
@@ -110,7 +110,7 @@ def template(args) -> int:
     plan = None
     if not args.blank and args.db.exists():  # the department's current plan, carried into its template
         with database.for_reading(args.db, args.wait) as db:
-            plan = road.plan(db, period, args.department)
+            plan = road.as_of(db, period, args.department)
     out = upload.write_template(cat, args.department, period, args.out, plan)
     print(out)
     if plan is not None:
@@ -148,7 +148,7 @@ def _ingest_files(db: database.Database, args, cat) -> tuple[int, list]:
         else:
             print(f"{printable(path)}: rejected: no such file")
             rejected += 1
-    for r in upload.save_files(db, present, cat, local(args.uploader), remove_plan=args.remove_plan):
+    for r in upload.save_files(db, present, cat, local(args.uploader), remove_roadmap=args.remove_roadmap):
         rejected += _said(r, args, found)
     return rejected, found
 

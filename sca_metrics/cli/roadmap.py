@@ -32,14 +32,14 @@ def roadmap(args) -> int:
     """One record per task, in the programme's order, with its flags; the plan's own flags
     (unplanned targets, unlinked projects, areas without a task) counted on stderr."""
     with database.for_reading(args.db, args.wait) as db:
-        frame, _ = road.plan(db, args.period)
+        frame, _ = road.as_of(db, args.period)
         periods = upload.submissions(db).query("status == 'current'").period
     as_of = args.period or (max(periods.astype(str)) if len(periods) else str(date.today().year))
     records, flags = road.records(frame, default_catalog(), as_of, args.lang)
     if args.format == "json":
         print(json.dumps(records, ensure_ascii=False, indent=2))
     else:
-        table = exports.plan_sheets(records)["tasks"]
+        table = exports.records_sheets(records)["tasks"]
         sys.stdout.write(exports.csv_text(table))
     plan = [f for f in flags if f.task is None]
     print(f"{len(records)} tasks, {sum(bool(r['flags']) for r in records)} flagged; the plan: "
@@ -50,7 +50,7 @@ def roadmap(args) -> int:
 
 def comments(args) -> int:
     with database.for_reading(args.db, args.wait) as db:
-        _, frame = road.plan(db, args.period)
+        _, frame = road.as_of(db, args.period)
     frame = frame.drop(columns=["submission_id"]).rename(columns={"sheet_row": "row"})
     if args.format == "json":
         print(json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")),

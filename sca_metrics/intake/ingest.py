@@ -67,16 +67,16 @@ def ingest_bytes(
     expected_department: str | None = None,
     expected_period: str | None = None,
     is_demo: bool = False,
-    remove_plan: bool = False,
+    remove_roadmap: bool = False,
 ) -> IngestResult:
     """Check a workbook and store it as `actor`'s return, if it is valid and theirs to submit:
     a return for a department the actor may not submit for is rejected, with a problem that
     says so, and nothing is stored. A return whose tasks (or comments) sheet is empty while the
     current return of its department and period has tasks (comments) would remove them: it is
-    rejected unless `remove_plan` says that is meant. One transaction of its own."""
+    rejected unless `remove_roadmap` says that is meant. One transaction of its own."""
     started = time.perf_counter()
     item = Incoming(file_name, data, None, expected_department, expected_period)
-    result, checked = _examine(_Direct(con), item, data, catalog, actor, remove_plan)
+    result, checked = _examine(_Direct(con), item, data, catalog, actor, remove_roadmap)
     if checked is not None:
         _stored(result, queries.save_return(con, checked, **_meta(result, actor, catalog, is_demo)))
     _log(result, actor, started)
@@ -121,7 +121,7 @@ class Incoming:
 
 def ingest_many(con: duckdb.DuckDBPyConnection, files: Iterable[Incoming], catalog: Catalog, actor: Actor,
                 *, is_demo: bool = False, batch: int = BATCH,
-                remove_plan: bool = False) -> Iterator[IngestResult]:
+                remove_roadmap: bool = False) -> Iterator[IngestResult]:
     """Many returns, each checked and stored exactly as `ingest_bytes` would in the same order,
     with one commit per `batch` files instead of one per file. A batch's results come once it
     is committed. A file whose store step fails is rejected alone: DuckDB has no savepoints, so
@@ -130,14 +130,14 @@ def ingest_many(con: duckdb.DuckDBPyConnection, files: Iterable[Incoming], catal
     for item in files:
         chunk.append(item)
         if len(chunk) >= batch:
-            yield from _batch(con, chunk, catalog, actor, is_demo, remove_plan)
+            yield from _batch(con, chunk, catalog, actor, is_demo, remove_roadmap)
             chunk = []
     if chunk:
-        yield from _batch(con, chunk, catalog, actor, is_demo, remove_plan)
+        yield from _batch(con, chunk, catalog, actor, is_demo, remove_roadmap)
 
 
 def _batch(con: duckdb.DuckDBPyConnection, items: list[Incoming], catalog: Catalog, actor: Actor,
-           is_demo: bool, remove_plan: bool) -> list[IngestResult]:
+           is_demo: bool, remove_roadmap: bool) -> list[IngestResult]:
     results: list[IngestResult] = []
     kept: list[tuple[IngestResult, CheckedReturn]] = []  # stored in the open transaction
 
@@ -160,12 +160,12 @@ def _batch(con: duckdb.DuckDBPyConnection, items: list[Incoming], catalog: Catal
         known = queries.Placing(con)
         for item in items:
             started = time.perf_counter()
-            if known.plan_unread and pending:  # the plan is read from the tables: write them first
+            if known.roadmap_unread and pending:  # the plan is read from the tables: write them first
                 kept = write(pending, kept)
                 pending, known = queries.Rows(), queries.Placing(con)
             data, unread = item.read()
             result, checked = ((IngestResult(item.file_name, REJECTED, "", unread), None) if data is None
-                               else _examine(known, item, data, catalog, actor, remove_plan))
+                               else _examine(known, item, data, catalog, actor, remove_roadmap))
             if checked is not None:
                 try:
                     place = known.place(str(checked.department), str(checked.period))
@@ -212,7 +212,7 @@ def _refused(result: IngestResult, exc: duckdb.Error) -> None:
 class _Lookup(Protocol):
     def same(self, sha256: str) -> tuple | None: ...
     def task_graph(self) -> Mapping[str, Sequence[str]]: ...
-    def plan_size(self, department: str, period: str) -> tuple[int, int]: ...
+    def roadmap_size(self, department: str, period: str) -> tuple[int, int]: ...
 
 
 class _Direct:
@@ -227,14 +227,14 @@ class _Direct:
     def task_graph(self) -> Mapping[str, Sequence[str]]:
         return queries.task_graph(self.con)
 
-    def plan_size(self, department: str, period: str) -> tuple[int, int]:
-        return queries.plan_sizes(self.con, department, period).get((department, period), (0, 0))
+    def roadmap_size(self, department: str, period: str) -> tuple[int, int]:
+        return queries.roadmap_sizes(self.con, department, period).get((department, period), (0, 0))
 
 
-def plan_removed(checked: CheckedReturn, size: tuple[int, int]) -> list[Problem]:
+def roadmap_removed(checked: CheckedReturn, size: tuple[int, int]) -> list[Problem]:
     """What a return would remove by leaving its tasks or comments sheet empty, given the
     (tasks, comments) of the current return of its department and period: an error each,
-    located on the sheet, unless the person confirms (the upload page asks; `--remove-plan`)."""
+    located on the sheet, unless the person confirms (the upload page asks; `--remove-roadmap`)."""
     found = []
     tasks, comments = size
     first = f"A{layout.PLAN_HEADER_ROW + 1}"  # where the first task or comment goes
@@ -248,7 +248,7 @@ def plan_removed(checked: CheckedReturn, size: tuple[int, int]) -> list[Problem]
 
 
 def _examine(store: _Lookup, item: Incoming, data: bytes, catalog: Catalog, actor: Actor,
-             remove_plan: bool = False) -> tuple[IngestResult, CheckedReturn | None]:
+             remove_roadmap: bool = False) -> tuple[IngestResult, CheckedReturn | None]:
     """The file's result so far, and its checked return when it is to be stored (None when it
     is refused, or is the current submission already)."""
     digest = sha256(data)
@@ -265,8 +265,9 @@ def _examine(store: _Lookup, item: Incoming, data: bytes, catalog: Catalog, acto
     if checked.department is not None and not actor.can_upload(checked.department):
         checked.problems.insert(0, Problem("upload_department", params={
             "who": actor.email, "department": checked.department}))
-    elif checked.department is not None and checked.period is not None and not remove_plan:
-        checked.problems.extend(plan_removed(checked, store.plan_size(checked.department, checked.period)))
+    elif checked.department is not None and checked.period is not None and not remove_roadmap:
+        held = store.roadmap_size(checked.department, checked.period)
+        checked.problems.extend(roadmap_removed(checked, held))
     result = IngestResult(name, REJECTED, digest, checked.problems, checked.department, checked.period)
     return result, None if errors(checked.problems) else checked
 

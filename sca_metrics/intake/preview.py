@@ -104,12 +104,12 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
-def plan_changes(checked: CheckedReturn, before_tasks: pd.DataFrame, before_comments: pd.DataFrame,
+def roadmap_changes(checked: CheckedReturn, before_tasks: pd.DataFrame, before_comments: pd.DataFrame,
                  fallback_tasks: pd.DataFrame, fallback_comments: pd.DataFrame) -> pd.DataFrame:
     """What the roadmap of the return's period will show differently once it is stored: one row
     per task (by code) and per comment (by section and text) before or after — new, changed
     (with the fields that differ), removed, unchanged. `before_*`: the department's plan as of
-    the period now (the store's `plan_tasks` / `plan_comments` of it); `fallback_*`: its plan
+    the period now (the store's `roadmap_tasks` / `roadmap_comments` of it); `fallback_*`: its plan
     as of the period before, which the roadmap shows instead when the return has no tasks (or
     no comments) — docs/roadmap.md."""
     rows: list[dict[str, Any]] = []
@@ -161,7 +161,7 @@ def plan_changes(checked: CheckedReturn, before_tasks: pd.DataFrame, before_comm
                              key=lambda s: s.map(order) if s.name == "change" else s).reset_index(drop=True)
 
 
-def plan_summary(frame: pd.DataFrame) -> dict[str, dict[str, int]]:
+def roadmap_summary(frame: pd.DataFrame) -> dict[str, dict[str, int]]:
     """kind → change → count, every change named (0 when none)."""
     return {kind: {c: int(((frame.kind == kind) & (frame.change == c)).sum()) for c in CHANGE_ORDER}
             for kind in (TASK, COMMENT)}

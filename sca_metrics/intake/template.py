@@ -65,17 +65,17 @@ UNIT_INSTRUCTION_KEYS = tuple(f"template.units_instructions_{i}" for i in range(
 
 
 @dataclass(frozen=True)
-class Plan:
+class DepartmentRoadmap:
     """A department's plan as of the period, to carry into its template so that a return sent
     back as downloaded changes nothing in it: its tasks and its comments (with how each was
-    answered), as the store's `plan_tasks` and `plan_comments` give them."""
+    answered), as the store's `roadmap_tasks` and `roadmap_comments` give them."""
 
     tasks: pd.DataFrame
     comments: pd.DataFrame
 
 
 def build_template(catalog: Catalog, department: str, period: str,
-                   units: Units | None = None, plan: Plan | None = None) -> Workbook:
+                   units: Units | None = None, plan: DepartmentRoadmap | None = None) -> Workbook:
     """The return workbook of one department for one period, ready to save or fill: the
     indicators sheet for its provincial indicators, the ward sheet for its pilot ones, and the
     plan sheets with the department's current tasks and comments (`plan`) or empty."""
@@ -105,14 +105,15 @@ def build_template(catalog: Catalog, department: str, period: str,
     return wb
 
 
-def template_bytes(catalog: Catalog, department: str, period: str, plan: Plan | None = None) -> bytes:
+def template_bytes(catalog: Catalog, department: str, period: str,
+                   plan: DepartmentRoadmap | None = None) -> bytes:
     buf = io.BytesIO()
     build_template(catalog, department, period, plan=plan).save(buf)
     return buf.getvalue()
 
 
 def write_template(catalog: Catalog, department: str, period: str, out: Path,
-                   plan: Plan | None = None) -> Path:
+                   plan: DepartmentRoadmap | None = None) -> Path:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     build_template(catalog, department, period, plan=plan).save(out)
@@ -296,7 +297,7 @@ def _choices(ws) -> dict[str, str]:
     return ranges
 
 
-def _plan_sheet(ws, columns: tuple[layout.Label, ...], title: str, hint_key: str,
+def _roadmap_sheet(ws, columns: tuple[layout.Label, ...], title: str, hint_key: str,
                 rows: int) -> dict[str, int]:
     """A title, a hint in both languages, the header, and `rows` rows to fill."""
     cols = {c.key: i for i, c in enumerate(columns, start=1)}
@@ -330,7 +331,7 @@ def _tasks(ws, code: str, dept_name: str, lists: dict[str, str], current: pd.Dat
     stored, then empty rows —; the choices from drop-downs, the years whole numbers."""
     carried = [] if current is None else current.sort_values(["sheet_row", "code"]).to_dict("records")
     rows = max(layout.TASK_ROWS, len(carried) + layout.PLAN_SPARE_ROWS)
-    cols = _plan_sheet(ws, layout.TASK_COLUMNS, f"Nhiệm vụ thực hiện Đề án — {dept_name} / Tasks",
+    cols = _roadmap_sheet(ws, layout.TASK_COLUMNS, f"Nhiệm vụ thực hiện Đề án — {dept_name} / Tasks",
                        "template.tasks_hint", rows)
     first, last = layout.PLAN_HEADER_ROW + 1, layout.PLAN_HEADER_ROW + rows
     for r, task in enumerate(carried, start=first):
@@ -417,7 +418,7 @@ def _comments(ws, dept_name: str, current: pd.DataFrame | None) -> None:
     answered beside it (locked, for reading), then empty rows."""
     carried = [] if current is None else current.sort_values("sheet_row").to_dict("records")
     rows = max(layout.COMMENT_ROWS, len(carried) + layout.PLAN_SPARE_ROWS)
-    cols = _plan_sheet(ws, layout.COMMENT_COLUMNS, f"Ý kiến góp ý dự thảo Đề án — {dept_name} / Comments",
+    cols = _roadmap_sheet(ws, layout.COMMENT_COLUMNS, f"Ý kiến góp ý dự thảo Đề án — {dept_name} / Comments",
                        "template.comments_hint", rows)
     answer_cols = {}
     for i, label in enumerate(layout.COMMENT_ANSWER_COLUMNS, start=len(cols) + 1):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from sca_metrics.intake import layout, plan, values
+from sca_metrics.intake import layout, roadmap, values
 from sca_metrics.intake.reader import RawWorkbook, Sheet, cell_ref
 from sca_metrics.intake.rows import HEADER_SEARCH_ROWS, Cells, find_header
 from sca_metrics.reference import formatting, vocabulary
@@ -54,9 +54,9 @@ def check_workbook(
         period = out.period or (str(expected_period) if expected_period else None)
         _check_units(wards, catalog, department, period, units or default_units(), out)
     if tasks is not None:
-        plan.check_tasks(tasks, catalog, department, known_tasks or {}, out)
+        roadmap.check_tasks(tasks, catalog, department, known_tasks or {}, out)
     if comments is not None:
-        plan.check_comments(comments, out)
+        roadmap.check_comments(comments, out)
     filled = sheet if sheet is not None else wards
     if not errors(out.problems) and out.n_values == 0 and filled is not None:
         out.problems.append(Problem("no_values", sheet=filled.name))

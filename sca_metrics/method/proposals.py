@@ -73,9 +73,9 @@ def proposals(scores: Scores, catalog: Catalog, submissions: pd.DataFrame, tasks
     (what a follow-up is counted from); `tasks`: the plan (none: no plan proposal)."""
     period = int(scores.period)
     out = _behind(scores, catalog)
-    plan_flags = roadmap.flags(tasks, catalog, period) if tasks else []
-    out += _foundations(scores, catalog, tasks, plan_flags, period)
-    out += _delayed(tasks, plan_flags, period)
+    roadmap_flags = roadmap.flags(tasks, catalog, period) if tasks else []
+    out += _foundations(scores, catalog, tasks, roadmap_flags, period)
+    out += _delayed(tasks, roadmap_flags, period)
     status = tracker.period_status(catalog, submissions, scores.period)
     if missing := tracker.missing_departments(status):
         out.append(Proposal("missing", tuple(missing), on + timedelta(days=FOLLOW_UP_DAYS),
@@ -106,13 +106,13 @@ def _float(x: float | None) -> float | None:
     return None if x is None or pd.isna(x) else float(x)
 
 
-def _foundations(s: Scores, catalog: Catalog, tasks: Sequence[Task], plan_flags: Sequence[roadmap.Flag],
+def _foundations(s: Scores, catalog: Catalog, tasks: Sequence[Task], roadmap_flags: Sequence[roadmap.Flag],
                  period: int) -> list[Proposal]:
     """The layer that holds domains back: by the plan's schedule first, else by its level."""
     by_code = {k.code: k for k in tasks}
     built = roadmap.layers_ready(tasks)
     early: dict[str, list[Task]] = {}
-    for flag in plan_flags:  # still ahead: neither the task nor the layer is done
+    for flag in roadmap_flags:  # still ahead: neither the task nor the layer is done
         layer = str(flag.params.get("dependency"))
         if flag.code != "before_dependency" or layer not in vocabulary.LAYER_CODES:
             continue
@@ -138,10 +138,10 @@ def _foundations(s: Scores, catalog: Catalog, tasks: Sequence[Task], plan_flags:
                      {"layer": low, "level": level, "next": level + 1, "domains": tuple(ahead.index)})]
 
 
-def _delayed(tasks: Sequence[Task], plan_flags: Sequence[roadmap.Flag], period: int) -> list[Proposal]:
+def _delayed(tasks: Sequence[Task], roadmap_flags: Sequence[roadmap.Flag], period: int) -> list[Proposal]:
     by_code = {k.code: k for k in tasks}
     late: dict[str, list[Task]] = {}
-    for flag in plan_flags:
+    for flag in roadmap_flags:
         if flag.code == "delayed":
             task = by_code[str(flag.task)]
             late.setdefault(task.lead_department, []).append(task)

@@ -29,8 +29,8 @@ from sca_metrics.reference.catalog import Catalog
 from sca_metrics.reference.i18n import t
 
 TASK_FLAGS = ("before_dependency", "unmeasured", "delayed")  # about one task
-PLAN_FLAGS = ("unplanned_target", "project_unlinked", "area_without_task")  # about the plan as a whole
-FLAG_CODES = TASK_FLAGS + PLAN_FLAGS
+ROADMAP_FLAGS = ("unplanned_target", "project_unlinked", "area_without_task")  # about the plan as a whole
+FLAG_CODES = TASK_FLAGS + ROADMAP_FLAGS
 OUTSIDE = vocabulary.OUTSIDE.code  # a task of a sector project in no programme area
 
 
@@ -201,7 +201,7 @@ def budget(tasks: Iterable[Task], by: Sequence[str] = ("area", "phase", "budget_
 # ---- from the store, and out as records ----
 
 def tasks_from_frame(frame: pd.DataFrame) -> list[Task]:
-    """The tasks of a plan frame (the store's `plan_tasks`)."""
+    """The tasks of a plan frame (the store's `roadmap_tasks`)."""
     def items(value) -> tuple[str, ...]:
         return tuple(str(v) for v in value) if value is not None and not isinstance(value, float) else ()
 

@@ -170,7 +170,7 @@ def data_sheets(by_period: Mapping, submissions: pd.DataFrame, catalog=None,
     return out
 
 
-def plan_sheets(task_records: list[dict], comments: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def roadmap_sheets(task_records: list[dict], comments: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The roadmap's data (docs/roadmap.md): every task of the plan with its flags, one a row
     (lists joined with "; ", flags as "code: reason"), and every comment with its response."""
     tasks = pd.DataFrame([{

@@ -26,7 +26,7 @@ from sca_metrics.reference.units import Units, default_units
 
 __all__ = ["DATA_SHEETS", "DELIVERABLES", "DOCX_MIME", "Deliverable", "Inputs", "XLSX_MIME", "csv_bytes",
            "csv_text", "data_sheets", "file_stem", "letterhead", "letterhead_problem", "mime", "pack",
-           "pack_files", "pack_slides", "plan_sheets", "source_text", "xlsx_bytes"]
+           "pack_files", "pack_slides", "records_sheets", "source_text", "xlsx_bytes"]
 
 if TYPE_CHECKING:
     from sca_metrics.outputs.briefing import Pack
@@ -73,9 +73,9 @@ def _report():
     return report
 
 
-def _plan_report():
-    from sca_metrics.outputs import plan_report
-    return plan_report
+def _roadmap_report():
+    from sca_metrics.outputs import roadmap_report
+    return roadmap_report
 
 
 @dataclass(frozen=True)
@@ -152,12 +152,12 @@ def roadmap_sheets(inputs: Inputs) -> dict[str, pd.DataFrame]:
     from sca_metrics.services import roadmap
 
     records, _ = roadmap.records(inputs.tasks, inputs.catalog, inputs.period, inputs.lang)
-    return plan_sheets(records, inputs.comments)
+    return records_sheets(records, inputs.comments)
 
 
-def plan_sheets(records: list[dict], comments: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+def records_sheets(records: list[dict], comments: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """The roadmap's task records (with their flags) and its comments as sheets."""
-    return exports.plan_sheets(records, pd.DataFrame() if comments is None else comments)
+    return exports.roadmap_sheets(records, pd.DataFrame() if comments is None else comments)
 
 
 def pack_files(built: Pack, period: str, lang: str) -> dict[str, bytes]:
@@ -190,9 +190,9 @@ DELIVERABLES: dict[str, Deliverable] = {d.key: d for d in (
                                            xlsx_bytes(roadmap_sheets(i), i.lang)},
                 needs_browser=False),
     Deliverable("roadmap_report", "roadmap.report_docx",
-                lambda period, span, lang: (f"{_plan_report().file_stem(period, lang)}.docx",),
-                lambda i, head, progress: {f"{_plan_report().file_stem(i.period, i.lang)}.docx":
-                                           _plan_report().build(i.context, i.tasks, i.comments, head)},
+                lambda period, span, lang: (f"{_roadmap_report().file_stem(period, lang)}.docx",),
+                lambda i, head, progress: {f"{_roadmap_report().file_stem(i.period, i.lang)}.docx":
+                                           _roadmap_report().build(i.context, i.tasks, i.comments, head)},
                 needs_browser=False),
     Deliverable("pack", "export.pack", _pack_names,
                 lambda i, head, progress: pack_files(pack(i, progress=progress), i.period, i.lang),

@@ -10,7 +10,7 @@ from sca_metrics.method import foundations as _foundations
 from sca_metrics.method import roadmap as _roadmap
 from sca_metrics.method.roadmap import (
     OUTSIDE,
-    PLAN_FLAGS,
+    ROADMAP_FLAGS,
     TASK_FLAGS,
     Flag,
     Task,
@@ -27,19 +27,20 @@ from sca_metrics.reference.roles import Actor
 from sca_metrics.store import queries
 from sca_metrics.store.database import Database
 
-__all__ = ["MAX_EXPLANATION", "OUTSIDE", "PLAN_FLAGS", "RESPONSES", "TASK_FLAGS", "Flag", "Task",
-           "area_name", "budget", "by_area", "by_domain", "layer_name", "lowest_layer", "plan", "respond",
+__all__ = ["MAX_EXPLANATION", "OUTSIDE", "ROADMAP_FLAGS", "RESPONSES", "TASK_FLAGS", "Flag", "Task",
+           "area_name", "budget", "by_area", "by_domain", "layer_name", "as_of", "lowest_layer", "respond",
            "records", "standing", "task_records", "tasks_and_flags", "timeline"]
 
 RESPONSES = queries.RESPONSES  # how the lead department answers a comment
 MAX_EXPLANATION = queries.MAX_EXPLANATION  # characters of an answer's explanation
 
 
-def plan(db: Database, period: str | None = None,
+def as_of(db: Database, period: str | None = None,
          department: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The roadmap as of `period` (of one department): its tasks and its comments, read together."""
     with db.cursor() as con:
-        return queries.plan_tasks(con, period, department), queries.plan_comments(con, period, department)
+        tasks = queries.roadmap_tasks(con, period, department)
+        return tasks, queries.roadmap_comments(con, period, department)
 
 
 def tasks_and_flags(frame: pd.DataFrame, catalog: Catalog, period: str) -> tuple[list[Task], list[Flag]]:

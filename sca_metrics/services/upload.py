@@ -17,7 +17,7 @@ from sca_metrics.intake.ingest import (
     REJECTED,
     Incoming,
     IngestResult,
-    plan_removed,
+    roadmap_removed,
     sha256,
 )
 from sca_metrics.intake.values import parse_period
@@ -28,7 +28,7 @@ from sca_metrics.store.database import Database
 from sca_metrics.store.records import CheckedReturn
 
 __all__ = ["ACCEPTED", "CheckedReturn", "DUPLICATE", "Incoming", "IngestResult", "MAX_REASON", "REJECTED",
-           "check", "current_values", "is_empty", "parse_period", "plan_removed", "preview", "save",
+           "check", "current_values", "is_empty", "parse_period", "roadmap_removed", "preview", "save",
            "save_files", "sha256", "submissions", "task_graph", "template_bytes", "template_file_name",
            "withdraw", "write_template"]
 
@@ -71,19 +71,19 @@ def current_values(values: pd.DataFrame, wards: pd.DataFrame, catalog: Catalog, 
 
 
 def save(db: Database, data: bytes, file_name: str, catalog: Catalog, actor: Actor, department: str,
-         period: str, remove_plan: bool = False) -> IngestResult:
+         period: str, remove_roadmap: bool = False) -> IngestResult:
     """Checks the return again and stores it as `actor`'s, in one transaction (rejected, with
     its problems, when it is not valid or not theirs to send)."""
     with db.writing() as con:
         return _ingest.ingest_bytes(con, data, file_name, catalog, actor, expected_department=department,
-                                    expected_period=period, remove_plan=remove_plan)
+                                    expected_period=period, remove_roadmap=remove_roadmap)
 
 
 def save_files(db: Database, files: Iterable[Incoming], catalog: Catalog, actor: Actor,
-               remove_plan: bool = False) -> Iterator[IngestResult]:
+               remove_roadmap: bool = False) -> Iterator[IngestResult]:
     """Many files, one commit per batch: a bad file rejects only itself."""
     with db.writing() as con:
-        yield from _ingest.ingest_many(con, files, catalog, actor, remove_plan=remove_plan)
+        yield from _ingest.ingest_many(con, files, catalog, actor, remove_roadmap=remove_roadmap)
 
 
 def withdraw(db: Database, submission_id: int, actor: Actor, reason: str) -> int | None:
@@ -101,7 +101,7 @@ def template_bytes(catalog: Catalog, department: str, period: str, carried: Carr
     (so a return sent back as downloaded leaves the roadmap as it is)."""
     from sca_metrics.intake import template  # openpyxl's writer: only when a template is made
 
-    plan = None if carried is None else template.Plan(*carried)
+    plan = None if carried is None else template.DepartmentRoadmap(*carried)
     return template.template_bytes(catalog, department, period, plan)
 
 
@@ -111,7 +111,7 @@ def write_template(catalog: Catalog, department: str, period: str, out: Path,
     from sca_metrics.intake import template
 
     return template.write_template(catalog, department, period, out,
-                                   plan=None if carried is None else template.Plan(*carried))
+                                   plan=None if carried is None else template.DepartmentRoadmap(*carried))
 
 
 def template_file_name(department: str, period: str) -> str:

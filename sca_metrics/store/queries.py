@@ -56,26 +56,26 @@ class Placing:
             self.current[(dept, period)] = (sid, sha)
         self.versions = {(d, p): int(v) for d, p, v in con.execute(
             "SELECT department, period, max(version) FROM submissions GROUP BY ALL").fetchall()}
-        self._plan: dict[str, tuple[int, dict[str, tuple[str, ...]]]] | None = None
-        self.sizes = plan_sizes(con)  # (dept, period) → (tasks, comments) of the current return
+        self._roadmap_of: dict[str, tuple[int, dict[str, tuple[str, ...]]]] | None = None
+        self.sizes = roadmap_sizes(con)  # (dept, period) → (tasks, comments) of the current return
 
     @property
-    def plan_unread(self) -> bool:
+    def roadmap_unread(self) -> bool:
         """The plan is to be read again (the batch's rows must be written first)."""
-        return self._plan is None
+        return self._roadmap_of is None
 
     def same(self, sha256: str) -> tuple | None:
         return self.by_sha.get(sha256)
 
     def task_graph(self) -> dict[str, tuple[str, ...]]:
-        if self._plan is None:
-            self._plan = {}
-            for dept, period, code, depends in plan_tasks(self.con)[
+        if self._roadmap_of is None:
+            self._roadmap_of = {}
+            for dept, period, code, depends in roadmap_tasks(self.con)[
                     ["department", "period", "code", "depends_on"]].itertuples(index=False):
-                self._plan.setdefault(dept, (int(period), {}))[1][code] = tuple(depends)
-        return {code: depends for _, graph in self._plan.values() for code, depends in graph.items()}
+                self._roadmap_of.setdefault(dept, (int(period), {}))[1][code] = tuple(depends)
+        return {code: depends for _, graph in self._roadmap_of.values() for code, depends in graph.items()}
 
-    def plan_size(self, department: str, period: str) -> tuple[int, int]:
+    def roadmap_size(self, department: str, period: str) -> tuple[int, int]:
         return self.sizes.get((department, period), (0, 0))
 
     def place(self, department: str, period: str) -> tuple[int | None, int]:
@@ -90,15 +90,15 @@ class Placing:
         self.by_sha[sha256] = (saved.submission_id, *key, saved.version)
         self.versions[key] = saved.version
         self.sizes[key] = (len(checked.tasks), len(checked.comments))
-        if self._plan is None:
+        if self._roadmap_of is None:
             return
         dept, year = key[0], int(key[1])
-        latest = self._plan.get(dept)
+        latest = self._roadmap_of.get(dept)
         if checked.tasks:
             if latest is None or year >= latest[0]:  # this period's tasks are the department's plan
-                self._plan[dept] = (year, {k.code: tuple(k.depends_on) for k in checked.tasks})
+                self._roadmap_of[dept] = (year, {k.code: tuple(k.depends_on) for k in checked.tasks})
         elif saved.supersedes is not None and latest is not None and latest[0] == year:
-            self._plan = None  # the plan's period lost its tasks: an earlier one may hold the plan
+            self._roadmap_of = None  # the plan's period lost its tasks: an earlier one may hold the plan
 
 
 def find_current_by_sha(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple | None:
@@ -311,7 +311,7 @@ def current_unit_observations(con: duckdb.DuckDBPyConnection,
 
 # The plan as of a period: for each department, the tasks (or comments) of its current return
 # of the latest period, up to that one, whose return has any (the QUALIFY clause below).
-def plan_tasks(con: duckdb.DuckDBPyConnection, period: str | None = None,
+def roadmap_tasks(con: duckdb.DuckDBPyConnection, period: str | None = None,
                department: str | None = None) -> pd.DataFrame:
     """Every department's current tasks as of `period` (docs/roadmap.md), by department and code;
     one department's with `department`."""
@@ -329,11 +329,11 @@ def plan_tasks(con: duckdb.DuckDBPyConnection, period: str | None = None,
 def task_graph(con: duckdb.DuckDBPyConnection, period: str | None = None) -> dict[str, tuple[str, ...]]:
     """Every current task's code with what it depends on: what a new return's tasks may depend
     on, and the graph its cycles are looked for in."""
-    frame = plan_tasks(con, period)
+    frame = roadmap_tasks(con, period)
     return {code: tuple(depends) for code, depends in zip(frame.code, frame.depends_on, strict=True)}
 
 
-def plan_comments(con: duckdb.DuckDBPyConnection, period: str | None = None,
+def roadmap_comments(con: duckdb.DuckDBPyConnection, period: str | None = None,
                   department: str | None = None) -> pd.DataFrame:
     """Every department's current comments on the draft as of `period` (one department's with
     `department`), each with its latest response (accepted / explained) or none yet, and the
@@ -349,7 +349,7 @@ def plan_comments(con: duckdb.DuckDBPyConnection, period: str | None = None,
         [period, period, department, department]).df()
 
 
-def plan_sizes(con: duckdb.DuckDBPyConnection, department: str | None = None,
+def roadmap_sizes(con: duckdb.DuckDBPyConnection, department: str | None = None,
                period: str | None = None) -> dict[tuple[str, str], tuple[int, int]]:
     """(department, period) → (tasks, comments) of each current submission that has any (of one
     department and period when given): what a return for the same department and period would

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from sca_metrics import settings
 from sca_metrics.settings import ROOT
 from sca_metrics.store import schema
-from tests.helpers import current_plan
+from tests.helpers import current_roadmap
 
 
 def run_app(monkeypatch, db, lang=None, page=None):
@@ -53,10 +53,10 @@ def upload_page(monkeypatch, db, department="SYT", period="2024", lang=None):
     return at
 
 
-def plan_in(db, dept="SYT", period="2024"):
+def roadmap_in(db, dept="SYT", period="2024"):
     """The department's plan in a database, as its downloaded template carries it."""
     with schema.connect(db) as con:
-        return current_plan(con, dept, period)
+        return current_roadmap(con, dept, period)
 
 
 def domain_score(monkeypatch, db, domain, period):

@@ -9,7 +9,7 @@ from sca_metrics.outputs.exports import XLSX_MIME as XLSX
 from sca_metrics.reference.catalog import default_catalog
 from tests.app.pages import (
     plain,
-    plan_in,
+    roadmap_in,
     run_app,
     upload_page,
     uploader,
@@ -112,7 +112,7 @@ def test_a_read_only_database_shows_every_page_and_refuses_to_save(monkeypatch, 
             assert not at.error and at.metric, page
         at = upload_page(monkeypatch, db, lang="en")
         uploader(at).set_value(("r.xlsx", valid_return(default_catalog(), "SYT", "2024",
-                                                              plan_in(own_demo_db)), XLSX)).run()
+                                                              roadmap_in(own_demo_db)), XLSX)).run()
         assert "can only be read here" in plain(at.warning[-1].value)
         assert at.button(key="up_confirm").disabled
 

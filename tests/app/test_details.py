@@ -136,7 +136,7 @@ def test_the_roadmaps_flags_on_tasks_come_first_and_whole_and_the_plans_are_fold
     from sca_metrics.store import queries, schema
 
     con = schema.connect(demo_data[0])  # as the app in this process holds it
-    tasks = roadmap.tasks_from_frame(queries.plan_tasks(con, "2026"))
+    tasks = roadmap.tasks_from_frame(queries.roadmap_tasks(con, "2026"))
     con.close()
     catalog = default_catalog()
     found = roadmap.flags(tasks, catalog, 2026)

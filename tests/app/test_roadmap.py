@@ -37,7 +37,7 @@ def test_the_roadmap_timeline_shows_its_tasks_a_page_at_a_time_in_its_order(monk
     monkeypatch.setattr(widgets, "PAGE_BARS", 10)
     at = run_app(monkeypatch, demo_db, page="views/roadmap.py")
     con = schema.connect(demo_db)
-    ordered = [k.code for k in roadmap.timeline(roadmap.tasks_from_frame(queries.plan_tasks(con, "2026")))]
+    ordered = [k.code for k in roadmap.timeline(roadmap.tasks_from_frame(queries.roadmap_tasks(con, "2026")))]
     con.close()
 
     def bars(at) -> list[str]:
@@ -85,7 +85,7 @@ def test_an_administrator_records_a_response_to_a_comment(monkeypatch, demo_db, 
     comments = at.dataframe[-1].value
     assert set(comments["Tiếp thu / giải trình"]) == {"Tiếp thu", "Giải trình"}
     con = schema.connect(db)
-    mine = queries.plan_comments(con, "2026").set_index("department").loc["SGDDT"]
+    mine = queries.roadmap_comments(con, "2026").set_index("department").loc["SGDDT"]
     con.close()
     at.selectbox(key="roadmap_comment").set_value((int(mine.submission_id), int(mine.sheet_row))).run()
     assert at.radio(key="roadmap_response").value == "accepted"  # its current response, preselected
@@ -104,7 +104,7 @@ def test_an_administrator_records_a_response_to_a_comment(monkeypatch, demo_db, 
     assert not at.exception, at.exception
     assert "Đã ghi nhận «Giải trình»" in at.success[0].value
     con = schema.connect(db)
-    stored = queries.plan_comments(con, "2026").set_index("department")
+    stored = queries.roadmap_comments(con, "2026").set_index("department")
     con.close()
     assert stored.loc["SGDDT", "response"] == "explained"
     assert stored.loc["SGDDT", "explanation"] == "Đã có trong Đề án ngành"

@@ -48,7 +48,7 @@ def every_event_db(demo_data, tmp_path_factory):
     queries.grant(con, admin, "yt@example.vn", "uploader", ["SYT"], codes)
     queries.grant(con, admin, "lanhdao@example.vn", "viewer", [], codes)
     queries.revoke(con, admin, "lanhdao@example.vn")
-    comment = queries.plan_comments(con, "2026").iloc[0]
+    comment = queries.roadmap_comments(con, "2026").iloc[0]
     queries.respond(con, admin, int(comment.submission_id), int(comment.sheet_row), "explained", "Đã có")
     assert set(queries.audit_log(con).action) == set(queries.AUDIT_ACTIONS)
     con.close()

@@ -5,7 +5,7 @@
 from sca_metrics.outputs.exports import XLSX_MIME as XLSX
 from sca_metrics.reference.catalog import default_catalog
 from sca_metrics.store import queries, schema
-from tests.app.pages import domain_score, plain, plan_in, texts, upload_page, uploader
+from tests.app.pages import domain_score, plain, roadmap_in, texts, upload_page, uploader
 from tests.helpers import fill, row_of, template, to_bytes, valid_return
 
 
@@ -25,7 +25,7 @@ def test_a_return_that_would_remove_the_departments_tasks_asks_first(monkeypatch
     assert syt02["Thay đổi"] == "Thay đổi"
     assert syt02["Thay đổi gì (trước → sau)"] == "Tình trạng: Hoàn thành → Đang triển khai"
     assert at.button(key="up_confirm").disabled  # not without the confirmation
-    box = next(c for c in at.checkbox if c.key.startswith("up_remove_plan"))
+    box = next(c for c in at.checkbox if c.key.startswith("up_remove_roadmap"))
     assert box.label == "Tôi xác nhận: báo cáo này bỏ 3 nhiệm vụ của kỳ 2026"
     with schema.connect(own_demo_db) as con:
         assert schema.table_counts(con) == before
@@ -34,7 +34,8 @@ def test_a_return_that_would_remove_the_departments_tasks_asks_first(monkeypatch
     assert not at.exception, at.exception
     assert "phiên bản" in at.success[0].value
     with schema.connect(own_demo_db) as con:
-        assert queries.plan_tasks(con, "2026", "SYT").period.unique().tolist() == ["2025"]  # the plan before
+        # the roadmap before
+        assert queries.roadmap_tasks(con, "2026", "SYT").period.unique().tolist() == ["2025"]
 
 
 def test_an_uploaded_file_is_checked_once_not_at_every_rerun(monkeypatch, own_demo_db):
@@ -47,7 +48,7 @@ def test_an_uploaded_file_is_checked_once_not_at_every_rerun(monkeypatch, own_de
     original = ingest.check_bytes
     monkeypatch.setattr(ingest, "check_bytes", lambda *a, **k: calls.append(1) or original(*a, **k))
     at = upload_page(monkeypatch, own_demo_db)
-    data = to_bytes(fill(template(catalog, "SYT", "2024", plan_in(own_demo_db)), {"HLT.T1": 5}))
+    data = to_bytes(fill(template(catalog, "SYT", "2024", roadmap_in(own_demo_db)), {"HLT.T1": 5}))
     uploader(at).set_value(("DTTM_SYT_2024.xlsx", data, XLSX)).run()
     assert not at.exception and "Tệp hợp lệ" in at.success[0].value
     at.run()
@@ -63,7 +64,7 @@ def test_upload_a_valid_return_previews_changes_then_saves_and_every_page_update
     assert at.title[0].value == "Nộp báo cáo và tải mẫu phiếu"
     assert [b.label for b in at.get("download_button")][0] == "Tải mẫu phiếu (.xlsx)"
     values = {i.code: i.best for i in catalog.for_department("SYT") if i.kind in ("number", "percent")}
-    data = to_bytes(fill(template(catalog, "SYT", "2024", plan_in(own_demo_db)), values))
+    data = to_bytes(fill(template(catalog, "SYT", "2024", roadmap_in(own_demo_db)), values))
     uploader(at).set_value(("DTTM_SYT_2024.xlsx", data, XLSX)).run()
     assert not at.exception, at.exception
     assert "Tệp hợp lệ" in at.success[0].value
@@ -164,7 +165,7 @@ def test_a_full_disk_during_an_upload_says_so_and_saves_nothing(monkeypatch, own
         before = schema.table_counts(con)
     at = upload_page(monkeypatch, own_demo_db, lang="en")
     uploader(at).set_value(("r.xlsx", valid_return(default_catalog(), "SYT", "2024",
-                                                          plan_in(own_demo_db)), XLSX)).run()
+                                                          roadmap_in(own_demo_db)), XLSX)).run()
 
     def full(con, *args, **kwargs):
         import duckdb

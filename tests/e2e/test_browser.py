@@ -307,7 +307,7 @@ def test_a_response_is_recorded_as_chosen_after_a_refused_save(page, app_url, ap
     page.wait_for_selector(IDLE)
     expect(form.get_by_test_id("stAlertContentSuccess")).to_contain_text("Đã ghi nhận «Giải trình»")
     screenshot(page, "roadmap_response_saved")
-    stored = read(app_db, lambda con: queries.plan_comments(con, "2026")).set_index("department")
+    stored = read(app_db, lambda con: queries.roadmap_comments(con, "2026")).set_index("department")
     assert stored.loc["SGDDT", "response"] == "explained"
     assert stored.loc["SGDDT", "explanation"] == "Đã có trong Đề án ngành giáo dục"
     expect(form.get_by_role("radio", name="Giải trình")).to_be_checked()
@@ -339,7 +339,8 @@ def same_pack_as_the_command_line(downloaded, db) -> None:
 
     with Database(db, read_only=True) as store, store.cursor() as con:
         snap = snapshot.read(con)
-        tasks = tuple(roadmap.tasks_from_frame(queries.plan_tasks(con, "2026")))  # the page passes the plan
+        # the page passes the roadmap
+        tasks = tuple(roadmap.tasks_from_frame(queries.roadmap_tasks(con, "2026")))
     made = Presentation(io.BytesIO(briefing.build(Context(
         snap.catalog, snap.by_period, snap.submissions, "2026", "vi", snap.is_demo, tasks=tasks)).pptx))
 

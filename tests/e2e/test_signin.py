@@ -21,7 +21,7 @@ from sca_metrics.settings import ROOT
 from sca_metrics.store import queries, schema
 from sca_metrics.store.database import Database
 from tests.e2e.conftest import IDLE, free_port, serve
-from tests.helpers import current_plan, valid_return
+from tests.helpers import current_roadmap, valid_return
 
 ADMIN_EMAIL, UPLOADER_EMAIL, VIEWER_EMAIL, STRANGER = (
     "chief@stttt.gov.vn", "nurse@syt.gov.vn", "reader@ubnd.gov.vn", "someone@example.com")
@@ -145,7 +145,7 @@ def test_an_uploader_submits_for_their_department_under_their_email(page, app, s
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
         files=[{"name": "syt.xlsx", "mimeType": XLSX,  # the template as the page gives it, with the plan
                 "buffer": valid_return(catalog_module, "SYT", "2025",
-                                       read(signed_db, lambda con: current_plan(con, "SYT", "2025")))}])
+                                       read(signed_db, lambda con: current_roadmap(con, "SYT", "2025")))}])
     page.wait_for_selector(IDLE)
     page.get_by_role("button", name="Xác nhận và lưu báo cáo").click()
     page.wait_for_selector(IDLE)

@@ -91,8 +91,8 @@ def test_the_demo_plan_follows_the_articles_order_with_one_broken_dependency(dem
 
     path, catalog, _, _ = demo_data
     con = schema.connect(path, read_only=True)
-    tasks = roadmap.tasks_from_frame(queries.plan_tasks(con))
-    comments = queries.plan_comments(con)
+    tasks = roadmap.tasks_from_frame(queries.roadmap_tasks(con))
+    comments = queries.roadmap_comments(con)
     con.close()
     first = {area: min(k.start_year for k in tasks if k.area == area) for area in vocabulary.LAYER_CODES}
     assert first == {"architecture": 2018, "infrastructure": 2019, "operations": 2020}

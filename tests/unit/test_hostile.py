@@ -18,8 +18,8 @@ import pytest
 from sca_metrics.cli import main
 from sca_metrics.intake import layout
 from sca_metrics.intake.ingest import ACCEPTED, REJECTED, check_bytes, ingest_bytes
-from sca_metrics.intake.plan import SHOWN_CYCLE, find_cycles
 from sca_metrics.intake.reader import column_letters
+from sca_metrics.intake.roadmap import SHOWN_CYCLE, find_cycles
 from sca_metrics.method import composite, roadmap, scheme
 from sca_metrics.method.scoring import TIERS
 from sca_metrics.outputs import exports
@@ -29,11 +29,11 @@ from sca_metrics.reference.textnorm import FORBIDDEN, TextRefused, accept
 from sca_metrics.reference.vocabulary import MAX_DEPENDENCIES, MAX_TASKS
 from sca_metrics.store import queries, schema
 from tests.helpers import (
-    dense_plan,
+    dense_roadmap,
     fill,
-    fill_plan,
+    fill_roadmap,
     full_values,
-    plan_task,
+    roadmap_task_row,
     run_limited,
     set_info,
     template,
@@ -49,7 +49,7 @@ def codes(problems) -> set[str]:
 
 
 def planned(catalog, tasks, dept: str = "SYT", comments=()) -> bytes:
-    return to_bytes(fill_plan(fill(template(catalog, dept, "2024"), full_values(catalog, dept)),
+    return to_bytes(fill_roadmap(fill(template(catalog, dept, "2024"), full_values(catalog, dept)),
                               list(tasks), list(comments)))
 
 
@@ -59,9 +59,9 @@ DENSE_UNDER_A_CAP = """
 import json, sys
 from sca_metrics.reference.catalog import default_catalog
 from sca_metrics.intake.ingest import check_bytes
-from tests.helpers import dense_plan
+from tests.helpers import dense_roadmap
 catalog = default_catalog()
-out = check_bytes(dense_plan(catalog, int(sys.argv[1])), catalog, "SYT", "2024")
+out = check_bytes(dense_roadmap(catalog, int(sys.argv[1])), catalog, "SYT", "2024")
 print(json.dumps({"codes": sorted({p.code for p in out.problems}), "tasks": len(out.tasks)}))
 """
 
@@ -74,12 +74,12 @@ def test_a_thousand_tasks_each_depending_on_every_earlier_one_are_refused_under_
 
 
 def test_the_limits_say_where_they_are_crossed(catalog):
-    out = check_bytes(dense_plan(catalog, MAX_TASKS + 1, each=MAX_DEPENDENCIES), catalog, "SYT", "2024")
+    out = check_bytes(dense_roadmap(catalog, MAX_TASKS + 1, each=MAX_DEPENDENCIES), catalog, "SYT", "2024")
     [beyond] = [p for p in out.problems if p.code == "tasks_too_many"]
     first_beyond = f"A{layout.PLAN_HEADER_ROW + MAX_TASKS + 1}"
     assert (beyond.sheet, beyond.cell) == (layout.SHEET_TASKS.vi, first_beyond)
     assert str(MAX_TASKS) in beyond.message("en") and len(out.tasks) == MAX_TASKS
-    crowded = check_bytes(dense_plan(catalog, MAX_DEPENDENCIES + 2), catalog, "SYT", "2024")
+    crowded = check_bytes(dense_roadmap(catalog, MAX_DEPENDENCIES + 2), catalog, "SYT", "2024")
     column = column_letters([c.key for c in layout.TASK_COLUMNS].index("depends_on"))
     [too_many] = [p for p in crowded.problems if p.code == "task_dependencies_too_many"]
     assert too_many.cell == f"{column}{layout.PLAN_HEADER_ROW + MAX_DEPENDENCIES + 2}"
@@ -89,7 +89,8 @@ def test_the_limits_say_where_they_are_crossed(catalog):
 def test_three_hundred_tasks_in_one_cycle_are_each_refused_with_a_short_cycle(catalog):
     n = MAX_TASKS
     names = [f"SYT-{k:04d}" for k in range(n)]
-    tasks = [plan_task(code, "; ".join(names[(k + step) % n] for step in range(1, MAX_DEPENDENCIES + 1)))
+    tasks = [roadmap_task_row(code, "; ".join(names[(k + step) % n]
+                                              for step in range(1, MAX_DEPENDENCIES + 1)))
              for k, code in enumerate(names)]
     out = check_bytes(planned(catalog, tasks), catalog, "SYT", "2024")
     cycles = [p for p in out.problems if p.code == "task_dependency_cycle"]
@@ -110,13 +111,13 @@ def test_find_cycles_is_a_way_round_for_each_task_on_one():
 
 def test_a_cycle_through_another_departments_current_tasks_is_refused(con, catalog):
     actor = Actor.local()
-    first = ingest_bytes(con, planned(catalog, [plan_task("SYT-01")]), "syt.xlsx", catalog, actor)
-    transport = ingest_bytes(con, planned(catalog, [plan_task("SGTVT-01", "SYT-01")], "SGTVT"),
+    first = ingest_bytes(con, planned(catalog, [roadmap_task_row("SYT-01")]), "syt.xlsx", catalog, actor)
+    transport = ingest_bytes(con, planned(catalog, [roadmap_task_row("SGTVT-01", "SYT-01")], "SGTVT"),
                              "gt.xlsx", catalog, actor)
     assert first.status == transport.status == ACCEPTED
     before = schema.table_counts(con)
-    again = ingest_bytes(con, planned(catalog, [plan_task("SYT-01", "SGTVT-01")]), "syt2.xlsx", catalog,
-                         actor)
+    again = ingest_bytes(con, planned(catalog, [roadmap_task_row("SYT-01", "SGTVT-01")]), "syt2.xlsx",
+                         catalog, actor)
     assert again.status == REJECTED
     [cycle] = [p for p in again.problems if p.code == "task_dependency_cycle"]
     assert "SYT-01 → SGTVT-01 → SYT-01" in cycle.message("vi")
@@ -160,7 +161,7 @@ def test_the_policy_refuses_each_kind_of_character(policy_char):
 def test_control_characters_in_any_text_of_a_return_are_refused_where_they_are(catalog):
     wb = fill(template(catalog, "SYT", "2024"), full_values(catalog, "SYT"), evidence="QĐ 12 \u202e")
     set_info(wb, layout.INFO_PREPARER, "Nguyễn _x001B_[31m Văn A")  # how Excel writes an ESC in a cell
-    fill_plan(wb, [plan_task("SYT-01", name="Tên \u2066 nhiệm vụ", note="ghi chú _x0000_")],
+    fill_roadmap(wb, [roadmap_task_row("SYT-01", name="Tên \u2066 nhiệm vụ", note="ghi chú _x0000_")],
               [{"section": "Y tế", "comment": "Ý kiến _x0085_ đảo", "proposal": "x \ufdd0"}])
     out = check_bytes(to_bytes(wb), catalog, "SYT", "2024")
     found = {(p.sheet, p.params["char"]) for p in out.problems if p.code == "text_forbidden_char"}
@@ -181,8 +182,8 @@ def test_every_writer_defends_itself_against_the_characters(catalog, demo_data):
     PowerPoint pack."""
     from docx import Document
 
-    from sca_metrics.intake.template import Plan, template_bytes
-    from sca_metrics.outputs import plan_report
+    from sca_metrics.intake.template import DepartmentRoadmap, template_bytes
+    from sca_metrics.outputs import roadmap_report
     from sca_metrics.outputs.documents import parts
     from sca_metrics.outputs.documents.context import Context
     from sca_metrics.outputs.pack import powerpoint
@@ -193,15 +194,15 @@ def test_every_writer_defends_itself_against_the_characters(catalog, demo_data):
     assert not FORBIDDEN.search(text) and "'=1+1" in text and book[:2] == b"PK"
     path, _, by_period, subs = demo_data
     con = duckdb.connect(str(path), read_only=True)
-    tasks, comments = queries.plan_tasks(con, "2026"), queries.plan_comments(con, "2026")
+    tasks, comments = queries.roadmap_tasks(con, "2026"), queries.roadmap_comments(con, "2026")
     con.close()
     tasks.loc[tasks.index[0], "name"] = HOSTILE
     comments.loc[comments.index[0], ["comment", "explanation"]] = [HOSTILE, HOSTILE]
     ctx = Context(catalog, by_period, subs, "2026", "vi")
-    doc = Document(io.BytesIO(plan_report.build(ctx, tasks, comments)))
+    doc = Document(io.BytesIO(roadmap_report.build(ctx, tasks, comments)))
     said = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     assert "a[2Jbcde" in said and not FORBIDDEN.search(said)
-    plan = Plan(tasks[tasks.department == tasks.department.iloc[0]], comments.iloc[:1])
+    plan = DepartmentRoadmap(tasks[tasks.department == tasks.department.iloc[0]], comments.iloc[:1])
     assert template_bytes(catalog, str(tasks.department.iloc[0]), "2026", plan=plan)[:2] == b"PK"
     # the PowerPoint pack: a slide's title, text and notes
     from pptx import Presentation
@@ -216,10 +217,10 @@ def test_every_writer_defends_itself_against_the_characters(catalog, demo_data):
 WORD_REPORT_UNDER_A_CAP = """
 import io, json, sys, tempfile
 from docx import Document
-from sca_metrics.outputs import plan_report
-from tests.helpers import long_plan
-ctx, tasks, comments = long_plan(tempfile.mkdtemp(), int(sys.argv[1]))
-doc = Document(io.BytesIO(plan_report.build(ctx, tasks, comments)))
+from sca_metrics.outputs import roadmap_report
+from tests.helpers import long_roadmap
+ctx, tasks, comments = long_roadmap(tempfile.mkdtemp(), int(sys.argv[1]))
+doc = Document(io.BytesIO(roadmap_report.build(ctx, tasks, comments)))
 print(json.dumps({"rows": [len(t.rows) for t in doc.tables]}))
 """
 

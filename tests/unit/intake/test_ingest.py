@@ -52,10 +52,10 @@ def contents(con, keyed: bool = False) -> dict:
     return out
 
 
-def one_by_one(path, files, catalog, keyed: bool = False, remove_plan: bool = False) -> tuple[list, dict]:
+def one_by_one(path, files, catalog, keyed: bool = False, remove_roadmap: bool = False) -> tuple[list, dict]:
     con = schema.connect(path)
     results = [ingest_bytes(con, f.data, f.file_name, catalog, ACTOR, f.expected_department,
-                            f.expected_period, remove_plan=remove_plan) for f in files]
+                            f.expected_period, remove_roadmap=remove_roadmap) for f in files]
     found = contents(con, keyed)
     con.close()
     return results, found
@@ -149,23 +149,24 @@ def test_a_missing_file_is_rejected_with_its_reason(catalog, tmp_path):
 def test_a_batch_follows_the_plan_as_file_by_file_does(catalog, tmp_path):
     """The batch keeps the departments' task codes as it stores: a task may depend on one stored
     earlier in the batch, and not on one whose period was resent without tasks."""
-    from tests.unit.store.test_store import a_task, plan_return
+    from tests.unit.store.test_store import a_task, roadmap_return
 
     gt = a_task("SGTVT-01", area="transport", depends_on="SYT-01", indicators="TRA.T1")
     files = [Incoming(name, data) for name, data in [
-        ("gt-too-early.xlsx", plan_return(catalog, "SGTVT", "2023", tasks=[gt])),  # SYT-01 unknown yet
-        ("yt-2023.xlsx", plan_return(catalog, "SYT", "2023", tasks=[a_task("SYT-01")])),
-        ("gt-2023.xlsx", plan_return(catalog, "SGTVT", "2023", tasks=[gt])),  # now it is known
-        ("yt-2024.xlsx", plan_return(catalog, "SYT", "2024", tasks=[a_task("SYT-02")])),  # the plan moves on
-        ("gt-2024.xlsx", plan_return(catalog, "SGTVT", "2024", tasks=[gt])),  # SYT-01 no longer in it
-        ("yt-2024-again.xlsx", plan_return(catalog, "SYT", "2024")),  # 2024 resent without tasks
-        ("gt-2024-again.xlsx", plan_return(catalog, "SGTVT", "2024", tasks=[gt])),  # 2023's plan is back
+        ("gt-too-early.xlsx", roadmap_return(catalog, "SGTVT", "2023", tasks=[gt])),  # SYT-01 unknown yet
+        ("yt-2023.xlsx", roadmap_return(catalog, "SYT", "2023", tasks=[a_task("SYT-01")])),
+        ("gt-2023.xlsx", roadmap_return(catalog, "SGTVT", "2023", tasks=[gt])),  # now it is known
+        # the roadmap moves on
+        ("yt-2024.xlsx", roadmap_return(catalog, "SYT", "2024", tasks=[a_task("SYT-02")])),
+        ("gt-2024.xlsx", roadmap_return(catalog, "SGTVT", "2024", tasks=[gt])),  # SYT-01 no longer in it
+        ("yt-2024-again.xlsx", roadmap_return(catalog, "SYT", "2024")),  # 2024 resent without tasks
+        ("gt-2024-again.xlsx", roadmap_return(catalog, "SGTVT", "2024", tasks=[gt])),  # 2023's plan is back
     ]]
-    expected, reference = one_by_one(tmp_path / "one.duckdb", files, catalog, remove_plan=True)
+    expected, reference = one_by_one(tmp_path / "one.duckdb", files, catalog, remove_roadmap=True)
     assert [r.status for r in expected] == [REJECTED, ACCEPTED, ACCEPTED, ACCEPTED, REJECTED, ACCEPTED,
                                             ACCEPTED]
     con = schema.connect(tmp_path / "batch.duckdb")
-    assert summary(ingest_many(con, files, catalog, ACTOR, remove_plan=True)) == summary(expected)
+    assert summary(ingest_many(con, files, catalog, ACTOR, remove_roadmap=True)) == summary(expected)
     assert contents(con) == reference
     con.close()
 
@@ -174,15 +175,15 @@ def test_a_batch_refuses_a_return_that_would_empty_the_plan_as_file_by_file_does
     """Without the confirmation, a return with empty plan sheets is refused when the current
     return of its department and period has tasks or comments — also when that return came
     earlier in the same batch (the batch keeps each return's plan size as it stores)."""
-    from tests.unit.store.test_store import a_task, plan_return
+    from tests.unit.store.test_store import a_task, roadmap_return
 
     files = [Incoming(name, data) for name, data in [
-        ("yt-2024.xlsx", plan_return(catalog, "SYT", "2024", tasks=[a_task("SYT-01")],
+        ("yt-2024.xlsx", roadmap_return(catalog, "SYT", "2024", tasks=[a_task("SYT-01")],
                                      comments=[{"section": "Y tế", "comment": "Bổ sung"}])),
-        ("yt-2024-no-tasks.xlsx", plan_return(catalog, "SYT", "2024",
+        ("yt-2024-no-tasks.xlsx", roadmap_return(catalog, "SYT", "2024",
                                               comments=[{"section": "Y tế", "comment": "Bổ sung"}])),
-        ("yt-2024-empty.xlsx", plan_return(catalog, "SYT", "2024")),
-        ("yt-2025-empty.xlsx", plan_return(catalog, "SYT", "2025")),  # another period: nothing removed
+        ("yt-2024-empty.xlsx", roadmap_return(catalog, "SYT", "2024")),
+        ("yt-2025-empty.xlsx", roadmap_return(catalog, "SYT", "2025")),  # another period: nothing removed
     ]]
     expected, reference = one_by_one(tmp_path / "one.duckdb", files, catalog)
     assert [r.status for r in expected] == [ACCEPTED, REJECTED, REJECTED, ACCEPTED]

@@ -34,7 +34,7 @@ def plan(demo_data, tmp_path_factory):
     shutil.copyfile(demo_data[0], copy)
     con = schema.connect(copy, read_only=True)
     try:
-        return {p: tuple(roadmap.tasks_from_frame(queries.plan_tasks(con, p))) for p in ("2024", "2026")}
+        return {p: tuple(roadmap.tasks_from_frame(queries.roadmap_tasks(con, p))) for p in ("2024", "2026")}
     finally:
         con.close()
 

@@ -20,7 +20,7 @@ def inputs_of(demo_data):
     def make(lang: str) -> exports.Inputs:
         with database.for_reading(path) as db:
             snap = readiness.snapshot(db)
-            tasks, comments = road.plan(db, snap.period())
+            tasks, comments = road.as_of(db, snap.period())
         return exports.Inputs(snap.catalog, snap.by_period, snap.submissions, snap.period(), lang,
                               snap.is_demo, tasks, comments, snap.wards)
     return make

@@ -23,7 +23,7 @@ from sca_metrics.store import database, queries, schema
 from sca_metrics.store.database import Database
 from sca_metrics.store.errors import StoreError
 from tests.helpers import (
-    current_plan,
+    current_roadmap,
     fill,
     fill_disk,
     read_only_view,
@@ -76,7 +76,7 @@ def a_return(catalog, db, dept="SYT", period="2024", value=None) -> bytes:
     page gives it: carrying its current plan, so storing it removes none of its tasks."""
     con = schema.connect(db, read_only=True)
     try:
-        plan = current_plan(con, dept, period)
+        plan = current_roadmap(con, dept, period)
     finally:
         con.close()
     values = {"HLT.T1": value} if value is not None else None

@@ -119,11 +119,11 @@ def test_departments_and_periods_are_independent(con, catalog):
     assert list(subs.status) == ["current"] * 3 and list(subs.version) == [1, 1, 1]
 
 
-def plan_return(catalog, dept, period="2024", tasks=(), comments=()):
-    from tests.helpers import fill_plan
+def roadmap_return(catalog, dept, period="2024", tasks=(), comments=()):
+    from tests.helpers import fill_roadmap
 
     wb = fill(template(catalog, dept, period), full_values(catalog, dept))
-    return to_bytes(fill_plan(wb, list(tasks), list(comments)))
+    return to_bytes(fill_roadmap(wb, list(tasks), list(comments)))
 
 
 def a_task(code, **kw):
@@ -132,39 +132,39 @@ def a_task(code, **kw):
 
 
 def test_a_returns_tasks_and_comments_are_stored_and_superseded_with_it(con, catalog):
-    first = ingest(con, catalog, plan_return(catalog, "SYT", tasks=[a_task("SYT-01"), a_task("SYT-02")],
+    first = ingest(con, catalog, roadmap_return(catalog, "SYT", tasks=[a_task("SYT-01"), a_task("SYT-02")],
                                              comments=[{"section": "Y tế", "comment": "Bổ sung"}]))
     assert first.status == ACCEPTED, [p.line() for p in first.problems]
-    tasks = queries.plan_tasks(con)
+    tasks = queries.roadmap_tasks(con)
     assert list(tasks.code) == ["SYT-01", "SYT-02"] and list(tasks.indicators[0]) == ["HLT.T1"]
-    assert list(queries.plan_comments(con).comment) == ["Bổ sung"]
+    assert list(queries.roadmap_comments(con).comment) == ["Bổ sung"]
     before = schema.table_counts(con)
-    refused = ingest(con, catalog, plan_return(catalog, "SYT", tasks=[a_task("SYT-03")]), "v2.xlsx")
+    refused = ingest(con, catalog, roadmap_return(catalog, "SYT", tasks=[a_task("SYT-03")]), "v2.xlsx")
     assert [p.code for p in refused.problems if p.is_error] == ["plan_comments_removed"]  # not silently
     assert schema.table_counts(con) == before
-    second = ingest(con, catalog, plan_return(catalog, "SYT", tasks=[a_task("SYT-03")]), "v2.xlsx",
-                    remove_plan=True)  # confirmed
+    second = ingest(con, catalog, roadmap_return(catalog, "SYT", tasks=[a_task("SYT-03")]), "v2.xlsx",
+                    remove_roadmap=True)  # confirmed
     assert second.supersedes == first.submission_id
-    assert list(queries.plan_tasks(con).code) == ["SYT-03"]  # the newer return's plan only
-    assert queries.plan_comments(con).empty
+    assert list(queries.roadmap_tasks(con).code) == ["SYT-03"]  # the newer return's plan only
+    assert queries.roadmap_comments(con).empty
     assert schema.table_counts(con)["tasks"] == 3  # history is kept
 
 
 def test_the_plan_as_of_a_period_is_each_departments_latest_return_with_tasks(con, catalog):
-    ingest(con, catalog, plan_return(catalog, "SYT", "2023", tasks=[a_task("SYT-01")]), "a.xlsx")
-    ingest(con, catalog, plan_return(catalog, "SYT", "2025", tasks=[a_task("SYT-09")]), "b.xlsx")
-    assert list(queries.plan_tasks(con, "2024").code) == ["SYT-01"]
-    assert list(queries.plan_tasks(con, "2025").code) == ["SYT-09"]
-    assert list(queries.plan_tasks(con).code) == ["SYT-09"]
+    ingest(con, catalog, roadmap_return(catalog, "SYT", "2023", tasks=[a_task("SYT-01")]), "a.xlsx")
+    ingest(con, catalog, roadmap_return(catalog, "SYT", "2025", tasks=[a_task("SYT-09")]), "b.xlsx")
+    assert list(queries.roadmap_tasks(con, "2024").code) == ["SYT-01"]
+    assert list(queries.roadmap_tasks(con, "2025").code) == ["SYT-09"]
+    assert list(queries.roadmap_tasks(con).code) == ["SYT-09"]
 
 
 def test_a_task_may_depend_on_another_departments_current_task(con, catalog):
-    refused = ingest(con, catalog, plan_return(catalog, "SGTVT", tasks=[
+    refused = ingest(con, catalog, roadmap_return(catalog, "SGTVT", tasks=[
         a_task("SGTVT-01", area="transport", depends_on="SYT-01", indicators="TRA.T1")]), "gt.xlsx")
     assert refused.status == REJECTED and [p.code for p in refused.problems if p.is_error] == [
         "task_dependency_unknown"]
-    ingest(con, catalog, plan_return(catalog, "SYT", tasks=[a_task("SYT-01")]), "yt.xlsx")
-    accepted = ingest(con, catalog, plan_return(catalog, "SGTVT", tasks=[
+    ingest(con, catalog, roadmap_return(catalog, "SYT", tasks=[a_task("SYT-01")]), "yt.xlsx")
+    accepted = ingest(con, catalog, roadmap_return(catalog, "SGTVT", tasks=[
         a_task("SGTVT-01", area="transport", depends_on="SYT-01", indicators="TRA.T1")]), "gt.xlsx")
     assert accepted.status == ACCEPTED
 
@@ -172,7 +172,7 @@ def test_a_task_may_depend_on_another_departments_current_task(con, catalog):
 def test_only_an_administrator_responds_to_a_comment_and_an_explanation_is_required(con, catalog):
     from sca_metrics.reference.roles import UPLOADER, BadGrant, Forbidden
 
-    saved = ingest(con, catalog, plan_return(catalog, "SYT", comments=[
+    saved = ingest(con, catalog, roadmap_return(catalog, "SYT", comments=[
         {"section": "Y tế", "comment": "Bổ sung bệnh án điện tử"}]))
     sid = saved.submission_id
     uploader = Actor("yt@example.vn", UPLOADER, ("SYT",))
@@ -187,6 +187,6 @@ def test_only_an_administrator_responds_to_a_comment_and_an_explanation_is_requi
     assert schema.table_counts(con) == before  # a refusal changes nothing
     queries.respond(con, Actor.local("admin"), sid, 4, "explained", "Đã có trong Đề án ngành")
     queries.respond(con, Actor.local("admin"), sid, 4, "accepted", "")
-    row = queries.plan_comments(con).iloc[0]
+    row = queries.roadmap_comments(con).iloc[0]
     assert (row.response, row.responded_by) == ("accepted", "local (admin)")  # the latest response
     assert "respond" in set(queries.audit_log(con).action)

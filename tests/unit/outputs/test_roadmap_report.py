@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 
 from sca_metrics.method import roadmap
-from sca_metrics.outputs import plan_report
+from sca_metrics.outputs import roadmap_report
 from sca_metrics.outputs.documents.context import Context
 from sca_metrics.reference import formatting
 from sca_metrics.reference.catalog import default_catalog
@@ -21,12 +21,12 @@ from sca_metrics.store import queries, schema
 def made(demo_data):
     path, catalog, by_period, subs = demo_data
     con = schema.connect(path, read_only=True)
-    tasks, comments = queries.plan_tasks(con, "2026"), queries.plan_comments(con, "2026")
+    tasks, comments = queries.roadmap_tasks(con, "2026"), queries.roadmap_comments(con, "2026")
     con.close()
     out = {}
     for lang in ("vi", "en"):
         ctx = Context(catalog, by_period, subs, "2026", lang, True)
-        out[lang] = Document(io.BytesIO(plan_report.build(ctx, tasks, comments)))
+        out[lang] = Document(io.BytesIO(roadmap_report.build(ctx, tasks, comments)))
     return out, roadmap.tasks_from_frame(tasks), comments
 
 
@@ -91,10 +91,10 @@ def test_each_layer_has_its_score_and_a_domain_ahead_of_the_foundations_is_said(
     """2025 in the demo: the operations centres at level 3 under three domains at level 4."""
     path, catalog, by_period, subs = demo_data
     con = schema.connect(path, read_only=True)
-    tasks, comments = queries.plan_tasks(con, "2025"), queries.plan_comments(con, "2025")
+    tasks, comments = queries.roadmap_tasks(con, "2025"), queries.roadmap_comments(con, "2025")
     con.close()
     ctx = Context(catalog, by_period, subs, "2025", "vi", True)
-    text = texts(Document(io.BytesIO(plan_report.build(ctx, tasks, comments))))
+    text = texts(Document(io.BytesIO(roadmap_report.build(ctx, tasks, comments))))
     said = ("Nền tảng trước: lớp nền tảng thấp nhất kỳ này là Trung tâm điều hành (mức 3); số lĩnh vực "
             "đang ở mức cao hơn: 3 (Chính quyền điện tử, Xây dựng, Giao thông vận tải)")
     assert any(line.startswith(said) for line in text)

@@ -8,7 +8,7 @@ import pytest
 from sca_metrics.intake.reader import read_workbook
 from sca_metrics.intake.validate import check_workbook
 from sca_metrics.store.records import CommentRecord
-from tests.helpers import fill, fill_plan, full_values, template, to_bytes
+from tests.helpers import fill, fill_roadmap, full_values, template, to_bytes
 
 TASK = {"code": "SYT-01", "name": "Hồ sơ sức khoẻ điện tử", "area": "Y tế (health)",
         "phase": "2021–2025", "start_year": 2021, "end_year": 2023, "partners": "STTTT; STC",
@@ -21,7 +21,7 @@ FIRST_ROW = 4  # under the header (row 3)
 
 def checked(catalog, tasks=(), comments=(), known_tasks=()):
     wb = fill(template(catalog, "SYT", "2024"), full_values(catalog, "SYT"))
-    book, problems = read_workbook(to_bytes(fill_plan(wb, list(tasks), list(comments))))
+    book, problems = read_workbook(to_bytes(fill_roadmap(wb, list(tasks), list(comments))))
     assert book is not None and not problems
     return check_workbook(book, catalog, "SYT", "2024", known_tasks=known_tasks)
 
