@@ -1,7 +1,8 @@
 """The programme's fixed vocabulary: domains, drivers, kinds, directions, quality flags.
 
-One home for every code, bilingual name and colour, so pages, exports and validation
-never spell them twice. Indicators themselves are data (data/catalog.csv), not code.
+One home for every code and colour, so pages, exports and validation never spell them twice;
+their names in both languages are in the translation files ([terms]). Indicators themselves
+are data (data/catalog.csv), not code.
 """
 
 from __future__ import annotations
@@ -25,74 +26,86 @@ class Term:
         return in_language(lang, self.vi, self.en)
 
 
+def _term(group: str, code: str, colour: str = "#7f7f7f") -> Term:
+    """A term with its names from the translation files (data/i18n/<lang>.toml, [terms],
+    `<group>_<code>`): the names are data, so officials change a label without touching code;
+    the codes and colours stay here. A name missing in Vietnamese stops the start (a test
+    checks both files name every term)."""
+    from sca_metrics.reference.i18n import catalogue  # i18n reads the files; it needs no term
+
+    key = f"terms.{group}_{code}"
+    vi = catalogue("vi")[key]
+    return Term(code, vi, catalogue("en").get(key, vi), colour)
+
+
 FOUNDATIONS = "foundations"
 
 # The article's order: foundations first, then the eight priority smart domains.
 DOMAINS: tuple[Term, ...] = (
-    Term(FOUNDATIONS, "Nền tảng", "Foundations", "#666666"),
-    Term("egov", "Chính quyền điện tử", "E-government", "#0072B2"),
-    Term("education", "Giáo dục", "Education", "#E69F00"),
-    Term("health", "Y tế", "Health", "#009E73"),
-    Term("tourism", "Du lịch", "Tourism", "#56B4E9"),
-    Term("environment", "Môi trường", "Environment", "#F0E442"),
-    Term("construction", "Xây dựng", "Construction", "#D55E00"),
-    Term("transport", "Giao thông vận tải", "Transport", "#CC79A7"),
-    Term("security", "An ninh an toàn", "Security & safety", "#000000"),
+    _term("domain", FOUNDATIONS, "#666666"),
+    _term("domain", "egov", "#0072B2"),
+    _term("domain", "education", "#E69F00"),
+    _term("domain", "health", "#009E73"),
+    _term("domain", "tourism", "#56B4E9"),
+    _term("domain", "environment", "#F0E442"),
+    _term("domain", "construction", "#D55E00"),
+    _term("domain", "transport", "#CC79A7"),
+    _term("domain", "security", "#000000"),
 )
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 DRIVERS: tuple[Term, ...] = (
-    Term("technology", "Công nghệ", "Technology", "#0072B2"),
-    Term("policy", "Chính sách", "Policy", "#E69F00"),
-    Term("resources", "Nguồn lực", "Resources", "#009E73"),
+    _term("driver", "technology", "#0072B2"),
+    _term("driver", "policy", "#E69F00"),
+    _term("driver", "resources", "#009E73"),
 )
 
 KINDS: tuple[Term, ...] = (
-    Term("number", "Số", "Number"),
-    Term("percent", "Tỷ lệ %", "Percent"),
-    Term("yesno", "Có/Không", "Yes/No"),
-    Term("level", "Mức 0–4", "Level 0–4"),
+    _term("kind", "number"),
+    _term("kind", "percent"),
+    _term("kind", "yesno"),
+    _term("kind", "level"),
 )
 
 DIRECTIONS: tuple[Term, ...] = (
-    Term("higher", "Càng cao càng tốt", "Higher is better"),
-    Term("lower", "Càng thấp càng tốt", "Lower is better"),
+    _term("direction", "higher"),
+    _term("direction", "lower"),
 )
 
 # U4SSC-style data-quality flags for each reported value.
 QUALITY_FLAGS: tuple[Term, ...] = (
-    Term("measured", "Đo đạc", "Measured"),
-    Term("administrative", "Số liệu hành chính", "Administrative record"),
-    Term("estimate", "Ước tính", "Estimate"),
-    Term("extrapolated", "Ngoại suy", "Extrapolated"),
-    Term("unknown", "Không rõ", "Unknown"),
+    _term("quality", "measured"),
+    _term("quality", "administrative"),
+    _term("quality", "estimate"),
+    _term("quality", "extrapolated"),
+    _term("quality", "unknown"),
 )
 
 SOURCES: tuple[Term, ...] = (
-    Term("u4ssc", "U4SSC / ITU-T Y.4903", "U4SSC / ITU-T Y.4903"),
-    Term("dti", "Chỉ số DTI cấp tỉnh", "Provincial DTI"),
-    Term("tt03_2026_bxd", "Thông tư 03/2026/TT-BXD", "Circular 03/2026/TT-BXD"),
-    Term("proposed", "Đề xuất", "Proposed"),
+    _term("source", "u4ssc"),
+    _term("source", "dti"),
+    _term("source", "tt03_2026_bxd"),
+    _term("source", "proposed"),
 )
 
 # How the values of a pilot indicator's wards and communes make one value for a larger area
 # (the city, or a new ward from the former wards it replaced).
 AGGREGATIONS: tuple[Term, ...] = (
-    Term("sum", "Tổng", "Sum"),
-    Term("mean_pop", "Bình quân gia quyền theo dân số", "Population-weighted mean"),
-    Term("min", "Thấp nhất", "Minimum"),
-    Term("max", "Cao nhất", "Maximum"),
+    _term("aggregation", "sum"),
+    _term("aggregation", "mean_pop"),
+    _term("aggregation", "min"),
+    _term("aggregation", "max"),
 )
 
 # Progress to a target (docs/METHOD.md §6, Open SDG / Eurostat), best first. Colours run from green
 # to red; the name is always shown beside the colour.
 PROGRESS_STATUSES: tuple[Term, ...] = (
-    Term("achieved", "Đã đạt mục tiêu", "Target achieved", "#1B7837"),
-    Term("on_track", "Đúng tiến độ", "On track", "#5AAE61"),
-    Term("acceleration", "Cần tăng tốc", "Acceleration needed", "#E69F00"),
-    Term("limited", "Tiến bộ hạn chế", "Limited progress", "#D55E00"),
-    Term("deterioration", "Đi xuống", "Deterioration", "#A50026"),
-    Term("insufficient", "Chưa đủ số liệu", "Not enough data", "#999999"),
+    _term("progress", "achieved", "#1B7837"),
+    _term("progress", "on_track", "#5AAE61"),
+    _term("progress", "acceleration", "#E69F00"),
+    _term("progress", "limited", "#D55E00"),
+    _term("progress", "deterioration", "#A50026"),
+    _term("progress", "insufficient", "#999999"),
 )
 
 LEVEL_RANGE = (0, 4)
@@ -101,37 +114,36 @@ LEVEL_RANGE = (0, 4)
 # the architecture framework, then the infrastructure (data centre, shared databases, big data),
 # then the operations centres —, before the smart domains that rest on them.
 LAYERS: tuple[Term, ...] = (
-    Term("architecture", "Khung kiến trúc", "Architecture framework", "#4D4D4D"),
-    Term("infrastructure", "Hạ tầng (trung tâm dữ liệu, CSDL dùng chung, dữ liệu lớn)",
-         "Infrastructure (data centre, shared databases, big data)", "#7F7F7F"),
-    Term("operations", "Trung tâm điều hành (IOC)", "Operations centres (IOC)", "#A6A6A6"),
+    _term("layer", "architecture", "#4D4D4D"),
+    _term("layer", "infrastructure", "#7F7F7F"),
+    _term("layer", "operations", "#A6A6A6"),
 )
 # Where a task belongs: a foundations layer, then the eight smart domains, in the programme's order;
 # or outside the programme (a task of a department's own sector project that no area takes).
 AREAS: tuple[Term, ...] = LAYERS + tuple(t for t in DOMAINS if t.code != FOUNDATIONS)
-OUTSIDE = Term("outside", "Ngoài Đề án", "Outside the programme", "#BDBDBD")
+OUTSIDE = _term("area", "outside", "#BDBDBD")
 AREA_CHOICES: tuple[Term, ...] = AREAS + (OUTSIDE,)
 
 # The programme's phases: 2018–2025 with a vision to 2030.
 PHASES: tuple[Term, ...] = (
-    Term("2018-2020", "2018–2020", "2018–2020"),
-    Term("2021-2025", "2021–2025", "2021–2025"),
-    Term("2026-2030", "2026–2030", "2026–2030"),
+    _term("phase", "2018-2020"),
+    _term("phase", "2021-2025"),
+    _term("phase", "2026-2030"),
 )
 PHASE_YEARS = {"2018-2020": (2018, 2020), "2021-2025": (2021, 2025), "2026-2030": (2026, 2030)}
 
 TASK_STATUSES: tuple[Term, ...] = (
-    Term("not_started", "Chưa triển khai", "Not started", "#BDBDBD"),
-    Term("in_progress", "Đang triển khai", "In progress", "#0072B2"),
-    Term("done", "Hoàn thành", "Done", "#009E73"),
-    Term("delayed", "Chậm tiến độ", "Delayed", "#D55E00"),
+    _term("task_status", "not_started", "#BDBDBD"),
+    _term("task_status", "in_progress", "#0072B2"),
+    _term("task_status", "done", "#009E73"),
+    _term("task_status", "delayed", "#D55E00"),
 )
 
 BUDGET_SOURCES: tuple[Term, ...] = (
-    Term("state", "Ngân sách nhà nước", "State budget"),
-    Term("oda", "Vốn ODA", "ODA"),
-    Term("private", "Xã hội hoá, tư nhân", "Socialisation / private"),
-    Term("other", "Nguồn khác", "Other"),
+    _term("budget_source", "state"),
+    _term("budget_source", "oda"),
+    _term("budget_source", "private"),
+    _term("budget_source", "other"),
 )
 
 
@@ -183,9 +195,9 @@ PERIOD_LAST = 2030
 # Maturity levels 1–5 (docs/METHOD.md §3): level = 1 + min(4, ⌊score / 20⌋). One colour scale for
 # levels everywhere: viridis steps, readable with the common colour-vision deficiencies.
 LEVELS: tuple[Term, ...] = (
-    Term("1", "Khởi đầu", "Initial", "#fde725"),
-    Term("2", "Đang hình thành", "Developing", "#5ec962"),
-    Term("3", "Xác lập", "Defined", "#21918c"),
-    Term("4", "Quản lý", "Managed", "#3b528b"),
-    Term("5", "Tối ưu", "Optimising", "#440154"),
+    _term("level", "1", "#fde725"),
+    _term("level", "2", "#5ec962"),
+    _term("level", "3", "#21918c"),
+    _term("level", "4", "#3b528b"),
+    _term("level", "5", "#440154"),
 )

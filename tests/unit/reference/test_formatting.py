@@ -67,3 +67,26 @@ def test_every_message_exists_in_both_languages():
     for key in i18n.catalogue("en"):
         if key.endswith(".one"):
             assert key[:-4] + ".other" in i18n.catalogue("en"), key
+
+
+def test_the_vocabularys_names_are_read_from_the_translation_files(tmp_path):
+    """Domain, driver, level and status names were written in Python: they are data now
+    ([terms] in data/i18n/<lang>.toml), so a name changed there is the name everywhere."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from sca_metrics.settings import ROOT
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    file = data / "i18n" / "en.toml"
+    text = file.read_text(encoding="utf-8").replace('domain_health = "Health"', 'domain_health = "Public health"')
+    file.write_text(text, encoding="utf-8")
+    code = ("from sca_metrics.reference import vocabulary as v; "
+            "print(v.domain_name('health', 'en'), '|', v.domain_name('health', 'vi'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                          env={**os.environ, "SCA_DATA_DIR": str(data)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "Public health | Y tế"
