@@ -82,7 +82,8 @@ def test_the_vocabularys_names_are_read_from_the_translation_files(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     file = data / "i18n" / "en.toml"
-    text = file.read_text(encoding="utf-8").replace('domain_health = "Health"', 'domain_health = "Public health"')
+    text = file.read_text(encoding="utf-8")
+    text = text.replace('domain_health = "Health"', 'domain_health = "Public health"')
     file.write_text(text, encoding="utf-8")
     code = ("from sca_metrics.reference import vocabulary as v; "
             "print(v.domain_name('health', 'en'), '|', v.domain_name('health', 'vi'))")
