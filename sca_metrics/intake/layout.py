@@ -34,30 +34,39 @@ def label_keys(label: Label) -> frozenset[str]:
     return frozenset({loose_key(label.vi), loose_key(label.en), loose_key(label.text)})
 
 
-SHEET_INSTRUCTIONS = Label("instructions", "Hướng dẫn", "Instructions", required=False)
-SHEET_INFO = Label("info", "Thông tin", "Information")
-SHEET_INDICATORS = Label("indicators", "Chỉ số", "Indicators")
-SHEET_UNITS = Label("units", "Theo phường, xã", "By ward")
+def _label(name: str, key: str, required: bool = True) -> Label:
+    """A sheet's or a column's label with its names from the translation files ([workbook] in
+    data/i18n/<lang>.toml): the layout (which labels, in which order) is here, their words are data."""
+    from sca_metrics.reference.i18n import catalogue
 
-INFO_DEPARTMENT = Label("department", "Mã đơn vị", "Department code")
-INFO_DEPARTMENT_NAME = Label("department_name", "Tên đơn vị", "Department", required=False)
-INFO_PERIOD = Label("period", "Kỳ báo cáo", "Reporting period")
-INFO_PREPARER = Label("preparer", "Người lập", "Prepared by", required=False)
-INFO_DATE = Label("date", "Ngày lập (dd/mm/yyyy)", "Date (dd/mm/yyyy)", required=False)
-INFO_CATALOG = Label("catalog_version", "Phiên bản danh mục", "Catalog version", required=False)
+    vi = catalogue("vi")[f"workbook.{name}"]
+    return Label(key, vi, catalogue("en").get(f"workbook.{name}", vi), required)
+
+
+SHEET_INSTRUCTIONS = _label("sheet_instructions", "instructions", required=False)
+SHEET_INFO = _label("sheet_info", "info")
+SHEET_INDICATORS = _label("sheet_indicators", "indicators")
+SHEET_UNITS = _label("sheet_units", "units")
+
+INFO_DEPARTMENT = _label("info_department", "department")
+INFO_DEPARTMENT_NAME = _label("info_department_name", "department_name", required=False)
+INFO_PERIOD = _label("info_period", "period")
+INFO_PREPARER = _label("info_preparer", "preparer", required=False)
+INFO_DATE = _label("info_date", "date", required=False)
+INFO_CATALOG = _label("info_catalog", "catalog_version", required=False)
 INFO_FIELDS = (INFO_DEPARTMENT, INFO_DEPARTMENT_NAME, INFO_PERIOD, INFO_PREPARER, INFO_DATE,
                INFO_CATALOG)
 
-COL_CODE = Label("code", "Mã chỉ số", "Code")
-COL_NAME = Label("name", "Tên chỉ số", "Indicator", required=False)
-COL_DOMAIN = Label("domain", "Lĩnh vực", "Domain", required=False)
-COL_DRIVER = Label("driver", "Động lực", "Driver", required=False)
-COL_UNIT = Label("unit", "Đơn vị tính", "Unit", required=False)
-COL_KIND = Label("kind", "Loại", "Kind", required=False)
-COL_VALUE = Label("value", "Giá trị", "Value")
-COL_QUALITY = Label("quality", "Chất lượng dữ liệu", "Data quality")
-COL_EVIDENCE = Label("evidence", "Minh chứng", "Evidence")
-COL_NOTE = Label("note", "Ghi chú", "Note", required=False)
+COL_CODE = _label("col_code", "code")
+COL_NAME = _label("col_name", "name", required=False)
+COL_DOMAIN = _label("col_domain", "domain", required=False)
+COL_DRIVER = _label("col_driver", "driver", required=False)
+COL_UNIT = _label("col_unit", "unit", required=False)
+COL_KIND = _label("col_kind", "kind", required=False)
+COL_VALUE = _label("col_value", "value")
+COL_QUALITY = _label("col_quality", "quality")
+COL_EVIDENCE = _label("col_evidence", "evidence")
+COL_NOTE = _label("col_note", "note", required=False)
 INDICATOR_COLUMNS = (COL_CODE, COL_NAME, COL_DOMAIN, COL_DRIVER, COL_UNIT, COL_KIND,
                      COL_VALUE, COL_QUALITY, COL_EVIDENCE, COL_NOTE)
 FILL_COLUMNS = (COL_VALUE, COL_QUALITY, COL_EVIDENCE, COL_NOTE)
@@ -69,9 +78,9 @@ INFO_FIRST_ROW = 3
 # The ward-level sheet of the pilot indicators: one row per ward or commune valid on the
 # period's last day, one column per pilot indicator (headed by its code), then the row's
 # data quality, evidence and note. Above the header, a row names each indicator.
-COL_UNIT_CODE = Label("unit_code", "Mã đơn vị hành chính", "Unit code")
-COL_UNIT_NAME = Label("unit_name", "Phường, xã", "Ward or commune", required=False)
-COL_POPULATION = Label("population", "Dân số (trọng số)", "Population (weight)", required=False)
+COL_UNIT_CODE = _label("col_unit_code", "unit_code")
+COL_UNIT_NAME = _label("col_unit_name", "unit_name", required=False)
+COL_POPULATION = _label("col_population", "population", required=False)
 UNIT_LEAD_COLUMNS = (COL_UNIT_CODE, COL_UNIT_NAME, COL_POPULATION)
 UNIT_TAIL_COLUMNS = (COL_QUALITY, COL_EVIDENCE, COL_NOTE)
 UNITS_NAMES_ROW = 3
@@ -79,40 +88,36 @@ UNITS_HEADER_ROW = 4
 
 # The plan: the department's tasks (nhiệm vụ) for the programme and its comments on the draft
 # (docs/roadmap.md). Both sheets are optional; a header row, then one task or comment a row.
-SHEET_TASKS = Label("tasks", "Nhiệm vụ", "Tasks", required=False)
-SHEET_COMMENTS = Label("comments", "Ý kiến góp ý", "Comments", required=False)
-SHEET_CHOICES = Label("choices", "Danh sách chọn", "Choices", required=False)  # hidden: drop-downs
+SHEET_TASKS = _label("sheet_tasks", "tasks", required=False)
+SHEET_COMMENTS = _label("sheet_comments", "comments", required=False)
+SHEET_CHOICES = _label("sheet_choices", "choices", required=False)  # hidden: drop-downs
 
-TASK_CODE = Label("code", "Mã nhiệm vụ", "Task code")
-TASK_NAME = Label("name", "Tên nhiệm vụ", "Task")
-TASK_AREA = Label("area", "Lĩnh vực, lớp nền tảng", "Domain or foundations layer")
-TASK_PHASE = Label("phase", "Giai đoạn", "Phase")
-TASK_START = Label("start_year", "Năm bắt đầu", "Start year")
-TASK_END = Label("end_year", "Năm kết thúc", "End year")
-TASK_PARTNERS = Label("partners", "Đơn vị phối hợp (mã; mã)", "Cooperating departments (code; code)",
-                      required=False)
-TASK_PROJECT = Label("sector_project", "Đề án, dự án của ngành", "Sector project", required=False)
-TASK_DECISION = Label("decision", "Số quyết định phê duyệt", "Approving decision", required=False)
-TASK_BUDGET = Label("budget", "Kinh phí dự kiến (tỷ đồng)", "Estimated budget (billion VND)",
-                    required=False)
-TASK_SOURCE = Label("budget_source", "Nguồn vốn", "Budget source", required=False)
-TASK_STATUS = Label("status", "Tình trạng", "Status")
-TASK_NOTE = Label("note", "Ghi chú tình trạng", "Status note", required=False)
-TASK_DEPENDS = Label("depends_on", "Phụ thuộc (mã nhiệm vụ hoặc lớp nền tảng; …)",
-                     "Depends on (task codes or foundations layers; …)", required=False)
-TASK_INDICATORS = Label("indicators", "Chỉ số đo lường (mã; mã)", "Measured by (indicator codes; …)",
-                        required=False)
+TASK_CODE = _label("task_code", "code")
+TASK_NAME = _label("task_name", "name")
+TASK_AREA = _label("task_area", "area")
+TASK_PHASE = _label("task_phase", "phase")
+TASK_START = _label("task_start", "start_year")
+TASK_END = _label("task_end", "end_year")
+TASK_PARTNERS = _label("task_partners", "partners", required=False)
+TASK_PROJECT = _label("task_project", "sector_project", required=False)
+TASK_DECISION = _label("task_decision", "decision", required=False)
+TASK_BUDGET = _label("task_budget", "budget", required=False)
+TASK_SOURCE = _label("task_source", "budget_source", required=False)
+TASK_STATUS = _label("task_status", "status")
+TASK_NOTE = _label("task_note", "note", required=False)
+TASK_DEPENDS = _label("task_depends", "depends_on", required=False)
+TASK_INDICATORS = _label("task_indicators", "indicators", required=False)
 TASK_COLUMNS = (TASK_CODE, TASK_NAME, TASK_AREA, TASK_PHASE, TASK_START, TASK_END, TASK_PARTNERS,
                 TASK_PROJECT, TASK_DECISION, TASK_BUDGET, TASK_SOURCE, TASK_STATUS, TASK_NOTE,
                 TASK_DEPENDS, TASK_INDICATORS)
 
-COMMENT_SECTION = Label("section", "Phần, lĩnh vực của dự thảo", "Section or domain of the draft")
-COMMENT_TEXT = Label("comment", "Ý kiến", "Comment")
-COMMENT_PROPOSAL = Label("proposal", "Đề xuất", "Proposal", required=False)
+COMMENT_SECTION = _label("comment_section", "section")
+COMMENT_TEXT = _label("comment_text", "comment")
+COMMENT_PROPOSAL = _label("comment_proposal", "proposal", required=False)
 COMMENT_COLUMNS = (COMMENT_SECTION, COMMENT_TEXT, COMMENT_PROPOSAL)
 # Beside a carried comment, how it was answered: for the department to read (the reader ignores them).
-COMMENT_ANSWER_COLUMNS = (Label("response", "Tiếp thu / giải trình", "Response", required=False),
-                          Label("explanation", "Nội dung giải trình", "Explanation", required=False))
+COMMENT_ANSWER_COLUMNS = (_label("comment_response", "response", required=False),
+                          _label("comment_explanation", "explanation", required=False))
 
 PLAN_HEADER_ROW = 3  # a title, a hint, then the header (1-based, as Excel shows it)
 TASK_ROWS = 30  # rows ready to fill in a template (its carried tasks among them)
