@@ -5,7 +5,6 @@ wards. Every function reads through the handle it is given and returns frames or
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from datetime import date
 
 import pandas as pd
 
@@ -77,8 +76,3 @@ def wards(values: pd.DataFrame, catalog: Catalog, units: Units, system: str) -> 
     """Ward values in one system of wards (CURRENT or FORMER): split or combined by population
     where the other system reported them; empty when a period can never be split back."""
     return _pilot.in_system(values, catalog, units, _pilot.system_day(units, system))
-
-
-def system_day(units: Units, system: str) -> date:
-    """The day a ward system was in force."""
-    return _pilot.system_day(units, system)

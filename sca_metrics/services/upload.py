@@ -28,7 +28,7 @@ from sca_metrics.store.database import Database
 from sca_metrics.store.records import CheckedReturn
 
 __all__ = ["ACCEPTED", "CheckedReturn", "DUPLICATE", "Incoming", "IngestResult", "MAX_REASON", "REJECTED",
-           "check", "current_values", "is_empty", "parse_period", "roadmap_removed", "preview", "save",
+           "check", "current_values", "parse_period", "roadmap_removed", "preview", "save",
            "save_files", "sha256", "submissions", "task_graph", "template_bytes", "template_file_name",
            "withdraw", "write_template"]
 
@@ -39,11 +39,6 @@ def submissions(db: Database, department: str | None = None, period: str | None 
     """Every submission (of a department, a period), newest version first within each."""
     with db.cursor() as con:
         return queries.submissions(con, department, period)
-
-
-def is_empty(db: Database) -> bool:
-    with db.cursor() as con:
-        return queries.is_empty(con)
 
 
 def task_graph(db: Database) -> dict[str, tuple[str, ...]]:
