@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -63,6 +65,9 @@ def what(row) -> str:
         answer = i18n.t(f"roadmap.{row.response}", lang) if row.response in roadmap.RESPONSES else "–"
         said = i18n.t("audit.what_respond", lang, row=row.sheet_row, response=answer)
         return f"{said} — {row.explanation}" if row.explanation else said
+    if row.action.startswith("round_"):
+        day = formatting.day(date.fromisoformat(row.deadline), lang) if isinstance(row.deadline, str) else "–"
+        return i18n.t(f"audit.what_{row.action}", lang, deadline=day)
     return i18n.t(f"audit.what_{row.action}", lang, person=row.person or "–", role=row.role or "–")
 
 

@@ -1,8 +1,9 @@
 """Command line: the same operations as the dashboard (python -m sca_metrics …).
 
 A small entry point; the commands live by group — `returns` (demo, template, ingest, catalog,
-submissions, withdraw), `scores` (scores, scheme, progress, wards), `roadmap` (roadmap,
-comments), `exports` (export) and `admin` (backup, restore, users, audit, settings) — and call
+submissions, withdraw), `rounds` (open, extend, close, list), `scores` (scores, scheme, progress,
+wards), `roadmap` (roadmap, comments), `exports` (export) and `admin` (backup, restore, users,
+audit, settings) — and call
 the use cases in `sca_metrics.services`, never the store, the intake or the method themselves.
 """
 
@@ -15,7 +16,7 @@ import time
 from pathlib import Path
 
 from sca_metrics import settings
-from sca_metrics.cli import admin, common, exports, returns, roadmap, scores
+from sca_metrics.cli import admin, common, exports, returns, roadmap, rounds, scores
 from sca_metrics.reference.problems import ProblemsError
 from sca_metrics.reference.roles import AccessError
 from sca_metrics.reference.textnorm import TextRefused, printable
@@ -26,7 +27,8 @@ log = logging.getLogger(__name__)
 # Every command, in the order `--help` lists them: (its group's adder, whether it opens the database)
 COMMANDS = (
     (returns.add_demo, True), (returns.add_template, True), (returns.add_ingest, True),
-    (returns.add_catalog, False), (returns.add_submissions, True), (scores.add_scores, True),
+    (returns.add_catalog, False), (returns.add_submissions, True), (rounds.add_rounds, True),
+    (scores.add_scores, True),
     (scores.add_scheme, False), (exports.add_export, True), (roadmap.add_roadmap, True),
     (roadmap.add_comments, True), (scores.add_progress, True), (scores.add_wards, True),
     (admin.add_backup, True), (admin.add_restore, True), (returns.add_withdraw, True),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pandas as pd
 
 from sca_metrics.reference.catalog import Catalog
@@ -54,3 +56,32 @@ def coverage_matrix(catalog: Catalog, subs: pd.DataFrame, periods: list[str]) ->
     codes = [d.code for d in catalog.departments]
     return pd.DataFrame([[cov.get((d, p)) for p in periods] for d in codes], index=codes,
                         columns=periods, dtype=float)
+
+
+NOT_STARTED, ON_TIME, LATE = "not_started", "on_time", "late"
+
+
+def round_status(departments: list[str], deadline: date, subs: pd.DataFrame, period: str,
+                 today: date) -> pd.DataFrame:
+    """A round's departments, each as it stands on `today`: not started (no current return for
+    the period), or submitted on time or late — when its first return still in force arrived
+    (a correction after the deadline does not make an on-time return late) — with the days it
+    was late, and the days left before the deadline (negative: overdue) for one not started."""
+    mine = subs[(subs.period.astype(str) == str(period))] if "period" in subs else subs.iloc[0:0]
+    current = set(mine.department[mine.status == "current"])
+    first: dict[str, datetime] = {}
+    for r in mine.sort_values("received_at").to_dict("records"):
+        if r["department"] in current and r["status"] != "withdrawn":
+            first.setdefault(r["department"], r["received_at"])
+    rows: list[dict[str, object]] = []
+    for code in departments:
+        at = first.get(code)
+        if at is None:
+            rows.append({"department": code, "state": NOT_STARTED, "submitted_at": None, "days_late": None,
+                         "days_left": (deadline - today).days})
+            continue
+        late = (pd.Timestamp(at).date() - deadline).days
+        rows.append({"department": code, "state": LATE if late > 0 else ON_TIME, "submitted_at": at,
+                     "days_late": max(late, 0), "days_left": None})
+    columns = ["department", "state", "submitted_at", "days_late", "days_left"]
+    return pd.DataFrame(rows, columns=columns).astype({"days_late": "Int64", "days_left": "Int64"})

@@ -124,7 +124,13 @@ class AccessError(Exception):
         super().__init__(t(f"access.{key}", "en", **params))
 
     def message(self, lang: str = "vi") -> str:
-        return t(f"access.{self.key}", lang, **self.params)
+        """Said in `lang`, a date in the language's own way (31/03/2026, 31 Mar 2026)."""
+        from datetime import date
+
+        from sca_metrics.reference.formatting import day
+
+        said = {k: day(v, lang) if isinstance(v, date) else v for k, v in self.params.items()}
+        return t(f"access.{self.key}", lang, **said)
 
 
 class Forbidden(AccessError, PermissionError):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -23,6 +24,7 @@ from sca_metrics.reference.roles import (
     require_upload,
 )
 from sca_metrics.reference.textnorm import accept
+from sca_metrics.reference.vocabulary import PERIOD_FIRST, PERIOD_LAST
 from sca_metrics.store.errors import REFUSED, StoreError
 from sca_metrics.store.records import CheckedReturn
 from sca_metrics.store.schema import scalar, transaction, utc_now
@@ -261,7 +263,8 @@ def withdraw(con: duckdb.DuckDBPyConnection, submission_id: int, actor: Actor,
 
 # Every kind of write the audit log records; the audit page names each (audit.action_<action>,
 # audit.what_<action> in both languages, tested), so a new kind is declared here first.
-AUDIT_ACTIONS = ("ingest", "withdraw", "respond", "grant", "revoke")
+AUDIT_ACTIONS = ("ingest", "withdraw", "respond", "grant", "revoke", "round_open", "round_extend",
+                 "round_close")
 
 
 def _audit(con, logged_at, actor, action, submission_id, dept, period, detail: dict,
@@ -493,6 +496,120 @@ def _keep_an_admin(con: duckdb.DuckDBPyConnection, leaving: str) -> None:
         raise BadGrant("last_admin", email=leaving)
 
 
+# ---- reporting rounds ----
+
+MAX_MESSAGE = 2000  # characters of a round's message to the departments
+ROUND_OPEN, ROUND_CLOSED = "open", "closed"
+
+
+def _round(con: duckdb.DuckDBPyConnection, period: str) -> dict | None:
+    """The round of `period` as its events left it (None when none was opened)."""
+    found = rounds(con)
+    found = found[found.period == period]
+    return None if found.empty else found.iloc[0].to_dict()
+
+
+def open_round(con: duckdb.DuckDBPyConnection, actor: Actor, period: str, deadline: date,
+               departments: list[str], message: str, known_departments: list[str]) -> None:
+    """Opens the round of `period` (administrators only): its deadline, the departments that
+    report (all of `known_departments` when none is named) and a message to them. A period has
+    one round: one already open is extended or closed, not opened again."""
+    require_admin(actor)
+    period, deadline = _round_period(period), _round_deadline(deadline, period)
+    unknown = sorted({d.upper() for d in departments} - set(known_departments))
+    if unknown:
+        raise BadGrant("round_unknown_department", departments=", ".join(unknown),
+                       known=", ".join(known_departments))
+    chosen = sorted({d.upper() for d in departments}) or list(known_departments)
+    message = accept(message, "round_message", MAX_MESSAGE, multiline=True)
+    with transaction(con):
+        require_admin(acting(con, actor))
+        current = _round(con, period)
+        if current is not None and current["status"] == ROUND_OPEN:
+            raise BadGrant("round_already_open", period=period, deadline=current["deadline"])
+        now = utc_now()
+        _round_event(con, period, "open", deadline, chosen, message or None, now, actor)
+        _audit(con, now, actor.email, "round_open", None, None, period,
+               {"deadline": deadline.isoformat(), "departments": chosen, "message": message})
+
+
+def extend_round(con: duckdb.DuckDBPyConnection, actor: Actor, period: str, deadline: date) -> None:
+    """A later deadline for an open round (administrators only)."""
+    require_admin(actor)
+    period, deadline = _round_period(period), _round_deadline(deadline, period)
+    with transaction(con):
+        require_admin(acting(con, actor))
+        current = _open_round(con, period)
+        if deadline <= current["deadline"]:
+            raise BadGrant("round_deadline_not_later", period=period, deadline=current["deadline"])
+        now = utc_now()
+        _round_event(con, period, "extend", deadline, None, None, now, actor)
+        _audit(con, now, actor.email, "round_extend", None, None, period,
+               {"deadline": deadline.isoformat(), "before": current["deadline"].isoformat()})
+
+
+def close_round(con: duckdb.DuckDBPyConnection, actor: Actor, period: str) -> None:
+    """Closes an open round (administrators only): returns are still taken, the round is done."""
+    require_admin(actor)
+    period = _round_period(period)
+    with transaction(con):
+        require_admin(acting(con, actor))
+        current = _open_round(con, period)
+        now = utc_now()
+        _round_event(con, period, "close", None, None, None, now, actor)
+        _audit(con, now, actor.email, "round_close", None, None, period,
+               {"deadline": current["deadline"].isoformat()})
+
+
+def rounds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every round as its events left it, newest period first: period, deadline, status (open or
+    closed), departments, message, opened_at, opened_by, closed_at. A round opened again after it
+    was closed starts afresh."""
+    state: dict[str, dict] = {}
+    for period, action, deadline, departments, message, at, actor in con.execute(
+            "SELECT period, action, deadline, departments, message, logged_at, actor FROM round_events "
+            "ORDER BY id").fetchall():
+        if action == "open":
+            state[period] = {"period": period, "deadline": deadline, "status": ROUND_OPEN,
+                             "departments": list(departments or []), "message": message, "opened_at": at,
+                             "opened_by": actor, "closed_at": None}
+        elif action == "extend":
+            state[period]["deadline"] = deadline
+        else:
+            state[period].update(status=ROUND_CLOSED, closed_at=at)
+    columns = ["period", "deadline", "status", "departments", "message", "opened_at", "opened_by",
+               "closed_at"]
+    return pd.DataFrame([state[p] for p in sorted(state, reverse=True)], columns=columns)
+
+
+def _open_round(con: duckdb.DuckDBPyConnection, period: str) -> dict:
+    current = _round(con, period)
+    if current is None or current["status"] != ROUND_OPEN:
+        raise BadGrant("round_not_open", period=period)
+    return current
+
+
+def _round_event(con, period: str, action: str, deadline: date | None, departments: list[str] | None,
+                 message: str | None, at, actor: Actor) -> None:
+    con.execute("""INSERT INTO round_events (period, action, deadline, departments, message, logged_at,
+                                              actor) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                [period, action, deadline, departments, message, at, actor.email])
+
+
+def _round_period(period: object) -> str:
+    text = str(period).strip()
+    if not text.isdigit() or not PERIOD_FIRST <= int(text) <= PERIOD_LAST:
+        raise BadGrant("round_period", period=text[:20], first=PERIOD_FIRST, last=PERIOD_LAST)
+    return text
+
+
+def _round_deadline(deadline: date, period: str) -> date:
+    """A deadline in the period or the year after it (a round for 2026 closes in 2026 or 2027)."""
+    if not isinstance(deadline, date) or not int(period) <= deadline.year <= int(period) + 1:
+        raise BadGrant("round_deadline", deadline=str(deadline)[:20], period=period, last=int(period) + 1)
+    return deadline
+
+
 def audit_events(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every write, newest first: when, who, what, the submission with its department, period
     and file (name, SHA-256), and the detail (reason, version, grant)."""
@@ -505,6 +622,7 @@ def audit_events(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                   json_extract_string(a.detail, '$.reason') AS reason,
                   json_extract(a.detail, '$.row')::INTEGER AS sheet_row,
                   json_extract_string(a.detail, '$.response') AS response,
-                  json_extract_string(a.detail, '$.explanation') AS explanation, a.detail
+                  json_extract_string(a.detail, '$.explanation') AS explanation,
+                  json_extract_string(a.detail, '$.deadline') AS deadline, a.detail
            FROM audit_log a LEFT JOIN submissions s ON s.id = a.submission_id
            ORDER BY a.id DESC""").df()

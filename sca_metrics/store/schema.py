@@ -20,7 +20,7 @@ from sca_metrics.store.errors import IO, StoreError, classify
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -221,6 +221,22 @@ MIGRATIONS: dict[int, list[str]] = {
             LEFT JOIN answered a ON a.department = c.department AND a.section = m.section
                  AND a.comment = m.comment AND a.proposal = coalesce(m.proposal, '')""",
     ],
+    # Reporting rounds (docs/operating/rounds.md): a round is what was said of it, in order —
+    # opened (its deadline, the departments that report, a message), extended, closed — never
+    # edited; its state is the latest of each.
+    7: [
+        "CREATE SEQUENCE round_event_seq START 1",
+        """CREATE TABLE round_events (
+            id BIGINT PRIMARY KEY DEFAULT nextval('round_event_seq'),
+            period VARCHAR NOT NULL,
+            action VARCHAR NOT NULL,
+            deadline DATE,
+            departments VARCHAR[],
+            message VARCHAR,
+            logged_at TIMESTAMP NOT NULL,
+            actor VARCHAR NOT NULL
+        )""",
+    ],
 }
 
 
@@ -307,7 +323,7 @@ def utc_now() -> datetime:
 # Every table of the schema (a test checks this against the database itself).
 TABLES = ("schema_version", "submissions", "observations", "unit_observations",
           "submission_problems", "withdrawals", "audit_log", "grants", "tasks", "comments",
-          "comment_responses")
+          "comment_responses", "round_events")
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Row counts of every table (0 for a table an older schema does not have yet): a
     fingerprint that proves nothing changed (tests) and that a backup holds everything."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from datetime import date
 from functools import cache
 
 import pyarrow as pa
@@ -50,6 +51,9 @@ def every_event_db(demo_data, tmp_path_factory):
     queries.revoke(con, admin, "lanhdao@example.vn")
     comment = queries.roadmap_comments(con, "2026").iloc[0]
     queries.respond(con, admin, int(comment.submission_id), int(comment.sheet_row), "explained", "Đã có")
+    queries.open_round(con, admin, "2026", date(2026, 3, 31), [], "Nộp trước 31/3", codes)
+    queries.extend_round(con, admin, "2026", date(2026, 4, 15))
+    queries.close_round(con, admin, "2026")
     assert set(queries.audit_log(con).action) == set(queries.AUDIT_ACTIONS)
     con.close()
     return path

@@ -299,3 +299,32 @@ def test_the_command_line_reference_is_the_parsers():
     written = TARGET.read_text(encoding="utf-8")
     assert written == cli.reference(), "stale: run python -m sca_metrics.cli_reference"
     assert "## `export`" in written and "--figures" in written and "var/sca.duckdb" in written
+
+
+def test_a_round_runs_from_the_command_line_and_lists_each_departments_state(tmp_path, catalog, capsys):
+    """rounds open/extend/close/list: the JSON names the period, deadline, status and every
+    department with its state; a bad date or an unknown department says so and stores nothing."""
+    db = tmp_path / "r.duckdb"
+    path = tmp_path / "DTTM_SYT_2024.xlsx"
+    path.write_bytes(valid_return(catalog, "SYT", "2024"))
+    assert main(["ingest", "--db", str(db), str(path)]) == 0
+    capsys.readouterr()
+    assert main(["rounds", "open", "--db", str(db), "--period", "2024", "--deadline", "2024-03-31",
+                 "--departments", "SYT", "SXD", "--message", "Hạn 31/3"]) == 0
+    assert main(["rounds", "extend", "--db", str(db), "--period", "2024", "--deadline", "2024-04-30"]) == 0
+    capsys.readouterr()
+    assert main(["rounds", "list", "--db", str(db), "--format", "json", "--today", "2024-05-02"]) == 0
+    (found,) = json.loads(capsys.readouterr().out)
+    assert (found["period"], found["deadline"], found["status"]) == ("2024", "2024-04-30", "open")
+    states = {d["department"]: d for d in found["departments"]}
+    assert set(states) == {"SYT", "SXD"} and states["SXD"]["state"] == "not_started"
+    assert states["SXD"]["days_left"] == -2 and states["SYT"]["submitted_at"]
+    assert main(["rounds", "close", "--db", str(db), "--period", "2024"]) == 0
+    with pytest.raises(SystemExit) as bad:
+        main(["rounds", "open", "--db", str(db), "--period", "2025", "--deadline", "0000-01-01"])
+    assert bad.value.code == 2 and "not a date" in capsys.readouterr().err
+    assert main(["rounds", "open", "--db", str(db), "--period", "2025", "--deadline", "2025-03-31",
+                 "--departments", "XYZ", "--lang", "en"]) == 1
+    assert "no department XYZ" in capsys.readouterr().err
+    assert main(["rounds", "list", "--db", str(db)]) == 0
+    assert capsys.readouterr().out.strip() == "2024: closed, deadline 2024-04-30, 1/2 reported"
