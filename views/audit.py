@@ -1,6 +1,6 @@
 """Every write, for administrators: uploads (and what they superseded), withdrawals, role changes,
-reporting rounds
-— who, when, what, the department, the period and the file's SHA-256; filtered, downloadable."""
+reporting rounds — who, when, what, the department, the period and the file's SHA-256; filtered,
+downloadable."""
 
 from __future__ import annotations
 
