@@ -59,9 +59,15 @@ def slides(path: str, version: str, period: str, lang: str, day: str) -> list[ex
     return exports.pack_slides(cached.inputs(path, version, period, lang).context)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
 def data_sheets(path: str, version: str, period: str, lang: str) -> dict:
-    return exports.data_sheets(cached.inputs(path, version, period, lang))
+    """The data sheets of every period, once per data version (not per period or language: they
+    hold every period, and the workbook's language is set when it is written)."""
+    return _sheets(path, version, cached.inputs(path, version, period, lang))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _sheets(path: str, version: str, _inputs: exports.Inputs) -> dict:
+    return exports.data_sheets(_inputs)
 
 
 ready = render.available()

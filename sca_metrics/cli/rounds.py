@@ -6,9 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date
-from typing import Any
-
-import pandas as pd
 
 from sca_metrics.cli.common import local
 from sca_metrics.reference.catalog import default_catalog
@@ -73,15 +70,6 @@ def close(args) -> int:
     return 0
 
 
-def _plain(value: Any) -> object:
-    """A frame's value as JSON takes it: a missing one as null, a time as its ISO text."""
-    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
-        return None
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return int(value) if hasattr(value, "__index__") else value
-
-
 def listed(args) -> int:
     today = args.today or date.today()
     with database.for_reading(args.db, args.wait) as db:
@@ -91,8 +79,7 @@ def listed(args) -> int:
         standing = rounds.standing(r, subs, today)
         out.append({"period": r["period"], "deadline": r["deadline"].isoformat(), "status": r["status"],
                     "message": r["message"],
-                    "departments": [{str(k): _plain(v) for k, v in row.items()}
-                                    for row in standing.to_dict("records")]})
+                    "departments": json.loads(standing.to_json(orient="records", date_format="iso"))})
     if args.format == "json":
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
